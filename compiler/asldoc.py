@@ -1,0 +1,162 @@
+"""An ASL definition as rules see it: scopes, states and a way back to source spans.
+
+Rules run on ASL JSON, whether it came from a `.flow` file (through the
+emitter's source map) or from an existing `.asl.json` (through positions kept
+while parsing), so one rule set serves both. Everything here is defensive:
+raw ASL may be any JSON at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from dsl.diagnostics import Span
+
+TERMINAL_TYPES = frozenset({"Succeed", "Fail"})
+
+
+@dataclass
+class Scope:
+    """One `StartAt` + `States` map: the top level, a Parallel branch or a Map processor."""
+
+    pointer: str  # pointer of the object holding StartAt/States ("" for the top level)
+    states: dict[str, Any]
+    start_at: Any
+    owner: StateRef | None = None  # the Parallel/Map state that owns this scope
+    kind: str = "top"  # top | branch | processor
+
+
+@dataclass
+class StateRef:
+    pointer: str
+    name: str
+    body: dict[str, Any]
+    scope: Scope
+    query_language: str
+
+    @property
+    def type(self) -> Any:
+        return self.body.get("Type")
+
+
+@dataclass
+class AslDocument:
+    definition: Any
+    file: str
+    locate_pointer: Callable[[str], Span | None]
+    workflow_type: str | None = None  # STANDARD | EXPRESS when known
+    source_kind: str = "asl"  # asl | flow
+    substitutions: dict[str, str] = field(default_factory=dict)
+    raw_size: int | None = None
+    _scopes: list[Scope] | None = None
+    _states: list[StateRef] | None = None
+
+    # -- locating ---------------------------------------------------------------------
+    def locate(self, pointer: str) -> Span:
+        p = pointer
+        while True:
+            span = self.locate_pointer(p)
+            if span is not None:
+                return span
+            if not p:
+                return Span(self.file, 1, 1, 1, 1)
+            p = p.rsplit("/", 1)[0]
+
+    # -- structure ----------------------------------------------------------------------
+    @property
+    def top_query_language(self) -> str:
+        d = self.definition
+        ql = d.get("QueryLanguage") if isinstance(d, dict) else None
+        return ql if ql in ("JSONPath", "JSONata") else "JSONPath"
+
+    def scopes(self) -> list[Scope]:
+        if self._scopes is None:
+            self._build()
+        return self._scopes or []
+
+    def states(self) -> list[StateRef]:
+        if self._states is None:
+            self._build()
+        return self._states or []
+
+    def _build(self) -> None:
+        scopes: list[Scope] = []
+        states: list[StateRef] = []
+        top_ql = self.top_query_language
+
+        def visit(container: Any, pointer: str, owner: StateRef | None, kind: str) -> None:
+            if not isinstance(container, dict):
+                return
+            raw_states = container.get("States")
+            scope = Scope(pointer, raw_states if isinstance(raw_states, dict) else {}, container.get("StartAt"),
+                          owner, kind)
+            scopes.append(scope)
+            for name, body in scope.states.items():
+                if not isinstance(body, dict):
+                    continue
+                sptr = f"{pointer}/States/{escape(name)}"
+                ql = body.get("QueryLanguage")
+                ref = StateRef(sptr, name, body, scope, ql if ql in ("JSONPath", "JSONata") else top_ql)
+                states.append(ref)
+                branches = body.get("Branches")
+                if isinstance(branches, list):
+                    for i, branch in enumerate(branches):
+                        visit(branch, f"{sptr}/Branches/{i}", ref, "branch")
+                for key in ("ItemProcessor", "Iterator"):
+                    if isinstance(body.get(key), dict):
+                        visit(body[key], f"{sptr}/{key}", ref, "processor")
+
+        visit(self.definition, "", None, "top")
+        self._scopes, self._states = scopes, states
+
+    def all_names(self) -> dict[str, list[StateRef]]:
+        out: dict[str, list[StateRef]] = {}
+        for ref in self.states():
+            out.setdefault(ref.name, []).append(ref)
+        return out
+
+
+def escape(name: str) -> str:
+    return str(name).replace("~", "~0").replace("/", "~1")
+
+
+def transitions(body: dict) -> Iterator[tuple[str, Any]]:
+    """(pointer suffix, target) for every edge leaving a state, in field order."""
+    if "Next" in body:
+        yield "/Next", body["Next"]
+    if "Default" in body:
+        yield "/Default", body["Default"]
+    choices = body.get("Choices")
+    if isinstance(choices, list):
+        for i, rule in enumerate(choices):
+            if isinstance(rule, dict) and "Next" in rule:
+                yield f"/Choices/{i}/Next", rule["Next"]
+    catches = body.get("Catch")
+    if isinstance(catches, list):
+        for i, catcher in enumerate(catches):
+            if isinstance(catcher, dict) and "Next" in catcher:
+                yield f"/Catch/{i}/Next", catcher["Next"]
+
+
+def is_terminal(body: dict) -> bool:
+    return body.get("Type") in TERMINAL_TYPES or body.get("End") is True
+
+
+def iter_strings(value: Any, pointer: str) -> Iterator[tuple[str, str, str]]:
+    """(pointer, key, string) for every string in a JSON value, depth first."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            p = f"{pointer}/{escape(k)}"
+            if isinstance(v, str):
+                yield p, k, v
+            else:
+                yield from iter_strings(v, p)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            p = f"{pointer}/{i}"
+            if isinstance(v, str):
+                yield p, "", v
+            else:
+                yield from iter_strings(v, p)

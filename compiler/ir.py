@@ -1,0 +1,195 @@
+"""The target-neutral IR: a graph of named states with explicit edges.
+
+Every back end (ASL, SQS chain, local runners, compare) reads this and nothing
+upstream of it. Blocks of the source are flattened into states whose `next`,
+choice rules and catches name their targets; Map and Parallel own nested graphs.
+Values stay symbolic (the AST's value nodes): each back end renders them in its
+own way. ``None`` means "not set"; an explicit JSON null is ``LiteralValue(None)``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from dsl.diagnostics import Span
+
+StateKind = Literal["task", "pass", "choice", "wait", "succeed", "fail", "parallel", "map"]
+TaskMode = Literal["request", "async", "sync", "sync2", "callback"]
+
+
+class IRModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+
+
+class Resource(IRModel):
+    """A declared AWS resource. Owned ones are created by the generated template."""
+
+    kind: str  # function | table | topic | queue | bus | activity | bucket | machine
+    name: str
+    span: Span
+    arn: str | None = None  # set for external resources
+    props: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def owned(self) -> bool:
+        return self.arn is None
+
+
+class Trigger(IRModel):
+    kind: Literal["http", "schedule", "event"]
+    span: Span
+    method: str | None = None
+    path: str | None = None
+    expression: str | None = None  # schedule expression
+    pattern: Any = None  # event pattern (AST value)
+    input: Any = None  # AST value
+    bus: str | None = None
+    enabled: bool = True
+    name: str | None = None
+    description: str | None = None
+
+
+class TaskSpec(IRModel):
+    """What a task does, independent of how a target calls it."""
+
+    integration: str  # lambda | dynamodb.getItem | ... | sns.publish | sqs.sendMessage | events.putEvents |
+    #                   states.startExecution | activity | resource
+    mode: TaskMode = "request"
+    target: str | None = None  # the resource or workflow name
+    target_kind: str | None = None
+    resource: str | None = None  # `call`: service:action or ARN as written
+    args: dict[str, Any] = Field(default_factory=dict)  # integration argument name -> AST value
+
+
+class Retry(IRModel):
+    errors: list[str]
+    span: Span
+    interval: int | None = None
+    max_attempts: int | None = None
+    backoff_rate: int | float | None = None
+    max_delay: int | None = None
+    jitter: Literal["FULL", "NONE"] | None = None
+    comment: str | None = None
+
+
+class Catch(IRModel):
+    errors: list[str]
+    next: str
+    span: Span
+    next_span: Span
+    result_path: Any = None
+    output: Any = None
+    assign: Any = None
+    comment: str | None = None
+
+
+class ChoiceRule(IRModel):
+    condition: Any  # dsl.ast.Condition
+    next: str
+    span: Span
+    next_span: Span
+    assign: Any = None
+    output: Any = None
+    comment: str | None = None
+
+
+class MapSpec(IRModel):
+    processor: Graph
+    distributed: bool = False
+    items: Any = None  # ItemsPath (path) or Items (JSONata / array)
+    item_selector: Any = None
+    max_concurrency: Any = None
+    tolerated_percentage: Any = None
+    tolerated_count: Any = None
+    label: str | None = None
+    execution_type: Literal["STANDARD", "EXPRESS"] | None = None
+    reader: Any = None
+    batcher: Any = None
+    writer: Any = None
+
+
+class State(IRModel):
+    name: str
+    kind: StateKind
+    span: Span
+    comment: str | None = None
+    query_language: Literal["JSONPath", "JSONata"] | None = None  # only when set on the step
+    # data flow
+    input_path: Any = None
+    payload: Any = None  # Parameters / Arguments (Pass in JSONata: Output)
+    result_selector: Any = None
+    result_path: Any = None
+    output: Any = None  # OutputPath (JSONPath) / Output (JSONata)
+    assign: Any = None
+    # edges
+    next: str | None = None
+    end: bool = False
+    # kinds
+    task: TaskSpec | None = None
+    timeout: Any = None  # int seconds | PathValue | JsonataValue
+    heartbeat: Any = None
+    credentials: Any = None
+    retries: list[Retry] = Field(default_factory=list)
+    catches: list[Catch] = Field(default_factory=list)
+    choices: list[ChoiceRule] = Field(default_factory=list)
+    default: str | None = None
+    wait_seconds: Any = None
+    wait_timestamp: Any = None
+    error: Any = None
+    cause: Any = None
+    result: Any = None  # Pass Result
+    branches: list[Graph] = Field(default_factory=list)
+    map: MapSpec | None = None
+    spans: dict[str, Span] = Field(default_factory=dict)  # field -> where the source set it
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.end or self.kind in ("succeed", "fail")
+
+
+class Graph(IRModel):
+    start_at: str
+    states: dict[str, State] = Field(default_factory=dict)
+    span: Span | None = None
+
+    def walk(self):
+        """Every state of this graph and of the graphs nested in it, depth first."""
+        for state in self.states.values():
+            yield state
+            for branch in state.branches:
+                yield from branch.walk()
+            if state.map is not None:
+                yield from state.map.processor.walk()
+
+
+class Workflow(IRModel):
+    name: str
+    span: Span
+    file: str
+    type: Literal["STANDARD", "EXPRESS"] = "STANDARD"
+    query_language: Literal["JSONPath", "JSONata"] = "JSONPath"
+    comment: str | None = None
+    timeout: int | None = None
+    version: str | None = None
+    logging: str | None = None  # OFF | ALL | ERROR | FATAL
+    log_data: bool = False
+    tracing: bool = False
+    graph: Graph
+    triggers: list[Trigger] = Field(default_factory=list)
+    resources: dict[str, Resource] = Field(default_factory=dict)  # visible by name
+    workflows: list[str] = Field(default_factory=list)  # child workflows this one starts
+
+
+class Program(IRModel):
+    """Everything one compile sees: the workflows and the resources they declare."""
+
+    workflows: dict[str, Workflow] = Field(default_factory=dict)
+    resources: dict[tuple[str, str], Resource] = Field(default_factory=dict)  # (kind, name) -> resource
+    files: list[str] = Field(default_factory=list)
+
+
+MapSpec.model_rebuild()
+State.model_rebuild()
+Graph.model_rebuild()

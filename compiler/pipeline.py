@@ -1,0 +1,60 @@
+"""The compile pipeline shared by `flowc check`, `compile`, `lint`, `run` and `compare`.
+
+parse (every file, with imports) -> lower to IR -> emit ASL with a source map ->
+run the ASL rules; every stage reports into one list so a single run shows every
+problem it can find.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from compiler import ir
+from compiler.asldoc import AslDocument
+from compiler.engine import asl_rules, run_rules
+from dsl.diagnostics import Diagnostic, Severity, sort_diagnostics
+
+
+@dataclass
+class CompileResult:
+    program: ir.Program | None
+    asl: dict = field(default_factory=dict)  # workflow name -> targets.asl.emit.EmitResult
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def analyse(paths: list[str | Path], *, all_severities: bool = False) -> CompileResult:
+    """Parse, lower, emit and check. Rules below error severity run only when asked (lint)."""
+    from compiler.lower import lower
+    from dsl.loader import load_program
+    from targets.asl.emit import emit_workflow
+
+    modules, diagnostics = load_program(list(paths))
+    if not modules:
+        return CompileResult(None, {}, sort_diagnostics(diagnostics))
+    program, lower_diags = lower(modules)
+    diagnostics.extend(lower_diags)
+    rules = asl_rules(min_severity=None if all_severities else Severity.ERROR)
+    emitted = {}
+    for name, wf in program.workflows.items():
+        result = emit_workflow(program, wf)
+        emitted[name] = result
+        diagnostics.extend(result.diagnostics)
+        doc = AslDocument(result.definition, wf.file, result.source_map.get, workflow_type=wf.type,
+                          source_kind="flow")
+        diagnostics.extend(_dedupe_against(run_rules(doc, rules), diagnostics))
+    return CompileResult(program, emitted, sort_diagnostics(diagnostics))
+
+
+def _dedupe_against(new: list[Diagnostic], existing: list[Diagnostic]) -> list[Diagnostic]:
+    """A problem the front end already explained (same code and line) is not repeated by an ASL rule."""
+    seen = {(d.code, d.span.file, d.span.line) for d in existing}
+    return [d for d in new if (d.code, d.span.file, d.span.line) not in seen]

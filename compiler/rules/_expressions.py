@@ -1,0 +1,108 @@
+"""Where ASL holds expressions, by query language: shared by the FLOW30x rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from compiler.asldoc import AslDocument, StateRef, escape
+
+# Fields holding a JSONPath "Path" (may select), a "Reference Path" (single node),
+# or a reference path / intrinsic (ErrorPath, CausePath).
+PATH_FIELDS = ("InputPath", "OutputPath", "ItemsPath")
+REFERENCE_PATH_FIELDS = ("ResultPath", "TimeoutSecondsPath", "HeartbeatSecondsPath", "SecondsPath",
+                         "TimestampPath", "MaxConcurrencyPath", "ToleratedFailurePercentagePath",
+                         "ToleratedFailureCountPath")
+PATH_OR_INTRINSIC_FIELDS = ("ErrorPath", "CausePath")
+TEMPLATE_FIELDS = ("Parameters", "ResultSelector", "ItemSelector", "Assign", "Credentials")
+NESTED_TEMPLATES = (("ItemReader", "Parameters"), ("ResultWriter", "Parameters"), ("ItemBatcher", "BatchInput"),
+                    ("ItemReader", "ReaderConfig"))
+
+
+def jsonpath_expressions(ref: StateRef) -> Iterator[tuple[str, str, str]]:
+    """(pointer, kind, text) for every JSONPath-mode expression of a state.
+
+    kind is 'path', 'reference', 'path-or-intrinsic' or 'template' (a `.$` value:
+    a path or an intrinsic function).
+    """
+    body, ptr = ref.body, ref.pointer
+    for field in PATH_FIELDS:
+        if isinstance(body.get(field), str):
+            yield f"{ptr}/{field}", "path", body[field]
+    for field in REFERENCE_PATH_FIELDS:
+        if isinstance(body.get(field), str):
+            yield f"{ptr}/{field}", "reference", body[field]
+    for field in PATH_OR_INTRINSIC_FIELDS:
+        if isinstance(body.get(field), str):
+            yield f"{ptr}/{field}", "path-or-intrinsic", body[field]
+    for field in TEMPLATE_FIELDS:
+        if field in body:
+            yield from template_values(body[field], f"{ptr}/{field}")
+    for outer, inner in NESTED_TEMPLATES:
+        holder = body.get(outer)
+        if isinstance(holder, dict) and inner in holder:
+            yield from template_values(holder[inner], f"{ptr}/{outer}/{inner}")
+    for i, catcher in enumerate(body.get("Catch") or []):
+        if isinstance(catcher, dict):
+            if isinstance(catcher.get("ResultPath"), str):
+                yield f"{ptr}/Catch/{i}/ResultPath", "reference", catcher["ResultPath"]
+            if "Assign" in catcher:
+                yield from template_values(catcher["Assign"], f"{ptr}/Catch/{i}/Assign")
+    choices = body.get("Choices")
+    if isinstance(choices, list):
+        for i, rule in enumerate(choices):
+            yield from _choice_paths(rule, f"{ptr}/Choices/{i}")
+
+
+def _choice_paths(rule: Any, ptr: str) -> Iterator[tuple[str, str, str]]:
+    if not isinstance(rule, dict):
+        return
+    if isinstance(rule.get("Variable"), str):
+        yield f"{ptr}/Variable", "path", rule["Variable"]
+    for key, value in rule.items():
+        if key.endswith("Path") and key != "Variable" and isinstance(value, str):
+            yield f"{ptr}/{key}", "path", value
+    for key in ("And", "Or"):
+        if isinstance(rule.get(key), list):
+            for i, sub in enumerate(rule[key]):
+                yield from _choice_paths(sub, f"{ptr}/{key}/{i}")
+    if isinstance(rule.get("Not"), dict):
+        yield from _choice_paths(rule["Not"], f"{ptr}/Not")
+    if "Assign" in rule:
+        yield from template_values(rule["Assign"], f"{ptr}/Assign")
+
+
+def template_values(value: Any, ptr: str) -> Iterator[tuple[str, str, str]]:
+    """Every `key.$` value in a payload template, at any depth."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            p = f"{ptr}/{escape(k)}"
+            if isinstance(k, str) and k.endswith(".$") and isinstance(v, str):
+                yield p, "template", v
+            else:
+                yield from template_values(v, p)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from template_values(v, f"{ptr}/{i}")
+
+
+def jsonata_strings(ref: StateRef) -> Iterator[tuple[str, str]]:
+    """(pointer, text) for every string of a JSONata-mode state that contains `{%`."""
+    from compiler.asldoc import iter_strings
+
+    for key, value in ref.body.items():
+        if key in ("ItemProcessor", "Iterator", "Branches", "Type", "Next", "Comment", "Resource"):
+            continue
+        if isinstance(value, str):
+            if "{%" in value or "%}" in value:
+                yield f"{ref.pointer}/{escape(key)}", value
+        else:
+            for p, _, s in iter_strings(value, f"{ref.pointer}/{escape(key)}"):
+                if "{%" in s or "%}" in s:
+                    yield p, s
+
+
+def states_in(doc: AslDocument, ql: str) -> Iterator[StateRef]:
+    for ref in doc.states():
+        if ref.query_language == ql:
+            yield ref

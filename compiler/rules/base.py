@@ -1,0 +1,54 @@
+"""What a lint rule is: a code, a default severity, a one-line summary, docs, and a check.
+
+Rules are small classes, one per module in this package, registered by being
+defined (see ``compiler.rules.registry``). ASL rules read an ``AslDocument``;
+``.flow`` rules read the AST. Both yield ``Finding``s located by JSON pointer or
+by span, which the engine turns into diagnostics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from dsl.diagnostics import Severity, Span
+
+DOCS_URL = "https://github.com/flowc/flowc/blob/main/docs/rules/{code}.md"
+
+
+@dataclass(frozen=True)
+class Finding:
+    message: str
+    pointer: str | None = None  # JSON pointer into the ASL
+    span: Span | None = None  # or a span directly (for .flow rules)
+    hint: str | None = None
+    severity: Severity | None = None  # overrides the rule default (rare)
+
+
+class Rule:
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity] = Severity.ERROR
+    summary: ClassVar[str]
+    #: Markdown: why it matters, then a bad and a good example.
+    docs: ClassVar[str] = ""
+    #: "asl" rules check ASL documents (from .flow or raw); "flow" rules check .flow ASTs.
+    target: ClassVar[str] = "asl"
+
+    registry: ClassVar[dict[str, type[Rule]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        code = cls.__dict__.get("code")
+        if code:
+            if code in Rule.registry and Rule.registry[code] is not cls:
+                raise RuntimeError(f"two rules claim {code}")
+            Rule.registry[code] = cls
+
+    def check(self, doc: Any) -> Iterable[Finding]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @classmethod
+    def docs_url(cls) -> str:
+        return DOCS_URL.format(code=cls.code)

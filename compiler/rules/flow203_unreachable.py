@@ -1,0 +1,50 @@
+from compiler.asldoc import AslDocument, escape, transitions
+from compiler.rules.base import Finding, Rule
+
+
+def reachable(states: dict, start) -> set[str]:
+    seen: set[str] = set()
+    stack = [start] if isinstance(start, str) and start in states else []
+    while stack:
+        name = stack.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        body = states.get(name)
+        if isinstance(body, dict):
+            for _, target in transitions(body):
+                if isinstance(target, str) and target in states and target not in seen:
+                    stack.append(target)
+    return seen
+
+
+class Unreachable(Rule):
+    code = "FLOW203"
+    name = "unreachable"
+    summary = "A state that no path from StartAt reaches."
+    docs = """\
+Step Functions rejects definitions with unreachable states. In `.flow` this
+usually means steps written after a `goto`, `succeed` or `fail` that nothing
+jumps to.
+
+Bad:
+```
+  Done: succeed
+  Cleanup: invoke cleanup
+```
+Good:
+```
+  Cleanup: invoke cleanup
+  Done: succeed
+```
+"""
+
+    def check(self, doc: AslDocument):
+        for scope in doc.scopes():
+            if not scope.states or not isinstance(scope.start_at, str) or scope.start_at not in scope.states:
+                continue
+            seen = reachable(scope.states, scope.start_at)
+            for name in scope.states:
+                if name not in seen:
+                    yield Finding(f"state '{name}' is unreachable", f"{scope.pointer}/States/{escape(name)}",
+                                  hint="nothing transitions to it; remove it or add a `goto`")

@@ -1,0 +1,64 @@
+from compiler.asldoc import AslDocument, escape, is_terminal, transitions
+from compiler.rules.base import Finding, Rule
+from compiler.rules.flow203_unreachable import reachable
+
+
+class NoExitLoop(Rule):
+    code = "FLOW205"
+    name = "no-exit-loop"
+    summary = "A loop (or state) from which no terminal state can be reached."
+    docs = """\
+A `goto` loop needs a way out: a Choice branch, a Catch, or a step that ends the
+workflow. Without one the execution runs until it hits the 25,000-event history
+limit or the timeout, billing a state transition on every turn.
+
+Bad:
+```
+  Poll: invoke check_status
+  Pause: wait 30s
+  goto Poll
+```
+Good:
+```
+  Poll: invoke check_status
+  Check: choose
+    if $.status == "DONE" goto Finished
+    else
+      Pause: wait 30s
+      goto Poll
+  Finished: succeed
+```
+"""
+
+    def check(self, doc: AslDocument):
+        for scope in doc.scopes():
+            states = scope.states
+            if not states or not isinstance(scope.start_at, str) or scope.start_at not in states:
+                continue
+            # States that can reach a terminal: walk edges backwards from terminals.
+            incoming: dict[str, list[str]] = {name: [] for name in states}
+            for name, body in states.items():
+                if isinstance(body, dict):
+                    for _, target in transitions(body):
+                        if isinstance(target, str) and target in incoming:
+                            incoming[target].append(name)
+            can_end = {n for n, b in states.items() if isinstance(b, dict) and (is_terminal(b) or _broken(b))}
+            stack = list(can_end)
+            while stack:
+                for src in incoming[stack.pop()]:
+                    if src not in can_end:
+                        can_end.add(src)
+                        stack.append(src)
+            live = reachable(states, scope.start_at)
+            stuck = [n for n in states if n in live and n not in can_end]
+            if stuck:
+                first = stuck[0]
+                loop = ", ".join(stuck[:6]) + (" ..." if len(stuck) > 6 else "")
+                yield Finding(f"no path from '{first}' ever ends the workflow (loop through: {loop})",
+                              f"{scope.pointer}/States/{escape(first)}",
+                              hint="add an exit: a choose branch, a catch, or a terminal step")
+
+
+def _broken(body: dict) -> bool:
+    """States missing both Next and End are reported by FLOW204; don't call them loops too."""
+    return body.get("Type") not in ("Choice", "Succeed", "Fail") and "Next" not in body

@@ -1,0 +1,38 @@
+from compiler.asldoc import AslDocument
+from compiler.rules._expressions import jsonpath_expressions, states_in
+from compiler.rules.base import Finding, Rule
+
+
+class InvalidIntrinsic(Rule):
+    code = "FLOW302"
+    name = "invalid-intrinsic"
+    summary = "An intrinsic function call that is malformed, unknown, or has the wrong arguments."
+    docs = """\
+Intrinsic functions (`States.Format`, `States.Array`, `States.MathAdd`, ...) are
+parsed and checked when the definition is created: the name must exist, the
+argument count and kinds must fit, strings are single-quoted.
+
+Bad:
+```
+  Greet: pass with { text: States.Format("Hello {}", $.name) }
+```
+Good:
+```
+  Greet: pass with { text: States.Format('Hello {}', $.name) }
+```
+"""
+
+    def check(self, doc: AslDocument):
+        from targets.runtime import intrinsics
+
+        for ref in states_in(doc, "JSONPath"):
+            for pointer, kind, text in jsonpath_expressions(ref):
+                if kind not in ("template", "path-or-intrinsic") or not text.startswith("States."):
+                    continue
+                try:
+                    call = intrinsics.parse_intrinsic(text)
+                except intrinsics.IntrinsicSyntaxError as err:
+                    yield Finding(f"invalid intrinsic {text!r}: {err}", pointer)
+                    continue
+                for problem in intrinsics.check(call):
+                    yield Finding(f"{problem} in {text!r}", pointer)

@@ -1,0 +1,272 @@
+"""The flowc AST: what a `.flow` or `.flow.yaml` file says, with a span on every node.
+
+Both front ends (the lark grammar and the YAML loader) build exactly these
+models, which is what makes the two syntaxes interchangeable byte for byte.
+Nothing here knows about AWS: names of integrations are kept as written and
+resolved by the compiler.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from dsl.diagnostics import Span
+
+
+class Node(BaseModel):
+    model_config = ConfigDict(frozen=False, extra="forbid", arbitrary_types_allowed=True)
+    span: Span
+
+
+# ---------------------------------------------------------------- values --
+class LiteralValue(Node):
+    kind: Literal["literal"] = "literal"
+    value: str | int | float | bool | None
+
+
+class PathValue(Node):
+    """A JSONPath: ``$.a``, ``$$.Execution.Id`` or a variable ``$name.field``."""
+
+    kind: Literal["path"] = "path"
+    text: str
+
+
+class IntrinsicValue(Node):
+    """An intrinsic function call kept as ASL text, e.g. ``States.Format('{}', $.a)``."""
+
+    kind: Literal["intrinsic"] = "intrinsic"
+    text: str
+
+
+class JsonataValue(Node):
+    """A JSONata expression including its ``{% %}`` delimiters."""
+
+    kind: Literal["jsonata"] = "jsonata"
+    text: str
+
+
+class TypedValue(Node):
+    """A DynamoDB-typed attribute value such as ``N($.count)``."""
+
+    kind: Literal["typed"] = "typed"
+    type: str
+    value: Value
+
+
+class ObjectItem(BaseModel):
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+    key: str
+    key_span: Span
+    value: Value
+
+
+class ObjectValue(Node):
+    kind: Literal["object"] = "object"
+    items: list[ObjectItem]
+
+
+class ArrayValue(Node):
+    kind: Literal["array"] = "array"
+    items: list[Value]
+
+
+Value = Annotated[
+    LiteralValue | PathValue | IntrinsicValue | JsonataValue | TypedValue | ObjectValue | ArrayValue,
+    Field(discriminator="kind"),
+]
+
+
+class Duration(Node):
+    seconds: int
+
+
+class NameRef(Node):
+    """A reference by name to a step, resource or workflow."""
+
+    name: str
+
+
+# ------------------------------------------------------------ conditions --
+class Compare(Node):
+    """One ASL data-test: ``Variable`` + operator (ASL name) + operand."""
+
+    kind: Literal["compare"] = "compare"
+    variable: PathValue
+    op: str
+    operand: Value
+
+
+class BoolOp(Node):
+    kind: Literal["bool"] = "bool"
+    op: Literal["and", "or"]
+    operands: list[Condition]
+
+
+class NotOp(Node):
+    kind: Literal["not"] = "not"
+    operand: Condition
+
+
+class JsonataCondition(Node):
+    kind: Literal["jsonata"] = "jsonata"
+    text: str
+
+
+Condition = Annotated[Compare | BoolOp | NotOp | JsonataCondition, Field(discriminator="kind")]
+
+
+# --------------------------------------------------------------- options --
+class RetrySpec(Node):
+    errors: list[NameRef]
+    interval: Duration | None = None
+    attempts: int | None = None
+    backoff: int | float | None = None
+    max_delay: Duration | None = None
+    jitter: Literal["full", "none"] | None = None
+    comment: str | None = None
+
+
+class CatchSpec(Node):
+    errors: list[NameRef]
+    target: NameRef
+    into: PathValue | LiteralValue | None = None  # ResultPath; LiteralValue(None) means null
+    output: Value | None = None
+    assign: Value | None = None
+    comment: str | None = None
+
+
+class Option(Node):
+    """A step option line (`result $.x`, `timeout 30s`, `item {...}` ...) kept generic.
+
+    The compiler validates options against a table per step kind, so the grammar
+    stays small and error messages can name the option.
+    """
+
+    name: str
+    value: Any = None  # Value | Duration | NameRef | str | int | float | list | None
+
+
+# ------------------------------------------------------------ statements --
+class Goto(Node):
+    kind: Literal["goto"] = "goto"
+    target: NameRef
+
+
+class TaskAction(Node):
+    kind: Literal["task"] = "task"
+    integration: str  # invoke, start, call, activity or service.action as written
+    target: NameRef | None = None
+    resource: str | None = None  # for `call`: the service:action or ARN written
+    mode: str | None = None  # async | sync | sync2 | callback
+
+
+class PassAction(Node):
+    kind: Literal["pass"] = "pass"
+
+
+class WaitAction(Node):
+    kind: Literal["wait"] = "wait"
+    until: bool = False
+    value: Value | Duration
+
+
+class SucceedAction(Node):
+    kind: Literal["succeed"] = "succeed"
+
+
+class FailAction(Node):
+    kind: Literal["fail"] = "fail"
+    error: Value | None = None
+    cause: Value | None = None
+
+
+class ChoiceBranch(Node):
+    condition: Condition
+    body: list[Statement]
+    options: list[Option] = []
+
+
+class ChooseAction(Node):
+    kind: Literal["choose"] = "choose"
+    branches: list[ChoiceBranch]
+    default: list[Statement] | None = None
+    default_span: Span | None = None
+    no_match_error: bool = False  # `else raise States.NoChoiceMatched`
+
+
+class ParallelAction(Node):
+    kind: Literal["parallel"] = "parallel"
+    branches: list[list[Statement]]
+
+
+class MapAction(Node):
+    kind: Literal["map"] = "map"
+    distributed: bool = False
+    items: Value | None = None
+    item_var: NameRef | None = None
+    index_var: NameRef | None = None
+    body: list[Statement]
+
+
+Action = Annotated[
+    TaskAction | PassAction | WaitAction | SucceedAction | FailAction | ChooseAction | ParallelAction | MapAction,
+    Field(discriminator="kind"),
+]
+
+
+class Step(Node):
+    kind: Literal["step"] = "step"
+    name: str
+    name_span: Span
+    action: Action
+    options: list[Option] = []
+
+
+Statement = Annotated[Step | Goto, Field(discriminator="kind")]
+
+
+# ------------------------------------------------------------ top level --
+class ResourceDecl(Node):
+    kind: str  # function | table | topic | queue | bus | activity | bucket | machine
+    name: str
+    name_span: Span
+    props: list[Option] = []
+
+
+class Trigger(Node):
+    kind: str  # http | schedule | event
+    props: list[Option] = []
+
+
+class Setting(Node):
+    name: str  # doc | type | query | timeout | version | logging | tracing
+    value: Any = None
+
+
+class Workflow(Node):
+    name: str
+    name_span: Span
+    settings: list[Setting] = []
+    resources: list[ResourceDecl] = []
+    triggers: list[Trigger] = []
+    body: list[Statement] = []
+
+
+class Import(Node):
+    path: str
+
+
+class Module(Node):
+    """One source file."""
+
+    file: str
+    imports: list[Import] = []
+    resources: list[ResourceDecl] = []
+    workflows: list[Workflow] = []
+
+
+for _model in (TypedValue, ObjectItem, ObjectValue, ArrayValue, BoolOp, NotOp, ChoiceBranch, ChooseAction,
+               ParallelAction, MapAction, Step, Workflow):
+    _model.model_rebuild()

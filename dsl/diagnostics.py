@@ -1,0 +1,153 @@
+"""Spans and diagnostics shared by every stage.
+
+Every problem flowc reports carries a code and a span, so the CLI can print
+``file:line:col: error CODE: message`` followed by the source line and a caret,
+the way compilers users already know do it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 2, "warning": 1, "info": 0}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A region of a source file; lines and columns are 1-based."""
+
+    file: str
+    line: int
+    col: int
+    end_line: int = 0
+    end_col: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+    @classmethod
+    def unknown(cls, file: str = "<input>") -> Span:
+        return cls(file, 1, 1, 1, 1)
+
+
+@dataclass(slots=True)
+class Diagnostic:
+    code: str
+    message: str
+    span: Span
+    severity: Severity = Severity.ERROR
+    hint: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def sort_key(self) -> tuple:
+        return (self.span.file, self.span.line, self.span.col, self.code, self.message)
+
+    def to_dict(self) -> dict:
+        return {
+            "file": self.span.file,
+            "line": self.span.line,
+            "column": self.span.col,
+            "end_line": self.span.end_line or self.span.line,
+            "end_column": self.span.end_col or self.span.col,
+            "severity": self.severity.value,
+            "code": self.code,
+            "message": self.message,
+            **({"hint": self.hint} if self.hint else {}),
+        }
+
+
+class FlowError(Exception):
+    """Raised to abort a stage when diagnostics make going on pointless."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        super().__init__("; ".join(d.message for d in diagnostics[:3]))
+        self.diagnostics = diagnostics
+
+
+class SourceCache:
+    """Source text by file name, so renderers can show the offending line."""
+
+    def __init__(self) -> None:
+        self._texts: dict[str, list[str]] = {}
+
+    def add(self, file: str, text: str) -> None:
+        self._texts[file] = text.splitlines()
+
+    def line(self, file: str, line: int) -> str | None:
+        lines = self._texts.get(file)
+        if lines is None:
+            try:
+                lines = Path(file).read_text(encoding="utf-8", errors="replace").splitlines()
+            except OSError:
+                return None
+            self._texts[file] = lines
+        if 1 <= line <= len(lines):
+            return lines[line - 1]
+        return None
+
+
+SOURCES = SourceCache()
+
+
+def render(diag: Diagnostic, sources: SourceCache = SOURCES, color: bool = False) -> str:
+    """``file:line:col: severity CODE: message`` + source line + caret (+ hint)."""
+    sev = diag.severity.value
+    if color:
+        tint = {"error": "\033[1;31m", "warning": "\033[1;33m", "info": "\033[1;36m"}[sev]
+        head = f"\033[1m{diag.span}:\033[0m {tint}{sev} {diag.code}\033[0m: {diag.message}"
+    else:
+        head = f"{diag.span}: {sev} {diag.code}: {diag.message}"
+    out = [head]
+    src = sources.line(diag.span.file, diag.span.line)
+    if src is not None:
+        text = src.expandtabs(1)
+        width = 1
+        if diag.span.end_line == diag.span.line and diag.span.end_col > diag.span.col:
+            width = diag.span.end_col - diag.span.col
+        width = max(1, min(width, max(1, len(text) - diag.span.col + 1)))
+        gutter = f"{diag.span.line:>5} | "
+        out.append(gutter + text)
+        out.append(" " * (len(gutter) + diag.span.col - 1) + "^" + "~" * (width - 1))
+    if diag.hint:
+        out.append(f"      = help: {diag.hint}")
+    out.extend(f"      = note: {n}" for n in diag.notes)
+    return "\n".join(out)
+
+
+def sort_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
+    seen: set[tuple] = set()
+    result = []
+    for d in sorted(diags, key=Diagnostic.sort_key):
+        key = (d.code, d.span.file, d.span.line, d.span.col, d.message)
+        if key not in seen:
+            seen.add(key)
+            result.append(d)
+    return result
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
+    """Closest candidate by edit distance, for 'did you mean' hints."""
+    import difflib
+
+    found = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    if not found:
+        lowered = {c.lower(): c for c in candidates}
+        if name.lower() in lowered:
+            return lowered[name.lower()]
+        return None
+    return found[0]

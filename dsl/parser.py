@@ -1,0 +1,773 @@
+"""`.flow` text -> AST, with the grammar in `flow.lark` and an LALR parser.
+
+The Transformer runs inside the parser (no intermediate parse tree), so spans are
+taken from tokens. Syntax errors become FLOW100 diagnostics with a caret, never
+tracebacks.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from lark import Lark, Token, Transformer
+from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.indenter import Indenter
+
+from dsl import ast
+from dsl.diagnostics import SOURCES, Diagnostic, FlowError, Span
+from dsl.durations import parse_duration
+
+GRAMMAR = Path(__file__).with_name("flow.lark")
+
+# Human names for terminals in "expected ..." messages.
+_TERMINAL_NAMES = {
+    "NAME": "a name",
+    "DOTTED_NAME": "a dotted name",
+    "STRING": "a string",
+    "SQ_STRING": "a 'string'",
+    "NUMBER": "a number",
+    "DURATION": "a duration (e.g. 30s, 5m)",
+    "PATH": "a JSONPath ($...)",
+    "JSONATA": "a JSONata expression {% ... %}",
+    "INTRINSIC_NAME": "an intrinsic function",
+    "_NL": "end of line",
+    "_INDENT": "an indented block",
+    "_DEDENT": "the end of the block",
+    "$END": "end of file",
+    "OPTION_KW": "a step option (result, retry, catch, timeout...)",
+    "SETTING_KW": "a setting (doc, type, query, timeout...)",
+    "RESOURCE_KW": "a declaration (function, table, topic, queue...)",
+    "RES_PROP_KW": "a property (arn, handler, code, key...)",
+    "RETRY_KW": "a retry field (interval, attempts, backoff, max_delay, jitter)",
+    "CATCH_KW": "a catch field (into, output, assign)",
+    "CMP_OP": "a comparison (==, !=, <, <=, >, >=)",
+    "OPERATOR": "an ASL operator (StringEquals...)",
+    "TYPE_TEST": "present, null, string, numeric, boolean or timestamp",
+    "TRIGGER_KW": "http, schedule or event",
+    "RESOURCE": "a service integration (e.g. aws-sdk:s3:getObject)",
+    "LBRACE": "'{'",
+    "RBRACE": "'}'",
+    "LSQB": "'['",
+    "RSQB": "']'",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "COLON": "':'",
+    "COMMA": "','",
+}
+
+
+class _IndentError(Exception):
+    def __init__(self, line: int, col: int, message: str):
+        super().__init__(message)
+        self.line, self.col, self.message = line, col, message
+
+
+class FlowIndenter(Indenter):
+    NL_type = "_NL"
+    OPEN_PAREN_types = ["LBRACE", "LSQB", "LPAR"]
+    CLOSE_PAREN_types = ["RBRACE", "RSQB", "RPAR"]
+    INDENT_type = "_INDENT"
+    DEDENT_type = "_DEDENT"
+    tab_len = 8
+
+    def handle_NL(self, token: Token):
+        if self.paren_level > 0:
+            return
+        yield token
+        indent_str = token.rsplit("\n", 1)[1]
+        indent = indent_str.count(" ") + indent_str.count("\t") * self.tab_len
+        if indent > self.indent_level[-1]:
+            self.indent_level.append(indent)
+            yield Token.new_borrow_pos(self.INDENT_type, indent_str, token)
+        else:
+            while indent < self.indent_level[-1]:
+                self.indent_level.pop()
+                yield Token.new_borrow_pos(self.DEDENT_type, indent_str, token)
+            if indent != self.indent_level[-1]:
+                raise _IndentError(
+                    token.end_line or token.line,
+                    indent + 1,
+                    f"this line is indented to column {indent + 1}, which matches no enclosing block "
+                    f"(expected column {self.indent_level[-1] + 1})",
+                )
+
+
+def _tok_span(file: str, tok: Token) -> Span:
+    return Span(file, tok.line or 1, tok.column or 1, tok.end_line or tok.line or 1, tok.end_column or tok.column or 1)
+
+
+@dataclass
+class _Clause:
+    kind: str  # if | elif | else | case | default | branch | do
+    span: Span
+    condition: Any = None
+    values: list = field(default_factory=list)
+    options: list = field(default_factory=list)
+    body: list | None = None
+    raise_error: bool = False
+
+
+class _Build(Transformer):
+    """Builds AST nodes bottom-up while the LALR parser reduces."""
+
+    def __init__(self, file: str, text: str):
+        super().__init__(visit_tokens=False)
+        self.file = file
+        self.text = text
+        self.diagnostics: list[Diagnostic] = []
+
+    # -- helpers --------------------------------------------------------------
+    def sp(self, tok: Token) -> Span:
+        return _tok_span(self.file, tok)
+
+    def span_of(self, items: list) -> Span:
+        first = last = None
+        for it in items:
+            s = self._one_span(it)
+            if s is not None:
+                first = first or s
+                last = s
+        if first is None:
+            return Span.unknown(self.file)
+        return Span(self.file, first.line, first.col, last.end_line or last.line, last.end_col or last.col)
+
+    def _one_span(self, it: Any) -> Span | None:
+        if isinstance(it, Token):
+            return self.sp(it) if it.line is not None else None
+        if isinstance(it, ast.Node):
+            return it.span
+        if isinstance(it, ast.ObjectItem):
+            return it.key_span
+        if isinstance(it, _Clause):
+            return it.span
+        if isinstance(it, tuple) and it:
+            return self._one_span(it[0])
+        if isinstance(it, list) and it:
+            return self._one_span(it[0])
+        return None
+
+    def error(self, span: Span, message: str, hint: str | None = None) -> None:
+        self.diagnostics.append(Diagnostic("FLOW100", message, span, hint=hint))
+
+    # -- values ----------------------------------------------------------------
+    def v_string(self, c):
+        tok = c[0]
+        try:
+            value = json.loads(tok)
+        except ValueError:
+            self.error(self.sp(tok), f"invalid string literal {tok}")
+            value = str(tok)[1:-1]
+        return ast.LiteralValue(span=self.sp(tok), value=value)
+
+    def v_number(self, c):
+        tok = c[0]
+        text = str(tok)
+        value: int | float = float(text) if any(ch in text for ch in ".eE") else int(text)
+        return ast.LiteralValue(span=self.sp(tok), value=value)
+
+    def v_true(self, c):
+        return ast.LiteralValue(span=self.sp(c[0]), value=True)
+
+    def v_false(self, c):
+        return ast.LiteralValue(span=self.sp(c[0]), value=False)
+
+    def v_null(self, c):
+        return ast.LiteralValue(span=self.sp(c[0]), value=None)
+
+    def v_path(self, c):
+        return ast.PathValue(span=self.sp(c[0]), text=str(c[0]))
+
+    def v_jsonata(self, c):
+        return ast.JsonataValue(span=self.sp(c[0]), text=str(c[0]))
+
+    def v_name(self, c):
+        return ast.NameRef(span=self.sp(c[0]), name=str(c[0]))
+
+    def v_duration(self, c):
+        tok = c[0]
+        return ast.Duration(span=self.sp(tok), seconds=parse_duration(str(tok)))
+
+    def v_sq_string(self, c):
+        return c[0]
+
+    def v_typed(self, c):
+        return ast.TypedValue(span=self.span_of(c), type=str(c[0]), value=c[1])
+
+    def object(self, c):
+        items = [x for x in c if isinstance(x, ast.ObjectItem)]
+        seen: dict[str, Span] = {}
+        for item in items:
+            if item.key in seen:
+                self.error(item.key_span, f"duplicate key '{item.key}' in object",
+                           hint=f"first given at line {seen[item.key].line}")
+            seen.setdefault(item.key, item.key_span)
+        return ast.ObjectValue(span=self.span_of(c), items=items)
+
+    def pair(self, c):
+        key_tok, value = c
+        key = json.loads(key_tok) if key_tok.type == "STRING" else str(key_tok)
+        return ast.ObjectItem(key=key, key_span=self.sp(key_tok), value=value)
+
+    def array(self, c):
+        items = [x for x in c if not isinstance(x, Token)]
+        return ast.ArrayValue(span=self.span_of(c), items=items)
+
+    def intrinsic(self, c):
+        first, last = c[0], c[-1]
+        text = self.text[first.start_pos:last.end_pos]
+        return ast.IntrinsicValue(span=self.span_of([first, last]), text=text)
+
+    # -- references ---------------------------------------------------------------
+    def name_ref(self, c):
+        return ast.NameRef(span=self.sp(c[0]), name=str(c[0]))
+
+    def string_ref(self, c):
+        tok = c[0]
+        try:
+            name = json.loads(tok)
+        except ValueError:
+            name = str(tok)[1:-1]
+        return ast.NameRef(span=self.sp(tok), name=name)
+
+    # -- conditions ------------------------------------------------------------------
+    def or_cond(self, c):
+        return ast.BoolOp(span=self.span_of(c), op="or", operands=c)
+
+    def and_cond(self, c):
+        return ast.BoolOp(span=self.span_of(c), op="and", operands=c)
+
+    def cond_not(self, c):
+        return ast.NotOp(span=c[0].span, operand=c[0])
+
+    _SUGAR_SUFFIX = {"==": "Equals", "!=": "Equals", "<": "LessThan", "<=": "LessThanEquals",
+                     ">": "GreaterThan", ">=": "GreaterThanEquals"}
+
+    def cond_sugar(self, c):
+        path_tok, op_tok, operand = c
+        variable = ast.PathValue(span=self.sp(path_tok), text=str(path_tok))
+        span = self.span_of(c)
+        op = str(op_tok)
+        if isinstance(operand, ast.LiteralValue):
+            value = operand.value
+            if value is None:
+                if op not in ("==", "!="):
+                    self.error(self.sp(op_tok), f"'{op}' cannot compare with null; use == or !=")
+                return ast.Compare(span=span, variable=variable, op="IsNull",
+                                   operand=ast.LiteralValue(span=operand.span, value=op == "=="))
+            if isinstance(value, bool):
+                family = "Boolean"
+                if op not in ("==", "!="):
+                    self.error(self.sp(op_tok), f"'{op}' cannot compare booleans; use == or !=")
+                    op = "=="
+            elif isinstance(value, (int, float)):
+                family = "Numeric"
+            else:
+                family = "String"
+            cmp = ast.Compare(span=span, variable=variable, op=family + self._SUGAR_SUFFIX[op], operand=operand)
+        else:
+            self.error(
+                operand.span,
+                f"'{op}' needs a literal on the right (a string, number, boolean or null)",
+                hint="to compare two paths, name the type: e.g. `$.a NumericLessThanPath $.b`",
+            )
+            cmp = ast.Compare(span=span, variable=variable, op="StringEquals", operand=operand)
+        if op == "!=":
+            return ast.NotOp(span=span, operand=cmp)
+        return cmp
+
+    def cond_named(self, c):
+        path_tok, op_tok, operand = c
+        variable = ast.PathValue(span=self.sp(path_tok), text=str(path_tok))
+        return ast.Compare(span=self.span_of(c), variable=variable, op=str(op_tok), operand=operand)
+
+    _TYPE_TESTS = {"present": "IsPresent", "null": "IsNull", "string": "IsString", "numeric": "IsNumeric",
+                   "boolean": "IsBoolean", "timestamp": "IsTimestamp"}
+
+    def _is(self, c, positive: bool):
+        path_tok, test_tok = c
+        variable = ast.PathValue(span=self.sp(path_tok), text=str(path_tok))
+        return ast.Compare(span=self.span_of(c), variable=variable, op=self._TYPE_TESTS[str(test_tok)],
+                           operand=ast.LiteralValue(span=self.sp(test_tok), value=positive))
+
+    def cond_is(self, c):
+        return self._is(c, True)
+
+    def cond_is_not(self, c):
+        return self._is(c, False)
+
+    def cond_matches(self, c):
+        path_tok, pattern_tok = c
+        variable = ast.PathValue(span=self.sp(path_tok), text=str(path_tok))
+        return ast.Compare(span=self.span_of(c), variable=variable, op="StringMatches",
+                           operand=ast.LiteralValue(span=self.sp(pattern_tok), value=json.loads(pattern_tok)))
+
+    def cond_jsonata(self, c):
+        return ast.JsonataCondition(span=self.sp(c[0]), text=str(c[0]))
+
+    # -- options ---------------------------------------------------------------------
+    def option(self, c):
+        kw, value = c
+        return ast.Option(span=self.span_of(c), name=str(kw), value=value)
+
+    task_arg = option
+
+    def error_list(self, c):
+        return c
+
+    def retry_prop(self, c):
+        return (str(c[0]), c[1], self.sp(c[0]))
+
+    def retry(self, c):
+        errors, props = c[0], c[1:]
+        spec: dict[str, Any] = {}
+        span = self.span_of(c)
+        for name, value, kw_span in props:
+            if name in spec:
+                self.error(kw_span, f"'{name}' given twice in one retry")
+            spec[name] = value
+        kwargs: dict[str, Any] = {}
+        for name, value in spec.items():
+            if name in ("interval", "max_delay"):
+                if isinstance(value, ast.LiteralValue) and isinstance(value.value, int) and not isinstance(
+                        value.value, bool):
+                    value = ast.Duration(span=value.span, seconds=value.value)
+                if not isinstance(value, ast.Duration):
+                    self.error(value.span, f"'{name}' takes a duration such as 2s or 1m")
+                    continue
+                kwargs[name] = value
+            elif name == "attempts":
+                if not (isinstance(value, ast.LiteralValue) and isinstance(value.value, int)):
+                    self.error(value.span, "'attempts' takes a whole number")
+                    continue
+                kwargs[name] = value.value
+            elif name == "backoff":
+                if not (isinstance(value, ast.LiteralValue) and isinstance(value.value, (int, float))):
+                    self.error(value.span, "'backoff' takes a number (the BackoffRate)")
+                    continue
+                kwargs[name] = value.value
+            elif name == "jitter":
+                text = value.name if isinstance(value, ast.NameRef) else getattr(value, "value", None)
+                if text not in ("full", "none"):
+                    self.error(value.span, "'jitter' is 'full' or 'none'")
+                    continue
+                kwargs[name] = text
+            elif name == "comment":
+                if not (isinstance(value, ast.LiteralValue) and isinstance(value.value, str)):
+                    self.error(value.span, "'comment' takes a string")
+                    continue
+                kwargs[name] = value.value
+        return ast.Option(span=span, name="retry", value=ast.RetrySpec(span=span, errors=errors, **kwargs))
+
+    def catch_prop(self, c):
+        return (str(c[0]), c[1], self.sp(c[0]))
+
+    def catch(self, c):
+        errors, props, target = c[0], c[1:-1], c[-1]
+        span = self.span_of(c)
+        kwargs: dict[str, Any] = {}
+        for name, value, kw_span in props:
+            key = {"into": "into"}.get(name, name)
+            if key in kwargs:
+                self.error(kw_span, f"'{name}' given twice in one catch")
+            if name == "into" and not (isinstance(value, ast.PathValue) or (
+                    isinstance(value, ast.LiteralValue) and value.value is None)):
+                self.error(value.span, "'into' takes a JSONPath such as $.error, or null")
+                continue
+            if name == "comment":
+                if not (isinstance(value, ast.LiteralValue) and isinstance(value.value, str)):
+                    self.error(value.span, "'comment' takes a string")
+                    continue
+                value = value.value
+            kwargs[key] = value
+        return ast.Option(span=span, name="catch",
+                          value=ast.CatchSpec(span=span, errors=errors, target=target, **kwargs))
+
+    def tolerate_static(self, c):
+        number = c[0]
+        value = float(number) if "." in number else int(number)
+        kind = "percent" if len(c) > 1 else "count"
+        return (kind, ast.LiteralValue(span=self.span_of(c), value=value))
+
+    def tolerate_dynamic(self, c):
+        kind_tok, expr = c
+        node = (ast.PathValue if expr.type == "PATH" else ast.JsonataValue)(span=self.sp(expr), text=str(expr))
+        return (str(kind_tok), node)
+
+    def tolerate(self, c):
+        kind, value = c[0]
+        return ast.Option(span=value.span, name="tolerate_" + kind, value=value)
+
+    # -- clauses -----------------------------------------------------------------------
+    def block(self, c):
+        return list(c)
+
+    def target_block(self, c):
+        return ("block", c[0])
+
+    def target_goto(self, c):
+        ref = c[0]
+        return ("block", [ast.Goto(span=ref.span, target=ref)])
+
+    def target_raise(self, c):
+        tok = c[0]
+        if str(tok) != "States.NoChoiceMatched":
+            self.error(self.sp(tok), "only `else raise States.NoChoiceMatched` is supported",
+                       hint="it leaves the Choice without a Default; use a `fail` step to raise other errors")
+        return ("raise", self.sp(tok))
+
+    def branch_opt(self, c):
+        return ast.Option(span=self.span_of(c), name=str(c[0]), value=c[1])
+
+    def _split_target(self, c):
+        *head, target = c
+        opts = [x for x in head if isinstance(x, ast.Option)]
+        rest = [x for x in head if not isinstance(x, ast.Option)]
+        return rest, opts, target
+
+    def if_clause(self, c):
+        rest, opts, (_, body) = self._split_target(c)
+        return _Clause("if", rest[0].span, condition=rest[0], options=opts, body=body)
+
+    def elif_clause(self, c):
+        clause = self.if_clause(c)
+        clause.kind = "elif"
+        return clause
+
+    def else_clause(self, c):
+        kind, payload = c[0]
+        if kind == "raise":
+            return _Clause("else", payload, raise_error=True)
+        return _Clause("else", self.span_of(payload), body=payload)
+
+    def case_clause(self, c):
+        rest, opts, (_, body) = self._split_target(c)
+        return _Clause("case", self.span_of(rest), values=rest, options=opts, body=body)
+
+    def default_clause(self, c):
+        _, body = c[0]
+        return _Clause("default", self.span_of(body), body=body)
+
+    def branch_clause(self, c):
+        return _Clause("branch", self.span_of(c[0]), body=c[0])
+
+    def do_clause(self, c):
+        return _Clause("do", self.span_of(c[0]), body=c[0])
+
+    # -- actions ---------------------------------------------------------------------------
+    def _task(self, integration: str, c, *, has_target=True, resource=None):
+        target = None
+        mode = None
+        options = []
+        for item in c:
+            if isinstance(item, ast.Option):
+                options.append(item)
+            elif isinstance(item, Token) and item.type == "NAME" and target is None and has_target:
+                target = ast.NameRef(span=self.sp(item), name=str(item))
+            elif isinstance(item, str) and not isinstance(item, Token):
+                mode = item
+        span = self.span_of(c) if c else Span.unknown(self.file)
+        return ast.TaskAction(span=span, integration=integration, target=target, resource=resource,
+                              mode=mode), options
+
+    def mode(self, c):
+        return str(c[0])
+
+    def a_invoke(self, c):
+        return self._task("invoke", c)
+
+    def a_service(self, c):
+        return self._task(str(c[0]), c[1:])
+
+    def a_start(self, c):
+        return self._task("start", c)
+
+    def a_activity(self, c):
+        return self._task("activity", c)
+
+    def a_call(self, c):
+        tok = c[0]
+        resource = json.loads(tok) if tok.type == "STRING" else str(tok)
+        action, options = self._task("call", c[1:], has_target=False, resource=resource)
+        action.span = self.sp(tok)
+        return action, options
+
+    def a_pass(self, c):
+        return ast.PassAction(span=self.span_of(c)), list(c)
+
+    def a_wait(self, c):
+        until = len(c) == 2
+        value = c[-1]
+        return ast.WaitAction(span=value.span, until=until, value=value), []
+
+    def a_succeed(self, c):
+        return ast.SucceedAction(span=Span.unknown(self.file)), []
+
+    def fail_cause(self, c):
+        return ("cause", c[0])
+
+    def a_fail(self, c):
+        error = cause = None
+        for item in c:
+            if isinstance(item, tuple):
+                cause = item[1]
+            elif isinstance(item, ast.NameRef):
+                error = ast.LiteralValue(span=item.span, value=item.name)
+            else:
+                error = item
+        return ast.FailAction(span=self.span_of(c), error=error, cause=cause), []
+
+    def a_choose(self, c):
+        return ("choose", None), []
+
+    def a_switch(self, c):
+        return ("switch", ast.PathValue(span=self.sp(c[0]), text=str(c[0]))), []
+
+    def a_parallel(self, c):
+        return ("parallel", None), []
+
+    def a_map(self, c):
+        distributed = False
+        items = None
+        names: list[ast.NameRef] = []
+        options = []
+        for item in c:
+            if isinstance(item, Token) and item.type == "DISTRIBUTED":
+                distributed = True
+            elif isinstance(item, Token) and item.type == "NAME":
+                names.append(ast.NameRef(span=self.sp(item), name=str(item)))
+            elif isinstance(item, ast.Option):
+                options.append(item)
+            else:
+                items = item
+        return ("map", dict(distributed=distributed, items=items, names=names)), options
+
+    # -- statements -------------------------------------------------------------------------
+    def goto_stmt(self, c):
+        return ast.Goto(span=c[0].span, target=c[0])
+
+    def step_body(self, c):
+        return list(c)
+
+    def step(self, c):
+        name: ast.NameRef = c[0]
+        action, header_opts = c[1]
+        body = c[2] if len(c) > 2 else []
+        options = list(header_opts) + [x for x in body if isinstance(x, ast.Option)]
+        clauses = [x for x in body if isinstance(x, _Clause)]
+        span = name.span
+        if isinstance(action, tuple):
+            action = self._structured(action, clauses, span, name.name)
+        else:
+            for cl in clauses:
+                self.error(cl.span, f"'{cl.kind}' is not valid here: only choose/switch, parallel and map steps "
+                                    "have clauses")
+            if action.span.line == 1 and action.span.col == 1 and action.span.end_col == 1:
+                action.span = span
+        return ast.Step(span=span, name=name.name, name_span=name.span, action=action, options=options)
+
+    _CLAUSES_FOR = {"choose": {"if", "elif", "else"}, "switch": {"case", "default"},
+                    "parallel": {"branch"}, "map": {"do"}}
+
+    def _structured(self, action: tuple, clauses: list[_Clause], span: Span, step: str):
+        kind, data = action
+        allowed = self._CLAUSES_FOR[kind]
+        for cl in clauses:
+            if cl.kind not in allowed:
+                self.error(cl.span, f"'{cl.kind}' is not valid in a {kind} step",
+                           hint="expected " + " / ".join(sorted(allowed)))
+        clauses = [cl for cl in clauses if cl.kind in allowed]
+        if kind == "parallel":
+            if not clauses:
+                self.error(span, f"parallel step '{step}' has no `branch` blocks")
+            return ast.ParallelAction(span=span, branches=[cl.body for cl in clauses])
+        if kind == "map":
+            if len(clauses) != 1:
+                self.error(span if not clauses else clauses[1].span,
+                           f"map step '{step}' needs exactly one `do` block")
+            body = clauses[0].body if clauses else []
+            names = data["names"]
+            return ast.MapAction(span=span, distributed=data["distributed"], items=data["items"],
+                                 item_var=names[0] if names else None,
+                                 index_var=names[1] if len(names) > 1 else None, body=body)
+        branches: list[ast.ChoiceBranch] = []
+        default = None
+        default_span = None
+        no_match = False
+        if kind == "choose":
+            for i, cl in enumerate(clauses):
+                if cl.kind == "if" and i != 0:
+                    self.error(cl.span, "a second `if` in one choose step; use `elif`")
+                if cl.kind == "elif" and i == 0:
+                    self.error(cl.span, "`elif` before any `if`")
+                if cl.kind == "else" and i != len(clauses) - 1:
+                    self.error(cl.span, "`else` must be the last clause")
+        else:
+            for i, cl in enumerate(clauses):
+                if cl.kind == "default" and i != len(clauses) - 1:
+                    self.error(cl.span, "`default` must be the last clause")
+        for cl in clauses:
+            if cl.kind in ("if", "elif"):
+                branches.append(ast.ChoiceBranch(span=cl.span, condition=cl.condition, body=cl.body,
+                                                 options=cl.options))
+            elif cl.kind == "case":
+                branches.append(ast.ChoiceBranch(span=cl.span, condition=self._case_condition(data, cl),
+                                                 body=cl.body, options=cl.options))
+            else:
+                default_span = cl.span
+                if cl.raise_error:
+                    no_match = True
+                else:
+                    default = cl.body
+        if not branches:
+            self.error(span, f"{kind} step '{step}' has no branches")
+        return ast.ChooseAction(span=span, branches=branches, default=default, default_span=default_span,
+                                no_match_error=no_match)
+
+    def _case_condition(self, variable: ast.PathValue, cl: _Clause):
+        tests = []
+        for v in cl.values:
+            if not isinstance(v, ast.LiteralValue) or v.value is None:
+                self.error(v.span, "`case` takes literal strings, numbers or booleans")
+                continue
+            family = ("Boolean" if isinstance(v.value, bool) else
+                      "Numeric" if isinstance(v.value, (int, float)) else "String")
+            tests.append(ast.Compare(span=v.span, variable=variable, op=family + "Equals", operand=v))
+        if len(tests) == 1:
+            return tests[0]
+        if not tests:
+            return ast.Compare(span=cl.span, variable=variable, op="IsPresent",
+                               operand=ast.LiteralValue(span=cl.span, value=True))
+        return ast.BoolOp(span=cl.span, op="or", operands=tests)
+
+    # -- top level ----------------------------------------------------------------------------
+    def setting(self, c):
+        kw, *args = c
+        return ast.Setting(span=self.span_of(c), name=str(kw), value=args)
+
+    def res_prop(self, c):
+        kw = c[0]
+        value = c[1] if len(c) > 1 else None
+        return ast.Option(span=self.span_of(c), name=str(kw), value=value)
+
+    def resource_decl(self, c):
+        kw, name, *props = c
+        return ast.ResourceDecl(span=self.span_of(c), kind=str(kw), name=str(name), name_span=self.sp(name),
+                                props=props)
+
+    def trigger_prop(self, c):
+        return ast.Option(span=self.span_of(c), name=str(c[0]), value=c[1])
+
+    def trigger(self, c):
+        kw, *args = c
+        props = [a if isinstance(a, ast.Option) else ast.Option(span=a.span, name="", value=a) for a in args]
+        return ast.Trigger(span=self.span_of(c), kind=str(kw), props=props)
+
+    def workflow(self, c):
+        name, *items = c
+        wf = ast.Workflow(span=self.sp(name), name=str(name), name_span=self.sp(name))
+        for item in items:
+            if isinstance(item, ast.Setting):
+                wf.settings.append(item)
+            elif isinstance(item, ast.ResourceDecl):
+                wf.resources.append(item)
+            elif isinstance(item, ast.Trigger):
+                wf.triggers.append(item)
+            else:
+                wf.body.append(item)
+        return wf
+
+    def import_stmt(self, c):
+        tok = c[0]
+        return ast.Import(span=self.sp(tok), path=json.loads(tok))
+
+    def start(self, c):
+        module = ast.Module(span=Span(self.file, 1, 1, 1, 1), file=self.file)
+        for item in c:
+            if isinstance(item, ast.Import):
+                module.imports.append(item)
+            elif isinstance(item, ast.ResourceDecl):
+                module.resources.append(item)
+            elif isinstance(item, ast.Workflow):
+                module.workflows.append(item)
+        return module
+
+
+@lru_cache(maxsize=1)
+def _parser() -> tuple[Lark, _Build]:
+    """One parser for the process; its transformer is re-pointed at each file."""
+    builder = _Build("<input>", "")
+    parser = Lark(GRAMMAR.read_text(encoding="utf-8"), parser="lalr", postlex=FlowIndenter(),
+                  maybe_placeholders=False, transformer=builder, start=["start", "condition", "value"])
+    return parser, builder
+
+
+def _expected_text(expected: set[str] | frozenset[str]) -> str:
+    names = []
+    for term in sorted(expected):
+        if term.startswith("__ANON"):
+            continue
+        human = _TERMINAL_NAMES.get(term)
+        if human is None:
+            human = f"'{term.lower()}'" if term.isupper() else term
+        if human not in names:
+            names.append(human)
+    if not names:
+        return ""
+    if len(names) > 6:
+        names = [*names[:6], "..."]
+    return "; expected " + ", ".join(names)
+
+
+def _syntax_diag(file: str, err: Exception) -> Diagnostic:
+    if isinstance(err, _IndentError):
+        return Diagnostic("FLOW100", err.message, Span(file, err.line, err.col, err.line, err.col + 1))
+    if isinstance(err, UnexpectedToken):
+        tok = err.token
+        expected = _expected_text(err.accepts or err.expected)
+        what = {"$END": "unexpected end of file", "_NL": "unexpected end of line",
+                "_INDENT": "unexpected indentation", "_DEDENT": "unexpected end of block"}.get(
+            tok.type, f"unexpected {tok.value!r}")
+        line = tok.line or 1
+        col = tok.column or 1
+        if tok.type in ("_INDENT", "_DEDENT") and tok.end_line:
+            line, col = tok.end_line, max(1, tok.end_column or 1)
+        width = len(str(tok.value)) if tok.type not in ("_NL", "_INDENT", "_DEDENT", "$END") else 1
+        return Diagnostic("FLOW100", what + expected, Span(file, line, col, line, col + width))
+    if isinstance(err, UnexpectedCharacters):
+        expected = _expected_text(err.allowed or set())
+        return Diagnostic("FLOW100", f"unexpected character {err.char!r}{expected}",
+                          Span(file, err.line, err.column, err.line, err.column + 1))
+    if isinstance(err, UnexpectedEOF):
+        return Diagnostic("FLOW100", "unexpected end of file" + _expected_text(set(err.expected or [])),
+                          Span(file, max(1, err.line), max(1, err.column)))
+    if isinstance(err, UnexpectedInput):
+        return Diagnostic("FLOW100", str(err).splitlines()[0], Span(file, max(1, err.line), max(1, err.column)))
+    return Diagnostic("FLOW100", f"could not parse: {err}", Span.unknown(file))
+
+
+def parse_flow(text: str, file: str = "<input>") -> ast.Module:
+    """Parse `.flow` source; raise FlowError carrying FLOW100 diagnostics on bad input."""
+    SOURCES.add(file, text)
+    if not text.endswith("\n"):
+        text += "\n"
+    return parse_with_start(text, file, "start")
+
+
+def parse_with_start(text: str, file: str, start: str) -> Any:
+    """Parse text from one of the grammar's start symbols (a whole file, a condition, a value)."""
+    parser, builder = _parser()
+    builder.file, builder.text, builder.diagnostics = file, text, []
+    try:
+        module = parser.parse(text, start=start)
+    except (LarkError, _IndentError) as err:
+        inner = getattr(err, "orig_exc", None)
+        raise FlowError([_syntax_diag(file, inner if isinstance(inner, Exception) else err)]) from None
+    except RecursionError:
+        raise FlowError([Diagnostic("FLOW100", "nesting is too deep", Span.unknown(file))]) from None
+    if builder.diagnostics:
+        raise FlowError(list(builder.diagnostics))
+    return module

@@ -1,0 +1,484 @@
+"""IR -> Amazon States Language, with a source map back to `.flow` spans.
+
+The emitter writes the smallest correct ASL: one state per step (no filler
+states), fields in a stable order, ARNs as `${...}` DefinitionSubstitutions.
+Every JSON pointer it writes is mapped to the span that caused it, so rules
+that run on ASL can report at the right `.flow` line.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from compiler import ir
+from dsl import ast
+from dsl.diagnostics import Diagnostic, Span
+from targets import naming
+from targets.asl.values import ValueRenderer
+
+STATES_ARN = "arn:aws:states:::"
+MODE_SUFFIX = {"request": "", "async": "", "sync": ".sync", "sync2": ".sync:2", "callback": ".waitForTaskToken"}
+STARTED_BY = "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID"
+
+
+@dataclass
+class EmitResult:
+    workflow: str
+    definition: dict
+    source_map: dict[str, Span]
+    substitutions: dict[str, tuple[str, str]]  # key -> (kind, name)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        return json.dumps(self.definition, indent=2, ensure_ascii=False) + "\n"
+
+
+class AslEmitter:
+    def __init__(self, program: ir.Program, workflow: ir.Workflow):
+        self.program = program
+        self.wf = workflow
+        self.diagnostics: list[Diagnostic] = []
+        self.values = ValueRenderer(self.diagnostics.append)
+        self.source_map: dict[str, Span] = {}
+        self.substitutions: dict[str, tuple[str, str]] = {}
+
+    # -- entry ---------------------------------------------------------------------
+    def emit(self) -> EmitResult:
+        wf = self.wf
+        top: dict[str, Any] = {}
+        if wf.comment:
+            top["Comment"] = wf.comment
+        if wf.query_language == "JSONata":
+            top["QueryLanguage"] = "JSONata"
+        top.update(self.graph(wf.graph, ""))
+        if wf.timeout is not None:
+            top["TimeoutSeconds"] = wf.timeout
+        if wf.version is not None:
+            top["Version"] = wf.version
+        self.source_map[""] = wf.span
+        definition = _canonical(top)
+        return EmitResult(wf.name, definition, self.source_map, self.substitutions, self.diagnostics)
+
+    def graph(self, graph: ir.Graph, prefix: str) -> dict:
+        states = {}
+        if graph.span is not None:
+            self.source_map.setdefault(prefix or "", graph.span)
+        for state in graph.states.values():
+            pointer = f"{prefix}/States/{_escape(state.name)}"
+            self.source_map[pointer] = state.span
+            states[state.name] = self.state(state, pointer)
+        first = next(iter(graph.states.values()), None)
+        if first is not None:
+            self.source_map[f"{prefix}/StartAt"] = first.span
+        return {"StartAt": graph.start_at, "States": states}
+
+    def ref(self, kind: str, name: str) -> str:
+        key = naming.substitution_key(kind, name)
+        self.substitutions[key] = (kind, name)
+        return "${" + key + "}"
+
+    def mark(self, pointer: str, span: Span | None) -> None:
+        if span is not None:
+            self.source_map[pointer] = span
+
+    # -- states ----------------------------------------------------------------------
+    def state(self, s: ir.State, ptr: str) -> dict:
+        ql = s.query_language or self.wf.query_language
+        out: dict[str, Any] = {"Type": _ASL_TYPE[s.kind]}
+        if s.comment is not None:
+            out["Comment"] = s.comment
+        if s.query_language is not None:
+            out["QueryLanguage"] = s.query_language
+            self.mark(ptr + "/QueryLanguage", s.spans.get("query"))
+        if s.input_path is not None:
+            out["InputPath"] = self.values.path(s.input_path, "input")
+            self.mark(ptr + "/InputPath", s.spans.get("input_path"))
+        getattr(self, "kind_" + s.kind)(s, ptr, ql, out)
+        self.outputs(s, ptr, ql, out)
+        if s.retries:
+            out["Retry"] = [self.retrier(r, f"{ptr}/Retry/{i}") for i, r in enumerate(s.retries)]
+        if s.catches:
+            out["Catch"] = [self.catcher(c, f"{ptr}/Catch/{i}", ql) for i, c in enumerate(s.catches)]
+        if s.next is not None:
+            out["Next"] = s.next
+            self.mark(ptr + "/Next", s.spans.get("next"))
+        elif s.end and s.kind not in ("succeed", "fail", "choice"):
+            out["End"] = True
+        return out
+
+    def outputs(self, s: ir.State, ptr: str, ql: str, out: dict) -> None:
+        if s.result_selector is not None:
+            out["ResultSelector"] = self.values.payload(s.result_selector, ql)
+            self.mark(ptr + "/ResultSelector", s.spans.get("result_selector"))
+        if s.result_path is not None:
+            out["ResultPath"] = self.values.path(s.result_path, "result")
+            self.mark(ptr + "/ResultPath", s.spans.get("result_path"))
+        if s.output is not None:
+            if ql == "JSONata":
+                out["Output"] = self.values.payload(s.output, ql)
+                self.mark(ptr + "/Output", s.spans.get("output"))
+            else:
+                out["OutputPath"] = self.values.path(s.output, "output")
+                self.mark(ptr + "/OutputPath", s.spans.get("output"))
+        if s.assign is not None:
+            out["Assign"] = self.values.payload(s.assign, ql)
+            self.mark(ptr + "/Assign", s.spans.get("assign"))
+
+    def payload_field(self, s: ir.State, ptr: str, ql: str, out: dict, value: Any, span_key: str = "payload",
+                      jsonpath_field: str = "Parameters", jsonata_field: str = "Arguments") -> None:
+        if value is None:
+            return
+        span = s.spans.get(span_key)
+        if ql != "JSONata" and isinstance(value, ast.PathValue):
+            if "InputPath" in out:
+                self.diagnostics.append(Diagnostic(
+                    "FLOW305", value.span, "`with` a bare path and `input` together: keep one",
+                    hint="`with $.x` is emitted as InputPath"))
+                return
+            out["InputPath"] = value.text
+            self.mark(ptr + "/InputPath", span)
+            return
+        name = jsonata_field if ql == "JSONata" else jsonpath_field
+        out[name] = self.values.payload(value, ql)
+        self.mark(f"{ptr}/{name}", span)
+
+    def kind_pass(self, s: ir.State, ptr: str, ql: str, out: dict) -> None:
+        self.payload_field(s, ptr, ql, out, s.payload, jsonata_field="Output")
+        if s.result is not None:
+            out["Result"] = self.values.literal(s.result, ql)
+            self.mark(ptr + "/Result", s.spans.get("result"))
+
+    def kind_succeed(self, s, ptr, ql, out) -> None:
+        pass
+
+    def kind_fail(self, s: ir.State, ptr: str, ql: str, out: dict) -> None:
+        for value, name in ((s.error, "Error"), (s.cause, "Cause")):
+            if value is None:
+                continue
+            span = s.spans.get(name.lower())
+            if isinstance(value, (ast.PathValue, ast.IntrinsicValue)) and ql != "JSONata":
+                out[name + "Path"] = value.text
+                self.mark(f"{ptr}/{name}Path", span)
+            elif isinstance(value, ast.JsonataValue) or ql == "JSONata":
+                out[name] = self.values.jsonata(value)
+                self.mark(f"{ptr}/{name}", span)
+            else:
+                out[name] = self.values.literal(value, ql)
+                self.mark(f"{ptr}/{name}", span)
+
+    def kind_wait(self, s: ir.State, ptr: str, ql: str, out: dict) -> None:
+        span = s.spans.get("wait")
+        for value, name in ((s.wait_seconds, "Seconds"), (s.wait_timestamp, "Timestamp")):
+            if value is None:
+                continue
+            if isinstance(value, ast.PathValue):
+                out[name + "Path"] = value.text
+                self.mark(f"{ptr}/{name}Path", span)
+            elif isinstance(value, ast.JsonataValue):
+                out[name] = value.text
+                self.mark(f"{ptr}/{name}", span)
+            else:
+                out[name] = value if isinstance(value, int) else self.values.literal(value, ql)
+                self.mark(f"{ptr}/{name}", span)
+
+    def kind_choice(self, s: ir.State, ptr: str, ql: str, out: dict) -> None:
+        rules = []
+        for i, rule in enumerate(s.choices):
+            rptr = f"{ptr}/Choices/{i}"
+            rendered = self.values.condition(rule.condition, ql)
+            if rule.comment is not None:
+                rendered = {"Comment": rule.comment, **rendered}
+            if rule.assign is not None:
+                rendered["Assign"] = self.values.payload(rule.assign, ql)
+            if rule.output is not None:
+                rendered["Output"] = self.values.payload(rule.output, ql)
+            rendered["Next"] = rule.next
+            self.mark(rptr, rule.span)
+            self.mark(rptr + "/Next", rule.next_span)
+            rules.append(rendered)
+        out["Choices"] = rules
+        if s.default is not None:
+            out["Default"] = s.default
+            self.mark(ptr + "/Default", s.spans.get("default"))
+
+    def kind_parallel(self, s: ir.State, ptr: str, ql: str, out: dict) -> None:
+        self.payload_field(s, ptr, ql, out, s.payload)
+        out["Branches"] = [self.graph(b, f"{ptr}/Branches/{i}") for i, b in enumerate(s.branches)]
+
+    def kind_map(self, s: ir.State, ptr: str, ql: str, out: dict) -> None:
+        m = s.map
+        assert m is not None
+        if m.items is not None:
+            if ql != "JSONata" and isinstance(m.items, ast.PathValue):
+                out["ItemsPath"] = m.items.text
+                self.mark(ptr + "/ItemsPath", s.spans.get("items"))
+            else:
+                out["Items"] = self.values.payload(m.items, "JSONata") if ql == "JSONata" else (
+                    self.values.literal(m.items, ql))
+                self.mark(ptr + "/Items", s.spans.get("items"))
+        if m.item_selector is not None:
+            out["ItemSelector"] = self.values.payload(m.item_selector, ql)
+            self.mark(ptr + "/ItemSelector", s.spans.get("item_selector"))
+        if m.reader is not None:
+            out["ItemReader"] = self.values.payload(m.reader, ql)
+            self.mark(ptr + "/ItemReader", s.spans.get("reader"))
+        if m.batcher is not None:
+            out["ItemBatcher"] = self.values.payload(m.batcher, ql)
+            self.mark(ptr + "/ItemBatcher", s.spans.get("batcher"))
+        processor: dict[str, Any] = {}
+        if m.distributed:
+            config: dict[str, Any] = {"Mode": "DISTRIBUTED", "ExecutionType": m.execution_type or "STANDARD"}
+            processor["ProcessorConfig"] = config
+        processor.update(self.graph(m.processor, ptr + "/ItemProcessor"))
+        out["ItemProcessor"] = processor
+        for value, name, key in ((m.max_concurrency, "MaxConcurrency", "max_concurrency"),
+                                 (m.tolerated_percentage, "ToleratedFailurePercentage", "tolerated_percentage"),
+                                 (m.tolerated_count, "ToleratedFailureCount", "tolerated_count")):
+            if value is None:
+                continue
+            if isinstance(value, ast.PathValue):
+                out[name + "Path"] = value.text
+                self.mark(f"{ptr}/{name}Path", s.spans.get(key))
+            elif isinstance(value, ast.JsonataValue):
+                out[name] = value.text
+                self.mark(f"{ptr}/{name}", s.spans.get(key))
+            else:
+                out[name] = self.values.literal(value, ql)
+                self.mark(f"{ptr}/{name}", s.spans.get(key))
+        if m.label is not None:
+            out["Label"] = m.label
+            self.mark(ptr + "/Label", s.spans.get("label"))
+        if m.writer is not None:
+            out["ResultWriter"] = self.values.payload(m.writer, ql)
+            self.mark(ptr + "/ResultWriter", s.spans.get("writer"))
+        self.payload_field(s, ptr, ql, out, s.payload)
+
+    # -- tasks -------------------------------------------------------------------------------
+    def kind_task(self, s: ir.State, ptr: str, ql: str, out: dict) -> None:
+        task = s.task
+        assert task is not None
+        render = getattr(self, "task_" + task.integration.replace(".", "_"))
+        resource, params = render(s, task, ql)
+        out["Resource"] = resource
+        self.mark(ptr + "/Resource", s.spans.get("task"))
+        if params is not None:
+            self.payload_params(s, ptr, ql, out, params)
+        for value, name in ((s.timeout, "TimeoutSeconds"), (s.heartbeat, "HeartbeatSeconds")):
+            if value is None:
+                continue
+            key = "timeout" if name.startswith("Timeout") else "heartbeat"
+            if isinstance(value, ast.PathValue):
+                out[name + "Path"] = value.text
+                self.mark(f"{ptr}/{name}Path", s.spans.get(key))
+            elif isinstance(value, ast.JsonataValue):
+                out[name] = value.text
+                self.mark(f"{ptr}/{name}", s.spans.get(key))
+            else:
+                out[name] = value
+                self.mark(f"{ptr}/{name}", s.spans.get(key))
+        if s.credentials is not None:
+            out["Credentials"] = self.values.payload(s.credentials, ql)
+            self.mark(ptr + "/Credentials", s.spans.get("credentials"))
+
+    def payload_params(self, s: ir.State, ptr: str, ql: str, out: dict, params: Any) -> None:
+        """Parameters built by a task renderer: an AST payload or a list of (key, value) entries."""
+        if not isinstance(params, list):
+            self.payload_field(s, ptr, ql, out, params)
+            return
+        rendered: dict[str, Any] = {}
+        for key, value in params:
+            if value is None:
+                continue
+            if isinstance(value, _Raw):
+                rendered[key] = value.value
+            elif ql == "JSONata":
+                rendered[key] = self.values.jsonata(value)
+            else:
+                k, v = self.values.template_entry(key, value)
+                rendered[k] = v
+        name = "Arguments" if ql == "JSONata" else "Parameters"
+        out[name] = rendered
+        self.mark(f"{ptr}/{name}", s.spans.get("payload") or s.spans.get("task"))
+
+    def target_ref(self, task: ir.TaskSpec) -> str:
+        if task.target_kind == "workflow":
+            res = self.wf.resources.get(task.target or "")
+            if task.target not in self.program.workflows and res is not None and res.kind == "machine":
+                return self.ref("machine", task.target)
+            return self.ref("workflow", task.target or "")
+        return self.ref(task.target_kind or "function", task.target or "")
+
+    def task_lambda(self, s: ir.State, task: ir.TaskSpec, ql: str):
+        fn = self.target_ref(task)
+        qualifier = task.args.get("qualifier")
+        qualifier_text = qualifier.value if isinstance(qualifier, ast.LiteralValue) else None
+        payload = task.args.get("payload")
+        if task.mode == "request":
+            resource = fn + (f":{qualifier_text}" if qualifier_text else "")
+            return resource, payload
+        function_name = fn + (f":{qualifier_text}" if qualifier_text else "")
+        params: list[tuple[str, Any]] = [("FunctionName", _Raw(function_name))]
+        if task.mode == "async":
+            params.append(("InvocationType", _Raw("Event")))
+        params.append(("Payload", payload if payload is not None else _input_value(ql, s.span)))
+        return STATES_ARN + "lambda:invoke" + MODE_SUFFIX[task.mode], params
+
+    def _ddb(self, s: ir.State, task: ir.TaskSpec, ql: str, action: str, map_args: dict[str, str]):
+        params: list[tuple[str, Any]] = [("TableName", _Raw(self.target_ref(task)))]
+        a = task.args
+        for arg, key in map_args.items():
+            if arg in a:
+                value = a[arg]
+                typed = self.values.ddb_map(value, ql)
+                params.append((key, typed if isinstance(typed, ast.Node) else _Raw(typed)))
+        for arg, key in (("update", "UpdateExpression"), ("condition", "ConditionExpression"),
+                         ("projection", "ProjectionExpression"), ("consistent", "ConsistentRead"),
+                         ("names", "ExpressionAttributeNames")):
+            if arg in a:
+                params.append((key, a[arg]))
+        if "values" in a:
+            typed = self.values.ddb_map(a["values"], ql)
+            params.append(("ExpressionAttributeValues", typed if isinstance(typed, ast.Node) else _Raw(typed)))
+        if "returns" in a:
+            params.append(("ReturnValues", a["returns"]))
+        return STATES_ARN + "dynamodb:" + action, params
+
+    def task_dynamodb_getItem(self, s, task, ql):
+        return self._ddb(s, task, ql, "getItem", {"key": "Key"})
+
+    def task_dynamodb_putItem(self, s, task, ql):
+        return self._ddb(s, task, ql, "putItem", {"item": "Item"})
+
+    def task_dynamodb_updateItem(self, s, task, ql):
+        return self._ddb(s, task, ql, "updateItem", {"key": "Key"})
+
+    def task_dynamodb_deleteItem(self, s, task, ql):
+        return self._ddb(s, task, ql, "deleteItem", {"key": "Key"})
+
+    def task_sns_publish(self, s, task, ql):
+        a = task.args
+        params = [("TopicArn", _Raw(self.target_ref(task))), ("Message", a.get("message")),
+                  ("Subject", a.get("subject")), ("MessageAttributes", a.get("attributes")),
+                  ("MessageGroupId", a.get("group")), ("MessageDeduplicationId", a.get("dedup"))]
+        return STATES_ARN + "sns:publish" + MODE_SUFFIX[task.mode], params
+
+    def task_sqs_sendMessage(self, s, task, ql):
+        a = task.args
+        params = [("QueueUrl", _Raw(self.target_ref(task))), ("MessageBody", a.get("body")),
+                  ("DelaySeconds", a.get("delay")), ("MessageAttributes", a.get("attributes")),
+                  ("MessageGroupId", a.get("group")), ("MessageDeduplicationId", a.get("dedup"))]
+        return STATES_ARN + "sqs:sendMessage" + MODE_SUFFIX[task.mode], params
+
+    def task_events_putEvents(self, s, task, ql):
+        a = task.args
+        resource = STATES_ARN + "events:putEvents" + MODE_SUFFIX[task.mode]
+        if "entries" in a:
+            return resource, [("Entries", a["entries"])]
+        span = s.spans.get("task") or s.span
+        entry_items = []
+        for arg, key in (("detail", "Detail"), ("detail_type", "DetailType"), ("source", "Source")):
+            if arg in a:
+                entry_items.append(ast.ObjectItem(key=key, key_span=span, value=a[arg]))
+        if task.target:
+            entry_items.append(ast.ObjectItem(key="EventBusName", key_span=span, value=ast.LiteralValue(
+                span=span, value=self.target_ref(task))))
+        entry = ast.ObjectValue(span=span, items=entry_items)
+        return resource, [("Entries", ast.ArrayValue(span=span, items=[entry]))]
+
+    def task_states_startExecution(self, s, task, ql):
+        a = task.args
+        payload = a.get("payload")
+        if isinstance(payload, ast.ObjectValue) and not any(i.key.startswith(STARTED_BY) for i in payload.items):
+            span = payload.span
+            link = (ast.JsonataValue(span=span, text="{% $states.context.Execution.Id %}") if ql == "JSONata"
+                    else ast.PathValue(span=span, text="$$.Execution.Id"))
+            payload = ast.ObjectValue(span=span, items=[*payload.items, ast.ObjectItem(
+                key=STARTED_BY, key_span=span, value=link)])
+        params = [("StateMachineArn", _Raw(self.target_ref(task))),
+                  ("Input", payload if payload is not None else _input_value(ql, s.span)),
+                  ("Name", a.get("name"))]
+        return STATES_ARN + "states:startExecution" + MODE_SUFFIX[task.mode], params
+
+    def task_activity(self, s, task, ql):
+        return self.target_ref(task), task.args.get("payload")
+
+    def task_resource(self, s, task, ql):
+        resource = task.resource or ""
+        if not resource.startswith("arn:"):
+            resource = STATES_ARN + resource
+        return resource + MODE_SUFFIX[task.mode], task.args.get("payload")
+
+    # -- retry / catch -----------------------------------------------------------------------
+    def retrier(self, r: ir.Retry, ptr: str) -> dict:
+        self.mark(ptr, r.span)
+        out: dict[str, Any] = {"ErrorEquals": r.errors}
+        if r.comment is not None:
+            out["Comment"] = r.comment
+        if r.interval is not None:
+            out["IntervalSeconds"] = r.interval
+        if r.max_attempts is not None:
+            out["MaxAttempts"] = r.max_attempts
+        if r.backoff_rate is not None:
+            out["BackoffRate"] = r.backoff_rate
+        if r.max_delay is not None:
+            out["MaxDelaySeconds"] = r.max_delay
+        if r.jitter is not None:
+            out["JitterStrategy"] = r.jitter
+        return out
+
+    def catcher(self, c: ir.Catch, ptr: str, ql: str) -> dict:
+        self.mark(ptr, c.span)
+        out: dict[str, Any] = {"ErrorEquals": c.errors}
+        if c.comment is not None:
+            out["Comment"] = c.comment
+        if c.result_path is not None:
+            out["ResultPath"] = self.values.path(c.result_path, "into")
+        if c.output is not None:
+            out["Output"] = self.values.payload(c.output, ql)
+        if c.assign is not None:
+            out["Assign"] = self.values.payload(c.assign, ql)
+        out["Next"] = c.next
+        self.mark(ptr + "/Next", c.next_span)
+        return out
+
+
+class _Raw:
+    """A value already in ASL form (a placeholder, a constant)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any):
+        self.value = value
+
+
+def _input_value(ql: str, span: Span) -> Any:
+    if ql == "JSONata":
+        return ast.JsonataValue(span=span, text="{% $states.input %}")
+    return ast.PathValue(span=span, text="$")
+
+
+_ASL_TYPE = {"task": "Task", "pass": "Pass", "choice": "Choice", "wait": "Wait", "succeed": "Succeed",
+             "fail": "Fail", "parallel": "Parallel", "map": "Map"}
+
+
+def _escape(name: str) -> str:
+    """JSON Pointer escaping (RFC 6901)."""
+    return name.replace("~", "~0").replace("/", "~1")
+
+
+def _canonical(definition: dict) -> dict:
+    """Round-trip through the ASL models: validates the shape and fixes the key order."""
+    try:
+        from targets.asl import models
+    except ImportError:  # pragma: no cover - models land separately
+        return definition
+    try:
+        return models.dump(models.load(definition))
+    except Exception:  # invalid shapes are reported by the rules, with spans
+        return definition
+
+
+def emit_workflow(program: ir.Program, workflow: ir.Workflow) -> EmitResult:
+    return AslEmitter(program, workflow).emit()

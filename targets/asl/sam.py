@@ -1,0 +1,335 @@
+"""The SAM template that deploys the Step Functions version of a program.
+
+One `AWS::Serverless::StateMachine` per workflow (definition file +
+DefinitionSubstitutions for every ARN), the resources the program owns, triggers
+as `Events` (and an HTTP API for http routes), and least-privilege policies
+written as explicit statements on concrete ARNs. Child workflows are named
+`${AWS::StackName}-<Workflow>` and referred to by constructed ARNs, so parents
+and children never form a circular reference.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from compiler import ir
+from targets import naming
+from targets.asl.emit import EmitResult
+
+SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
+
+
+def sub(text: str) -> dict:
+    return {"Fn::Sub": text}
+
+
+def ref(logical: str) -> dict:
+    return {"Ref": logical}
+
+
+def getatt(logical: str, attr: str) -> dict:
+    return {"Fn::GetAtt": [logical, attr]}
+
+
+def machine_name(workflow: str) -> dict:
+    return sub("${AWS::StackName}-" + workflow)
+
+
+def machine_arn(workflow: str) -> dict:
+    return sub("arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:${AWS::StackName}-"
+               + workflow)
+
+
+def execution_arns(workflow: str) -> dict:
+    return sub("arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${AWS::StackName}-"
+               + workflow + ":*")
+
+
+SYNC_RULE_ARN = sub("arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/"
+                    "StepFunctionsGetEventsForStepFunctionsExecutionRule")
+DEFAULT_BUS_ARN = sub("arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default")
+
+
+class SamBuilder:
+    def __init__(self, program: ir.Program, emitted: dict[str, EmitResult], out_dir: Path):
+        self.program = program
+        self.emitted = emitted
+        self.out_dir = out_dir
+        self.resources: dict[str, Any] = {}
+        self.outputs: dict[str, Any] = {}
+
+    # -- resources the program owns ---------------------------------------------------
+    def owned_resources(self) -> None:
+        for (kind, name), res in sorted(self.program.resources.items()):
+            if not res.owned:
+                continue
+            builder = getattr(self, f"res_{kind}", None)
+            if builder is not None:
+                self.resources[naming.logical_id(kind, name)] = builder(res)
+
+    def res_function(self, res: ir.Resource) -> dict:
+        p = res.props
+        props: dict[str, Any] = {"Handler": p["handler"], "Runtime": p.get("runtime", "python3.12"),
+                                 "CodeUri": self.code_uri(res)}
+        if "memory" in p:
+            props["MemorySize"] = p["memory"]
+        if "timeout" in p:
+            props["Timeout"] = p["timeout"]
+        if "description" in p:
+            props["Description"] = p["description"]
+        if "concurrency" in p:
+            props["ReservedConcurrentExecutions"] = p["concurrency"]
+        if p.get("env"):
+            props["Environment"] = {"Variables": {k: str(v) for k, v in sorted(p["env"].items())}}
+        return {"Type": "AWS::Serverless::Function", "Properties": props}
+
+    def code_uri(self, res: ir.Resource) -> str:
+        base = Path(res.span.file).parent
+        target = (base / res.props["code"]).resolve()
+        try:
+            rel = os.path.relpath(target, self.out_dir.resolve())
+        except ValueError:
+            rel = str(target)
+        return Path(rel).as_posix()
+
+    def res_table(self, res: ir.Resource) -> dict:
+        p = res.props
+        attrs = [{"AttributeName": p["key"], "AttributeType": p.get("key_type", "S")}]
+        schema = [{"AttributeName": p["key"], "KeyType": "HASH"}]
+        if "sort" in p:
+            attrs.append({"AttributeName": p["sort"], "AttributeType": p.get("sort_type", "S")})
+            schema.append({"AttributeName": p["sort"], "KeyType": "RANGE"})
+        return {"Type": "AWS::DynamoDB::Table", "Properties": {
+            "BillingMode": "PAY_PER_REQUEST", "AttributeDefinitions": attrs, "KeySchema": schema}}
+
+    def res_topic(self, res: ir.Resource) -> dict:
+        props: dict[str, Any] = {}
+        if res.props.get("fifo"):
+            props = {"FifoTopic": True, "TopicName": sub("${AWS::StackName}-" + res.name + ".fifo")}
+        return {"Type": "AWS::SNS::Topic", **({"Properties": props} if props else {})}
+
+    def res_queue(self, res: ir.Resource) -> dict:
+        p = res.props
+        props: dict[str, Any] = {}
+        if p.get("fifo"):
+            props["FifoQueue"] = True
+            props["QueueName"] = sub("${AWS::StackName}-" + res.name + ".fifo")
+        if "visibility" in p:
+            props["VisibilityTimeout"] = p["visibility"]
+        if "retention" in p:
+            props["MessageRetentionPeriod"] = p["retention"]
+        return {"Type": "AWS::SQS::Queue", **({"Properties": props} if props else {})}
+
+    def res_bus(self, res: ir.Resource) -> dict:
+        return {"Type": "AWS::Events::EventBus", "Properties": {"Name": sub("${AWS::StackName}-" + res.name)}}
+
+    def res_activity(self, res: ir.Resource) -> dict:
+        return {"Type": "AWS::StepFunctions::Activity", "Properties": {"Name": sub("${AWS::StackName}-" + res.name)}}
+
+    def res_bucket(self, res: ir.Resource) -> dict:
+        return {"Type": "AWS::S3::Bucket"}
+
+    # -- values for substitutions and policies ----------------------------------------------
+    def resource(self, kind: str, name: str) -> ir.Resource | None:
+        return self.program.resources.get((kind, name))
+
+    def substitution_value(self, kind: str, name: str) -> Any:
+        if kind == "workflow":
+            return machine_arn(name)
+        res = self.resource(kind, name)
+        if res is None:
+            return f"unknown-{kind}-{name}"
+        if not res.owned:
+            return naming.arn_to_attribute(kind, res.arn or "")
+        logical = naming.logical_id(kind, name)
+        return {"function": getatt(logical, "Arn"), "table": ref(logical), "topic": ref(logical),
+                "queue": ref(logical), "bus": ref(logical), "activity": ref(logical),
+                "bucket": ref(logical)}[kind]
+
+    def iam_arn(self, kind: str, name: str) -> Any:
+        if kind == "workflow":
+            return machine_arn(name)
+        res = self.resource(kind, name)
+        if res is None:
+            return None
+        if not res.owned:
+            return res.arn
+        logical = naming.logical_id(kind, name)
+        return {"function": getatt(logical, "Arn"), "table": getatt(logical, "Arn"), "topic": ref(logical),
+                "queue": getatt(logical, "Arn"), "bus": getatt(logical, "Arn"), "activity": ref(logical),
+                "bucket": getatt(logical, "Arn")}.get(kind)
+
+    # -- state machines ------------------------------------------------------------------------
+    def state_machine(self, wf: ir.Workflow, emitted: EmitResult) -> None:
+        logical = naming.logical_id("workflow", wf.name)
+        props: dict[str, Any] = {
+            "Name": machine_name(wf.name),
+            "Type": wf.type,
+            "DefinitionUri": f"{wf.name}.asl.json",
+        }
+        if emitted.substitutions:
+            props["DefinitionSubstitutions"] = {
+                key: self.substitution_value(kind, name) for key, (kind, name) in sorted(emitted.substitutions.items())}
+        statements = self.policy_statements(wf)
+        if wf.logging and wf.logging != "OFF":
+            group = logical + "Logs"
+            self.resources[group] = {"Type": "AWS::Logs::LogGroup", "Properties": {
+                "LogGroupName": sub("/aws/vendedlogs/states/${AWS::StackName}-" + wf.name),
+                "RetentionInDays": 30}}
+            props["Logging"] = {"Level": wf.logging, "IncludeExecutionData": wf.log_data,
+                                "Destinations": [{"CloudWatchLogsLogGroup": {"LogGroupArn": getatt(group, "Arn")}}]}
+            statements.append({"Effect": "Allow", "Action": [
+                "logs:CreateLogDelivery", "logs:DeleteLogDelivery", "logs:DescribeLogGroups",
+                "logs:DescribeResourcePolicies", "logs:GetLogDelivery", "logs:ListLogDeliveries",
+                "logs:PutResourcePolicy", "logs:UpdateLogDelivery"], "Resource": "*"})
+        if wf.tracing:
+            props["Tracing"] = {"Enabled": True}
+            statements.append({"Effect": "Allow", "Action": [
+                "xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:PutTelemetryRecords",
+                "xray:PutTraceSegments"], "Resource": "*"})
+        if statements:
+            props["Policies"] = [{"Version": "2012-10-17", "Statement": statements}]
+        events = self.events(wf)
+        if events:
+            props["Events"] = events
+        self.resources[logical] = {"Type": "AWS::Serverless::StateMachine", "Properties": props}
+        self.outputs[logical + "Arn"] = {"Description": f"ARN of the {wf.name} state machine",
+                                         "Value": ref(logical)}
+        self.http_routes(wf, logical)
+
+    def policy_statements(self, wf: ir.Workflow) -> list[dict]:
+        grants: dict[str, tuple[Any, set[str]]] = {}
+
+        def grant(resource: Any, *actions: str) -> None:
+            if resource is None:
+                return
+            key = json.dumps(resource, sort_keys=True)
+            grants.setdefault(key, (resource, set()))[1].update(actions)
+
+        distributed = False
+        for state in wf.graph.walk():
+            if state.map is not None and state.map.distributed:
+                distributed = True
+            task = state.task
+            if task is None:
+                continue
+            integ = task.integration
+            if integ == "lambda":
+                arn = self.iam_arn("function", task.target or "")
+                grant(arn, "lambda:InvokeFunction")
+                if "qualifier" in task.args and isinstance(arn, dict) and "Fn::GetAtt" in arn:
+                    grant(sub("${" + arn["Fn::GetAtt"][0] + ".Arn}:*"), "lambda:InvokeFunction")
+            elif integ.startswith("dynamodb."):
+                action = "dynamodb:" + integ.split(".", 1)[1][0].upper() + integ.split(".", 1)[1][1:]
+                grant(self.iam_arn("table", task.target or ""), action)
+            elif integ == "sns.publish":
+                grant(self.iam_arn("topic", task.target or ""), "sns:Publish")
+            elif integ == "sqs.sendMessage":
+                grant(self.iam_arn("queue", task.target or ""), "sqs:SendMessage")
+            elif integ == "events.putEvents":
+                grant(self.iam_arn("bus", task.target) if task.target else DEFAULT_BUS_ARN, "events:PutEvents")
+            elif integ == "states.startExecution":
+                res = wf.resources.get(task.target or "")
+                if task.target in self.program.workflows:
+                    target_arn, executions = machine_arn(task.target), execution_arns(task.target)
+                else:
+                    target_arn = res.arn if res is not None else None
+                    executions = None
+                    if target_arn:
+                        executions = target_arn.replace(":stateMachine:", ":execution:") + ":*"
+                grant(target_arn, "states:StartExecution")
+                if task.mode in ("sync", "sync2"):
+                    grant(executions, "states:DescribeExecution", "states:StopExecution")
+                    grant(SYNC_RULE_ARN, "events:PutTargets", "events:PutRule", "events:DescribeRule")
+            elif integ == "resource" and task.resource:
+                parts = task.resource.split(":")
+                if task.resource.startswith("aws-sdk:") and len(parts) >= 3:
+                    service, action = parts[1], parts[2]
+                elif len(parts) >= 2 and not task.resource.startswith("arn:"):
+                    service, action = parts[0], parts[1]
+                else:
+                    continue
+                # No concrete ARN is known for a generic call: the action is scoped, the resource cannot be.
+                grant("*", f"{service}:{action[:1].upper()}{action[1:]}")
+        if distributed:
+            grant(machine_arn(wf.name), "states:StartExecution")
+            grant(execution_arns(wf.name), "states:DescribeExecution", "states:StopExecution")
+        statements = []
+        for _key, (resource, actions) in sorted(grants.items()):
+            statements.append({"Effect": "Allow", "Action": sorted(actions), "Resource": resource})
+        return statements
+
+    def events(self, wf: ir.Workflow) -> dict:
+        from targets.asl.values import ValueRenderer
+
+        literal = ValueRenderer(lambda d: None).literal
+        events: dict[str, Any] = {}
+        for i, t in enumerate(wf.triggers, start=1):
+            if t.kind == "schedule":
+                props: dict[str, Any] = {"Schedule": t.expression, "Enabled": t.enabled}
+                if t.input is not None:
+                    props["Input"] = json.dumps(literal(t.input, "JSONPath"), sort_keys=True)
+                if t.description:
+                    props["Description"] = t.description
+                events[f"Schedule{i}"] = {"Type": "Schedule", "Properties": props}
+            elif t.kind == "event":
+                props = {"Pattern": literal(t.pattern, "JSONPath")}
+                if t.bus:
+                    res = self.resource("bus", t.bus)
+                    props["EventBusName"] = (ref(naming.logical_id("bus", t.bus)) if res is not None and res.owned
+                                             else (res.arn if res is not None else t.bus))
+                if t.input is not None:
+                    props["Input"] = json.dumps(literal(t.input, "JSONPath"), sort_keys=True)
+                events[f"Event{i}"] = {"Type": "EventBridgeRule", "Properties": props}
+        return events
+
+    def http_routes(self, wf: ir.Workflow, machine_logical: str) -> None:
+        routes = [t for t in wf.triggers if t.kind == "http"]
+        if not routes:
+            return
+        api = "HttpApi"
+        if api not in self.resources:
+            self.resources[api] = {"Type": "AWS::ApiGatewayV2::Api", "Properties": {
+                "Name": sub("${AWS::StackName}-api"), "ProtocolType": "HTTP"}}
+            self.resources[api + "Stage"] = {"Type": "AWS::ApiGatewayV2::Stage", "Properties": {
+                "ApiId": ref(api), "StageName": "$default", "AutoDeploy": True}}
+            self.outputs["HttpApiUrl"] = {"Description": "Base URL of the HTTP API",
+                                          "Value": sub("https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}")}
+        role = machine_logical + "ApiRole"
+        self.resources[role] = {"Type": "AWS::IAM::Role", "Properties": {
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+            "Policies": [{"PolicyName": "StartExecution", "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Action": "states:StartExecution", "Resource": ref(machine_logical)}]}}]}}
+        integration = machine_logical + "Integration"
+        self.resources[integration] = {"Type": "AWS::ApiGatewayV2::Integration", "Properties": {
+            "ApiId": ref(api), "IntegrationType": "AWS_PROXY", "IntegrationSubtype": "StepFunctions-StartExecution",
+            "PayloadFormatVersion": "1.0", "CredentialsArn": getatt(role, "Arn"),
+            "RequestParameters": {"StateMachineArn": ref(machine_logical), "Input": "$request.body"}}}
+        for i, t in enumerate(routes, start=1):
+            self.resources[f"{machine_logical}Route{i}"] = {"Type": "AWS::ApiGatewayV2::Route", "Properties": {
+                "ApiId": ref(api), "RouteKey": f"{t.method} {t.path}",
+                "Target": sub("integrations/${" + integration + "}")}}
+
+    # -- whole template ----------------------------------------------------------------------
+    def build(self) -> dict:
+        self.owned_resources()
+        for name, wf in self.program.workflows.items():
+            self.state_machine(wf, self.emitted[name])
+        names = ", ".join(self.program.workflows)
+        template: dict[str, Any] = {
+            "AWSTemplateFormatVersion": "2010-09-09",
+            "Transform": SAM_TRANSFORM,
+            "Description": f"flowc: Step Functions deployment of {names}",
+            "Resources": dict(sorted(self.resources.items())),
+        }
+        if self.outputs:
+            template["Outputs"] = dict(sorted(self.outputs.items()))
+        return template
+
+
+def build_template(program: ir.Program, emitted: dict[str, EmitResult], out_dir: Path) -> dict:
+    return SamBuilder(program, emitted, out_dir).build()
