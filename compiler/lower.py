@@ -321,7 +321,10 @@ class Lowering:
         lowered: list[tuple[Any, str | None, Span | None]] = []
         for stmt in reversed(body):
             if isinstance(stmt, ast.Goto):
-                target, tspan = stmt.target.name, stmt.target.span
+                if stmt.target is None:  # `end`
+                    target, tspan = END, None
+                else:
+                    target, tspan = stmt.target.name, stmt.target.span
                 lowered.append((stmt, None, None))
                 continue
             lowered.append((stmt, target, tspan))

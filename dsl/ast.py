@@ -150,8 +150,10 @@ class Option(Node):
 
 # ------------------------------------------------------------ statements --
 class Goto(Node):
+    """`goto Step`; with no target (`end`) the previous step ends the workflow or block."""
+
     kind: Literal["goto"] = "goto"
-    target: NameRef
+    target: NameRef | None
 
 
 class TaskAction(Node):

@@ -549,6 +549,9 @@ class _Build(Transformer):
     def goto_stmt(self, c):
         return ast.Goto(span=c[0].span, target=c[0])
 
+    def end_stmt(self, c):
+        return ast.Goto(span=self.sp(c[0]), target=None)
+
     def step_body(self, c):
         return list(c)
 

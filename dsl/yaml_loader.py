@@ -262,6 +262,9 @@ class _Loader:
         out = []
         for i, item in enumerate(raw):
             ispan = self.item_span(raw, i)
+            if item == "end":
+                out.append(ast.Goto(span=ispan, target=None))
+                continue
             if isinstance(item, dict) and len(item) == 1 and "goto" in item:
                 target = ast.NameRef(span=self.value_span(item, "goto"), name=str(item["goto"]))
                 out.append(ast.Goto(span=self.key_span(item, "goto"), target=target))

@@ -24,7 +24,7 @@ def dump_yaml(data: Any, header: str = "") -> str:
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = False
     yaml.sort_base_mapping_type_on_output = False
-    yaml.width = 120
+    yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.representer.ignore_aliases = lambda *args: True
     buf = io.StringIO()
