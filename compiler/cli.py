@@ -110,5 +110,24 @@ def compile(files: tuple[Path, ...], target: str, out_dir: Path, force: bool) ->
                f"{_summary(errors, warnings)})", err=True)
 
 
+def run() -> None:
+    """Console entry point: a bug in flowc prints one line and exit status 3, not a traceback."""
+    try:
+        main(standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as err:  # last-resort guard for the CLI
+        click.echo(f"flowc: internal error: {type(err).__name__}: {err}", err=True)
+        click.echo("flowc: please report this with the input that caused it; FLOWC_DEBUG=1 shows the traceback",
+                   err=True)
+        import os
+
+        if os.environ.get("FLOWC_DEBUG"):
+            raise
+        sys.exit(3)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    run()

@@ -153,6 +153,13 @@ class _Build(Transformer):
     def error(self, span: Span, message: str, hint: str | None = None) -> None:
         self.diagnostics.append(Diagnostic("FLOW100", message, span, hint=hint))
 
+    # -- keywords: each `!xxx_kw` rule yields its one token ---------------------
+    def _keyword(self, c):
+        return c[0]
+
+    setting_kw = resource_kw = res_prop_kw = trigger_kw = trigger_prop_kw = option_kw = _keyword
+    retry_kw = catch_kw = tol_kind = branch_kw = type_test = _keyword
+
     # -- values ----------------------------------------------------------------
     def v_string(self, c):
         tok = c[0]
@@ -429,33 +436,32 @@ class _Build(Transformer):
         return rest, opts, target
 
     def if_clause(self, c):
+        kw, *c = c
         rest, opts, (_, body) = self._split_target(c)
-        return _Clause("if", rest[0].span, condition=rest[0], options=opts, body=body)
+        return _Clause(str(kw), self.sp(kw), condition=rest[0], options=opts, body=body)
 
-    def elif_clause(self, c):
-        clause = self.if_clause(c)
-        clause.kind = "elif"
-        return clause
+    elif_clause = if_clause
 
     def else_clause(self, c):
-        kind, payload = c[0]
+        kw, (kind, payload) = c
         if kind == "raise":
-            return _Clause("else", payload, raise_error=True)
-        return _Clause("else", self.span_of(payload), body=payload)
+            return _Clause("else", self.sp(kw), raise_error=True)
+        return _Clause("else", self.sp(kw), body=payload)
 
     def case_clause(self, c):
+        kw, *c = c
         rest, opts, (_, body) = self._split_target(c)
-        return _Clause("case", self.span_of(rest), values=rest, options=opts, body=body)
+        return _Clause("case", self.sp(kw), values=rest, options=opts, body=body)
 
     def default_clause(self, c):
-        _, body = c[0]
-        return _Clause("default", self.span_of(body), body=body)
+        kw, (_, body) = c
+        return _Clause("default", self.sp(kw), body=body)
 
     def branch_clause(self, c):
-        return _Clause("branch", self.span_of(c[0]), body=c[0])
+        return _Clause("branch", self.sp(c[0]), body=c[1])
 
     def do_clause(self, c):
-        return _Clause("do", self.span_of(c[0]), body=c[0])
+        return _Clause("do", self.sp(c[0]), body=c[1])
 
     # -- actions ---------------------------------------------------------------------------
     def _task(self, integration: str, c, *, has_target=True, resource=None):
@@ -725,12 +731,56 @@ def _expected_text(expected: set[str] | frozenset[str]) -> str:
     return "; expected " + ", ".join(names)
 
 
-def _syntax_diag(file: str, err: Exception) -> Diagnostic:
+def _unclosed_bracket(text: str) -> tuple[int, int, str] | None:
+    """The innermost bracket left open at the end of `text` (strings and comments skipped)."""
+    stack: list[tuple[int, int, str]] = []
+    line, col = 1, 0
+    i, n = 0, len(text)
+    quote = None
+    while i < n:
+        ch = text[i]
+        col += 1
+        if ch == "\n":
+            line, col = line + 1, 0
+        elif quote:
+            if ch == "\\":
+                i += 1
+                col += 1
+            elif ch == quote:
+                quote = None
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "#":
+            while i + 1 < n and text[i + 1] != "\n":
+                i += 1
+        elif ch == "{" and text.startswith("{%", i):
+            end = text.find("%}", i)
+            if end < 0:
+                return (line, col, "{%")
+            line += text.count("\n", i, end)
+            i = end + 1
+        elif ch in "{[(":
+            stack.append((line, col, ch))
+        elif ch in "}])" and stack:
+            stack.pop()
+        i += 1
+    return stack[-1] if stack else None
+
+
+_CLOSERS = {"RBRACE", "RSQB", "RPAR"}
+
+
+def _syntax_diag(file: str, err: Exception, text: str = "") -> Diagnostic:
     if isinstance(err, _IndentError):
         return Diagnostic("FLOW100", err.message, Span(file, err.line, err.col, err.line, err.col + 1))
     if isinstance(err, UnexpectedToken):
         tok = err.token
         expected = _expected_text(err.accepts or err.expected)
+        if tok.type in ("$END", "_DEDENT", "_NL", "_INDENT") and _CLOSERS & set(err.accepts or err.expected or ()):
+            opener = _unclosed_bracket(text)
+            if opener is not None:
+                line, col, ch = opener
+                return Diagnostic("FLOW100", f"'{ch}' is never closed", Span(file, line, col, line, col + len(ch)))
         what = {"$END": "unexpected end of file", "_NL": "unexpected end of line",
                 "_INDENT": "unexpected indentation", "_DEDENT": "unexpected end of block"}.get(
             tok.type, f"unexpected {tok.value!r}")
@@ -768,9 +818,12 @@ def parse_with_start(text: str, file: str, start: str) -> Any:
         module = parser.parse(text, start=start)
     except (LarkError, _IndentError) as err:
         inner = getattr(err, "orig_exc", None)
-        raise FlowError([_syntax_diag(file, inner if isinstance(inner, Exception) else err)]) from None
+        raise FlowError([_syntax_diag(file, inner if isinstance(inner, Exception) else err, text)]) from None
     except RecursionError:
         raise FlowError([Diagnostic("FLOW100", "nesting is too deep", Span.unknown(file))]) from None
+    except (ValueError, TypeError, IndexError, KeyError) as err:  # a transformer bug must still not crash
+        raise FlowError([Diagnostic("FLOW100", f"could not understand this file ({type(err).__name__}: {err})",
+                                    Span.unknown(file))]) from None
     if builder.diagnostics:
         raise FlowError(list(builder.diagnostics))
     return module
