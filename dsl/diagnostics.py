@@ -23,15 +23,33 @@ class Severity(StrEnum):
         return {"error": 2, "warning": 1, "info": 0}[self.value]
 
 
-@dataclass(frozen=True, slots=True)
 class Span:
-    """A region of a source file; lines and columns are 1-based."""
+    """A region of a source file; lines and columns are 1-based.
 
-    file: str
-    line: int
-    col: int
-    end_line: int = 0
-    end_col: int = 0
+    A plain slotted class rather than a dataclass or model: the parser creates
+    one per token, so construction cost matters.
+    """
+
+    __slots__ = ("col", "end_col", "end_line", "file", "line")
+
+    def __init__(self, file: str, line: int, col: int, end_line: int = 0, end_col: int = 0):
+        self.file = file
+        self.line = line
+        self.col = col
+        self.end_line = end_line
+        self.end_col = end_col
+
+    def _key(self) -> tuple:
+        return (self.file, self.line, self.col, self.end_line, self.end_col)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Span) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Span({self.file!r}, {self.line}, {self.col}, {self.end_line}, {self.end_col})"
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.col}"

@@ -15,11 +15,12 @@ from typing import Any
 
 from lark import Lark, Token, Transformer
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
-from lark.indenter import Indenter
 
 from dsl import ast
 from dsl.diagnostics import SOURCES, Diagnostic, FlowError, Span
 from dsl.durations import parse_duration
+from dsl.lexer import FlowLexer
+from dsl.lexer import IndentError as _IndentError
 
 GRAMMAR = Path(__file__).with_name("flow.lark")
 
@@ -60,44 +61,8 @@ _TERMINAL_NAMES = {
 }
 
 
-class _IndentError(Exception):
-    def __init__(self, line: int, col: int, message: str):
-        super().__init__(message)
-        self.line, self.col, self.message = line, col, message
-
-
-class FlowIndenter(Indenter):
-    NL_type = "_NL"
-    OPEN_PAREN_types = ["LBRACE", "LSQB", "LPAR"]
-    CLOSE_PAREN_types = ["RBRACE", "RSQB", "RPAR"]
-    INDENT_type = "_INDENT"
-    DEDENT_type = "_DEDENT"
-    tab_len = 8
-
-    def handle_NL(self, token: Token):
-        if self.paren_level > 0:
-            return
-        yield token
-        indent_str = token.rsplit("\n", 1)[1]
-        indent = indent_str.count(" ") + indent_str.count("\t") * self.tab_len
-        if indent > self.indent_level[-1]:
-            self.indent_level.append(indent)
-            yield Token.new_borrow_pos(self.INDENT_type, indent_str, token)
-        else:
-            while indent < self.indent_level[-1]:
-                self.indent_level.pop()
-                yield Token.new_borrow_pos(self.DEDENT_type, indent_str, token)
-            if indent != self.indent_level[-1]:
-                raise _IndentError(
-                    token.end_line or token.line,
-                    indent + 1,
-                    f"this line is indented to column {indent + 1}, which matches no enclosing block "
-                    f"(expected column {self.indent_level[-1] + 1})",
-                )
-
-
 def _tok_span(file: str, tok: Token) -> Span:
-    return Span(file, tok.line or 1, tok.column or 1, tok.end_line or tok.line or 1, tok.end_column or tok.column or 1)
+    return Span(file, tok.line, tok.column, tok.end_line, tok.end_column)
 
 
 @dataclass
@@ -125,13 +90,17 @@ class _Build(Transformer):
         return _tok_span(self.file, tok)
 
     def span_of(self, items: list) -> Span:
+        """From the first positioned child to the last one."""
         first = last = None
         for it in items:
-            s = self._one_span(it)
-            if s is not None:
-                first = first or s
-                last = s
-        if first is None:
+            first = self._one_span(it)
+            if first is not None:
+                break
+        for it in reversed(items):
+            last = self._one_span(it)
+            if last is not None:
+                break
+        if first is None or last is None:
             return Span.unknown(self.file)
         return Span(self.file, first.line, first.col, last.end_line or last.line, last.end_col or last.col)
 
@@ -709,7 +678,7 @@ class _Build(Transformer):
 def _parser() -> tuple[Lark, _Build]:
     """One parser for the process; its transformer is re-pointed at each file."""
     builder = _Build("<input>", "")
-    parser = Lark(GRAMMAR.read_text(encoding="utf-8"), parser="lalr", postlex=FlowIndenter(),
+    parser = Lark(GRAMMAR.read_text(encoding="utf-8"), parser="lalr", lexer=FlowLexer,
                   maybe_placeholders=False, transformer=builder, start=["start", "condition", "value"])
     return parser, builder
 
