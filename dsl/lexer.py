@@ -71,7 +71,7 @@ class FlowLexer(Lexer):
         text = text.text if hasattr(text, "text") and not isinstance(text, str) else text
         table = parser_state.parse_conf.parse_table.states if parser_state is not None else None
         match = self.master.match
-        keywords, punct = self.keywords, self.punct
+        punct = self.punct
         pos, end = 0, len(text)
         line, line_start = 1, 0
         depth = 0
