@@ -34,7 +34,14 @@ def dump_yaml(data: Any, header: str = "") -> str:
 
 
 def dump_json(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    """Pretty JSON, two-space indent, UTF-8 kept as is. orjson is ~30x faster than json's pure-Python
+    indenting encoder, which matters for 10,000-state definitions."""
+    import orjson
+
+    try:
+        return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+    except TypeError:  # integers beyond 64 bits, exotic keys
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def _digest(text: str) -> str:

@@ -8,7 +8,6 @@ that run on ASL can report at the right `.flow` line.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +31,9 @@ class EmitResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def to_json(self) -> str:
-        return json.dumps(self.definition, indent=2, ensure_ascii=False) + "\n"
+        from targets.output import dump_json
+
+        return dump_json(self.definition)
 
 
 class AslEmitter:
