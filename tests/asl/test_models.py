@@ -185,10 +185,10 @@ def test_to_json_orders_a_task_like_a_reader() -> None:
         comment="call", type="Task",
     )
     keys = list(json.loads(to_json(task)))
-    assert keys == ["Type", "Comment", "Parameters", "Resource", "ResultPath", "Retry", "Catch", "Next"]
+    assert keys == ["Type", "Comment", "Resource", "Parameters", "ResultPath", "Retry", "Catch", "Next"]
     assert to_json(task).endswith("\n")
     end = TaskState(end=True, output="{% $states.result %}", arguments={}, resource="r", type="Task")
-    assert list(dump(end)) == ["Type", "Arguments", "Resource", "Output", "End"]
+    assert list(dump(end)) == ["Type", "Resource", "Arguments", "Output", "End"]
     assert list(dump(Catcher(next="F", error_equals=["E"], comment="c"))) == ["ErrorEquals", "Comment", "Next"]
 
 
