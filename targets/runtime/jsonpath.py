@@ -553,6 +553,9 @@ class _Parser:
                 raise self.error("use bracket notation ['name'] for names with characters other than "
                                  "letters, digits and '_'")
             self.pos = match.end()
+            if self.peek() and self.peek() not in ".[":
+                raise self.error("use bracket notation ['name'] for names with characters other than "
+                                 "letters, digits and '_'")
         else:
             stop = _NAME_STOPS[self.mode]
             while self.pos < len(text) and text[self.pos] not in stop:
