@@ -130,6 +130,36 @@ PATCH_TARGETS: dict[str, PatchTarget] = {
 }
 
 
+# Confirmed differences from AWS, by id, so tests can name the one they work around, e.g.
+# `pytest.mark.xfail(reason=KNOWN_DIFFERENCES["choice-no-match"])`. Each has a minimal reproduction in
+# test_oracles.py (TestKnownDifferences), which fails once moto changes, and README.md.
+KNOWN_DIFFERENCES: dict[str, str] = {
+    "choice-no-match": "Choice with no match and no Default fails with States.Runtime "
+                       "(AWS: States.NoChoiceMatched)",
+    "item-batcher": "ItemBatcher is rejected by moto's ASL grammar at CreateStateMachine",
+    "tolerated-failure-percentage-int": "an integer ToleratedFailurePercentage is rejected by the grammar "
+                                        "(a float is accepted)",
+    "jsonpath-and-or-filter": "JSONPath filters with && or || fail at run time with States.Runtime "
+                              "(JsonPathParserError); AWS (Jayway) evaluates them (getmoto/moto#10078)",
+    "distributed-map-express": "Distributed Map with ItemProcessor ExecutionType EXPRESS is rejected by "
+                               "the grammar",
+    "error-equals-unknown-states-name": "a Retry/Catch ErrorEquals naming an unknown 'States.' error (e.g. "
+                                        "States.QuorumMet, raised by a Fail state) is rejected at "
+                                        "CreateStateMachine; AWS deploys such definitions",
+    "parallel-runtime-cause": "a States.Runtime error inside a Parallel branch surfaces with cause "
+                              "\"ValueError(Custom Error Names MUST NOT begin with the prefix 'States.'...)\" "
+                              "instead of the branch's cause",
+    "create-checks-syntax-only": "CreateStateMachine checks syntax only: a missing Next target or an "
+                                 "unreachable state is accepted (the run then fails with States.Runtime)",
+    "http-invoke": "arn:aws:states:::http:invoke is rejected at CreateStateMachine (Unknown service 'http')",
+    "no-sync-execution": "StartSyncExecution and TestState answer 404 Not yet implemented",
+    "sync-output-text": "startExecution.sync's Output is the child's output re-serialised with spaces "
+                        "('{\"a\": 1}'); InputDetails is absent. Compare parsed JSON, not text",
+    "real-time-timeouts": "TimeoutSeconds/HeartbeatSeconds are measured in real (wall-clock) time: only Wait "
+                          "states and Retry backoff are virtual",
+}
+
+
 # --------------------------------------------------------------------------------------------------
 # Lambda handlers
 # --------------------------------------------------------------------------------------------------
