@@ -286,6 +286,10 @@ def _round(value: float) -> int:
     return math.floor(value + 0.5)
 
 
+def _finite(value: Any) -> bool:
+    return _is_number(value) and math.isfinite(value)
+
+
 def _integer(value: Any, fname: str, what: str) -> int:
     if not _is_number(value) or not math.isfinite(value):
         raise IntrinsicFailure(f"{fname}: {what} must be an integer, got {json.dumps(value)}")
@@ -359,7 +363,7 @@ def _array_range(args: list[Any], rt: _Runtime) -> list[int]:
 
 def _array_get_item(args: list[Any], rt: _Runtime) -> Any:
     items, index = args
-    if not _is_number(index) or index != int(index):
+    if not _is_number(index) or not math.isfinite(index) or index != int(index):
         raise IntrinsicFailure(f"States.ArrayGetItem: the index must be an integer, got {json.dumps(index)}")
     if not 0 <= index < len(items):
         raise IntrinsicFailure(f"States.ArrayGetItem: index {int(index)} is out of bounds for an array "
@@ -455,7 +459,7 @@ def _check_json_to_string(call: Call) -> list[str]:
 def _check_positive(fname: str, index: int, what: str) -> Callable[[Call], list[str]]:
     def check_arg(call: Call) -> list[str]:
         known, value = _literal(call, index)
-        if known and _is_number(value) and _round(value) <= 0:
+        if known and _finite(value) and _round(value) <= 0:
             return [f"{fname}: {what} must be a positive integer"]
         return []
     return check_arg
@@ -463,12 +467,12 @@ def _check_positive(fname: str, index: int, what: str) -> Callable[[Call], list[
 
 def _check_range(call: Call) -> list[str]:
     known = [_literal(call, i) for i in range(3)]
-    if not known[2][0] or not _is_number(known[2][1]):
+    if not known[2][0] or not _finite(known[2][1]):
         return []
     step = _round(known[2][1])
     if step == 0:
         return ["States.ArrayRange: the step must not be 0"]
-    if all(k and _is_number(v) for k, v in known[:2]):
+    if all(k and _finite(v) for k, v in known[:2]):
         start, end = _round(known[0][1]), _round(known[1][1])
         count = 0 if (end - start) * step < 0 else (end - start) // step + 1
         if count > MAX_RANGE_ITEMS:
@@ -494,7 +498,7 @@ def _check_int32(call: Call) -> list[str]:
     problems = []
     for index in range(2):
         known, value = _literal(call, index)
-        if known and _is_number(value) and not INT32_MIN <= _round(value) <= INT32_MAX:
+        if known and _finite(value) and not INT32_MIN <= _round(value) <= INT32_MAX:
             problems.append(f"States.MathAdd: {value} is outside {INT32_MIN}..{INT32_MAX}")
     return problems
 

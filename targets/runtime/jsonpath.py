@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -338,7 +339,7 @@ class ScriptIndex(Step):
             _miss(upstream, f"Expected an array for a script index but found {_kind(node)}")
             return
         index = self.expr.eval(node, env)
-        if _is_number(index) and index == int(index):
+        if _is_number(index) and math.isfinite(index) and index == int(index):
             _index(node, int(index), steps, i, env, out, upstream)
 
     def scan_matches(self, node, env):
