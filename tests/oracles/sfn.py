@@ -155,6 +155,10 @@ KNOWN_DIFFERENCES: dict[str, str] = {
     "no-sync-execution": "StartSyncExecution and TestState answer 404 Not yet implemented",
     "sync-output-text": "startExecution.sync's Output is the child's output re-serialised with spaces "
                         "('{\"a\": 1}'); InputDetails is absent. Compare parsed JSON, not text",
+    "stop-execution-blocked": "StopExecution never gives ABORTED: while a task waits for a callback "
+                              "(.waitForTaskToken) the execution stays RUNNING; a stop that lands earlier "
+                              "in a task can turn into FAILED States.Runtime. SfnOracle's reset/stop also "
+                              "fail pending callbacks so the threads end",
     "real-time-timeouts": "TimeoutSeconds/HeartbeatSeconds are measured in real (wall-clock) time: only Wait "
                           "states and Retry backoff are virtual",
 }
@@ -616,10 +620,21 @@ class SfnOracle:
             executions = backend._get_executions()
         except Exception:
             return
+        from moto.stepfunctions.parser.asl.eval.callback.callback import CallbackOutcomeFailure
+
         for execution in executions:
-            if execution.status == "RUNNING":
-                with contextlib.suppress(Exception):
-                    execution.stop(stop_date=None, error="Oracle.Reset", cause="stopped by SfnOracle")
+            if execution.status != "RUNNING":
+                continue
+            with contextlib.suppress(Exception):
+                execution.stop(stop_date=datetime.datetime.now(datetime.UTC), error="Oracle.Stopped",
+                               cause="stopped by SfnOracle")
+            # Stopping alone leaves a task blocked on a callback (waitForTaskToken, activity) waiting for
+            # ever; failing its callbacks lets the now-stopped program unwind and its threads end.
+            with contextlib.suppress(Exception):
+                pool = execution.exec_worker.env.callback_pool_manager
+                for callback_id in list(pool._pool):
+                    pool.notify(callback_id, CallbackOutcomeFailure(
+                        callback_id=callback_id, error="Oracle.Stopped", cause="stopped by SfnOracle"))
 
     # ---- clients and resources ---------------------------------------------------------------------
     def client(self, service: str) -> Any:

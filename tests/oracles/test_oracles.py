@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import time
 from pathlib import Path
 
@@ -272,8 +273,32 @@ def test_execution_timeout_is_reported_with_progress(sfn_oracle):
         "Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "End": True,
         "Parameters": {"QueueUrl": "q", "MessageBody": {"t.$": "$$.Task.Token"}}}}}
     sfn_oracle.create_queue("q")
-    with pytest.raises(AssertionError, match=r"still RUNNING .*\['Hold'\]"):
-        sfn_oracle.execute(sfn_oracle.deploy(definition, name="hold"), {}, timeout=0.3)
+    execution = sfn_oracle.start_execution(sfn_oracle.deploy(definition, name="hold"), {})
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and "Hold" not in str(sfn_oracle.history(execution)):
+        time.sleep(0.005)
+    with pytest.raises(AssertionError, match=r"still RUNNING after 0.2s; entered: \['Hold'\]"):
+        sfn_oracle.wait_for(execution, timeout=0.2)
+
+
+def test_reset_forgets_everything_and_ends_blocked_executions(sfn_oracle):
+    sfn_oracle.create_queue("q")
+    sfn_oracle.register_lambda("f", lambda e, c: e)
+    blocked = {"StartAt": "Hold", "States": {"Hold": {
+        "Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "End": True,
+        "Parameters": {"QueueUrl": "q", "MessageBody": {"t.$": "$$.Task.Token"}}}}}
+    execution = sfn_oracle.start_execution(sfn_oracle.deploy(blocked, name="hold"), {})
+    before = set(threading.enumerate())
+    sfn_oracle.reset()
+    deadline = time.monotonic() + 5
+    while any(t.is_alive() and "_execution_logic" in t.name for t in before) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not any(t.is_alive() and "_execution_logic" in t.name for t in before)
+    assert sfn_oracle.sfn.list_state_machines()["stateMachines"] == []
+    assert sfn_oracle.client("lambda").list_functions()["Functions"] == []
+    assert sfn_oracle.invocations == [] and sfn_oracle.sleeps == []
+    with pytest.raises(ClientError):
+        sfn_oracle.sfn.describe_execution(executionArn=execution)
 
 
 def test_definition_substitutions_follow_cloudformation():
@@ -484,6 +509,20 @@ class TestKnownDifferences:
                                 type="EXPRESS")
         with pytest.raises(ClientError, match="Not yet implemented"):
             sfn_oracle.sfn.start_sync_execution(stateMachineArn=arn, input="{}")
+
+    def test_stop_execution_blocked(self, sfn_oracle):
+        sfn_oracle.create_queue("q")
+        blocked = {"StartAt": "Hold", "States": {"Hold": {
+            "Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "End": True,
+            "Parameters": {"QueueUrl": "q", "MessageBody": {"t.$": "$$.Task.Token"}}}}}
+        execution = sfn_oracle.start_execution(sfn_oracle.deploy(blocked, name="hold"), {})
+        deadline = time.monotonic() + 5  # stop once it waits for the token (earlier is racy, see README)
+        while time.monotonic() < deadline and not any(
+                e["type"] == "TaskSubmitted" for e in sfn_oracle.history(execution)):
+            time.sleep(0.005)
+        sfn_oracle.sfn.stop_execution(executionArn=execution)
+        time.sleep(0.1)
+        assert sfn_oracle.sfn.describe_execution(executionArn=execution)["status"] == "RUNNING"  # AWS: ABORTED
 
     def test_sync_output_text(self, sfn_oracle):
         child = sfn_oracle.deploy({"StartAt": "A", "States": {"A": pass_state(Result={"a": 1}, End=True)}},
