@@ -1,0 +1,167 @@
+"""What the local executors share: run results, billed units, handlers and mocks.
+
+Two executors run a compiled workflow locally: the ASL interpreter (`targets/asl/interpreter`) and the
+SQS-chain simulator (`targets/sqs/simulator.py`). Both report a `RunResult`, take task behaviour from
+the same `Mock` specs or the workflow's own Python handlers, and count the units AWS would bill, so
+`flowc run --target both`, `flowc test` and `flowc compare` can put them side by side.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Status = Literal["SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"]
+
+
+class BilledUnits(BaseModel):
+    """Units AWS bills for one run. Each executor fills the fields of its architecture."""
+
+    model_config = ConfigDict(extra="forbid")
+    # Step Functions
+    state_transitions: int = 0  # Standard: billed per transition (retries included)
+    express_requests: int = 0
+    express_duration_ms: int = 0  # Express: billed in 100 ms increments at `express_memory_mb`
+    express_memory_mb: int = 0
+    executions_started: int = 0  # child executions (startExecution, distributed Map children)
+    # Lambda
+    lambda_invocations: int = 0
+    lambda_gb_seconds: float = 0.0
+    # SQS (requests are billed per 64 KiB chunk of payload)
+    sqs_requests: int = 0
+    sqs_sends: int = 0
+    sqs_receives: int = 0
+    sqs_deletes: int = 0
+    sqs_visibility_changes: int = 0
+    # other services
+    dynamodb_writes: int = 0
+    dynamodb_reads: int = 0
+    sns_publishes: int = 0
+    eventbridge_events: int = 0
+
+    def add(self, other: BilledUnits) -> BilledUnits:
+        data = {k: getattr(self, k) + getattr(other, k) for k in type(self).model_fields}
+        data["express_memory_mb"] = max(self.express_memory_mb, other.express_memory_mb)
+        return BilledUnits(**data)
+
+
+class RunResult(BaseModel):
+    """The outcome of one local execution, in terms both targets share."""
+
+    model_config = ConfigDict(extra="forbid")
+    target: Literal["asl", "sqs"]
+    workflow: str
+    status: Status
+    output: Any = None
+    error: str | None = None
+    cause: str | None = None
+    states_entered: list[str] = Field(default_factory=list)  # in order, including inside Map/Parallel
+    events: list[dict[str, Any]] = Field(default_factory=list)  # AWS execution-history event format
+    billed: BilledUnits = Field(default_factory=BilledUnits)
+    duration_ms: int = 0  # virtual time from start to end
+
+    def same_outcome(self, other: RunResult) -> bool:
+        return (self.status, self.output, self.error, self.cause) == (
+            other.status, other.output, other.error, other.cause)
+
+
+class TaskFailure(Exception):
+    """A task failed with an ASL error name and cause (what Retry/Catch see)."""
+
+    def __init__(self, error: str, cause: str | None = None):
+        super().__init__(f"{error}: {cause}" if cause else error)
+        self.error = error
+        self.cause = cause
+
+
+# -- handlers ---------------------------------------------------------------------------------------
+class LambdaContext:
+    """The attributes Python handlers commonly read from the Lambda context."""
+
+    def __init__(self, function_name: str, memory_mb: int = 128, timeout_s: int = 3, request_id: str = "local"):
+        self.function_name = function_name
+        self.memory_limit_in_mb = memory_mb
+        self.aws_request_id = request_id
+        self.invoked_function_arn = f"arn:aws:lambda:us-east-1:123456789012:function:{function_name}"
+        self._timeout_ms = timeout_s * 1000
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self._timeout_ms
+
+
+def lambda_error(exc: BaseException) -> TaskFailure:
+    """A handler exception as Step Functions reports it: errorType = class name, Cause = the Lambda error JSON."""
+    import json
+
+    error_type = getattr(exc, "error_type", None) or type(exc).__name__
+    cause = json.dumps({"errorMessage": str(exc), "errorType": error_type,
+                        "stackTrace": traceback.format_tb(exc.__traceback__)[-3:]}, separators=(", ", ": "))
+    return TaskFailure(error_type, cause)
+
+
+_MODULES: dict[tuple[str, str], Any] = {}
+
+
+def load_handler(code_dir: str | Path, handler: str) -> Callable[[Any, Any], Any]:
+    """Import `module.function` from `code_dir` without touching sys.path for other modules.
+
+    Each (directory, module) pair is loaded once per process, under a private module name, so two
+    workflows whose handlers share a module name do not clash.
+    """
+    module_name, _, func = handler.rpartition(".")
+    if not module_name:
+        raise ValueError(f"handler {handler!r} must be written module.function")
+    base = Path(code_dir).resolve()
+    key = (str(base), module_name)
+    module = _MODULES.get(key)
+    if module is None:
+        path = base / (module_name.replace(".", "/") + ".py")
+        if not path.exists():
+            raise FileNotFoundError(f"handler module {module_name!r} not found in {base}")
+        private = f"_flowc_handlers_{abs(hash(key))}_{module_name.replace('.', '_')}"
+        spec = importlib.util.spec_from_file_location(private, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[private] = module
+        spec.loader.exec_module(module)
+        _MODULES[key] = module
+    try:
+        return getattr(module, func)
+    except AttributeError:
+        raise AttributeError(f"{handler!r}: module has no function {func!r}") from None
+
+
+# -- mocks ------------------------------------------------------------------------------------------
+class Mock:
+    """Task behaviour without the real handler or service.
+
+    Specs (from `--mock STEP=@file` or a `.tests.yaml` case):
+      {"result": <json>}                      always return this
+      {"error": "Name", "cause": "text"}      always fail
+      [spec, spec, ...]                       one per call, the last one repeats ("fail twice then succeed")
+      {"sequence": [spec, ...]}               the same, spelled out
+    """
+
+    def __init__(self, spec: Any):
+        if isinstance(spec, dict) and "sequence" in spec:
+            spec = spec["sequence"]
+        self.steps = spec if isinstance(spec, list) else [spec]
+        if not self.steps:
+            raise ValueError("a mock sequence needs at least one entry")
+        for s in self.steps:
+            if not isinstance(s, dict) or not ({"result", "error"} & set(s)):
+                raise ValueError(f"mock entry must have 'result' or 'error': {s!r}")
+        self.calls = 0
+
+    def __call__(self, event: Any = None) -> Any:
+        step = self.steps[min(self.calls, len(self.steps) - 1)]
+        self.calls += 1
+        if "error" in step:
+            raise TaskFailure(str(step["error"]), step.get("cause"))
+        return step["result"]
