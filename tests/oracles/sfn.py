@@ -159,6 +159,8 @@ KNOWN_DIFFERENCES: dict[str, str] = {
                               "(.waitForTaskToken) the execution stays RUNNING; a stop that lands earlier "
                               "in a task can turn into FAILED States.Runtime. SfnOracle's reset/stop also "
                               "fail pending callbacks so the threads end",
+    "jsonata-uuid-hash": "the JSONata functions $uuid() and $hash() evaluate to the string 'Function $uuid "
+                         "is currently not supported' (resp. $hash) instead of a value",
     "real-time-timeouts": "TimeoutSeconds/HeartbeatSeconds are measured in real (wall-clock) time: only Wait "
                           "states and Retry backoff are virtual",
 }

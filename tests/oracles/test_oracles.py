@@ -524,6 +524,14 @@ class TestKnownDifferences:
         time.sleep(0.1)
         assert sfn_oracle.sfn.describe_execution(executionArn=execution)["status"] == "RUNNING"  # AWS: ABORTED
 
+    def test_jsonata_uuid_hash(self, sfn_oracle):
+        definition = {"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": pass_state(
+            Output={"u": "{% $uuid() %}", "h": "{% $hash('x', 'SHA-256') %}", "p": "{% $partition([1,2,3], 2) %}"},
+            End=True)}}
+        output = sfn_oracle.execute(sfn_oracle.deploy(definition, name="fns"), {}).output
+        assert output == {"u": "Function $uuid is currently not supported",
+                          "h": "Function $hash is currently not supported", "p": [[1, 2], [3]]}
+
     def test_sync_output_text(self, sfn_oracle):
         child = sfn_oracle.deploy({"StartAt": "A", "States": {"A": pass_state(Result={"a": 1}, End=True)}},
                                   name="c")
