@@ -146,6 +146,10 @@ KNOWN_DIFFERENCES: dict[str, str] = {
     "error-equals-unknown-states-name": "a Retry/Catch ErrorEquals naming an unknown 'States.' error (e.g. "
                                         "States.QuorumMet, raised by a Fail state) is rejected at "
                                         "CreateStateMachine; AWS deploys such definitions",
+    "states-error-from-iteration": "a Map iteration (or Parallel branch) that fails with a 'States.' error, e.g. "
+                                   "States.TaskFailed from a failed child execution, fails the state with "
+                                   "States.Runtime (ValueError: Custom Error Names MUST NOT begin with 'States.'); "
+                                   "AWS propagates the iteration's own error",
     "parallel-runtime-cause": "a States.Runtime error inside a Parallel branch surfaces with cause "
                               "\"ValueError(Custom Error Names MUST NOT begin with the prefix 'States.'...)\" "
                               "instead of the branch's cause",

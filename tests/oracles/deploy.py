@@ -1,0 +1,83 @@
+"""Deploy a compiled flowc program onto the moto oracle, the way its template would on AWS.
+
+Every `${Placeholder}` of every workflow gets a real moto resource: functions become in-process
+Lambdas running the declared Python handler (or an override), tables, topics and queues are created,
+and child workflows are deployed before their parents so the parent can name the child's ARN.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from compiler.pipeline import CompileResult
+from targets.local import load_handler
+from tests.oracles.sfn import SfnOracle
+
+
+def _order(result: CompileResult) -> list[str]:
+    """Children first: a workflow is deployed after every workflow it starts."""
+    program = result.program
+    assert program is not None
+    done: list[str] = []
+
+    def visit(name: str, stack: tuple[str, ...]) -> None:
+        if name in done or name in stack:
+            return
+        for child in program.workflows[name].workflows:
+            visit(child, (*stack, name))
+        done.append(name)
+
+    for name in program.workflows:
+        visit(name, ())
+    return done
+
+
+def deploy_program(oracle: SfnOracle, result: CompileResult, *,
+                   handlers: dict[str, Callable[[Any, Any], Any]] | None = None) -> dict[str, str]:
+    """Create every resource the program uses and deploy every workflow; {workflow name: ARN}.
+
+    `handlers` overrides declared functions by function name (e.g. to inject failures).
+    """
+    program = result.program
+    assert program is not None
+    handlers = handlers or {}
+    values: dict[str, str] = {}
+    arns: dict[str, str] = {}
+    for name in _order(result):
+        emitted = result.asl[name]
+        subs: dict[str, str] = {}
+        for key, (kind, res_name) in emitted.substitutions.items():
+            if key not in values:
+                values[key] = _create(oracle, program, kind, res_name, handlers, arns)
+            subs[key] = values[key]
+        wf = program.workflows[name]
+        arns[name] = oracle.deploy(emitted.definition, name=name, type=wf.type, substitutions=subs)
+    return arns
+
+
+def _create(oracle: SfnOracle, program: Any, kind: str, name: str, handlers: dict, arns: dict[str, str]) -> str:
+    if kind == "workflow":
+        return arns[name]
+    res = program.resources.get((kind, name))
+    if res is not None and not res.owned:
+        raise ValueError(f"{kind} {name} is external ({res.arn}); the oracle cannot stand it up")
+    if kind == "function":
+        handler = handlers.get(name)
+        if handler is None:
+            code_dir = Path(res.span.file).parent / res.props["code"]
+            handler = load_handler(code_dir, res.props["handler"])
+        return oracle.register_lambda(name, handler)
+    if kind == "table":
+        oracle.create_table(name, key=res.props.get("key", "id"))
+        return name
+    if kind == "topic":
+        return oracle.create_topic(name)
+    if kind == "queue":
+        oracle.create_queue(name)
+        return oracle.queue_url(name)
+    if kind == "bus":
+        oracle.client("events").create_event_bus(Name=name)
+        return name
+    raise ValueError(f"the oracle cannot create a {kind}")
