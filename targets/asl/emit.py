@@ -21,6 +21,32 @@ STATES_ARN = "arn:aws:states:::"
 MODE_SUFFIX = {"request": "", "async": "", "sync": ".sync", "sync2": ".sync:2", "callback": ".waitForTaskToken"}
 STARTED_BY = "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID"
 
+TYPED = True  # the argument is a DynamoDB item/key/values map: each attribute becomes a typed value
+
+
+def _ddb(key_param: str, key_arg: str) -> list[tuple[str, str, bool]]:
+    return [(key_param, key_arg, TYPED), ("UpdateExpression", "update", False),
+            ("ConditionExpression", "condition", False), ("ProjectionExpression", "projection", False),
+            ("ConsistentRead", "consistent", False), ("ExpressionAttributeNames", "names", False),
+            ("ExpressionAttributeValues", "values", TYPED), ("ReturnValues", "returns", False)]
+
+
+_MESSAGE_IDS = [("MessageAttributes", "attributes", False), ("MessageGroupId", "group", False),
+                ("MessageDeduplicationId", "dedup", False)]
+
+# IR integration -> (service:action, parameter naming the target, [(parameter, argument, typed)]).
+# Parameter names are the service API's own, in the order a reader expects them.
+SERVICE_TASKS: dict[str, tuple[str, str, list[tuple[str, str, bool]]]] = {
+    "dynamodb.getItem": ("dynamodb:getItem", "TableName", _ddb("Key", "key")),
+    "dynamodb.putItem": ("dynamodb:putItem", "TableName", _ddb("Item", "item")),
+    "dynamodb.updateItem": ("dynamodb:updateItem", "TableName", _ddb("Key", "key")),
+    "dynamodb.deleteItem": ("dynamodb:deleteItem", "TableName", _ddb("Key", "key")),
+    "sns.publish": ("sns:publish", "TopicArn",
+                    [("Message", "message", False), ("Subject", "subject", False), *_MESSAGE_IDS]),
+    "sqs.sendMessage": ("sqs:sendMessage", "QueueUrl",
+                        [("MessageBody", "body", False), ("DelaySeconds", "delay", False), *_MESSAGE_IDS]),
+}
+
 
 @dataclass
 class EmitResult:
@@ -326,51 +352,22 @@ class AslEmitter:
         params.append(("Payload", payload if payload is not None else _input_value(ql, s.span)))
         return STATES_ARN + "lambda:invoke" + MODE_SUFFIX[task.mode], params
 
-    def _ddb(self, s: ir.State, task: ir.TaskSpec, ql: str, action: str, map_args: dict[str, str]):
-        params: list[tuple[str, Any]] = [("TableName", _Raw(self.target_ref(task)))]
-        a = task.args
-        for arg, key in map_args.items():
-            if arg in a:
-                value = a[arg]
-                typed = self.values.ddb_map(value, ql)
-                params.append((key, typed if isinstance(typed, ast.Node) else _Raw(typed)))
-        for arg, key in (("update", "UpdateExpression"), ("condition", "ConditionExpression"),
-                         ("projection", "ProjectionExpression"), ("consistent", "ConsistentRead"),
-                         ("names", "ExpressionAttributeNames")):
-            if arg in a:
-                params.append((key, a[arg]))
-        if "values" in a:
-            typed = self.values.ddb_map(a["values"], ql)
-            params.append(("ExpressionAttributeValues", typed if isinstance(typed, ast.Node) else _Raw(typed)))
-        if "returns" in a:
-            params.append(("ReturnValues", a["returns"]))
-        return STATES_ARN + "dynamodb:" + action, params
+    def _service_task(self, s: ir.State, task: ir.TaskSpec, ql: str):
+        """Optimised integrations whose parameters map one to one from task arguments (SERVICE_TASKS)."""
+        action, target_param, fields = SERVICE_TASKS[task.integration]
+        params: list[tuple[str, Any]] = [(target_param, _Raw(self.target_ref(task)))]
+        for key, arg, typed in fields:
+            value = task.args.get(arg)
+            if value is None:
+                continue
+            if typed:
+                value = self.values.ddb_map(value, ql)
+                value = value if isinstance(value, ast.Node) else _Raw(value)
+            params.append((key, value))
+        return STATES_ARN + action + MODE_SUFFIX[task.mode], params
 
-    def task_dynamodb_getItem(self, s, task, ql):
-        return self._ddb(s, task, ql, "getItem", {"key": "Key"})
-
-    def task_dynamodb_putItem(self, s, task, ql):
-        return self._ddb(s, task, ql, "putItem", {"item": "Item"})
-
-    def task_dynamodb_updateItem(self, s, task, ql):
-        return self._ddb(s, task, ql, "updateItem", {"key": "Key"})
-
-    def task_dynamodb_deleteItem(self, s, task, ql):
-        return self._ddb(s, task, ql, "deleteItem", {"key": "Key"})
-
-    def task_sns_publish(self, s, task, ql):
-        a = task.args
-        params = [("TopicArn", _Raw(self.target_ref(task))), ("Message", a.get("message")),
-                  ("Subject", a.get("subject")), ("MessageAttributes", a.get("attributes")),
-                  ("MessageGroupId", a.get("group")), ("MessageDeduplicationId", a.get("dedup"))]
-        return STATES_ARN + "sns:publish" + MODE_SUFFIX[task.mode], params
-
-    def task_sqs_sendMessage(self, s, task, ql):
-        a = task.args
-        params = [("QueueUrl", _Raw(self.target_ref(task))), ("MessageBody", a.get("body")),
-                  ("DelaySeconds", a.get("delay")), ("MessageAttributes", a.get("attributes")),
-                  ("MessageGroupId", a.get("group")), ("MessageDeduplicationId", a.get("dedup"))]
-        return STATES_ARN + "sqs:sendMessage" + MODE_SUFFIX[task.mode], params
+    task_dynamodb_getItem = task_dynamodb_putItem = task_dynamodb_updateItem = _service_task
+    task_dynamodb_deleteItem = task_sns_publish = task_sqs_sendMessage = _service_task
 
     def task_events_putEvents(self, s, task, ql):
         a = task.args
