@@ -67,6 +67,7 @@ class FlowLexer(Lexer):
         self.typed = re.compile(rx("TYPED"))
 
     def lex(self, lexer_state: Any, parser_state: Any) -> Iterator[Token]:
+        make = Token._future_new  # Token(...) adds a keyword-compatibility layer per call; this skips it
         text = lexer_state.text
         text = text.text if hasattr(text, "text") and not isinstance(text, str) else text
         table = parser_state.parse_conf.parse_table.states if parser_state is not None else None
@@ -107,7 +108,7 @@ class FlowLexer(Lexer):
                 pos = stop
                 if depth > 0:
                     continue
-                nl = Token("_NL", value, start, tok_line, tok_col, line, stop - line_start + 1, stop)
+                nl = make("_NL", value, start, tok_line, tok_col, line, stop - line_start + 1, stop)
                 yield nl
                 if not newlines:
                     continue
@@ -115,11 +116,11 @@ class FlowLexer(Lexer):
                 indent = indent_str.count(" ") + indent_str.count("\t") * 8
                 if indent > indents[-1]:
                     indents.append(indent)
-                    yield Token("_INDENT", indent_str, start, tok_line, tok_col, line, indent + 1, stop)
+                    yield make("_INDENT", indent_str, start, tok_line, tok_col, line, indent + 1, stop)
                 else:
                     while indent < indents[-1]:
                         indents.pop()
-                        yield Token("_DEDENT", indent_str, start, tok_line, tok_col, line, indent + 1, stop)
+                        yield make("_DEDENT", indent_str, start, tok_line, tok_col, line, indent + 1, stop)
                     if indent != indents[-1]:
                         raise IndentError(line, indent + 1,
                                           f"this line is indented to column {indent + 1}, which matches no "
@@ -139,12 +140,12 @@ class FlowLexer(Lexer):
                 line, line_start = end_line, start + value.rfind("\n") + 1
             else:
                 end_line, end_col = line, stop - line_start + 1
-            yield Token(kind, value, start, line if kind != "JSONATA" else line - value.count("\n"), col,
+            yield make(kind, value, start, line if kind != "JSONATA" else line - value.count("\n"), col,
                         end_line, end_col, stop)
             pos = stop
         while len(indents) > 1:
             indents.pop()
-            yield Token("_DEDENT", "", end, line, 1, line, 1, end)
+            yield make("_DEDENT", "", end, line, 1, line, 1, end)
 
     def word(self, text: str, start: int, value: str, acc: dict) -> tuple[str, str, int]:
         """Name, dotted name, keyword, operator, resource, intrinsic or typed wrapper: ask the parser."""
