@@ -27,6 +27,26 @@ class Scope:
     owner: StateRef | None = None  # the Parallel/Map state that owns this scope
     kind: str = "top"  # top | branch | processor
 
+    @property
+    def parent(self) -> Scope | None:
+        return self.owner.scope if self.owner is not None else None
+
+    @property
+    def distributed(self) -> bool:
+        """A Distributed Map's processor: child executions with a scope of their own."""
+        if self.kind != "processor" or self.owner is None:
+            return False
+        processor = self.owner.body.get("ItemProcessor")
+        config = processor.get("ProcessorConfig") if isinstance(processor, dict) else None
+        return isinstance(config, dict) and config.get("Mode") == "DISTRIBUTED"
+
+    def ancestors(self) -> Iterator[Scope]:
+        """This scope, then each enclosing one up to the top level."""
+        scope: Scope | None = self
+        while scope is not None:
+            yield scope
+            scope = scope.parent
+
 
 @dataclass
 class StateRef:
@@ -50,6 +70,12 @@ class AslDocument:
     source_kind: str = "asl"  # asl | flow
     substitutions: dict[str, str] = field(default_factory=dict)
     raw_size: int | None = None
+    #: where a pointer's *key* is (raw ASL); rules that name a field report there
+    locate_key_pointer: Callable[[str], Span | None] | None = None
+    #: the parsed source of raw ASL (duplicate keys, YAML scalars), None for `.flow`
+    source: Any = None
+    #: lint options rules may read (assumptions such as the number of Map items)
+    options: dict[str, Any] = field(default_factory=dict)
     _scopes: list[Scope] | None = None
     _states: list[StateRef] | None = None
 
@@ -63,6 +89,18 @@ class AslDocument:
             if not p:
                 return Span(self.file, 1, 1, 1, 1)
             p = p.rsplit("/", 1)[0]
+
+    def locate_key(self, pointer: str) -> Span:
+        """Where the key of a member is (falls back to `locate`)."""
+        if self.locate_key_pointer is not None:
+            span = self.locate_key_pointer(pointer)
+            if span is not None:
+                return span
+        return self.locate(pointer)
+
+    def resolve(self, pointer: str) -> Any:
+        """The value at a JSON pointer, or None."""
+        return resolve(self.definition, pointer)
 
     # -- structure ----------------------------------------------------------------------
     @property
@@ -116,6 +154,18 @@ class AslDocument:
         for ref in self.states():
             out.setdefault(ref.name, []).append(ref)
         return out
+
+
+def resolve(node: Any, pointer: str) -> Any:
+    for part in pointer.split("/")[1:] if pointer else []:
+        part = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return None
+    return node
 
 
 def escape(name: str) -> str:

@@ -1,8 +1,10 @@
-"""Run the rule registry over ASL documents and turn findings into diagnostics."""
+"""Run the rule registry over ASL documents (and `.flow` sources) and turn findings into diagnostics."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
 from compiler.asldoc import AslDocument
 from compiler.rules import all_rules
@@ -10,11 +12,20 @@ from compiler.rules.base import Rule
 from dsl.diagnostics import Diagnostic, Severity, Span
 
 
-def asl_rules(select: Iterable[str] | None = None, min_severity: Severity | None = None) -> list[Rule]:
+@dataclass
+class FlowContext:
+    """What `.flow` rules read: the parsed modules (AST), the lowered program and the emitted ASL."""
+
+    modules: list[Any]
+    program: Any = None  # compiler.ir.Program
+    emitted: dict[str, Any] = field(default_factory=dict)  # workflow -> targets.asl.emit.EmitResult
+
+
+def _choose(target: str, select: Iterable[str] | None, min_severity: Severity | None) -> list[Rule]:
     chosen = []
     wanted = {c.upper() for c in select} if select is not None else None
     for code, cls in all_rules().items():
-        if cls.target != "asl":
+        if cls.target != target:
             continue
         if wanted is not None and code not in wanted:
             continue
@@ -24,16 +35,48 @@ def asl_rules(select: Iterable[str] | None = None, min_severity: Severity | None
     return chosen
 
 
+def asl_rules(select: Iterable[str] | None = None, min_severity: Severity | None = None) -> list[Rule]:
+    return _choose("asl", select, min_severity)
+
+
+def flow_rules(select: Iterable[str] | None = None, min_severity: Severity | None = None) -> list[Rule]:
+    return _choose("flow", select, min_severity)
+
+
+def _internal(rule: Rule, err: Exception, file: str) -> Diagnostic:
+    return Diagnostic("FLOW000", f"internal error in rule {rule.code}: {type(err).__name__}: {err}",
+                      Span(file, 1, 1), severity=Severity.WARNING)
+
+
 def run_rules(doc: AslDocument, rules: list[Rule]) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     for rule in rules:
         try:
             findings = list(rule.check(doc))
         except Exception as err:  # a rule must never crash a lint run: report it instead
-            out.append(Diagnostic("FLOW000", f"internal error in rule {rule.code}: {type(err).__name__}: {err}",
-                                  Span(doc.file, 1, 1), severity=Severity.WARNING))
+            out.append(_internal(rule, err, doc.file))
             continue
         for f in findings:
-            span = f.span or doc.locate(f.pointer or "")
+            if f.span is not None:
+                span = f.span
+            elif f.key:
+                span = doc.locate_key(f.pointer or "")
+            else:
+                span = doc.locate(f.pointer or "")
+            out.append(Diagnostic(rule.code, f.message, span, severity=f.severity or rule.severity, hint=f.hint))
+    return out
+
+
+def run_flow_rules(ctx: FlowContext, rules: list[Rule]) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for rule in rules:
+        try:
+            findings = list(rule.check(ctx))
+        except Exception as err:
+            file = ctx.modules[0].file if ctx.modules else "<input>"
+            out.append(_internal(rule, err, file))
+            continue
+        for f in findings:
+            span = f.span or Span.unknown(ctx.modules[0].file if ctx.modules else "<input>")
             out.append(Diagnostic(rule.code, f.message, span, severity=f.severity or rule.severity, hint=f.hint))
     return out

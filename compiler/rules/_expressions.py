@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -106,3 +107,88 @@ def states_in(doc: AslDocument, ql: str) -> Iterator[StateRef]:
     for ref in doc.states():
         if ref.query_language == ql:
             yield ref
+
+
+# -- JSONata fields by context ------------------------------------------------------------------------
+_NOT_EXPRESSIONS = frozenset({"ItemProcessor", "Iterator", "Branches", "Type", "Next", "End", "Comment", "Resource",
+                              "QueryLanguage", "Label", "Default", "Retry"})
+
+
+def jsonata_fields(ref: StateRef) -> Iterator[tuple[str, str, str]]:
+    """(pointer, text, where) for every string of a JSONata state that contains `{%` or `%}`.
+
+    ``where`` names the field: "Arguments", "Output", "Assign", "Catch.Output",
+    "Catch.Assign", "Choices.Condition", "Choices.Output", "Choices.Assign", ...
+    """
+    from compiler.asldoc import iter_strings
+
+    def strings(value: Any, ptr: str) -> Iterator[tuple[str, str]]:
+        if isinstance(value, str):
+            if "{%" in value or "%}" in value:
+                yield ptr, value
+        else:
+            for p, _, s in iter_strings(value, ptr):
+                if "{%" in s or "%}" in s:
+                    yield p, s
+
+    for key, value in ref.body.items():
+        if key in _NOT_EXPRESSIONS:
+            continue
+        ptr = f"{ref.pointer}/{escape(key)}"
+        if key in ("Catch", "Choices") and isinstance(value, list):
+            for i, entry in enumerate(value):
+                if not isinstance(entry, dict):
+                    continue
+                for sub, sub_value in entry.items():
+                    if sub in ("Next", "Comment", "ErrorEquals"):
+                        continue
+                    for p, s in strings(sub_value, f"{ptr}/{i}/{escape(sub)}"):
+                        yield p, s, f"{key}.{sub}"
+            continue
+        for p, s in strings(value, ptr):
+            yield p, s, key
+
+
+# -- variables -------------------------------------------------------------------------------------------
+_QUOTED = re.compile(r"'(?:\\.|[^'\\])*'")
+_VAR_IN_TEXT = re.compile(r"(?<![\w$@.])\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def jsonpath_variables(text: str) -> set[str]:
+    """Workflow variables (`$name`) a JSONPath, intrinsic or filter refers to (not `$`, `$$` or `@`)."""
+    if "$" not in text:
+        return set()
+    return set(_VAR_IN_TEXT.findall(_QUOTED.sub("''", text)))
+
+
+def assigned_names(body: dict) -> Iterator[tuple[str, str]]:
+    """(pointer of the key, variable name) for every Assign of a state: its own, its catchers' and rules'."""
+    holders: list[tuple[Any, str]] = [(body.get("Assign"), "/Assign")]
+    for field in ("Catch", "Choices"):
+        entries = body.get(field)
+        if isinstance(entries, list):
+            holders.extend((e.get("Assign"), f"/{field}/{i}/Assign") for i, e in enumerate(entries)
+                           if isinstance(e, dict))
+    for assign, ptr in holders:
+        if isinstance(assign, dict):
+            for key in assign:
+                name = key[:-2] if isinstance(key, str) and key.endswith(".$") else key
+                yield f"{ptr}/{escape(key)}", str(name)
+
+
+def variable_references(ref: StateRef) -> Iterator[tuple[str, str]]:
+    """(pointer, variable name) for every workflow variable a state reads."""
+    from compiler.rules import _jsonata
+
+    if ref.query_language == "JSONata":
+        for pointer, text, _where in jsonata_fields(ref):
+            body = _jsonata.expression_body(text)
+            if body is None:
+                continue
+            info = _jsonata.analyse(body)
+            for name in sorted(info.variables):
+                yield pointer, name
+        return
+    for pointer, _kind, text in jsonpath_expressions(ref):
+        for name in sorted(jsonpath_variables(text)):
+            yield pointer, name

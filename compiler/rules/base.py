@@ -24,6 +24,7 @@ class Finding:
     span: Span | None = None  # or a span directly (for .flow rules)
     hint: str | None = None
     severity: Severity | None = None  # overrides the rule default (rare)
+    key: bool = False  # locate at the member's key (a field name) rather than its value
 
 
 class Rule:
