@@ -1,28 +1,28 @@
-from compiler.asldoc import AslDocument
+from compiler.asldoc import AslDocument, resolve
+from compiler.rules import _fields
 from compiler.rules.base import Finding, Rule
 from dsl.diagnostics import did_you_mean
 
 TOP_FIELDS = {"Comment", "StartAt", "States", "TimeoutSeconds", "Version", "QueryLanguage"}
 SCOPE_FIELDS = {"branch": {"Comment", "StartAt", "States", "QueryLanguage"},
                 "processor": {"Comment", "StartAt", "States", "ProcessorConfig", "QueryLanguage"}}
-
-
-def _allowed_any(state_type: str) -> frozenset[str] | None:
-    from targets.asl import models
-
-    if state_type not in models.STATE_MODELS:
-        return None
-    return models.allowed_fields(state_type, "JSONPath") | models.allowed_fields(state_type, "JSONata")
+# (field of a state, structure name) for objects nested in a state, and lists of them.
+NESTED = (("ItemReader", "ItemReader"), ("ItemBatcher", "ItemBatcher"), ("ResultWriter", "ResultWriter"))
+NESTED_LISTS = (("Retry", "Retrier"), ("Catch", "Catcher"))
+SUB_NESTED = (("ItemReader", "ReaderConfig", "ReaderConfig"), ("ResultWriter", "WriterConfig", "WriterConfig"),
+              ("ItemProcessor", "ProcessorConfig", "ProcessorConfig"))
 
 
 class UnknownField(Rule):
     code = "FLOW102"
     name = "unknown-field"
-    summary = "A field (or `.flow` option) that this state type does not have."
+    summary = "A field (or `.flow` option) that this state type or structure does not have."
     docs = """\
 Step Functions rejects definitions with fields a state type does not define,
-for example `Seconds` on a Task or `Next` on a Succeed. In `.flow`, an option
-that does not apply to the step kind is reported the same way.
+for example `Seconds` on a Task, `Next` on a Succeed, `Assign` on a Fail, or a
+misspelt `InputPath`. Retriers, catchers, `ItemReader`, `ItemBatcher`,
+`ResultWriter` and their configurations are checked the same way. In `.flow`,
+an option that does not apply to the step kind is reported the same way.
 
 Bad:
 ```json
@@ -40,46 +40,56 @@ Good:
             for key in d:
                 if key not in TOP_FIELDS:
                     yield Finding(f"unknown top-level field '{key}'", f"/{key}",
-                                  hint=_hint(key, TOP_FIELDS))
+                                  hint=_hint(key, TOP_FIELDS), key=True)
         for scope in doc.scopes():
             if scope.kind == "top":
                 continue
-            container = _resolve(d, scope.pointer)
+            container = resolve(d, scope.pointer)
             if isinstance(container, dict):
                 for key in container:
                     if key not in SCOPE_FIELDS[scope.kind]:
-                        yield Finding(f"unknown field '{key}' in a {'Parallel branch' if scope.kind == 'branch' else 'Map processor'}",
-                                      f"{scope.pointer}/{key}", hint=_hint(key, SCOPE_FIELDS[scope.kind]))
+                        where = "a Parallel branch" if scope.kind == "branch" else "a Map processor"
+                        yield Finding(f"unknown field '{key}' in {where}", f"{scope.pointer}/{key}",
+                                      hint=_hint(key, SCOPE_FIELDS[scope.kind]), key=True)
         for ref in doc.states():
             state_type = ref.type
             if not isinstance(state_type, str):
                 continue
-            allowed = _allowed_any(state_type)
-            if allowed is None:
-                from targets.asl import models
-
+            if state_type not in _fields.STATE_TYPES:
                 yield Finding(f"state '{ref.name}' has unknown Type '{state_type}'", ref.pointer + "/Type",
-                              hint=_hint(state_type, models.STATE_MODELS))
+                              hint=_hint(state_type, _fields.STATE_TYPES))
                 continue
+            allowed = _fields.allowed_any(state_type)
             for key in ref.body:
                 if key not in allowed:
                     yield Finding(f"'{key}' is not a field of a {state_type} state ('{ref.name}')",
-                                  f"{ref.pointer}/{key}", hint=_hint(key, allowed))
+                                  f"{ref.pointer}/{key}", hint=_hint(key, allowed), key=True)
+            for fname, struct in NESTED:
+                yield from _check_struct(ref.body.get(fname), struct, f"{ref.pointer}/{fname}", fname)
+            for fname, struct in NESTED_LISTS:
+                items = ref.body.get(fname)
+                if isinstance(items, list):
+                    for i, item in enumerate(items):
+                        yield from _check_struct(item, struct, f"{ref.pointer}/{fname}/{i}", f"a {fname} entry")
+            for outer, inner, struct in SUB_NESTED:
+                holder = ref.body.get(outer)
+                if isinstance(holder, dict):
+                    yield from _check_struct(holder.get(inner), struct, f"{ref.pointer}/{outer}/{inner}",
+                                             f"{outer}.{inner}")
+
+
+def _check_struct(value, struct: str, pointer: str, what: str):
+    if not isinstance(value, dict):
+        return
+    allowed = _fields.allowed_any(struct)
+    for key in value:
+        if key not in allowed:
+            yield Finding(f"'{key}' is not a field of {what}", f"{pointer}/{key}", hint=_hint(key, allowed), key=True)
 
 
 def _hint(key, candidates):
-    near = did_you_mean(key, candidates)
+    near = did_you_mean(str(key), candidates)
     return f"did you mean '{near}'?" if near else None
 
 
-def _resolve(d, pointer: str):
-    node = d
-    for part in [p for p in pointer.split("/") if p]:
-        part = part.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict):
-            node = node.get(part)
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return None
-    return node
+_resolve = resolve

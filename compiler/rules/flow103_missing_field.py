@@ -9,8 +9,19 @@ REQUIRED: dict[str, list[tuple[str, ...]]] = {
     "Map": [("ItemProcessor", "Iterator")],
     "Wait": [("Seconds", "SecondsPath", "Timestamp", "TimestampPath")],
 }
-EXCLUSIVE: dict[str, tuple[str, ...]] = {
-    "Wait": ("Seconds", "SecondsPath", "Timestamp", "TimestampPath"),
+# State type (or nested structure) -> groups of fields of which at most one may be set.
+EXCLUSIVE: dict[str, list[tuple[str, ...]]] = {
+    "Wait": [("Seconds", "SecondsPath", "Timestamp", "TimestampPath")],
+    "Task": [("TimeoutSeconds", "TimeoutSecondsPath"), ("HeartbeatSeconds", "HeartbeatSecondsPath")],
+    "Fail": [("Error", "ErrorPath"), ("Cause", "CausePath")],
+    "Map": [("ItemProcessor", "Iterator"), ("ItemSelector", "Parameters"), ("Items", "ItemsPath"),
+            ("MaxConcurrency", "MaxConcurrencyPath"), ("ToleratedFailureCount", "ToleratedFailureCountPath"),
+            ("ToleratedFailurePercentage", "ToleratedFailurePercentagePath")],
+}
+NESTED_EXCLUSIVE = {
+    ("ItemReader", "ReaderConfig"): [("MaxItems", "MaxItemsPath")],
+    ("ItemBatcher",): [("MaxItemsPerBatch", "MaxItemsPerBatchPath"),
+                       ("MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath")],
 }
 
 
@@ -21,8 +32,13 @@ class MissingField(Rule):
     docs = """\
 Each state type has required fields: a Task its `Resource`, a Choice its
 `Choices`, a Wait exactly one of Seconds/SecondsPath/Timestamp/TimestampPath,
-a Map its `ItemProcessor`. The top level needs `StartAt` and `States`. In
-`.flow`, task kinds have required arguments (`dynamodb.putItem` needs `item`).
+a Map its `ItemProcessor`, a retrier its `ErrorEquals`, a catcher its
+`ErrorEquals` and `Next`. The top level and every branch need `StartAt` and
+`States`. A static field and its `...Path` twin are exclusive (`TimeoutSeconds`
+and `TimeoutSecondsPath`, `Error` and `ErrorPath`, `MaxItems` and
+`MaxItemsPath`...), as are `Iterator`/`ItemProcessor`, `Parameters`/`ItemSelector`
+and `Items`/`ItemsPath`. In `.flow`, task kinds have required arguments
+(`dynamodb.putItem` needs `item`).
 
 Bad:
 ```json
@@ -41,21 +57,44 @@ Good:
             return
         for scope in doc.scopes():
             where = scope.pointer
-            container = d if not where else None
             if scope.start_at is None:
-                yield Finding("missing StartAt", where or "", hint="name the first state")
+                yield Finding("missing StartAt", where or "", hint="name the first state", key=True)
             if not scope.states:
-                yield Finding("missing or empty States", where or "")
-            del container
+                yield Finding("missing or empty States", where or "", key=True)
         for ref in doc.states():
             state_type = ref.type
             if state_type is None:
-                yield Finding(f"state '{ref.name}' has no Type", ref.pointer)
+                yield Finding(f"state '{ref.name}' has no Type", ref.pointer, key=True)
                 continue
             for group in REQUIRED.get(state_type, []):
                 if not any(f in ref.body for f in group):
-                    yield Finding(f"{state_type} state '{ref.name}' needs " + " or ".join(group), ref.pointer)
-            exclusive = [f for f in EXCLUSIVE.get(state_type, ()) if f in ref.body]
-            if len(exclusive) > 1:
-                yield Finding(f"{state_type} state '{ref.name}' sets " + " and ".join(exclusive) + "; keep one",
-                              f"{ref.pointer}/{exclusive[1]}")
+                    yield Finding(f"{state_type} state '{ref.name}' needs " + " or ".join(group), ref.pointer,
+                                  key=True)
+            for group in EXCLUSIVE.get(state_type, []):
+                yield from _exclusive(ref.body, group, ref.pointer, f"{state_type} state '{ref.name}'")
+            for path, groups in NESTED_EXCLUSIVE.items():
+                holder, ptr = ref.body, ref.pointer
+                for part in path:
+                    holder = holder.get(part) if isinstance(holder, dict) else None
+                    ptr += "/" + part
+                if isinstance(holder, dict):
+                    for group in groups:
+                        yield from _exclusive(holder, group, ptr, ".".join(path) + f" of '{ref.name}'")
+            for field in ("Retry", "Catch"):
+                items = ref.body.get(field)
+                if not isinstance(items, list):
+                    continue
+                for i, item in enumerate(items):
+                    if not isinstance(item, dict):
+                        continue
+                    needed = ("ErrorEquals", "Next") if field == "Catch" else ("ErrorEquals",)
+                    for name in needed:
+                        if name not in item:
+                            yield Finding(f"{field} entry {i} of '{ref.name}' needs {name}",
+                                          f"{ref.pointer}/{field}/{i}")
+
+
+def _exclusive(body: dict, group: tuple[str, ...], pointer: str, what: str):
+    present = [f for f in group if f in body]
+    if len(present) > 1:
+        yield Finding(f"{what} sets " + " and ".join(present) + "; keep one", f"{pointer}/{present[1]}", key=True)

@@ -44,7 +44,7 @@ Good:
             if not scope.states or not isinstance(scope.start_at, str) or scope.start_at not in scope.states:
                 continue
             seen = reachable(scope.states, scope.start_at)
-            for name in scope.states:
-                if name not in seen:
+            for name, body in scope.states.items():
+                if name not in seen and isinstance(body, dict):
                     yield Finding(f"state '{name}' is unreachable", f"{scope.pointer}/States/{escape(name)}",
                                   hint="nothing transitions to it; remove it or add a `goto`")

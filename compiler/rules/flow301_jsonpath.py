@@ -1,5 +1,6 @@
 from compiler.asldoc import AslDocument
 from compiler.rules._expressions import jsonpath_expressions, states_in
+from compiler.rules._values import fill_placeholders, has_placeholder, quote_bare_filter_words
 from compiler.rules.base import Finding, Rule
 
 
@@ -7,15 +8,25 @@ def path_problem(text: str, kind: str) -> str | None:
     """Why `text` is not a valid JSONPath of this kind, or None."""
     from targets.runtime import intrinsics, jsonpath
 
+    if has_placeholder(text):
+        text = fill_placeholders(text)
+    if text != text.strip():
+        return "leading or trailing whitespace (Step Functions does not trim paths or intrinsic calls)"
     if kind in ("template", "path-or-intrinsic") and intrinsics.is_intrinsic(text):
         return None  # FLOW302 checks intrinsics
     try:
-        if kind in ("reference", "path-or-intrinsic"):
-            jsonpath.parse_reference_path(text)
+        if kind in ("reference", "path-or-intrinsic", "result"):
+            parsed = jsonpath.parse_reference_path(text)
         else:
-            jsonpath.parse_path(text)
+            parsed = jsonpath.parse_path(text)
     except jsonpath.PathSyntaxError as err:
-        return str(err)
+        quoted = quote_bare_filter_words(text)
+        if quoted == text:
+            return str(err)
+        return path_problem(quoted, kind)
+    if kind == "result" and (parsed.root != "$" or parsed.variable is not None):
+        return ("ResultPath writes into the state input: it starts with '$.' or is '$' "
+                "(not a variable or the context object '$$')")
     return None
 
 
@@ -25,9 +36,14 @@ class InvalidJsonPath(Rule):
     summary = "A JSONPath or Reference Path that Step Functions will not accept."
     docs = """\
 Paths start with `$` (the state input), `$$` (the context object) or `$name`
-(a variable). `ResultPath` and the `*Path` number fields take Reference Paths:
-single nodes only, no wildcards, filters or slices. Values of `key.$` fields
-must be a path or an intrinsic function.
+(a variable). flowc parses them with the grammar Step Functions uses (Jayway):
+names with hyphens (`$.order-id`), filters (`$.items[?(@.qty > 1)]`), slices,
+negative indexes and `$[(@.length-1)]` are fine. `ResultPath` and the `*Path`
+number fields take Reference Paths: single nodes only, no wildcards, filters or
+slices; `ResultPath` writes into the state input, so it cannot start with `$$`
+or name a variable. Values of `key.$` fields — at any depth of a payload
+template — must be a path or an intrinsic function (no leading spaces). A
+`${Placeholder}` inside a path is accepted.
 
 Bad:
 ```
@@ -44,7 +60,10 @@ Good:
     def check(self, doc: AslDocument):
         for ref in states_in(doc, "JSONPath"):
             for pointer, kind, text in jsonpath_expressions(ref):
+                if kind == "reference" and pointer.endswith("/ResultPath"):
+                    kind = "result"
                 problem = path_problem(text, kind)
                 if problem:
-                    what = {"reference": "Reference Path", "template": "path in a `.$` field"}.get(kind, "JSONPath")
+                    what = {"reference": "Reference Path", "result": "ResultPath",
+                            "template": "path in a `.$` field"}.get(kind, "JSONPath")
                     yield Finding(f"invalid {what} {text!r}: {problem}", pointer)

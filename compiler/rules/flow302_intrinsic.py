@@ -1,5 +1,6 @@
 from compiler.asldoc import AslDocument
 from compiler.rules._expressions import jsonpath_expressions, states_in
+from compiler.rules._values import fill_placeholders, quote_bare_filter_words
 from compiler.rules.base import Finding, Rule
 
 
@@ -29,10 +30,15 @@ Good:
             for pointer, kind, text in jsonpath_expressions(ref):
                 if kind not in ("template", "path-or-intrinsic") or not text.startswith("States."):
                     continue
+                if "${" in text:
+                    text = fill_placeholders(text)
                 try:
                     call = intrinsics.parse_intrinsic(text)
                 except intrinsics.IntrinsicSyntaxError as err:
-                    yield Finding(f"invalid intrinsic {text!r}: {err}", pointer)
-                    continue
+                    try:
+                        call = intrinsics.parse_intrinsic(quote_bare_filter_words(text))
+                    except intrinsics.IntrinsicSyntaxError:
+                        yield Finding(f"invalid intrinsic {text!r}: {err}", pointer)
+                        continue
                 for problem in intrinsics.check(call):
                     yield Finding(f"{problem} in {text!r}", pointer)

@@ -1,26 +1,17 @@
-from functools import lru_cache
-
 from compiler.asldoc import AslDocument
-from compiler.rules._expressions import jsonata_strings, states_in
+from compiler.rules import _jsonata
+from compiler.rules._expressions import jsonata_fields, states_in
 from compiler.rules.base import Finding, Rule
 
 
-@lru_cache(maxsize=4096)
 def jsonata_problem(text: str) -> str | None:
     """Why a JSONata field value is invalid, or None. Parsing is done by jsonata-python."""
-    stripped = text.strip()
-    if not (stripped.startswith("{%") and stripped.endswith("%}")):
+    body = _jsonata.expression_body(text)
+    if body is None:
         return "a JSONata expression must be the whole string, written {% expression %}"
-    body = stripped[2:-2]
     if not body.strip():
         return "empty JSONata expression"
-    import jsonata
-
-    try:
-        jsonata.Jsonata(body)
-    except Exception as err:  # jsonata-python raises JException (and occasionally others) on bad syntax
-        return str(err).strip() or type(err).__name__
-    return None
+    return _jsonata.analyse(body).error
 
 
 class InvalidJsonata(Rule):
@@ -28,9 +19,12 @@ class InvalidJsonata(Rule):
     name = "invalid-jsonata"
     summary = "A JSONata expression that does not parse, or is not written as {% ... %}."
     docs = """\
-In JSONata mode every expression is a whole string wrapped in `{% %}`.
-flowc parses each one with jsonata-python, so syntax errors surface before
-deployment rather than at run time.
+In JSONata mode an expression is a whole string that starts with `{%` and ends
+with `%}`; whitespace inside the delimiters is part of the expression (JSONata
+ignores it, and multi-line expressions are fine). flowc parses each one with
+jsonata-python, so syntax errors surface before deployment rather than at run
+time. A string that only starts or only ends with a delimiter, or has text
+around it, is reported. `Comment`, `Label` and state names are never expressions.
 
 Bad:
 ```
@@ -48,7 +42,8 @@ Good:
 
     def check(self, doc: AslDocument):
         for ref in states_in(doc, "JSONata"):
-            for pointer, text in jsonata_strings(ref):
+            for pointer, text, _where in jsonata_fields(ref):
                 problem = jsonata_problem(text)
                 if problem:
-                    yield Finding(f"invalid JSONata {text!r}: {problem}", pointer)
+                    shown = text if len(text) <= 80 else text[:77] + "..."
+                    yield Finding(f"invalid JSONata {shown!r}: {problem}", pointer)

@@ -1,5 +1,9 @@
 from compiler.asldoc import AslDocument
+from compiler.rules import _fields
 from compiler.rules.base import Finding, Rule
+
+NESTED_LISTS = (("Catch", "Catcher"), ("Choices", "ChoiceRule"))
+NESTED = (("ItemReader", "ItemReader"), ("ItemBatcher", "ItemBatcher"), ("ResultWriter", "ResultWriter"))
 
 
 class WrongQueryLanguage(Rule):
@@ -8,8 +12,12 @@ class WrongQueryLanguage(Rule):
     summary = "A field or expression that belongs to the other query language."
     docs = """\
 JSONPath states use InputPath, Parameters, ResultSelector, ResultPath and
-OutputPath; JSONata states use Arguments and Output with `{% %}` expressions.
-A state may not mix them, and `.flow` reports expressions of the wrong language.
+OutputPath (and `Variable` in Choice rules, `ResultPath` in catchers); JSONata
+states use Arguments and Output with `{% %}` expressions (and `Condition`,
+`Output`). A state may not mix them. A state machine whose top level is JSONata
+cannot contain JSONPath states: only a JSONPath machine can convert state by
+state (AWS developer guide, "State machine structure": QueryLanguage). `.flow`
+reports expressions of the wrong language.
 
 Bad:
 ```
@@ -28,16 +36,35 @@ workflow Orders
 """
 
     def check(self, doc: AslDocument):
-        from targets.asl import models
-
+        top_jsonata = doc.top_query_language == "JSONata"
         for ref in doc.states():
             state_type = ref.type
-            if not isinstance(state_type, str) or state_type not in models.STATE_MODELS:
+            if not isinstance(state_type, str) or state_type not in _fields.STATE_TYPES:
                 continue
-            own = models.allowed_fields(state_type, ref.query_language)
-            other_ql = "JSONata" if ref.query_language == "JSONPath" else "JSONPath"
-            other = models.allowed_fields(state_type, other_ql)
-            for key in ref.body:
-                if key not in own and key in other:
-                    yield Finding(f"'{key}' is a {other_ql} field, but state '{ref.name}' uses {ref.query_language}",
-                                  f"{ref.pointer}/{key}")
+            if top_jsonata and ref.body.get("QueryLanguage") == "JSONPath":
+                yield Finding(f"state '{ref.name}' sets QueryLanguage JSONPath, but the state machine is JSONata: "
+                              "a JSONata machine cannot mix in JSONPath states", f"{ref.pointer}/QueryLanguage",
+                              hint="convert the state to JSONata, or make the top level JSONPath and set "
+                                   "QueryLanguage JSONata on the other states")
+            yield from self.fields(ref.body, state_type, ref.query_language, ref.pointer, f"state '{ref.name}'")
+            for field, struct in NESTED_LISTS:
+                entries = ref.body.get(field)
+                if isinstance(entries, list):
+                    for i, entry in enumerate(entries):
+                        if isinstance(entry, dict):
+                            yield from self.fields(entry, struct, ref.query_language, f"{ref.pointer}/{field}/{i}",
+                                                   f"a {field} entry of '{ref.name}'")
+            for field, struct in NESTED:
+                holder = ref.body.get(field)
+                if isinstance(holder, dict):
+                    yield from self.fields(holder, struct, ref.query_language, f"{ref.pointer}/{field}",
+                                           f"{field} of '{ref.name}'")
+
+    @staticmethod
+    def fields(body: dict, struct: str, ql: str, ptr: str, what: str):
+        own = _fields.allowed(struct, ql)
+        other_ql = "JSONata" if ql == "JSONPath" else "JSONPath"
+        other = _fields.allowed(struct, other_ql)
+        for key in body:
+            if key not in own and key in other:
+                yield Finding(f"'{key}' is a {other_ql} field, but {what} uses {ql}", f"{ptr}/{key}", key=True)

@@ -1,0 +1,176 @@
+from compiler.asldoc import AslDocument
+from compiler.rules._values import (
+    MAX_SECONDS,
+    is_int,
+    is_jsonata,
+    is_number,
+    is_substituted,
+    is_timestamp,
+    json_type,
+)
+from compiler.rules.base import Finding, Rule
+
+ENUMS = {
+    "QueryLanguage": ("JSONPath", "JSONata"),
+    "Mode": ("INLINE", "DISTRIBUTED"),
+    "ExecutionType": ("STANDARD", "EXPRESS"),
+    "InputType": ("CSV", "JSON", "JSONL", "PARQUET", "MANIFEST"),
+    "CSVHeaderLocation": ("FIRST_ROW", "GIVEN"),
+    "CSVDelimiter": ("COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB"),
+    "OutputType": ("JSON", "JSONL"),
+    "ManifestType": ("ATHENA_DATA", "S3_INVENTORY"),
+}
+WRITER_TRANSFORMATIONS = ("NONE", "COMPACT", "FLATTEN")
+READER_TRANSFORMATIONS = ("NONE", "LOAD_AND_FLATTEN")
+STRINGS = ("Comment", "Next", "Default", "Label", "StartAt", "Version", "TimeoutSecondsPath", "HeartbeatSecondsPath",
+           "SecondsPath", "TimestampPath", "ErrorPath", "CausePath", "MaxConcurrencyPath",
+           "ToleratedFailurePercentagePath", "ToleratedFailureCountPath", "ItemsPath", "MaxItemsPath",
+           "MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath")
+NULLABLE_PATHS = ("InputPath", "OutputPath", "ResultPath")
+OBJECTS = ("ItemProcessor", "Iterator", "ItemReader", "ItemBatcher", "ResultWriter", "ReaderConfig",
+           "WriterConfig", "ProcessorConfig")
+# field -> (minimum, maximum, integer only)
+NUMBERS = {
+    "TimeoutSeconds": (1, MAX_SECONDS, True),
+    "HeartbeatSeconds": (1, MAX_SECONDS, True),
+    "Seconds": (0, MAX_SECONDS, True),
+    "MaxConcurrency": (0, None, True),
+    "ToleratedFailurePercentage": (0, 100, False),
+    "ToleratedFailureCount": (0, None, True),
+    "MaxItems": (0, 100_000_000, True),
+    "MaxItemsPerBatch": (1, None, True),
+    "MaxInputBytesPerBatch": (1, 262_144, True),
+}
+
+
+class FieldValue(Rule):
+    code = "FLOW109"
+    name = "invalid-field-value"
+    summary = "A field whose value has the wrong JSON type, is out of range, or is not one of its allowed values."
+    docs = """\
+Step Functions validates every field: `TimeoutSeconds` and `HeartbeatSeconds`
+are positive integers (and the heartbeat is shorter than the timeout), `Seconds`
+is a non-negative integer, `Timestamp` an RFC 3339 timestamp, `Credentials` an
+object, `Branches` a non-empty list of branches, `ItemsPath` a path (not null),
+`ToleratedFailurePercentage` between 0 and 100, enumerations such as
+`QueryLanguage`, `Mode`, `InputType` or `CSVDelimiter` one of their values.
+
+In a JSONata state any of the numeric fields may instead be a `{% %}`
+expression (checked when it runs); a `${Placeholder}` filled in at deployment
+is accepted wherever its value could be.
+
+Bad:
+```json
+"Work": { "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+          "TimeoutSeconds": "30", "HeartbeatSeconds": 60, "End": true }
+```
+Good:
+```json
+"Work": { "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+          "TimeoutSeconds": 300, "HeartbeatSeconds": 60, "End": true }
+```
+"""
+
+    def check(self, doc: AslDocument):
+        d = doc.definition
+        if isinstance(d, dict):
+            yield from self.fields(d, "", "JSONPath" if d.get("QueryLanguage") != "JSONata" else "JSONata",
+                                   top=True)
+            if "States" in d and not isinstance(d["States"], dict):
+                yield Finding(f"States must be an object of named states, not {json_type(d['States'])}", "/States")
+        for scope in doc.scopes():
+            for name, body in scope.states.items():
+                if not isinstance(body, dict):
+                    yield Finding(f"state '{name}' must be an object, not {json_type(body)}",
+                                  f"{scope.pointer}/States/{name}")
+        for ref in doc.states():
+            ql = ref.query_language
+            body, ptr = ref.body, ref.pointer
+            if "Type" in body and not isinstance(body["Type"], str):
+                yield Finding(f"Type must be a string, not {json_type(body['Type'])}", f"{ptr}/Type")
+            yield from self.fields(body, ptr, ql)
+            for nested in ("ItemReader", "ItemBatcher", "ResultWriter", "ItemProcessor"):
+                holder = body.get(nested)
+                if isinstance(holder, dict):
+                    yield from self.fields(holder, f"{ptr}/{nested}", ql)
+                    for inner in ("ReaderConfig", "WriterConfig", "ProcessorConfig"):
+                        if isinstance(holder.get(inner), dict):
+                            yield from self.fields(holder[inner], f"{ptr}/{nested}/{inner}", ql, where=inner)
+            if ref.type == "Task":
+                yield from self.task(body, ptr)
+            branches = body.get("Branches")
+            if ref.type == "Parallel" and "Branches" in body:
+                if not isinstance(branches, list) or not branches:
+                    yield Finding("Branches must be a non-empty array of branches", f"{ptr}/Branches")
+                else:
+                    for i, branch in enumerate(branches):
+                        if not isinstance(branch, dict):
+                            yield Finding(f"branch {i} must be an object with StartAt and States, "
+                                          f"not {json_type(branch)}", f"{ptr}/Branches/{i}")
+            if ref.type == "Map" and "Items" in body:
+                items = body["Items"]
+                if not (isinstance(items, list) or is_jsonata(items) or is_substituted(items)):
+                    yield Finding(f"Items must be an array or a JSONata expression, not {json_type(items)}",
+                                  f"{ptr}/Items")
+            if "Credentials" in body:
+                cred = body["Credentials"]
+                if not (isinstance(cred, dict) or (ql == "JSONata" and is_jsonata(cred)) or is_substituted(cred)):
+                    yield Finding(f"Credentials must be an object (with RoleArn), not {json_type(cred)}",
+                                  f"{ptr}/Credentials")
+
+    def task(self, body: dict, ptr: str):
+        timeout, heartbeat = body.get("TimeoutSeconds"), body.get("HeartbeatSeconds")
+        if is_int(timeout) and is_int(heartbeat) and heartbeat >= timeout:
+            yield Finding(f"HeartbeatSeconds ({heartbeat}) must be smaller than TimeoutSeconds ({timeout})",
+                          f"{ptr}/HeartbeatSeconds")
+
+    def fields(self, body: dict, ptr: str, ql: str, *, top: bool = False, where: str = ""):
+        for key, value in body.items():
+            p = f"{ptr}/{key}"
+            if is_substituted(value):
+                continue
+            if key in STRINGS and not isinstance(value, str):
+                if key in ("ItemsPath",) and value is None:
+                    yield Finding("ItemsPath cannot be null; leave it out to use the whole input", p)
+                else:
+                    yield Finding(f"{key} must be a string, not {json_type(value)}", p)
+            elif key in NULLABLE_PATHS and not (value is None or isinstance(value, str)):
+                yield Finding(f"{key} must be a path string or null, not {json_type(value)}", p)
+            elif key in OBJECTS and not isinstance(value, dict):
+                yield Finding(f"{key} must be an object, not {json_type(value)}", p)
+            elif key in ENUMS:
+                if value not in ENUMS[key]:
+                    yield Finding(f"{key} must be one of {', '.join(ENUMS[key])}, not {value!r}", p)
+            elif key == "Transformation" and where in ("WriterConfig", "ReaderConfig"):
+                allowed = WRITER_TRANSFORMATIONS if where == "WriterConfig" else READER_TRANSFORMATIONS
+                if value not in allowed:
+                    yield Finding(f"{where}.Transformation must be one of {', '.join(allowed)}, not {value!r}", p)
+            elif key == "Timestamp" and not top:
+                if ql == "JSONata" and is_jsonata(value):
+                    continue
+                if not isinstance(value, str) or not is_timestamp(value):
+                    yield Finding(f"Timestamp {value!r} is not an RFC 3339 timestamp (e.g. 2030-01-01T00:00:00Z)", p)
+            elif key in ("Error", "Cause") and not isinstance(value, str):
+                yield Finding(f"{key} must be a string, not {json_type(value)}", p)
+            elif key == "CSVHeaders":
+                if not (isinstance(value, list) and all(isinstance(v, str) for v in value)) and not is_jsonata(value):
+                    yield Finding("CSVHeaders must be an array of strings", p)
+            elif key in NUMBERS:
+                yield from self.number(key, value, p, ql)
+
+    def number(self, key: str, value, p: str, ql: str):
+        low, high, integer = NUMBERS[key]
+        if is_jsonata(value):
+            if ql != "JSONata":
+                yield Finding(f"{key} is a JSONata expression, but this state uses JSONPath", p,
+                              hint=f"use {key}Path with a reference path, or QueryLanguage JSONata")
+            return
+        ok_type = is_int(value) if integer else is_number(value)
+        if not ok_type:
+            kind = "an integer" if integer else "a number"
+            extra = " or a JSONata expression" if ql == "JSONata" else ""
+            yield Finding(f"{key} must be {kind}{extra}, not {json_type(value)} {value!r}"[:200], p)
+            return
+        if value < low or (high is not None and value > high):
+            bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+            yield Finding(f"{key} must be {bounds}, got {value}", p)

@@ -1,0 +1,113 @@
+from compiler.asldoc import AslDocument
+from compiler.rules._values import MAX_SECONDS, is_int, is_jsonata, is_number, is_substituted, json_type
+from compiler.rules.base import Finding, Rule
+from dsl.diagnostics import Severity
+
+# Errors Step Functions itself raises (AWS developer guide, "Error names").
+KNOWN_STATES_ERRORS = frozenset({
+    "States.ALL", "States.DataLimitExceeded", "States.ExceedToleratedFailureThreshold",
+    "States.HeartbeatTimeout", "States.Http.Socket", "States.IntrinsicFailure", "States.ItemReaderFailed",
+    "States.NoChoiceMatched", "States.ParameterPathFailure", "States.Permissions",
+    "States.QueryEvaluationError", "States.ResultPathMatchFailure", "States.ResultWriterFailed",
+    "States.Runtime", "States.TaskFailed", "States.Timeout", "States.BranchFailed",
+})
+# field -> (minimum, maximum, integer only)
+RETRY_NUMBERS = {
+    "IntervalSeconds": (1, MAX_SECONDS, True),
+    "MaxAttempts": (0, MAX_SECONDS, True),
+    "BackoffRate": (1.0, None, False),
+    "MaxDelaySeconds": (1, 31_622_400, True),
+}
+
+
+class RetryCatch(Rule):
+    code = "FLOW110"
+    name = "retry-catch"
+    summary = "A Retry or Catch entry Step Functions rejects (ErrorEquals, States.ALL, BackoffRate, jitter...)."
+    docs = """\
+`Retry` and `Catch` are arrays of objects. Each entry has a non-empty
+`ErrorEquals` list of error names; `States.ALL` must be the only name in its
+entry and that entry must be the last one. Retriers take `IntervalSeconds` and
+`MaxDelaySeconds` (positive integers), `MaxAttempts` (an integer, 0 disables),
+`BackoffRate` (a number of at least 1.0) and `JitterStrategy` (`FULL` or
+`NONE`). An entry whose errors an earlier entry already handles never runs
+(warning), and a `States.*` name Step Functions never raises is reported
+(warning): it is most likely misspelt.
+
+Bad:
+```json
+"Retry": [ { "ErrorEquals": ["States.ALL", "Lambda.ServiceException"], "BackoffRate": 0.5 } ]
+```
+Good:
+```json
+"Retry": [ { "ErrorEquals": ["Lambda.ServiceException"], "BackoffRate": 2, "MaxDelaySeconds": 30 },
+           { "ErrorEquals": ["States.ALL"], "MaxAttempts": 2 } ]
+```
+"""
+
+    def check(self, doc: AslDocument):
+        for ref in doc.states():
+            for field in ("Retry", "Catch"):
+                if field not in ref.body:
+                    continue
+                entries = ref.body[field]
+                ptr = f"{ref.pointer}/{field}"
+                if not isinstance(entries, list):
+                    yield Finding(f"{field} must be an array of objects, not {json_type(entries)}", ptr)
+                    continue
+                seen: set[str] = set()
+                for i, entry in enumerate(entries):
+                    eptr = f"{ptr}/{i}"
+                    if not isinstance(entry, dict):
+                        yield Finding(f"{field} entry {i} must be an object, not {json_type(entry)}", eptr)
+                        continue
+                    yield from self.error_equals(entry, eptr, i, len(entries), field, seen)
+                    if field == "Retry":
+                        yield from self.retrier(entry, eptr, ref.query_language)
+                    elif "Next" in entry and not isinstance(entry["Next"], str):
+                        yield Finding(f"Next must be a state name, not {json_type(entry['Next'])}", f"{eptr}/Next")
+
+    def error_equals(self, entry: dict, eptr: str, i: int, count: int, field: str, seen: set[str]):
+        if "ErrorEquals" not in entry:
+            return  # FLOW103
+        names = entry["ErrorEquals"]
+        p = f"{eptr}/ErrorEquals"
+        if not isinstance(names, list) or not names:
+            yield Finding("ErrorEquals must be a non-empty array of error names", p)
+            return
+        for j, name in enumerate(names):
+            if not isinstance(name, str):
+                yield Finding(f"error names are strings, not {json_type(name)}", f"{p}/{j}")
+            elif name.startswith("States.") and name not in KNOWN_STATES_ERRORS:
+                yield Finding(f"'{name}' is not an error Step Functions raises", f"{p}/{j}",
+                              severity=Severity.WARNING, hint="check the spelling (States.TaskFailed, "
+                              "States.Timeout, States.HeartbeatTimeout, States.ALL...)")
+        strings = [n for n in names if isinstance(n, str)]
+        if "States.ALL" in strings:
+            if len(names) > 1:
+                yield Finding("States.ALL must be the only error name in its ErrorEquals", p)
+            if i != count - 1:
+                yield Finding(f"the {field} entry with States.ALL must be the last one", p,
+                              hint="move the specific errors before it")
+        if "States.ALL" in seen or (strings and all(n in seen for n in strings)):
+            yield Finding(f"{field} entry {i} never applies: earlier entries already handle "
+                          + ", ".join(strings), p, severity=Severity.WARNING)
+        seen.update(strings)
+
+    def retrier(self, entry: dict, eptr: str, ql: str):
+        for key, (low, high, integer) in RETRY_NUMBERS.items():
+            if key not in entry:
+                continue
+            value = entry[key]
+            p = f"{eptr}/{key}"
+            if is_substituted(value) or (ql == "JSONata" and is_jsonata(value)):
+                continue
+            if not (is_int(value) if integer else is_number(value)):
+                yield Finding(f"{key} must be {'an integer' if integer else 'a number'}, not {json_type(value)}", p)
+            elif value < low or (high is not None and value > high):
+                bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+                yield Finding(f"{key} must be {bounds}, got {value}", p)
+        jitter = entry.get("JitterStrategy")
+        if "JitterStrategy" in entry and jitter not in ("FULL", "NONE") and not is_substituted(jitter):
+            yield Finding(f"JitterStrategy must be FULL or NONE, not {entry['JitterStrategy']!r}",
+                              f"{eptr}/JitterStrategy")

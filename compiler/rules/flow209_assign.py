@@ -1,0 +1,61 @@
+import re
+
+from compiler.asldoc import AslDocument
+from compiler.rules._expressions import assigned_names
+from compiler.rules._values import json_type
+from compiler.rules.base import Finding, Rule
+from dsl.diagnostics import Severity
+
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class InvalidAssign(Rule):
+    code = "FLOW209"
+    name = "invalid-assign"
+    summary = "An `Assign` that is not an object, assigns the reserved `$states`, or a name that cannot be read."
+    docs = """\
+`Assign` (on Pass, Task, Map, Parallel, Choice and Wait states, on Choice rules
+and on catchers — not on Succeed or Fail) is an object from variable names to
+values. `states` is reserved: `$states` is the input, result, error output and
+context of the running state. A name that is not an identifier (`top-level`)
+can be assigned but never read back as `$top-level` (warning). Variable names
+are at most 80 characters.
+
+Bad:
+```json
+"Assign": { "states": "$.x", "retry-count": 0 }
+```
+Good:
+```json
+"Assign": { "orderId.$": "$.id", "retryCount": 0 }
+```
+"""
+
+    def check(self, doc: AslDocument):
+        for ref in doc.states():
+            for field_ptr, holder in self.holders(ref):
+                if not isinstance(holder, dict):
+                    yield Finding(f"Assign must be an object of variable names, not {json_type(holder)}",
+                                  f"{ref.pointer}{field_ptr}")
+            for ptr, name in assigned_names(ref.body):
+                p = f"{ref.pointer}{ptr}"
+                if name == "states":
+                    yield Finding("'states' is reserved ($states is the state's input, result and context)", p,
+                                  key=True)
+                elif len(name) > 80:
+                    yield Finding(f"variable name is {len(name)} characters long; the limit is 80", p, key=True)
+                elif not IDENTIFIER.fullmatch(name):
+                    yield Finding(f"variable '{name}' is not an identifier: it can never be read as ${name}", p,
+                                  key=True, severity=Severity.WARNING, hint="use letters, digits and '_'")
+
+    @staticmethod
+    def holders(ref):
+        body = ref.body
+        if "Assign" in body:
+            yield "/Assign", body["Assign"]
+        for field in ("Catch", "Choices"):
+            entries = body.get(field)
+            if isinstance(entries, list):
+                for i, e in enumerate(entries):
+                    if isinstance(e, dict) and "Assign" in e:
+                        yield f"/{field}/{i}/Assign", e["Assign"]

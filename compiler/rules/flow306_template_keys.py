@@ -1,0 +1,68 @@
+from compiler.asldoc import AslDocument, escape
+from compiler.rules._expressions import NESTED_TEMPLATES, TEMPLATE_FIELDS, states_in
+from compiler.rules._values import json_type
+from compiler.rules.base import Finding, Rule
+
+
+def templates(ref):
+    body, ptr = ref.body, ref.pointer
+    for field in TEMPLATE_FIELDS:
+        if field in body:
+            yield body[field], f"{ptr}/{field}"
+    for outer, inner in NESTED_TEMPLATES:
+        holder = body.get(outer)
+        if isinstance(holder, dict) and inner in holder:
+            yield holder[inner], f"{ptr}/{outer}/{inner}"
+    for field in ("Catch", "Choices"):
+        entries = body.get(field)
+        if isinstance(entries, list):
+            for i, entry in enumerate(entries):
+                if isinstance(entry, dict) and "Assign" in entry:
+                    yield entry["Assign"], f"{ptr}/{field}/{i}/Assign"
+
+
+def walk(value, ptr):
+    if isinstance(value, dict):
+        yield value, ptr
+        for k, v in value.items():
+            yield from walk(v, f"{ptr}/{escape(k)}")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from walk(v, f"{ptr}/{i}")
+
+
+class TemplateKeys(Rule):
+    code = "FLOW306"
+    name = "payload-template-keys"
+    summary = "A `.$` key whose value is not a string, or `key` and `key.$` in the same object."
+    docs = """\
+In a JSONPath payload template (Parameters, ResultSelector, ItemSelector,
+Credentials, Assign, ItemReader/ResultWriter Parameters, BatchInput), a key
+ending in `.$` takes a path or intrinsic function *string*; the `.$` is removed
+when the template is evaluated, so `name` and `name.$` in one object collide.
+Checked at every depth, arrays included.
+
+Bad:
+```json
+"Parameters": { "channel.$": "$.channel", "channel": "ops", "retries.$": 3 }
+```
+Good:
+```json
+"Parameters": { "channel.$": "$.channel", "retries": 3 }
+```
+"""
+
+    def check(self, doc: AslDocument):
+        for ref in states_in(doc, "JSONPath"):
+            for template, tptr in templates(ref):
+                for obj, optr in walk(template, tptr):
+                    for key, value in obj.items():
+                        if not isinstance(key, str) or not key.endswith(".$"):
+                            continue
+                        p = f"{optr}/{escape(key)}"
+                        if not isinstance(value, str):
+                            yield Finding(f"'{key}' takes a path or intrinsic function string, not {json_type(value)}",
+                                          p, hint=f"drop the '.$' to use the value as it is: '{key[:-2]}'")
+                        if key[:-2] in obj:
+                            yield Finding(f"'{key}' and '{key[:-2]}' are the same field once '.$' is removed", p,
+                                          key=True)

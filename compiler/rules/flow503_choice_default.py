@@ -1,0 +1,34 @@
+from compiler.asldoc import AslDocument
+from compiler.rules.base import Finding, Rule
+from dsl.diagnostics import Severity
+
+
+class ChoiceWithoutDefault(Rule):
+    code = "FLOW503"
+    name = "choice-default"
+    summary = "A Choice state without Default: unmatched input fails with States.NoChoiceMatched."
+    severity = Severity.WARNING
+    docs = """\
+When no rule of a Choice state matches and there is no `Default`, the execution
+fails with `States.NoChoiceMatched` — usually on the one input nobody thought
+of. Add a `Default` (a catch-all path, or an explicit Fail state that says
+what happened).
+
+Bad:
+```json
+"Route": { "Type": "Choice", "Choices": [ { "Variable": "$.kind", "StringEquals": "a", "Next": "A" } ] }
+```
+Good:
+```json
+"Route": { "Type": "Choice", "Choices": [ { "Variable": "$.kind", "StringEquals": "a", "Next": "A" } ],
+           "Default": "UnknownKind" }
+```
+In `.flow`, `else raise States.NoChoiceMatched` says the failure is intended and is not reported.
+"""
+
+    def check(self, doc: AslDocument):
+        for ref in doc.states():
+            if ref.type == "Choice" and "Default" not in ref.body:
+                yield Finding(f"Choice state '{ref.name}' has no Default: unmatched input fails the execution "
+                              "(States.NoChoiceMatched)", ref.pointer, key=True,
+                              hint="add a Default state (or a Fail state that names the case)")

@@ -1,0 +1,55 @@
+from compiler.asldoc import AslDocument
+from compiler.rules._values import is_lambda_task
+from compiler.rules.base import Finding, Rule
+from dsl.diagnostics import Severity
+
+TRANSIENT = ("Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
+             "Lambda.TooManyRequestsException")
+COVER_ALL = ("States.ALL", "States.TaskFailed")
+
+
+class LambdaWithoutRetry(Rule):
+    code = "FLOW504"
+    name = "lambda-retry"
+    summary = "A Lambda invoke without a retry on Lambda's transient service errors."
+    severity = Severity.WARNING
+    docs = """\
+Lambda invocations occasionally fail for reasons that have nothing to do with
+your code: `Lambda.ServiceException`, `Lambda.AWSLambdaException`,
+`Lambda.SdkClientException` and throttling (`Lambda.TooManyRequestsException`).
+AWS recommends retrying them on every Lambda task (the console adds this
+retrier by default); without it a brief service hiccup fails the execution.
+
+Bad:
+```json
+"Charge": { "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {...}, "End": true }
+```
+Good:
+```json
+"Charge": { "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {...},
+  "Retry": [ { "ErrorEquals": ["Lambda.ServiceException", "Lambda.AWSLambdaException",
+                               "Lambda.SdkClientException", "Lambda.TooManyRequestsException"],
+               "IntervalSeconds": 1, "MaxAttempts": 3, "BackoffRate": 2, "MaxDelaySeconds": 10,
+               "JitterStrategy": "FULL" } ],
+  "End": true }
+```
+"""
+
+    def check(self, doc: AslDocument):
+        for ref in doc.states():
+            if ref.type != "Task" or not is_lambda_task(ref.body.get("Resource")):
+                continue
+            covered: set[str] = set()
+            entries = ref.body.get("Retry")
+            for entry in entries if isinstance(entries, list) else []:
+                if not isinstance(entry, dict) or entry.get("MaxAttempts") == 0:
+                    continue
+                names = entry.get("ErrorEquals")
+                if isinstance(names, list):
+                    covered.update(n for n in names if isinstance(n, str))
+            if any(n in covered for n in COVER_ALL):
+                continue
+            missing = [n for n in TRANSIENT if n not in covered]
+            if missing:
+                yield Finding(f"Lambda task '{ref.name}' does not retry " + ", ".join(missing), ref.pointer, key=True,
+                              hint="retry Lambda's transient errors with backoff")

@@ -1,0 +1,50 @@
+from compiler.rules._flowast import referenced_names
+from compiler.rules.base import Finding, Rule
+from dsl.diagnostics import Severity
+
+
+class UnusedDeclaration(Rule):
+    code = "FLOW601"
+    name = "unused-declaration"
+    summary = "A `.flow` resource declaration (function, table, topic...) that no step or trigger uses."
+    severity = Severity.WARNING
+    target = "flow"
+    docs = """\
+Every declaration without `arn` deploys something — a function, a table, a
+queue — and grants the workflow permissions on it. One that no step, trigger or
+other workflow uses is dead weight in the template and in the IAM policy, and
+usually means a step names the wrong resource.
+
+Bad:
+```
+workflow Orders
+  function charge handler "orders.charge" code "handlers"
+  function refund handler "orders.refund" code "handlers"
+  Charge: invoke charge
+```
+Good:
+```
+workflow Orders
+  function charge handler "orders.charge" code "handlers"
+  Charge: invoke charge
+```
+"""
+
+    def check(self, ctx):
+        used: set[str] = set()
+        for module in ctx.modules:
+            for wf in module.workflows:
+                used |= referenced_names(wf.body) | referenced_names(wf.triggers)
+                used |= referenced_names(wf.settings)
+                for decl in wf.resources:
+                    used |= referenced_names(decl.props)
+            for decl in module.resources:
+                used |= referenced_names(decl.props)
+        for module in ctx.modules:
+            decls = list(module.resources)
+            for wf in module.workflows:
+                decls.extend(wf.resources)
+            for decl in decls:
+                if decl.name not in used:
+                    yield Finding(f"{decl.kind} '{decl.name}' is declared but never used", span=decl.name_span,
+                                  hint="remove it, or use it in a step")

@@ -1,0 +1,61 @@
+from compiler.rules._flowast import referenced_names
+from compiler.rules.base import Finding, Rule
+
+
+class DeadStep(Rule):
+    code = "FLOW603"
+    name = "step-after-terminal"
+    summary = "A `.flow` step written after `succeed`, `fail`, `goto` or `end` that no `goto` reaches."
+    target = "flow"
+    docs = """\
+Steps run in the order written, so a step right after one that ends the block
+(`succeed`, `fail`, `goto X`, `end`) only runs if something jumps to it. When
+nothing does, it can never run — and Step Functions rejects unreachable states
+(this is FLOW203 said in `.flow` terms). Add the missing `goto`, move the step
+before the terminal one, or delete it.
+
+Bad:
+```
+  Charge: invoke charge
+  Done: succeed
+  Notify: sns.publish Ops message "charged"
+```
+Good:
+```
+  Charge: invoke charge
+  Notify: sns.publish Ops message "charged"
+  Done: succeed
+```
+"""
+
+    def check(self, ctx):
+        for module in ctx.modules:
+            for wf in module.workflows:
+                targets = referenced_names(wf.body)
+                yield from self.block(wf.body, targets)
+
+    def block(self, statements, targets: set[str]):
+        from dsl import ast
+
+        after_terminal: str | None = None
+        for st in statements:
+            if isinstance(st, ast.Goto):
+                after_terminal = f"goto {st.target.name}" if st.target else "end"
+                continue
+            if not isinstance(st, ast.Step):
+                continue
+            dead = after_terminal is not None and st.name not in targets
+            if dead:
+                yield Finding(f"step '{st.name}' follows `{after_terminal}` and no goto reaches it: it never runs",
+                              span=st.name_span, hint=f"add `goto {st.name}` where it should run, or move it")
+            action = st.action
+            if isinstance(action, (ast.SucceedAction, ast.FailAction)):
+                after_terminal = f"{st.name}: {'succeed' if isinstance(action, ast.SucceedAction) else 'fail'}"
+            elif not dead:
+                after_terminal = None
+            for attr in ("body", "default"):
+                inner = getattr(action, attr, None)
+                if isinstance(inner, list):
+                    yield from self.block(inner, targets)
+            for branch in getattr(action, "branches", None) or []:
+                yield from self.block(branch.body if isinstance(branch, ast.ChoiceBranch) else branch, targets)
