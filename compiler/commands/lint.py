@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+FORMATS = ["text", "json", "sarif", "github"]
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="text (with code frames), json, sarif (2.1.0, GitHub code scanning), github (annotations).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to a file instead of standard output.")
+@click.option("--strict", is_flag=True, help="Warnings fail the run too (exit status 1).")
+@click.option("--select", multiple=True, metavar="CODE", help="Only these rules (codes or prefixes; repeatable).")
+@click.option("--ignore", multiple=True, metavar="CODE", help="Skip these rules (codes or prefixes; repeatable).")
+@click.option("--substitutions", type=click.Path(exists=True, dir_okay=False),
+              help="JSON/YAML file of ${Placeholder} values (DefinitionSubstitutions).")
+@click.option("--workflow-type", type=click.Choice(["standard", "express"], case_sensitive=False),
+              help="Type of the state machines in raw ASL files (enables EXPRESS checks).")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="pyproject.toml to read [tool.flowc.lint] from (default: the nearest one).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Processes to lint with (default: automatic).")
+@click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
+def command(paths: tuple[Path, ...], fmt: str, output: Path | None, strict: bool, select: tuple[str, ...],
+            ignore: tuple[str, ...], substitutions: str | None, workflow_type: str | None,
+            config_file: Path | None, jobs: int | None, no_progress: bool) -> None:
+    """Lint workflows: `.flow` / `.flow.yaml` sources and ASL (`*.asl.json`, `*.asl.yaml`, and any JSON or
+    YAML file with StartAt and States). PATHS default to the current directory.
+
+    Exit status: 0 clean, 1 errors (or warnings with --strict), 2 usage or configuration error.
+    """
+    from compiler.lint import formatters
+    from compiler.lint.config import ConfigError, load_config, load_substitutions
+    from compiler.lint.discovery import discover
+    from compiler.lint.runner import Options, lint_targets
+
+    try:
+        config = load_config(config_file)
+        config.merge_cli(select=list(select), ignore=list(ignore), strict=strict)
+        subs_file = substitutions or config.substitutions
+        subs = load_substitutions(subs_file) if subs_file else None
+    except (ConfigError, OSError, ValueError) as err:
+        click.echo(f"flowc lint: {err}", err=True)
+        sys.exit(2)
+    targets = discover(list(paths) or [Path(".")], config.excluded)
+    options = Options(config, subs, workflow_type.upper() if workflow_type else None)
+    progress = None
+    if not no_progress and len(targets) >= 50 and sys.stderr.isatty():
+        progress = _progress_bar(len(targets))
+    reports = lint_targets(targets, options, jobs=jobs, progress=progress)
+    if progress:
+        click.echo("\r\033[K", nl=False, err=True)
+    diagnostics = [d for r in reports for d in r.diagnostics]
+    stream = output.open("w", encoding="utf-8") if output else None
+    try:
+        if fmt == "text":
+            from dsl.diagnostics import SourceCache
+
+            sources = SourceCache()
+            for r in reports:
+                if r.text is not None:
+                    sources.add(r.path, r.text)
+            color = output is None and sys.stdout.isatty()
+            body = formatters.text(diagnostics, color=color, sources=sources)
+            if body:
+                click.echo(body, file=stream)
+            click.echo(formatters.summary_line(diagnostics, len(targets)), err=True)
+        elif fmt == "json":
+            click.echo(formatters.as_json(diagnostics), file=stream)
+        elif fmt == "sarif":
+            click.echo(formatters.sarif(diagnostics), file=stream)
+        else:
+            body = formatters.github(diagnostics)
+            if body:
+                click.echo(body, file=stream)
+            click.echo(formatters.summary_line(diagnostics, len(targets)), err=True)
+    finally:
+        if stream:
+            stream.close()
+    failing = {"error", "warning"} if config.strict else {"error"}
+    sys.exit(1 if any(d.severity.value in failing for d in diagnostics) else 0)
+
+
+def _progress_bar(total: int):
+    width = 30
+
+    def show(done: int, of: int) -> None:
+        filled = width * done // of
+        click.echo(f"\r[{'#' * filled}{' ' * (width - filled)}] {done}/{of} files", nl=False, err=True)
+
+    return show

@@ -1,0 +1,1 @@
+"""`flowc lint`: discovery, raw ASL loaders, configuration, suppressions, formatters and the runner."""

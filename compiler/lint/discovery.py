@@ -1,0 +1,87 @@
+"""Which files `flowc lint` reads: `.flow` sources and raw ASL (JSON or YAML)."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+FLOW_SUFFIXES = (".flow", ".flow.yaml", ".flow.yml")
+ASL_SUFFIXES = (".asl.json", ".asl.yaml", ".asl.yml", ".asl")
+DATA_SUFFIXES = (".json", ".yaml", ".yml")
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".nox",
+                       ".mypy_cache", ".ruff_cache", ".pytest_cache", "cdk.out", ".aws-sam", ".terraform",
+                       "dist", "site-packages"})
+SNIFF_BYTES = 2 * 1024 * 1024
+_JSON_KEYS = (re.compile(r'"StartAt"\s*:'), re.compile(r'"States"\s*:'))
+_YAML_KEYS = (re.compile(r"^\s*[\"']?StartAt[\"']?\s*:", re.M), re.compile(r"^\s*[\"']?States[\"']?\s*:", re.M))
+
+
+@dataclass(frozen=True)
+class Target:
+    path: str  # as shown in diagnostics (relative to the working directory when possible)
+    kind: str  # "flow" | "asl" | "missing"
+
+
+def display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def classify(path: Path, explicit: bool) -> str | None:
+    name = path.name.lower()
+    if name.endswith(FLOW_SUFFIXES):
+        return "flow"
+    if name.endswith(ASL_SUFFIXES):
+        return "asl"
+    if name.endswith(DATA_SUFFIXES):
+        if explicit:
+            return "asl"
+        return "asl" if looks_like_asl(path) else None
+    return "asl" if explicit else None
+
+
+def looks_like_asl(path: Path) -> bool:
+    """A JSON or YAML file with `StartAt` and `States` keys."""
+    try:
+        if path.stat().st_size > SNIFF_BYTES:
+            return False
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    keys = _YAML_KEYS if path.name.lower().endswith((".yaml", ".yml")) else _JSON_KEYS
+    return all(k.search(text) for k in keys)
+
+
+def discover(paths: list[str | Path], excluded=lambda _p: False) -> list[Target]:
+    """Targets in the order given; directories are walked (sorted) for `.flow` and ASL files."""
+    out: list[Target] = []
+    seen: set[str] = set()
+
+    def add(p: Path, kind: str) -> None:
+        shown = display(p)
+        if shown not in seen:
+            seen.add(shown)
+            out.append(Target(shown, kind))
+
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith(".")
+                                 and not excluded(display(Path(root) / d) + "/"))
+                for f in sorted(files):
+                    fp = Path(root) / f
+                    if excluded(display(fp)):
+                        continue
+                    kind = classify(fp, explicit=False)
+                    if kind:
+                        add(fp, kind)
+        elif p.exists():
+            add(p, classify(p, explicit=True) or "asl")
+        else:
+            add(p, "missing")
+    return out

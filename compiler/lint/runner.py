@@ -1,0 +1,206 @@
+"""Lint files: `.flow` sources through the compiler, raw ASL through the position-keeping loaders.
+
+Both end in the same rule registry (ASL rules on an `AslDocument`; `.flow` rules on
+the AST). Files are independent, so a large tree is linted by a process pool
+(forked, so workers inherit the imported rules); small runs stay in one process,
+where start-up dominates.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from compiler.lint.config import LintConfig
+from compiler.lint.discovery import Target
+from dsl.diagnostics import Diagnostic, Severity, Span, sort_diagnostics
+
+PARALLEL_MIN_FILES = 64
+
+
+@dataclass
+class Options:
+    """What a worker needs (picklable)."""
+
+    config: LintConfig = field(default_factory=LintConfig)
+    substitutions: dict[str, str] | None = None
+    workflow_type: str | None = None
+
+
+@dataclass
+class FileReport:
+    path: str
+    kind: str
+    diagnostics: list[Diagnostic]
+    text: str | None = None  # the source, for code frames
+
+
+# ------------------------------------------------------------------------------------------ rules
+
+
+def _rule_options(options: Options) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if options.config.map_items:
+        out["map_items"] = options.config.map_items
+    if options.substitutions is not None:
+        out["substitution_names"] = frozenset(options.substitutions)
+    return out
+
+
+def _asl_rules(config: LintConfig):
+    from compiler.engine import asl_rules
+
+    return [r for r in asl_rules() if config.enabled(r.code)]
+
+
+def _substitute(value: Any, subs: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        if "${" in value:
+            for key, repl in subs.items():
+                value = value.replace("${" + key + "}", repl)
+        return value
+    if isinstance(value, dict):
+        return {k: _substitute(v, subs) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_substitute(v, subs) for v in value]
+    return value
+
+
+# ------------------------------------------------------------------------------------------ raw ASL
+
+
+def lint_asl_text(text: str, file: str, options: Options | None = None) -> list[Diagnostic]:
+    from compiler.asldoc import AslDocument
+    from compiler.engine import run_rules
+    from compiler.lint.sources import parse_source
+
+    options = options or Options()
+    src = parse_source(text, file)
+    if src.error is not None:
+        err = src.error
+        return [Diagnostic("FLOW100", f"not valid {src.kind.upper()}: {err.message}",
+                           Span(file, err.line, err.col, err.line, err.col + 1))]
+    definition = src.value
+    if options.substitutions:
+        definition = _substitute(definition, options.substitutions)
+    doc = AslDocument(definition, file, src.locate, workflow_type=options.workflow_type, source_kind="asl",
+                      raw_size=len(text.encode("utf-8", errors="replace")), locate_key_pointer=src.key_span,
+                      source=src, options=_rule_options(options))
+    return run_rules(doc, _asl_rules(options.config))
+
+
+# ------------------------------------------------------------------------------------------ .flow
+
+
+def lint_flow_file(path: str, options: Options | None = None) -> list[Diagnostic]:
+    from compiler.asldoc import AslDocument
+    from compiler.engine import FlowContext, flow_rules, run_flow_rules, run_rules
+    from compiler.lower import lower
+    from compiler.pipeline import paused_gc
+    from dsl.loader import load_program
+    from targets.asl.emit import emit_workflow
+
+    options = options or Options()
+    with paused_gc():
+        modules, diagnostics = load_program([path])
+        if not modules:
+            return sort_diagnostics(diagnostics)
+        program, lower_diags = lower(modules)
+        diagnostics.extend(lower_diags)
+        rules = _asl_rules(options.config)
+        emitted = {}
+        for name, wf in program.workflows.items():
+            result = emit_workflow(program, wf)
+            emitted[name] = result
+            diagnostics.extend(result.diagnostics)
+            doc = AslDocument(result.definition, wf.file, result.source_map.get, workflow_type=wf.type,
+                              source_kind="flow", options=_rule_options(options))
+            seen = {(d.code, d.span.file, d.span.line) for d in diagnostics}
+            diagnostics.extend(d for d in run_rules(doc, rules) if (d.code, d.span.file, d.span.line) not in seen)
+        ctx = FlowContext(modules, program, emitted)
+        diagnostics.extend(run_flow_rules(ctx, [r for r in flow_rules() if options.config.enabled(r.code)]))
+    dead = {(d.span.file, d.span.line) for d in diagnostics if d.code == "FLOW603"}
+    return [d for d in diagnostics if not (d.code == "FLOW203" and (d.span.file, d.span.line) in dead)]
+
+
+# ------------------------------------------------------------------------------------------ one file
+
+
+def lint_target(target: Target, options: Options) -> FileReport:
+    path = target.path
+    if target.kind == "missing":
+        return FileReport(path, target.kind, [Diagnostic("FLOW106", f"no such file or directory: {path}",
+                                                         Span.unknown(path))])
+    text: str | None = None
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        return FileReport(path, target.kind, [Diagnostic("FLOW106", f"{path} is not UTF-8 text: {err.reason}",
+                                                         Span.unknown(path))])
+    except OSError as err:
+        return FileReport(path, target.kind, [Diagnostic("FLOW106", f"cannot read {path}: {err.strerror or err}",
+                                                         Span.unknown(path))])
+    try:
+        diags = lint_flow_file(path, options) if target.kind == "flow" else lint_asl_text(text, path, options)
+    except RecursionError:
+        diags = [Diagnostic("FLOW100", "nesting is too deep to analyse", Span.unknown(path))]
+    return FileReport(path, target.kind, finish(diags, path, text, options.config), text)
+
+
+def finish(diags: Iterable[Diagnostic], path: str, text: str | None, config: LintConfig) -> list[Diagnostic]:
+    """Apply configuration (selection, severities, per-file ignores) and inline suppressions."""
+    from compiler.lint.suppress import parse
+
+    sup = parse(text) if text and "flowc:" in text else None
+    out = []
+    for d in diags:
+        if d.code not in ("FLOW000",) and not config.enabled(d.code):
+            continue
+        if config.ignored_in(d.span.file, d.code):
+            continue
+        if sup is not None and d.span.file == path and sup.covers(d.span.line, d.code):
+            continue
+        level = config.severity.get(d.code)
+        if level and level != "off":
+            d.severity = Severity(level)
+        out.append(d)
+    return sort_diagnostics(out)
+
+
+# ------------------------------------------------------------------------------------------ many files
+
+
+def _work(args: tuple[Target, Options]) -> FileReport:
+    report = lint_target(*args)
+    report.text = None  # renderers re-read sources; do not ship them back through the pipe
+    return report
+
+
+def lint_targets(targets: list[Target], options: Options, *, jobs: int | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> list[FileReport]:
+    total = len(targets)
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    parallel = workers > 1 and total >= (PARALLEL_MIN_FILES if jobs is None else 2) and sys.platform != "win32"
+    reports: list[FileReport] = []
+    if parallel:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        _asl_rules(options.config)  # import the registry before forking: workers inherit it
+        ctx = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=min(workers, total), mp_context=ctx) as pool:
+            chunk = max(1, min(16, total // (workers * 4) or 1))
+            for i, report in enumerate(pool.map(_work, [(t, options) for t in targets], chunksize=chunk)):
+                reports.append(report)
+                if progress:
+                    progress(i + 1, total)
+    else:
+        for i, target in enumerate(targets):
+            reports.append(lint_target(target, options))
+            if progress:
+                progress(i + 1, total)
+    return reports
