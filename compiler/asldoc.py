@@ -57,8 +57,10 @@ class StateRef:
     query_language: str
 
     @property
-    def type(self) -> Any:
-        return self.body.get("Type")
+    def type(self) -> str | None:
+        """The state's Type when it is a string (rules report other values), else None."""
+        value = self.body.get("Type")
+        return value if isinstance(value, str) else None
 
 
 @dataclass
@@ -191,7 +193,8 @@ def transitions(body: dict) -> Iterator[tuple[str, Any]]:
 
 
 def is_terminal(body: dict) -> bool:
-    return body.get("Type") in TERMINAL_TYPES or body.get("End") is True
+    kind = body.get("Type")
+    return (isinstance(kind, str) and kind in TERMINAL_TYPES) or body.get("End") is True
 
 
 def iter_strings(value: Any, pointer: str) -> Iterator[tuple[str, str, str]]:

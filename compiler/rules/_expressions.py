@@ -43,7 +43,8 @@ def jsonpath_expressions(ref: StateRef) -> Iterator[tuple[str, str, str]]:
         holder = body.get(outer)
         if isinstance(holder, dict) and inner in holder:
             yield from template_values(holder[inner], f"{ptr}/{outer}/{inner}")
-    for i, catcher in enumerate(body.get("Catch") or []):
+    catches = body.get("Catch")
+    for i, catcher in enumerate(catches if isinstance(catches, list) else []):
         if isinstance(catcher, dict):
             if isinstance(catcher.get("ResultPath"), str):
                 yield f"{ptr}/Catch/{i}/ResultPath", "reference", catcher["ResultPath"]

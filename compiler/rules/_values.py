@@ -81,6 +81,7 @@ def arn_problem(arn: str) -> str | None:
     Placeholders (`${...}`) stand for any text of the right shape, so a segment holding
     one is not judged.
     """
+    arn = PLACEHOLDER.sub("${P}", arn)  # placeholders such as ${AWS::Partition} hold colons
     parts = arn.split(":", 5)
     if len(parts) < 6 or parts[0] != "arn":
         return "a Task Resource must be an ARN (arn:partition:service:region:account:resource)"
@@ -156,7 +157,7 @@ def integration(resource: Any) -> tuple[str, str, str] | None:
     """
     if not isinstance(resource, str):
         return None
-    parts = resource.split(":", 5)
+    parts = PLACEHOLDER.sub("${P}", resource).split(":", 5)
     if len(parts) < 6 or parts[0] != "arn" or parts[2] != "states" or parts[3] or parts[4]:
         return None
     service, _, action = parts[5].partition(":")
@@ -174,7 +175,7 @@ def integration(resource: Any) -> tuple[str, str, str] | None:
 def is_lambda_task(resource: Any) -> bool:
     if not isinstance(resource, str):
         return False
-    if resource.startswith("arn:") and resource.split(":")[2:3] == ["lambda"]:
+    if resource.startswith("arn:") and PLACEHOLDER.sub("${P}", resource).split(":")[2:3] == ["lambda"]:
         return True
     found = integration(resource)
     return found is not None and found[0] == "lambda" and found[1] == "invoke"

@@ -34,7 +34,7 @@ Good:
                 from compiler.asldoc import escape
 
                 ptr = f"{scope.pointer}/States/{escape(ref_name)}"
-                state_type = body.get("Type")
+                state_type = body.get("Type") if isinstance(body.get("Type"), str) else None
                 has_next, has_end = "Next" in body, "End" in body
                 if state_type in ("Succeed", "Fail") or body.get("End") is True:
                     terminal = True

@@ -61,4 +61,4 @@ Good:
 
 def _broken(body: dict) -> bool:
     """States missing both Next and End are reported by FLOW204; don't call them loops too."""
-    return body.get("Type") not in ("Choice", "Succeed", "Fail") and "Next" not in body
+    return body.get("Type") not in ("Choice", "Succeed", "Fail") and not isinstance(body.get("Next"), str)
