@@ -1,0 +1,23 @@
+from compiler.rules.base import Rule
+
+
+class SqsContextField(Rule):
+    code = "FLOW704"
+    name = "sqs-context-field"
+    summary = "A context-object field that the SQS target cannot provide (e.g. Task.Token)."
+    target = "compiler"
+    docs = """\
+`flowc compile --target sqs` only. The SQS runtime builds the context object (`$$` in JSONPath,
+`$states.context` in JSONata) with the execution (Id, Name, Input, StartTime, RedriveCount), state (Name,
+EnteredTime, RetryCount), state machine and Map item fields. `Task.Token` exists only for callback tasks,
+which the SQS target does not have, so a workflow that reads it is refused rather than given `null`.
+
+Bad (for `--target sqs`):
+```
+  Notify: sns.publish Alerts message { token: $$.Task.Token }
+```
+Good: pass an identifier that exists in both targets, e.g. the execution id:
+```
+  Notify: sns.publish Alerts message { execution: $$.Execution.Id }
+```
+"""
