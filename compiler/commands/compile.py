@@ -39,6 +39,15 @@ def command(files: tuple[Path, ...], target: str, out_dir: Path, force: bool) ->
         click.echo(f"{summary(errors, warnings)}; nothing written", err=True)
         sys.exit(1)
     module = importlib.import_module(TARGETS[target])
+    # A target may refuse constructs it cannot reproduce faithfully: `check(result) -> [Diagnostic]`.
+    target_check = getattr(module, "check", None)
+    if target_check is not None:
+        refused = target_check(result)
+        more_errors, more_warnings = print_diagnostics(refused)
+        errors, warnings = errors + more_errors, warnings + more_warnings
+        if more_errors:
+            click.echo(f"{summary(errors, warnings)}; nothing written", err=True)
+            sys.exit(1)
     outputs = module.render(result, out_dir, [str(f) for f in files])
     problems = write_outputs(out_dir, outputs, force=force)
     if problems:
