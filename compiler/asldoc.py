@@ -171,7 +171,10 @@ def resolve(node: Any, pointer: str) -> Any:
 
 
 def escape(name: str) -> str:
-    return str(name).replace("~", "~0").replace("/", "~1")
+    name = str(name)
+    if "~" in name or "/" in name:
+        return name.replace("~", "~0").replace("/", "~1")
+    return name
 
 
 def transitions(body: dict) -> Iterator[tuple[str, Any]]:

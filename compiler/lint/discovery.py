@@ -25,10 +25,16 @@ class Target:
 
 
 def display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    """Relative to the working directory when under it (cheap: no filesystem calls for relative paths)."""
+    text = os.path.normpath(str(path))
+    if not os.path.isabs(text):
+        return text
+    cwd = os.getcwd()
+    if text == cwd:
+        return "."
+    if text.startswith(cwd.rstrip(os.sep) + os.sep):
+        return text[len(cwd.rstrip(os.sep)) + 1:]
+    return text
 
 
 def classify(path: Path, explicit: bool) -> str | None:

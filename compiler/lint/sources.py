@@ -73,7 +73,10 @@ class ParsedSource:
     # -- positions ---------------------------------------------------------------------
     def _line_col(self, offset: int) -> tuple[int, int]:
         if self._lines is None:
-            self._lines = [0] + [i + 1 for i, ch in enumerate(self.text) if ch == "\n"]
+            starts, at, find = [0], 0, self.text.find
+            while (at := find("\n", at) + 1) > 0:
+                starts.append(at)
+            self._lines = starts
         line = bisect.bisect_right(self._lines, offset)
         return line, offset - self._lines[line - 1] + 1
 
@@ -87,14 +90,26 @@ class ParsedSource:
             (l1, c1), (l2, c2) = start, end
         return Span(self.file, l1, c1, l2, c2)
 
+    def _lookup(self, pointer: str) -> None:
+        if self._lazy is not None and pointer not in self._values:
+            found = self._lazy.find(pointer)
+            if found is not None:
+                key, value = found
+                self._values[pointer] = value
+                if key is not None:
+                    self._keys[pointer] = key
+
     def value_span(self, pointer: str) -> Span | None:
+        self._lookup(pointer)
         return self._span(self._values.get(pointer))
 
     def key_span(self, pointer: str) -> Span | None:
+        self._lookup(pointer)
         return self._span(self._keys.get(pointer))
 
     def locate(self, pointer: str) -> Span | None:
         """Scalars are located at their value, containers at their key (where they start)."""
+        self._lookup(pointer)
         where = self._values.get(pointer)
         if where is not None and self.kind == "json" and self.text[where[0]] not in "{[":
             return self._span(where)
@@ -106,6 +121,7 @@ class ParsedSource:
         return self._span(where)
 
     _scalars: set[str] = field(default_factory=set)
+    _lazy: Any = None  # a _JsonLocator when positions are found on demand
 
 
 # ============================================================================ JSON
@@ -213,11 +229,9 @@ class _JsonScanner:
             raise self.fail("expected ',' or ']' after an array item", pos)
 
 
-def parse_json(text: str, file: str) -> ParsedSource:
-    src = ParsedSource(file, text, kind="json")
-    if text.startswith("\ufeff"):
-        text = src.text = " " + text[1:]
+def _full_scan(src: ParsedSource) -> None:
     scanner = _JsonScanner(src)
+    text = src.text
     try:
         src.value, pos = scanner.value(0, "")
         pos = scanner.ws(pos)
@@ -227,7 +241,122 @@ def parse_json(text: str, file: str) -> ParsedSource:
         src.error = err
     except RecursionError:
         src.error = SourceSyntaxError("nesting is too deep", 1, 1)
+
+
+class _Duplicates(Exception):
+    pass
+
+
+def _no_duplicates(pairs: list) -> dict:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise _Duplicates
+    return out
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def parse_json(text: str, file: str) -> ParsedSource:
+    """The C parser gives the value; positions are found on demand (`_JsonLocator`). Files with a syntax
+    error or a duplicate key are scanned in full instead, for located messages and both positions."""
+    import json
+
+    src = ParsedSource(file, text, kind="json")
+    if text.startswith("\ufeff"):
+        text = src.text = " " + text[1:]
+    try:
+        src.value = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
+    except (ValueError, _Duplicates, RecursionError):
+        _full_scan(src)
+        return src
+    src._lazy = _JsonLocator(text)
     return src
+
+
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_SCALAR = re.compile(r"[^\s,\]}]+")
+_KEY = re.compile(r'[ \t\n\r]*("[^"\\]*(?:\\.[^"\\]*)*")[ \t\n\r]*:[ \t\n\r]*')
+_SEP = re.compile(r"[ \t\n\r]*([,}\]])")
+_NEXT_BRACKET = re.compile(r'[^"\[\]{}]*(?:"[^"\\]*(?:\\.[^"\\]*)*"[^"\[\]{}]*)*([\[\]{}])')
+
+
+class _JsonLocator:
+    """Finds the key and value offsets of one JSON pointer in valid JSON text, skipping siblings by
+    bracket matching (computed once, by a regex that steps from bracket to bracket)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._match: dict[int, int] | None = None
+        self._found: dict[str, tuple] = {}  # pointer -> (key offsets, value start), prefixes included
+
+    def brackets(self) -> dict[int, int]:
+        if self._match is None:
+            match: dict[int, int] = {}
+            stack: list[int] = []
+            for m in _NEXT_BRACKET.finditer(self.text):
+                at = m.start(1)
+                if m.group(1) in "[{":
+                    stack.append(at)
+                elif stack:
+                    match[stack.pop()] = at
+            self._match = match
+        return self._match
+
+    def skip(self, pos: int) -> int:
+        ch = self.text[pos]
+        if ch in "{[":
+            return self.brackets()[pos] + 1
+        m = (_STRING if ch == '"' else _SCALAR).match(self.text, pos)
+        return m.end() if m else pos + 1
+
+    def find(self, pointer: str) -> tuple[tuple[int, int] | None, tuple[int, int]] | None:
+        import json
+
+        text = self.text
+        parts = pointer.split("/")[1:] if pointer else []
+        start, key_at, pos = 0, None, None
+        for i in range(len(parts), 0, -1):  # resume from the longest prefix already found
+            hit = self._found.get("/" + "/".join(parts[:i]))
+            if hit is not None:
+                start, (key_at, pos) = i, hit
+                break
+        if pos is None:
+            pos = _WS.match(text, 0).end()
+        try:
+            for i in range(start, len(parts)):
+                raw = parts[i]
+                part = raw.replace("~1", "/").replace("~0", "~")
+                ch = text[pos]
+                if ch == "{":
+                    pos += 1
+                    while True:
+                        m = _KEY.match(text, pos)
+                        if m is None:
+                            return None
+                        quoted = m.group(1)
+                        if (quoted[1:-1] if "\\" not in quoted else json.loads(quoted)) == part:
+                            key_at, pos = (m.start(1), m.end(1)), m.end()
+                            break
+                        sep = _SEP.match(text, self.skip(m.end()))
+                        if sep is None or sep.group(1) != ",":
+                            return None
+                        pos = sep.end()
+                elif ch == "[" and part.isdigit():
+                    pos = _WS.match(text, pos + 1).end()
+                    for _ in range(int(part)):
+                        sep = _SEP.match(text, self.skip(pos))
+                        if sep is None or sep.group(1) != ",":
+                            return None
+                        pos = _WS.match(text, sep.end()).end()
+                    key_at = None
+                else:
+                    return None
+                self._found["/" + "/".join(parts[: i + 1])] = (key_at, pos)
+            return key_at, (pos, self.skip(pos))
+        except (IndexError, KeyError, ValueError):
+            return None
 
 
 # ============================================================================ YAML
@@ -235,32 +364,30 @@ def parse_json(text: str, file: str) -> ParsedSource:
 _CFN_TAGS = {"!Ref": "Ref", "!Condition": "Condition"}
 
 
+_NULL = re.compile(r"~|null|Null|NULL|")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_SPECIAL_FLOATS = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan")}
+
+
 def _scalar(node: Any) -> Any:
-    tag = str(node.tag)
+    """A plain scalar resolved with the YAML 1.2 core schema (whatever the composing library assumed)."""
     text = node.value
-    if tag.endswith(":str") or node.style is not None:
+    if node.style:  # quoted or block scalar (plain is None in ruamel, "" in libyaml)
         return text
-    try:
-        if tag.endswith(":int"):
-            cleaned = text.replace("_", "")
-            if cleaned.startswith(("0o", "-0o")):
-                return int(cleaned.replace("0o", ""), 8)
-            return int(cleaned, 0) if cleaned.lstrip("-+").startswith(("0x", "0b")) else int(cleaned)
-        if tag.endswith(":float"):
-            low = text.lower().replace("_", "")
-            if low in (".inf", "+.inf"):
-                return float("inf")
-            if low == "-.inf":
-                return float("-inf")
-            if low == ".nan":
-                return float("nan")
-            return float(low)
-    except ValueError:
-        return text
-    if tag.endswith(":bool"):
-        return text.lower() == "true"
-    if tag.endswith(":null"):
+    if _NULL.fullmatch(text):
         return None
+    if text in _BOOL:
+        return _BOOL[text]
+    if _INT.fullmatch(text):
+        if text.startswith("0o"):
+            return int(text[2:], 8)
+        return int(text, 16) if text.startswith("0x") else int(text)
+    if _FLOAT.fullmatch(text):
+        return float(text)
+    if text.lower() in _SPECIAL_FLOATS:
+        return _SPECIAL_FLOATS[text.lower()]
     return text
 
 
@@ -274,8 +401,6 @@ class _YamlBuilder:
         return (mark.line + 1, mark.column + 1)
 
     def build(self, node: Any, pointer: str) -> Any:
-        from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
-
         self.depth += 1
         if self.depth > 200:
             raise RecursionError
@@ -283,22 +408,24 @@ class _YamlBuilder:
             self.src._values[pointer] = (self.pos(node.start_mark), self.pos(node.end_mark))
             tag = str(node.tag)
             custom = tag.startswith("!") and not tag.startswith("!!")
-            if isinstance(node, ScalarNode):
+            kind = type(node).__name__
+            if kind == "ScalarNode":
                 self.src._scalars.add(pointer)
-                if node.style is None and node.value in YAML_11_BOOLS and not custom:
+                if not node.style and node.value in YAML_11_BOOLS and not custom:
                     self.src.yaml_booleans.append(YamlScalar(pointer, node.value, False))
                 value = node.value if custom else _scalar(node)
-            elif isinstance(node, SequenceNode):
+            elif kind == "SequenceNode":
                 value = [self.build(item, f"{pointer}/{i}") for i, item in enumerate(node.value)]
-            elif isinstance(node, MappingNode):
+            elif kind == "MappingNode":
                 value = {}
                 key_at: dict[str, tuple] = {}
                 for knode, vnode in node.value:
-                    key = knode.value if isinstance(knode, ScalarNode) else str(self.build(knode, pointer + "/~key"))
+                    scalar_key = type(knode).__name__ == "ScalarNode"
+                    key = knode.value if scalar_key else str(self.build(knode, pointer + "/~key"))
                     key = str(key)
                     member = f"{pointer}/{escape(key)}"
                     where = (self.pos(knode.start_mark), self.pos(knode.end_mark))
-                    if isinstance(knode, ScalarNode) and knode.style is None and key in YAML_11_BOOLS:
+                    if scalar_key and not knode.style and key in YAML_11_BOOLS:
                         self.src.yaml_booleans.append(YamlScalar(member, key, True))
                     if key in key_at:
                         self.src.duplicates.append(Duplicate(member, key_at[key], where))
@@ -317,24 +444,38 @@ class _YamlBuilder:
             self.depth -= 1
 
 
-def parse_yaml(text: str, file: str) -> ParsedSource:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
-    src = ParsedSource(file, text, kind="yaml")
-    yaml = YAML(typ="safe", pure=True)
+def _compose(text: str) -> Any:
+    """The node tree of the first document: libyaml through PyYAML when it is installed (about ten times
+    faster), ruamel's pure-Python composer otherwise. Tags are ignored for plain scalars (resolved here with
+    YAML 1.2), so both give the same values."""
     try:
-        node = yaml.compose(text)
-    except MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        message = " ".join(str(p) for p in (err.context, err.problem) if p) or "invalid YAML"
-        src.error = SourceSyntaxError(message, (mark.line + 1) if mark else 1, (mark.column + 1) if mark else 1)
-        return src
-    except (YAMLError, ValueError, TypeError) as err:
-        src.error = SourceSyntaxError(f"invalid YAML: {err}", 1, 1)
-        return src
+        import yaml as pyyaml
+
+        if pyyaml.__with_libyaml__:
+            return pyyaml.compose(text, Loader=pyyaml.CSafeLoader)
+    except ImportError:
+        pass
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe", pure=True).compose(text)
+
+
+def _yaml_error(err: Exception) -> SourceSyntaxError:
+    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    parts = [str(p) for p in (getattr(err, "context", None), getattr(err, "problem", None)) if p]
+    message = " ".join(parts) or f"invalid YAML: {err}"
+    return SourceSyntaxError(message, (mark.line + 1) if mark else 1, (mark.column + 1) if mark else 1)
+
+
+def parse_yaml(text: str, file: str) -> ParsedSource:
+    src = ParsedSource(file, text, kind="yaml")
+    try:
+        node = _compose(text)
     except RecursionError:
         src.error = SourceSyntaxError("nesting is too deep", 1, 1)
+        return src
+    except Exception as err:  # ruamel / PyYAML errors (MarkedYAMLError, ReaderError...) and bad input
+        src.error = _yaml_error(err)
         return src
     if node is None:
         src.value = None

@@ -20,12 +20,19 @@ NESTED_TEMPLATES = (("ItemReader", "Parameters"), ("ResultWriter", "Parameters")
                     ("ItemReader", "ReaderConfig"))
 
 
-def jsonpath_expressions(ref: StateRef) -> Iterator[tuple[str, str, str]]:
-    """(pointer, kind, text) for every JSONPath-mode expression of a state.
+def jsonpath_expressions(ref: StateRef) -> list[tuple[str, str, str]]:
+    """(pointer, kind, text) for every JSONPath-mode expression of a state (computed once per state).
 
     kind is 'path', 'reference', 'path-or-intrinsic' or 'template' (a `.$` value:
     a path or an intrinsic function).
     """
+    cached = ref.__dict__.get("_jsonpath_expressions")
+    if cached is None:
+        cached = ref.__dict__["_jsonpath_expressions"] = list(_jsonpath_expressions(ref))
+    return cached
+
+
+def _jsonpath_expressions(ref: StateRef) -> Iterator[tuple[str, str, str]]:
     body, ptr = ref.body, ref.pointer
     for field in PATH_FIELDS:
         if isinstance(body.get(field), str):

@@ -5,6 +5,7 @@ from compiler.rules.base import Finding, Rule
 from dsl.diagnostics import Severity
 
 UNCLOSED = re.compile(r"\$\{(?![^}]*\})")
+UNCLOSED_IN_TEXT = re.compile(r"\$\{(?![^}\"'\n]*\})")
 NAMES = re.compile(r"\$\{([^}]*)\}")
 
 
@@ -32,6 +33,11 @@ Good:
 
     def check(self, doc: AslDocument):
         known = doc.options.get("substitution_names")
+        if doc.source is not None and "${" not in doc.source.text:
+            return
+        if doc.source is not None and known is None and "${}" not in doc.source.text \
+                and not UNCLOSED_IN_TEXT.search(doc.source.text):
+            return  # every placeholder in the text is well formed, and no values to compare with
         for pointer, _key, text in iter_strings(doc.definition, ""):
             if "${" not in text:
                 continue

@@ -1,7 +1,11 @@
+import re
+
 from compiler.asldoc import AslDocument, Scope
 from compiler.rules._expressions import assigned_names, variable_references
 from compiler.rules.base import Finding, Rule
 from dsl.diagnostics import Severity, did_you_mean
+
+_MAYBE_VARIABLE = re.compile(r"\$[A-Za-z_]")
 
 
 def visible_scopes(scope: Scope) -> list[Scope]:
@@ -41,6 +45,8 @@ from the Map's result, or assign it at the top level.
 """
 
     def check(self, doc: AslDocument):
+        if doc.source is not None and not _MAYBE_VARIABLE.search(doc.source.text):
+            return  # no `$name` anywhere in the text: nothing can refer to a variable
         by_scope: dict[int, set[str]] = {}
         everywhere: dict[str, list[str]] = {}
         scopes = {id(s): s for s in doc.scopes()}

@@ -1,11 +1,20 @@
+import re
+
 from compiler.asldoc import AslDocument
 from compiler.rules._expressions import jsonpath_expressions, states_in
 from compiler.rules._values import fill_placeholders, has_placeholder, quote_bare_filter_words
 from compiler.rules.base import Finding, Rule
 
+# Plain dotted names and indexes from `$`, `$$` or a variable: valid as any kind of path, and common enough
+# that most files never need the full parser (or its import).
+_SIMPLE = re.compile(r"(\$\$?|\$[A-Za-z_][A-Za-z0-9_]*)(?:\.[A-Za-z_][A-Za-z0-9_]*|\[[0-9]+\])*")
+
 
 def path_problem(text: str, kind: str) -> str | None:
     """Why `text` is not a valid JSONPath of this kind, or None."""
+    simple = _SIMPLE.fullmatch(text)
+    if simple is not None and (kind != "result" or simple.group(1) == "$"):
+        return None
     from targets.runtime import intrinsics, jsonpath
 
     if has_placeholder(text):

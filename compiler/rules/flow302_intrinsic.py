@@ -24,12 +24,12 @@ Good:
 """
 
     def check(self, doc: AslDocument):
-        from targets.runtime import intrinsics
-
         for ref in states_in(doc, "JSONPath"):
             for pointer, kind, text in jsonpath_expressions(ref):
                 if kind not in ("template", "path-or-intrinsic") or not text.startswith("States."):
                     continue
+                from targets.runtime import intrinsics
+
                 if "${" in text:
                     text = fill_placeholders(text)
                 try:

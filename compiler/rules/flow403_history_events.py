@@ -130,6 +130,12 @@ def cycles(states: dict) -> list[list[str]]:
     return out
 
 
+def _distributed(body: dict) -> bool:
+    processor = body.get("ItemProcessor")
+    config = processor.get("ProcessorConfig") if isinstance(processor, dict) else None
+    return isinstance(config, dict) and config.get("Mode") == "DISTRIBUTED"
+
+
 class HistoryEvents(Rule):
     code = "FLOW403"
     name = "history-events"
@@ -160,7 +166,9 @@ poll loop moved into a child workflow started with `.sync:2`.
         if doc.workflow_type == "EXPRESS" or not doc.scopes():
             return
         est = _Estimator(doc)
-        total = 2 + est.scope_events("")
+        states = doc.states()
+        inline_maps = any(r.type == "Map" and not _distributed(r.body) for r in states)
+        total = 2 + est.scope_events("") if inline_maps or 6 * len(states) >= THRESHOLD else 0
         if total >= THRESHOLD:
             yield Finding(f"one pass through this workflow is estimated at {total:,} history events "
                           f"(limit {LIMIT:,})", "/StartAt",
@@ -169,6 +177,9 @@ poll loop moved into a child workflow started with `.sync:2`.
         timeout = d.get("TimeoutSeconds") if isinstance(d, dict) else None
         horizon = timeout if is_int(timeout) and timeout > 0 else ONE_YEAR
         for scope in doc.scopes():
+            if not any(isinstance(b, dict) and b.get("Type") == "Wait" and is_int(b.get("Seconds"))
+                       for b in scope.states.values()):
+                continue  # only loops that wait a fixed time are estimated
             for comp in cycles(scope.states):
                 per_turn = 0
                 waited = 0
