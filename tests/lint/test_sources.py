@@ -56,3 +56,18 @@ def test_yaml_errors_and_recursive_aliases():
     assert parse_yaml("a: [", "t.yaml").error is not None
     assert parse_yaml("a: &x [*x]\n", "t.yaml").error is not None
     assert parse_yaml("", "t.yaml").value is None
+
+
+def test_yaml_without_libyaml_gives_the_same_values_and_positions(monkeypatch):
+    import yaml
+
+    text = "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Result: {a: 1, b: [true, ~, 2.5, '3']}\n" \
+           "    Next: B\n  B:\n    Type: Succeed\n  B:\n    Type: Fail\n"
+    fast = parse_yaml(text, "t.yaml")
+    monkeypatch.setattr(yaml, "__with_libyaml__", False)
+    pure = parse_yaml(text, "t.yaml")
+    assert fast.value == pure.value
+    assert fast.value["States"]["A"]["Result"] == {"a": 1, "b": [True, None, 2.5, "3"]}
+    for ptr in ("/States/A/Next", "/States/A/Result/b/2"):
+        assert fast.value_span(ptr) == pure.value_span(ptr)
+    assert len(fast.duplicates) == len(pure.duplicates) == 1
