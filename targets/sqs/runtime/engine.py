@@ -168,7 +168,7 @@ class Engine:
     def _kind_start(self, flow: Flow, env: Envelope, claim: Any) -> None:
         line = env.line
         started = line.started or self.iso()
-        deadline = self.now + flow.timeout if flow.timeout else None
+        deadline = self.now + flow.max_duration
         parent = env.extra.get("parent")
         if not env.extra.get("recorded"):  # App.start wrote the record before queueing this message
             self.store.create_execution(line.execution_key, workflow=line.workflow, name=line.execution,
@@ -182,7 +182,7 @@ class Engine:
                        trace=line.trace or line.execution_key)
         self.emit("ExecutionStarted", line, input=env.input)
         deadline = record.get("deadline", deadline)
-        if deadline is not None:
+        if flow.deadline_timer:
             self._send(flow.ingress, Envelope("deadline", line, state="", input=None, resume_at=deadline))
         self._agenda.append(_Enter(line, flow.definition["StartAt"], env.input))
 
@@ -385,14 +385,17 @@ class Engine:
         if seconds is not None:
             if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0 or (
                     isinstance(seconds, float) and not seconds.is_integer()):
-                raise StatesError(errors.RUNTIME, f"The Wait state {name} needs a non-negative integer number "
-                                                  f"of seconds, got {json.dumps(seconds)}")
+                where = state.get("SecondsPath", "Seconds")
+                raise StatesError(errors.RUNTIME, f"The SecondsPath parameter cannot be parsed as a long value: "
+                                                  f"{where} == {_plain_text(seconds)}")
             resume = self.now + float(seconds)
         else:
             parsed = choice.parse_timestamp(stamp) if isinstance(stamp, str) else None
             if parsed is None:
-                raise StatesError(errors.RUNTIME, f"The Wait state {name} needs an ISO 8601 timestamp, got "
-                                                  f"{json.dumps(stamp)}")
+                where = state.get("TimestampPath", "Timestamp")
+                raise StatesError(errors.RUNTIME, "The TimestampPath parameter does not reference a valid ISO-8601 "
+                                                  f"extended offset date-time format string: {where} == "
+                                                  f"{_plain_text(stamp)}")
             resume = parsed[0] + parsed[1] / 1e9
         line = line.with_vars({**line.vars, **assigned}) if assigned else line
         self.emit("WaitStarted", line, state=name, until=resume)
@@ -448,8 +451,7 @@ class Engine:
         declared = state.get("TimeoutSeconds")
         if isinstance(declared, (int, float)) and declared <= limit:
             return {"error": errors.TIMEOUT, "cause": ""}
-        return {"error": "Sandbox.Timedout",
-                "cause": json.dumps({"errorMessage": f"Task timed out after {limit:.2f} seconds"})}
+        return {"error": TIMED_OUT_ERROR, "cause": timed_out_cause(limit)}
 
     def _execute(self, flow: Flow, env: Envelope) -> dict[str, Any] | None:
         """Run the task once: {"result": ...} or {"error": ..., "cause": ...}; None when parked."""
@@ -533,8 +535,7 @@ class Engine:
         limit = step.get("timeout") if step.get("handler") else None
         if limit is not None and self.now - started > float(limit):
             # Step Functions' Lambda would have been stopped at its timeout; this one had a runtime allowance.
-            raise StatesError("Sandbox.Timedout", json.dumps({
-                "errorMessage": f"Task timed out after {float(limit):.2f} seconds"}))
+            raise StatesError(TIMED_OUT_ERROR, timed_out_cause(float(limit)))
         try:
             return json.loads(json.dumps(result))
         except (TypeError, ValueError) as exc:
@@ -877,6 +878,11 @@ class Engine:
 
 
 CHILD_PREFIX = "flowc:workflow:"
+TIMED_OUT_ERROR = "Sandbox.Timedout"  # what Lambda reports when a function runs past its timeout
+
+
+def timed_out_cause(limit: float) -> str:
+    return json.dumps({"errorMessage": f"Task timed out after {limit:.2f} seconds", "errorType": TIMED_OUT_ERROR})
 
 
 class _Parked:
@@ -889,6 +895,10 @@ _PARKED = _Parked()
 
 def _fail_state_error(error: Any, cause: Any) -> StatesError:
     return StatesError("" if error is None else str(error), "" if cause is None else str(cause))
+
+
+def _plain_text(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
 
 
 def _error_args(text: Any) -> dict[str, str]:

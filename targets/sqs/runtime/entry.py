@@ -77,7 +77,7 @@ class App:
         name = name or str(uuid.uuid4())
         line = Line(workflow=self.workflow, execution=name, started=self.engine.iso(),
                     trace=f"{self.workflow}/{name}")
-        deadline = self.engine.now + flow.timeout if flow.timeout else None
+        deadline = self.engine.now + flow.max_duration
         self.engine.store.create_execution(line.execution_key, workflow=self.workflow, name=name, input=data,
                                            started=line.started, deadline=deadline, parent=None, trace=line.trace)
         self.services.client("sqs").send_message(QueueUrl=self.services.queue_url(flow.ingress),

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
+# Step Functions' longest executions: Standard one year, Express five minutes (then States.Timeout).
+MAX_DURATION = {"STANDARD": 365 * 86400, "EXPRESS": 300}
 FLOWS_DIR = Path(__file__).resolve().parent / "flows"
 
 
@@ -56,6 +58,18 @@ class Flow:
             processor = state.get("ItemProcessor") or state.get("Iterator")
             if isinstance(processor, Mapping):
                 self._index(processor, name)
+
+    @property
+    def max_duration(self) -> int:
+        cap = MAX_DURATION.get(str(self.config.get("type", "STANDARD")), MAX_DURATION["STANDARD"])
+        return min(int(self.timeout), cap) if self.timeout else cap
+
+    @property
+    def deadline_timer(self) -> bool:
+        """Whether a timer message enforces the deadline (an explicit TimeoutSeconds, or Express). The
+        one-year cap of Standard workflows is only checked when a message arrives: a timer per execution
+        would cycle through the ingress queue for a year after most executions have finished."""
+        return bool(self.timeout) or self.config.get("type") == "EXPRESS"
 
     def state(self, name: str) -> dict[str, Any]:
         try:
