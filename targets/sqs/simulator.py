@@ -61,12 +61,14 @@ class Faults:
     """Infrastructure misbehaviour to inject, drawn from the run's seed.
 
     duplicate_rate: probability that a message the runtime sends is delivered twice (SQS at-least-once).
+    api_error_rate: probability that a tracking-table or SQS call of the runtime is throttled.
     lost_response_rate: probability that an invocation finished but Lambda never got its response, so no
       message of the batch is deleted and all of them come back after the visibility timeout.
     """
 
     duplicate_rate: float = 0.0
     lost_response_rate: float = 0.0
+    api_error_rate: float = 0.0  # a DynamoDB/SQS call the runtime makes fails (throttling) before it happens
 
 
 def slow(handler: Callable[..., Any], seconds: float | list[float]) -> Callable[..., Any]:
@@ -151,6 +153,8 @@ class Counted:
 
         def call(*args: Any, **kwargs: Any) -> Any:
             self._meter.calls += 1
+            if self._sim is not None and self._service in ("dynamodb", "sqs"):
+                self._sim.maybe_throttle(self._service, name)
             self._count(name, kwargs)
             result = method(*args, **kwargs)
             if self._sim is not None and self._service == "sqs" and name in ("send_message", "send_message_batch"):
@@ -438,6 +442,15 @@ class _Simulation:
         return sink
 
     # -- fault injection -------------------------------------------------------------------------------
+    def maybe_throttle(self, service: str, operation: str) -> None:
+        if self.faults.api_error_rate and self.rng.random() < self.faults.api_error_rate:
+            from botocore.exceptions import ClientError
+
+            self.events.append({"type": "FaultThrottled", "service": service, "operation": operation,
+                                "time": self.clock.now()})
+            raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded (injected)"},
+                               "ResponseMetadata": {"HTTPStatusCode": 400}}, operation)
+
     def maybe_duplicate(self, name: str, kwargs: dict[str, Any]) -> None:
         if self.faults.duplicate_rate <= 0:
             return
@@ -559,6 +572,35 @@ class _Simulation:
                 self.clock.jump_to(wake)
 
 
+class Snapshot:
+    """The simulated stack at the end of a run, for tests (`simulate(..., observe=...)`)."""
+
+    def __init__(self, sim: _Simulation, workflow: str, execution: str):
+        self.sim = sim
+        self.workflow = workflow
+        self.execution = execution
+        self.events = sim.events
+
+    def client(self, service: str) -> Any:
+        return _client(service)
+
+    def messages(self, queue: str) -> list[Any]:
+        """Bodies (JSON-decoded) of the messages in a queue, visible or not, without receiving them."""
+        from moto.sqs.models import sqs_backends
+
+        found = sqs_backends[ACCOUNT][REGION].queues[queue]._messages
+        return [json.loads(m.body) for m in found]
+
+    def items(self, table: str) -> list[dict[str, Any]]:
+        return self.client("dynamodb").scan(TableName=table).get("Items", [])
+
+    def tracking(self) -> list[dict[str, Any]]:
+        return self.items("FlowcExecutionsTable")
+
+    def queues(self) -> list[str]:
+        return sorted(self.sim.dep.queues)
+
+
 class _Context(LambdaContext):
     """The Lambda context, with the remaining time on the virtual clock."""
 
@@ -638,7 +680,8 @@ def _moto(clock: VirtualClock) -> Iterator[None]:
 
 def simulate(result: CompileResult, workflow: str, input: Any, *, handlers: dict[str, Callable] | None = None,
              mocks: dict[str, Mock] | None = None, seed: int = 0, faults: Faults | None = None,
-             start_time: float = DEFAULT_START, max_invocations: int = 20000) -> RunResult:
+             start_time: float = DEFAULT_START, max_invocations: int = 20000,
+             observe: Callable[[Snapshot], None] | None = None) -> RunResult:
     """Execute `workflow` of a compiled program on the simulated SQS chain; the outcome and billed units."""
     dep = deployment(result)
     if workflow not in dep.ingress:
@@ -647,6 +690,8 @@ def simulate(result: CompileResult, workflow: str, input: Any, *, handlers: dict
     with _moto(sim.clock):
         sim.create_resources()
         name, record = sim.run(workflow, input, max_invocations=max_invocations)
+        if observe is not None:
+            observe(Snapshot(sim, workflow, name))
     status = record["status"]
     entered = _states_entered(sim.events, workflow, name)
     return RunResult(
