@@ -1,0 +1,162 @@
+"""Run the same workflow, inputs and handlers on both targets and compare what an observer would see.
+
+The ASL target runs on moto's Step Functions interpreter (`tests.oracles.sfn.SfnOracle`), the SQS target on
+`targets.sqs.simulator`. Both get the workflow's own Python handlers (or the same replacements). Outcomes are
+compared after two normalisations, each a difference of environment and not of behaviour:
+
+- execution ARNs (`...:execution:<machine>:<uuid>`) name different machines/ids in the two runs;
+- a Lambda error's Cause is the runtime's JSON: moto's oracle writes {"errorType", "errorMessage"}, the local
+  contract (`targets.local.lambda_error`, like AWS) adds a stack trace; errorType and errorMessage must match;
+- Step Functions prefixes run-time error causes with "An error occurred while executing the state 'X'
+  (entered at the event id #N). ": an SQS chain has no event ids, so the prefix is dropped before comparing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from compiler.pipeline import CompileResult
+from targets.local import load_handler
+from tests.oracles.sfn import SfnOracle
+
+_EXECUTION_ARN = re.compile(r"arn:aws:states:[a-z0-9-]+:\d{12}:execution:[^\"\s,}]+")
+_EVENT_PREFIX = re.compile(r"^An error occurred while executing the state '[^']*' \(entered at the event id #\d+\)\. ")
+
+
+@dataclass
+class Outcome:
+    status: str
+    output: Any
+    error: str | None
+    cause: Any
+
+    def __str__(self) -> str:
+        return f"{self.status} output={json.dumps(self.output)[:300]} error={self.error} cause={str(self.cause)[:300]}"
+
+
+def normalise(value: Any) -> Any:
+    if value is None:
+        return None
+    return json.loads(_EXECUTION_ARN.sub("<execution-arn>", json.dumps(value)))
+
+
+def normalise_cause(cause: str | None) -> Any:
+    if not cause:
+        return cause or None
+    try:
+        data = json.loads(cause)
+    except ValueError:
+        return _EXECUTION_ARN.sub("<execution-arn>", _EVENT_PREFIX.sub("", cause))
+    if isinstance(data, dict) and "errorType" in data:
+        return {"errorType": data.get("errorType"), "errorMessage": data.get("errorMessage")}
+    return normalise(data)
+
+
+def outcome(status: str, output: Any, error: str | None, cause: str | None) -> Outcome:
+    return Outcome(status, normalise(output) if status == "SUCCEEDED" else None,
+                   error if status != "SUCCEEDED" else None,
+                   normalise_cause(cause) if status != "SUCCEEDED" else None)
+
+
+# -- the ASL side ---------------------------------------------------------------------------------------------
+def _order(result: CompileResult) -> list[str]:
+    program = result.program
+    assert program is not None
+    done: list[str] = []
+
+    def visit(name: str, stack: tuple[str, ...]) -> None:
+        if name in done or name in stack:
+            return
+        for child in program.workflows[name].workflows:
+            visit(child, (*stack, name))
+        done.append(name)
+
+    for name in program.workflows:
+        visit(name, ())
+    return done
+
+
+def deploy(oracle: SfnOracle, result: CompileResult,
+           handlers: dict[str, Callable[..., Any]] | None = None) -> dict[str, str]:
+    """Stand up every resource the ASL of `result` names, then the workflows (children first). {name: ARN}.
+    `handlers` replace declared functions by function name."""
+    program = result.program
+    assert program is not None
+    handlers = handlers or {}
+    values: dict[str, str] = {}
+    arns: dict[str, str] = {}
+    for name in _order(result):
+        emitted = result.asl[name]
+        subs: dict[str, str] = {}
+        for key, (kind, res_name) in emitted.substitutions.items():
+            if key not in values:
+                values[key] = _create(oracle, program, kind, res_name, handlers, arns)
+            subs[key] = values[key]
+        arns[name] = oracle.deploy(for_moto(emitted.definition), name=name, type=program.workflows[name].type,
+                                   substitutions=subs)
+    return arns
+
+
+def for_moto(definition: Any) -> Any:
+    """The same ASL in the spelling moto's grammar accepts: an integer ToleratedFailurePercentage (valid on AWS)
+    is rejected by moto (KNOWN_DIFFERENCES["tolerated-failure-percentage-int"]); 10 and 10.0 mean the same."""
+    if isinstance(definition, dict):
+        return {k: float(v) if k == "ToleratedFailurePercentage" and isinstance(v, int) else for_moto(v)
+                for k, v in definition.items()}
+    if isinstance(definition, list):
+        return [for_moto(v) for v in definition]
+    return definition
+
+
+def _create(oracle: SfnOracle, program: Any, kind: str, name: str, handlers: dict, arns: dict) -> str:
+    if kind == "workflow":
+        return arns[name]
+    res = program.resources[(kind, name)]
+    if kind == "function":
+        handler = handlers.get(name) or load_handler(Path(res.span.file).parent / res.props["code"],
+                                                     res.props["handler"])
+        return oracle.register_lambda(name, handler)
+    if kind == "table":
+        p = res.props
+        keys = [{"AttributeName": p["key"], "KeyType": "HASH"}]
+        attrs = [{"AttributeName": p["key"], "AttributeType": p.get("key_type", "S")}]
+        if "sort" in p:
+            keys.append({"AttributeName": p["sort"], "KeyType": "RANGE"})
+            attrs.append({"AttributeName": p["sort"], "AttributeType": p.get("sort_type", "S")})
+        oracle.client("dynamodb").create_table(TableName=name, BillingMode="PAY_PER_REQUEST", KeySchema=keys,
+                                               AttributeDefinitions=attrs)
+        return name
+    if kind == "topic":
+        return oracle.create_topic(name)
+    if kind == "queue":
+        oracle.create_queue(name)
+        return oracle.queue_url(name)
+    if kind == "bus":
+        oracle.client("events").create_event_bus(Name=name)
+        return name
+    raise ValueError(f"the oracle cannot create a {kind}")
+
+
+def run_asl(result: CompileResult, workflow: str, inputs: list[Any],
+            handlers: dict[str, Callable[..., Any]] | None = None) -> list[Outcome]:
+    """Each input on a fresh deployment in moto Step Functions (one oracle session)."""
+    outs = []
+    with SfnOracle() as oracle:
+        for data in inputs:
+            oracle.reset()
+            arns = deploy(oracle, result, handlers)
+            run = oracle.execute(arns[workflow], data, timeout=60)
+            outs.append(outcome(run.status, run.output, run.error, run.cause))
+    return outs
+
+
+def run_sqs(result: CompileResult, workflow: str, data: Any, **kwargs: Any) -> tuple[Outcome, Any]:
+    from targets.sqs.simulator import simulate
+
+    run = simulate(result, workflow, data, **kwargs)
+    return outcome(run.status, run.output, run.error, run.cause), run
