@@ -15,7 +15,7 @@ SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "
                        "dist", "site-packages"})
 SNIFF_BYTES = 2 * 1024 * 1024
 _JSON_KEYS = (re.compile(r'"StartAt"\s*:'), re.compile(r'"States"\s*:'))
-_YAML_KEYS = (re.compile(r"^\s*[\"']?StartAt[\"']?\s*:", re.M), re.compile(r"^\s*[\"']?States[\"']?\s*:", re.M))
+_YAML_KEYS = (re.compile(r"^[\"']?StartAt[\"']?\s*:", re.M), re.compile(r"^[\"']?States[\"']?\s*:", re.M))
 
 
 @dataclass(frozen=True)
@@ -58,8 +58,17 @@ def looks_like_asl(path: Path) -> bool:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return False
-    keys = _YAML_KEYS if path.name.lower().endswith((".yaml", ".yml")) else _JSON_KEYS
-    return all(k.search(text) for k in keys)
+    if path.name.lower().endswith((".yaml", ".yml")):
+        return all(k.search(text) for k in _YAML_KEYS)  # top-level keys start at column 1
+    if not all(k.search(text) for k in _JSON_KEYS):
+        return False
+    import json
+
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return True  # looks like a definition with a syntax error: lint it to say where
+    return isinstance(value, dict) and "StartAt" in value and "States" in value
 
 
 def discover(paths: list[str | Path], excluded=lambda _p: False) -> list[Target]:

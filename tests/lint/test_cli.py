@@ -196,3 +196,12 @@ def test_pre_commit_hooks_and_actions_example_run_flowc_lint():
     example = yaml.safe_load((REPO / ".github" / "workflows" / "flowc-lint.example.yml").read_text())
     runs = [s.get("run", "") for s in example["jobs"]["lint"]["steps"]]
     assert "flowc lint --format github" in runs and any("--format sarif" in r for r in runs)
+
+
+def test_json_that_only_mentions_startat_is_not_a_definition(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "table.json").write_text('{"Task": {"StartAt": "both", "States": "both"}}')
+    (tmp_path / "nested.yaml").write_text("spec:\n  StartAt: A\n  States: {}\n")
+    (tmp_path / "real.yaml").write_text("StartAt: A\nStates:\n  A:\n    Type: Succeed\n")
+    result = runner.invoke(main, ["lint"])
+    assert result.exit_code == 0 and "1 file linted" in result.output
