@@ -161,7 +161,7 @@ class AslEmitter:
         if ql != "JSONata" and isinstance(value, ast.PathValue):
             if "InputPath" in out:
                 self.diagnostics.append(Diagnostic(
-                    "FLOW305", value.span, "`with` a bare path and `input` together: keep one",
+                    "FLOW305", "`with` a bare path and `input` together: keep one", value.span,
                     hint="`with $.x` is emitted as InputPath"))
                 return
             out["InputPath"] = value.text

@@ -222,3 +222,24 @@ def test_missing_import_and_cycle(tmp_path):
     messages = [d.message for d in result.diagnostics if d.code == "FLOW106"]
     assert any("import cycle" in m for m in messages)
     assert any("not found" in m and "gone.flow" in m for m in messages)
+
+
+def test_bare_path_payload_and_input_together(tmp_path):
+    result = compile_text(tmp_path, """
+        workflow W
+          function f handler "m.f" code "h"
+          A: invoke f with $.order
+            input $.request
+    """)
+    d = diag(result, "FLOW305")
+    assert d.span.line == 3 and "keep one" in d.message
+
+
+def test_bare_path_payload_becomes_input_path(tmp_path):
+    result = compile_text(tmp_path, """
+        workflow W
+          function f handler "m.f" code "h"
+          A: invoke f with $.order
+    """)
+    assert result.ok
+    assert result.asl["W"].definition["States"]["A"]["InputPath"] == "$.order"
