@@ -193,10 +193,12 @@ class ProgramPlan:
     def _concurrency_cap(self, wf: ir.Workflow, state: ir.State, step: StepPlan) -> int | None:
         caps: list[int] = []
         for owner in _owners(wf.graph, state.name):
-            if owner.map is not None and isinstance(owner.map.max_concurrency, int) and owner.map.max_concurrency > 0:
-                caps.append(owner.map.max_concurrency)
-        if step.function is not None and isinstance(step.function.props.get("concurrency"), int):
-            caps.append(step.function.props["concurrency"])
+            limit = _literal(owner.map.max_concurrency) if owner.map is not None else None
+            if isinstance(limit, int) and not isinstance(limit, bool) and limit > 0:
+                caps.append(limit)
+        reserved = _literal(step.function.props.get("concurrency")) if step.function is not None else None
+        if isinstance(reserved, int) and not isinstance(reserved, bool) and reserved > 0:
+            caps.append(reserved)
         if not caps:
             return None
         return max(2, min(1000, min(caps)))  # ScalingConfig.MaximumConcurrency is 2..1000
@@ -346,6 +348,15 @@ def _find_state(definition: dict[str, Any], name: str) -> dict[str, Any]:
             if found:
                 return found
     return {}
+
+
+def _literal(value: Any) -> Any:
+    """A static value from the IR (a literal node or a plain value); paths and JSONata give None."""
+    if value is None or isinstance(value, (int, float, str, bool)):
+        return value
+    from dsl import ast
+
+    return value.value if isinstance(value, ast.LiteralValue) else None
 
 
 def _owners(graph: ir.Graph, name: str) -> list[ir.State]:

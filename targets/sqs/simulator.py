@@ -30,6 +30,7 @@ import json
 import math
 import os
 import random
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -467,9 +468,9 @@ class _Simulation:
                 self.events.append({"type": "FaultDuplicate", "time": self.clock.now()})
 
     # -- Lambda -----------------------------------------------------------------------------------------
-    def invoke(self, logical: str, event: Any, *, start: bool = False) -> tuple[Any, bool]:
+    def invoke(self, logical: str, event: Any, *, start: str | None = None) -> tuple[Any, bool]:
         """One invocation: (response, completed). Billed as Lambda time: handlers + the runtime's calls.
-        `start`: a direct invocation of an ingress function that starts an execution with `event` as input."""
+        `start`: a direct invocation of an ingress function that starts execution `start` with `event` as input."""
         spec = self.dep.functions[logical]
         app = self.app(logical)
         self.meter.calls = 0
@@ -481,7 +482,7 @@ class _Simulation:
         try:
             if start:
                 app.services.learn_from_context(context)
-                response = app.start(event)
+                response = app.start(event, name=start)
             else:
                 response = app.handle(event, context)
         except InvocationKilled:
@@ -544,10 +545,17 @@ class _Simulation:
 
     def run(self, workflow: str, data: Any, *, max_invocations: int) -> tuple[str, dict[str, Any]]:
         ingress = self.dep.ingress[workflow]
-        started, completed = self.invoke(ingress, data, start=True)
+        name = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        for attempt in range(1, 6):  # a client retries StartExecution on throttling, with the same name
+            try:
+                started, completed = self.invoke(ingress, data, start=name)
+                break
+            except Exception as err:
+                if attempt == 5:
+                    raise SimulationError(f"starting {workflow} failed: {err}") from err
+                self.clock.advance(0.1 * 2 ** attempt)
         if not completed or not isinstance(started, dict):
             raise SimulationError(f"starting {workflow} failed: {started!r}")
-        name = started["executionArn"].rsplit(":", 1)[-1]
         mappings = sorted(self.dep.mappings, key=lambda m: m.queue)
         invocations = 0
         while True:

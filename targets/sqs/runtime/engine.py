@@ -177,11 +177,11 @@ class Engine:
         record = self.store.execution(line.execution_key) or {}
         if record.get("status") != RUNNING:
             return
+        deadline = record.get("deadline", deadline)
         line = replace(line, started=record.get("started", started),
                        exec_input=env.input if flow.needs_execution_input else None,
-                       trace=line.trace or line.execution_key)
+                       trace=line.trace or line.execution_key, deadline=deadline)
         self.emit("ExecutionStarted", line, input=env.input)
-        deadline = record.get("deadline", deadline)
         if flow.deadline_timer:
             self._send(flow.ingress, Envelope("deadline", line, state="", input=None, resume_at=deadline))
         self._agenda.append(_Enter(line, flow.definition["StartAt"], env.input))
@@ -754,6 +754,8 @@ class Engine:
                 return
             self.emit("Duplicate", line, reason="iteration already reported: finishing its follow-ups")
         d, total = int(seq), int(join["total"])
+        if written:
+            self.emit("IterationEnded", line, index=frame.index, rank=d, failed=error is not None)
         stored_error = (join.get("errors") or {}).get(i)
         if error is not None or stored_error is not None:
             failures = int(join.get("failed", 0))
@@ -848,6 +850,9 @@ class Engine:
     # -- sending -----------------------------------------------------------------------------------------
     def _send(self, queue: str, envelope: Envelope, *, resume_at: float | None = None) -> None:
         delay = 0
+        deadline = envelope.line.deadline
+        if resume_at is not None and deadline is not None and envelope.kind != "deadline":
+            resume_at = min(resume_at, float(deadline))  # never wait past the execution's end
         if resume_at is not None:
             envelope.resume_at = resume_at
             delay = max(0, min(MAX_DELAY_SECONDS, math.ceil(resume_at - self.now)))

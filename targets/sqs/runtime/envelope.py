@@ -53,6 +53,7 @@ class Line:
     started: str = ""  # the execution's StartTime ($$.Execution.StartTime)
     exec_input: Any = None  # only carried when the workflow reads $$.Execution.Input
     trace: str = ""
+    deadline: float | None = None  # when the execution times out (no delay is scheduled past it)
 
     @property
     def execution_key(self) -> str:
@@ -85,6 +86,8 @@ class Line:
                                "vars": self.vars, "started": self.started, "trace": self.trace}
         if self.exec_input is not None:
             out["exec_input"] = self.exec_input
+        if self.deadline is not None:
+            out["deadline"] = self.deadline
         return out
 
     @classmethod
@@ -93,7 +96,7 @@ class Line:
                    scope=tuple(Frame(str(j), int(i)) for j, i in data.get("scope") or ()),
                    hop=int(data.get("hop", 0)), vars=dict(data.get("vars") or {}),
                    started=data.get("started", ""), exec_input=data.get("exec_input"),
-                   trace=data.get("trace", ""))
+                   trace=data.get("trace", ""), deadline=data.get("deadline"))
 
 
 def join_id(line: Line, state: str, attempt: int) -> str:
@@ -133,7 +136,7 @@ class Envelope:
         if data.get("v") != VERSION or data.get("kind") not in KINDS:
             raise ValueError(f"not a flowc envelope (v={data.get('v')!r}, kind={data.get('kind')!r})")
         known = {"v", "kind", "workflow", "execution", "scope", "hop", "vars", "started", "exec_input", "trace",
-                 "state", "attempt", "retries", "input", "resume_at"}
+                 "deadline", "state", "attempt", "retries", "input", "resume_at"}
         return cls(kind=data["kind"], line=Line.from_dict(data), state=data.get("state", ""),
                    attempt=int(data.get("attempt", 0)), retries=list(data.get("retries") or []),
                    input=data.get("input"), resume_at=data.get("resume_at"),

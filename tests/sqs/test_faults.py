@@ -1,0 +1,371 @@
+"""Fault injection on the SQS chain: handlers that fail, time out or are slow, messages delivered twice,
+Lambda responses lost, throttled tracking writes. The execution must end exactly as Step Functions would end
+it, and no message or result may be lost or counted twice."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from compiler.pipeline import analyse
+from targets.sqs.simulator import Faults, simulate, slow
+from tests.helpers import WORKFLOWS
+from tests.oracles.sfn import HandlerError
+from tests.sqs.harness import run_asl, run_sqs
+
+MEMBER = {"action": "member_added", "organization": {"login": "acme"},
+          "membership": {"user": {"login": "octocat"}}}
+OVER_BUDGET = {"action": "completed", "month": "2026-11", "repository": {"full_name": "acme/api"},
+               "workflow_run": {"id": 9001, "conclusion": "success"},
+               "jobs": [{"duration_seconds": 61, "os": "ubuntu"}, {"duration_seconds": 300, "os": "macos"}]}
+USERS = {"users": [{"login": "ada", "role": "owner"}, {"login": "linus"}, {"login": "grace"}]}
+
+
+@pytest.fixture(scope="module")
+def onboarding():
+    return analyse([WORKFLOWS / "member_onboarding.flow"])
+
+
+@pytest.fixture(scope="module")
+def chargeback():
+    return analyse([WORKFLOWS / "workflow_chargeback.flow"])
+
+
+@pytest.fixture(scope="module")
+def fanout():
+    return analyse([WORKFLOWS / "user_fanout.flow"])
+
+
+@pytest.fixture(scope="module")
+def process_user():
+    return analyse([WORKFLOWS / "process_user.flow"])
+
+
+def compile_with_handlers(tmp_path: Path, source: str, handlers: str) -> Any:
+    (tmp_path / "handlers").mkdir(exist_ok=True)
+    (tmp_path / "handlers" / "h.py").write_text(textwrap.dedent(handlers), encoding="utf-8")
+    path = tmp_path / "t.flow"
+    path.write_text(textwrap.dedent(source).lstrip("\n"), encoding="utf-8")
+    result = analyse([path])
+    assert result.ok, [str(d) for d in result.errors]
+    return result
+
+
+def real(module: str, function: str):
+    from targets.local import load_handler
+
+    return load_handler(WORKFLOWS / "handlers", f"{module}.{function}")
+
+
+def flaky(times: int, error: str, then=None):
+    calls = {"n": 0}
+
+    def handler(event, context=None):
+        calls["n"] += 1
+        if calls["n"] <= times:
+            raise HandlerError(error, f"attempt {calls['n']}")
+        return then(event, context) if then else {"ok": True}
+    handler.calls = calls  # type: ignore[attr-defined]
+    return handler
+
+
+def observe_into(box: dict):
+    def keep(snapshot) -> None:
+        box["tracking"] = snapshot.tracking()
+        box["events"] = list(snapshot.events)
+        box["dlq"] = {q: snapshot.messages(q) for q in snapshot.queues() if q.endswith("DLQ")}
+        box["tables"] = {t: snapshot.items(t) for t in snapshot.sim.dep.tables if t != "FlowcExecutionsTable"}
+        box["snapshot_queues"] = {q: snapshot.messages(q) for q in snapshot.queues()}
+    return keep
+
+
+def claims(tracking: list[dict]) -> list[dict]:
+    return [i for i in tracking if i["sk"]["S"].startswith("STEP#")]
+
+
+def no_loss(box: dict) -> None:
+    """Nothing dead-lettered, no step left half done."""
+    assert all(not msgs for msgs in box["dlq"].values()), box["dlq"]
+    assert {c["status"]["S"] for c in claims(box["tracking"])} == {"DONE"}
+
+
+# -- retries --------------------------------------------------------------------------------------------------
+def test_transient_failures_are_retried_with_the_declared_backoff(onboarding, sfn_warm):
+    handler = flaky(2, "Lambda.TooManyRequestsException", real("onboarding", "fetch_employee"))
+    box: dict = {}
+    run = simulate(onboarding, "MemberOnboarding", MEMBER, handlers={"FetchEmployee": handler},
+                   observe=observe_into(box))
+    assert run.status == "SUCCEEDED" and run.output["employee"]["id"] == "E-1001"
+    assert handler.calls["n"] == 3
+    delays = [e["delay"] for e in box["events"] if e["type"] == "TaskRetry" and e["state"] == "FetchEmployee"]
+    # interval 1s, default backoff 2, max_delay 10s, no jitter: what moto's Step Functions slept as well
+    oracle_handler = flaky(2, "Lambda.TooManyRequestsException", real("onboarding", "fetch_employee"))
+    from tests.oracles.sfn import SfnOracle
+    from tests.sqs.harness import deploy
+
+    with SfnOracle() as oracle:
+        arn = deploy(oracle, onboarding, {"fetch_employee": oracle_handler})["MemberOnboarding"]
+        asl = oracle.execute(arn, MEMBER)
+    assert delays == asl.sleeps == [1.0, 2.0]
+    assert run.states_entered.count("FetchEmployee") == 1
+    no_loss(box)
+
+
+def test_full_jitter_delays_are_bounded_and_reproducible(onboarding):
+    def delays(seed: int) -> list[float]:
+        box: dict = {}
+        handler = flaky(3, "Lambda.ServiceException", real("onboarding", "add_to_team"))
+        run = simulate(onboarding, "MemberOnboarding", MEMBER, handlers={"AddToTeam": handler}, seed=seed,
+                       observe=observe_into(box))
+        assert run.status == "SUCCEEDED" and handler.calls["n"] == 4
+        return [e["delay"] for e in box["events"] if e["type"] == "TaskRetry"]
+
+    first = delays(1)
+    assert len(first) == 3 and all(0 <= d <= cap for d, cap in zip(first, [2, 4, 8], strict=True))
+    assert delays(1) == first
+    assert delays(2) != first
+
+
+def test_exhausted_retries_without_catch_fail_the_execution_and_keep_the_message(process_user):
+    handler = flaky(99, "Lambda.ServiceException")
+    box: dict = {}
+    run = simulate(process_user, "ProcessUser", {"UserDetails": {"login": "ada"}},
+                   handlers={"Provision": handler}, observe=observe_into(box))
+    assert (run.status, run.error) == ("FAILED", "Lambda.ServiceException")
+    assert handler.calls["n"] == 4  # the attempt and MaxAttempts 3 retries
+    (kept,) = box["dlq"]["ProcessUserProvisionDLQ"]
+    assert kept["state"] == "Provision" and kept["attempt"] == 3
+    assert kept["dead_letter"]["error"] == "Lambda.ServiceException"
+    assert kept["input"] == {"UserDetails": {"login": "ada"}}
+    record = next(i for i in box["tracking"] if i["sk"]["S"] == "EXECUTION")
+    assert record["status"]["S"] == "FAILED" and record["error"]["S"] == "Lambda.ServiceException"
+
+
+# -- timeouts ---------------------------------------------------------------------------------------------------
+TIMED_OUT = HandlerError("Sandbox.Timedout", "Task timed out after 3.00 seconds")
+
+
+def _raise_timeout(event, context=None):
+    raise TIMED_OUT
+
+
+@pytest.mark.parametrize("seconds", [30, 5], ids=["killed-at-function-timeout", "over-declared-timeout"])
+def test_a_handler_that_times_out_fails_like_a_lambda_timeout(onboarding, seconds, sfn_warm):
+    """30 s: Lambda kills the invocation (13 s = 3 s declared + the runtime's allowance); the message comes back
+    after the visibility timeout and the step fails with Sandbox.Timedout. 5 s: the handler returned, but later
+    than the declared 3 s Step Functions' Lambda would have allowed: the same error."""
+    box: dict = {}
+    sqs, run = run_sqs(onboarding, "MemberOnboarding", MEMBER,
+                       handlers={"AddToTeam": slow(real("onboarding", "add_to_team"), seconds)},
+                       observe=observe_into(box))
+    (asl,) = run_asl(onboarding, "MemberOnboarding", [MEMBER], {"add_to_team": _raise_timeout})
+    assert (sqs.status, sqs.output, sqs.error, sqs.cause) == (asl.status, asl.output, asl.error, asl.cause)
+    assert run.states_entered == ["CheckEvent", "AddToTeam", "NotifyFailure", "Failed"]
+    killed = [e for e in box["events"] if e["type"] == "InvocationKilled"]
+    assert bool(killed) == (seconds == 30)
+    if killed:
+        assert run.duration_ms >= 78_000  # the queue's visibility timeout (6 x 13 s) passed before the redelivery
+    no_loss(box)
+
+
+def test_state_timeout_seconds(tmp_path):
+    result = compile_with_handlers(tmp_path, """
+        workflow T
+          function work handler "h.work" code "handlers" timeout 60s
+          Work: invoke work
+            timeout 2s
+            catch States.Timeout into $.error goto Late
+          Done: succeed
+          Late: fail TooSlow cause "work took too long"
+        """, "def work(event, context=None):\n    return {'done': True}\n")
+    fast = simulate(result, "T", {}, handlers={"Work": slow(lambda e, c=None: {"done": True}, 1)})
+    assert fast.status == "SUCCEEDED"
+    late = simulate(result, "T", {}, handlers={"Work": slow(lambda e, c=None: {"done": True}, 5)})
+    assert (late.status, late.error) == ("FAILED", "TooSlow")
+
+
+# -- at-least-once delivery --------------------------------------------------------------------------------------
+def _effects(box: dict) -> dict:
+    def plain(items):
+        return sorted(json.dumps(i, sort_keys=True) for i in items)
+    return {t: plain(items) for t, items in box["tables"].items()}
+
+
+@pytest.mark.parametrize("faults", [Faults(duplicate_rate=1.0), Faults(lost_response_rate=0.5),
+                                    Faults(duplicate_rate=0.3, lost_response_rate=0.3)],
+                         ids=["every-message-twice", "half-the-responses-lost", "mixed"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_duplicates_and_redeliveries_change_nothing(chargeback, faults, seed):
+    clean_box: dict = {}
+    clean = simulate(chargeback, "WorkflowChargeback", OVER_BUDGET, observe=observe_into(clean_box))
+    box: dict = {}
+    run = simulate(chargeback, "WorkflowChargeback", OVER_BUDGET, faults=faults, seed=seed, observe=observe_into(box))
+    assert run.same_outcome(clean) and run.status == "SUCCEEDED"
+    # the non-idempotent ADD ran once, the alert was published once
+    assert _effects(box) == _effects(clean_box)
+    totals = box["tables"]["RepoTotalsTable"]
+    assert totals == [{"repository": {"S": "acme/api"}, "total_cost_usd": {"N": "0.416"}, "run_count": {"N": "1"}}]
+    assert run.billed.sns_publishes == 1
+    assert any(e["type"] in ("Duplicate", "FaultLostResponse", "FaultDuplicate") for e in box["events"])
+    no_loss(box)
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_duplicates_never_double_count_a_map_or_its_children(fanout, seed):
+    box: dict = {}
+    run = simulate(fanout, "UserFanOut", USERS, faults=Faults(duplicate_rate=1.0, lost_response_rate=0.3),
+                   seed=seed, observe=observe_into(box))
+    assert run.status == "SUCCEEDED"
+    assert run.output == {"processed": 3, "results": [{"login": "ada", "status": "provisioned"},
+                                                      {"login": "linus", "status": "provisioned"},
+                                                      {"login": "grace", "status": "provisioned"}]}
+    children = [i for i in box["tracking"] if i["sk"]["S"] == "EXECUTION" and i["pk"]["S"].startswith("ProcessUser/")]
+    assert len(children) == 3 and {c["status"]["S"] for c in children} == {"SUCCEEDED"}
+    assert len(box["tables"]["UsersTable"]) == 3
+    (join,) = [i for i in box["tracking"] if i["sk"]["S"].startswith("JOIN#")]
+    assert join["done"]["N"] == "3" and join["status"]["S"] == "DONE"
+    no_loss(box)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_throttled_tracking_writes_and_sends_are_retried(onboarding, seed):
+    clean = simulate(onboarding, "MemberOnboarding", MEMBER)
+    box: dict = {}
+    run = simulate(onboarding, "MemberOnboarding", MEMBER, faults=Faults(api_error_rate=0.15), seed=seed,
+                   observe=observe_into(box))
+    assert run.same_outcome(clean)
+    assert any(e["type"] == "FaultThrottled" for e in box["events"])
+    assert all(not msgs for msgs in box["dlq"].values())
+
+
+# -- Map: MaxConcurrency and tolerated failures --------------------------------------------------------------------
+MAP_FLOW = """
+    workflow M
+      function each handler "h.each" code "handlers"
+      Each: map $.items
+        {options}
+        result $.out
+        do
+          Work: invoke each
+    """
+MAP_HANDLERS = """
+    def each(event, context=None):
+        if event.get("bad"):
+            raise ValueError(f"bad item {event['n']}")
+        return {"n": event["n"] * 10}
+    """
+
+
+def _in_flight(events: list[dict]) -> int:
+    running = peak = 0
+    for e in events:
+        if e["type"] == "StateEntered" and e["state"] == "Work":
+            running += 1
+            peak = max(peak, running)
+        elif e["type"] == "IterationEnded":
+            running -= 1
+    return peak
+
+
+@pytest.mark.parametrize("options, peak", [("concurrency 2", 2), ("concurrency 0", 6), ("concurrency 4", 4)])
+def test_map_max_concurrency_is_honoured(tmp_path, options, peak):
+    result = compile_with_handlers(tmp_path, MAP_FLOW.format(options=options), MAP_HANDLERS)
+    box: dict = {}
+    items = [{"n": i} for i in range(6)]
+    run = simulate(result, "M", {"items": items}, observe=observe_into(box), seed=5)
+    assert run.status == "SUCCEEDED"
+    assert run.output["out"] == [{"n": i * 10} for i in range(6)]  # in item order, whatever the completion order
+    assert _in_flight(box["events"]) == peak
+
+
+def test_map_concurrency_caps_the_event_source_mapping(tmp_path):
+    from targets.sqs.plan import ProgramPlan
+
+    result = compile_with_handlers(tmp_path, MAP_FLOW.format(options="concurrency 7"), MAP_HANDLERS)
+    assert ProgramPlan(result).workflows["M"].steps["Work"].max_concurrency == 7
+
+
+@pytest.mark.parametrize("options, bad, expect", [
+    ("tolerate 1", [2], ("SUCCEEDED", None)),
+    ("tolerate 1", [1, 4], ("FAILED", "States.ExceedToleratedFailureThreshold")),
+    ("tolerate 50%", [0, 1, 2], ("SUCCEEDED", None)),
+    ("tolerate 50%", [0, 1, 2, 3], ("FAILED", "States.ExceedToleratedFailureThreshold")),
+    ("concurrency 1", [3], ("FAILED", "ValueError")),
+])
+def test_map_tolerated_failures(tmp_path, options, bad, expect):
+    result = compile_with_handlers(tmp_path, MAP_FLOW.format(options=options), MAP_HANDLERS)
+    items = [{"n": i, "bad": i in bad} for i in range(6)]
+    box: dict = {}
+    run = simulate(result, "M", {"items": items}, observe=observe_into(box))
+    assert (run.status, run.error) == expect
+    if run.status == "SUCCEEDED":
+        out = run.output["out"]
+        assert [o.get("Error") for o in out] == ["ValueError" if i in bad else None for i in range(6)]
+        good = next(i for i in range(6) if i not in bad)
+        assert out[good] == {"n": 10 * good}
+
+
+# -- waits and workflow deadlines --------------------------------------------------------------------------------
+def test_a_day_long_wait_uses_few_deliveries(tmp_path):
+    result = compile_with_handlers(tmp_path, """
+        workflow W
+          Pause: wait 1d
+          Done: pass value { ok: true }
+        """, "")
+    run = simulate(result, "W", {})
+    assert run.status == "SUCCEEDED" and run.duration_ms >= 86_400_000
+    assert run.billed.sqs_visibility_changes >= 1  # kept invisible for up to 12 h at a time
+    assert run.billed.lambda_invocations <= 10  # not 96 re-sends of 15 minutes
+
+
+def test_workflow_timeout_ends_a_long_wait(tmp_path):
+    result = compile_with_handlers(tmp_path, """
+        workflow W
+          timeout 1h
+          Pause: wait 2h
+          Done: succeed
+        """, "")
+    run = simulate(result, "W", {})
+    assert (run.status, run.error) == ("TIMED_OUT", "States.Timeout")
+    assert 3_600_000 <= run.duration_ms < 3_700_000
+
+
+def test_express_workflows_end_after_five_minutes(tmp_path):
+    result = compile_with_handlers(tmp_path, """
+        workflow X
+          type express
+          Pause: wait 10m
+          Done: succeed
+        """, "")
+    run = simulate(result, "X", {})
+    assert (run.status, run.error) == ("TIMED_OUT", "States.Timeout")
+    assert run.duration_ms <= 301_000
+
+
+# -- poison messages -------------------------------------------------------------------------------------------------
+def test_a_message_that_cannot_be_read_ends_in_the_dead_letter_queue(onboarding):
+    from targets.sqs import simulator
+
+    dep = simulator.deployment(onboarding)
+    sim = simulator._Simulation(onboarding, dep, handlers=None, mocks=None, seed=0, faults=None,
+                                start=simulator.DEFAULT_START)
+    with simulator._moto(sim.clock):
+        sim.create_resources()
+        sqs = sim.client("sqs")
+        sqs.send_message(QueueUrl=dep.ref("MemberOnboardingStoreQueue"), MessageBody="not an envelope")
+        mapping = next(m for m in dep.mappings if m.queue == "MemberOnboardingStoreQueue")
+        deliveries = 0
+        while True:
+            if sim.poll(mapping):
+                deliveries += 1
+            wake = sim.next_wakeup()
+            if wake is None:
+                break
+            sim.clock.jump_to(wake)
+        dead = sqs.receive_message(QueueUrl=dep.ref("MemberOnboardingStoreDLQ"), AttributeNames=["All"])["Messages"]
+    assert deliveries == 5  # maxReceiveCount: delivered five times, then moved, never lost
+    assert [m["Body"] for m in dead] == ["not an envelope"]
