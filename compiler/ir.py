@@ -20,7 +20,7 @@ TaskMode = Literal["request", "async", "sync", "sync2", "callback"]
 
 
 class IRModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True, defer_build=True)
 
 
 class Resource(IRModel):

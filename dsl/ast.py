@@ -16,7 +16,7 @@ from dsl.diagnostics import Span
 
 
 class Node(BaseModel):
-    model_config = ConfigDict(frozen=False, extra="forbid", arbitrary_types_allowed=True)
+    model_config = ConfigDict(frozen=False, extra="forbid", arbitrary_types_allowed=True, defer_build=True)
     span: Span
 
 
@@ -56,7 +56,7 @@ class TypedValue(Node):
 
 
 class ObjectItem(BaseModel):
-    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True, defer_build=True)
     key: str
     key_span: Span
     value: Value

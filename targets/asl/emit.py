@@ -57,9 +57,10 @@ class EmitResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def to_json(self) -> str:
+        """The deployable file: serialised through the ASL models, which fix the key order."""
         from targets.output import dump_json
 
-        return dump_json(self.definition)
+        return dump_json(_canonical(self.definition))
 
 
 class AslEmitter:
@@ -85,8 +86,9 @@ class AslEmitter:
         if wf.version is not None:
             top["Version"] = wf.version
         self.source_map[""] = wf.span
-        definition = _canonical(top)
-        return EmitResult(wf.name, definition, self.source_map, self.substitutions, self.diagnostics)
+        # Analysis reads the plain dict; the models (and their import cost) are only paid when
+        # the definition is serialised (EmitResult.to_json).
+        return EmitResult(wf.name, top, self.source_map, self.substitutions, self.diagnostics)
 
     def graph(self, graph: ir.Graph, prefix: str) -> dict:
         states = {}
