@@ -1,0 +1,183 @@
+"""What `flowc compile --target sqs` writes: SAM that transforms offline and lints clean, the structure the
+issue asks for (queues, dead-letter queues, event sources, tracking table, entry points, least privilege), a
+runtime layer that stands on its own, and byte-identical output from run to run."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from compiler.cli import main
+from compiler.pipeline import analyse
+from targets.output import write_outputs
+from targets.sqs.target import check, render
+from tests.helpers import CORPUS, CORPUS_FILES, EXAMPLES, REPO, WORKFLOWS
+
+SUPPORTED = [WORKFLOWS / n for n in EXAMPLES] + [CORPUS / n for n in CORPUS_FILES
+                                                 if n not in ("dataflow.flow", "distributed_map.flow",
+                                                              "integrations.flow")]
+
+
+def compiled(tmp_path: Path, path: Path) -> tuple[dict[str, Any], dict[str, str], Path]:
+    from ruamel.yaml import YAML
+
+    result = analyse([path])
+    assert result.ok and not check(result)
+    out = tmp_path / "out"
+    files = render(result, out, [str(path)])
+    assert write_outputs(out, files) == []
+    return YAML(typ="safe", pure=True).load(files["template.yaml"]), files, out
+
+
+@pytest.mark.parametrize("path", SUPPORTED, ids=[p.name for p in SUPPORTED])
+def test_sam_translates_and_the_cloudformation_lints_clean(tmp_path, path):
+    from tests.oracles.cfnlint import template_errors
+    from tests.oracles.sam import translate
+
+    _, _, out = compiled(tmp_path, path)
+    cfn = translate(out / "template.yaml", base_dir=out)
+    assert template_errors(cfn) == []
+    kinds = {r["Type"] for r in cfn["Resources"].values()}
+    assert {"AWS::Lambda::Function", "AWS::Lambda::EventSourceMapping", "AWS::SQS::Queue",
+            "AWS::DynamoDB::Table", "AWS::Lambda::LayerVersion", "AWS::IAM::Role"} <= kinds
+
+
+def resources(template: dict, kind: str) -> dict[str, Any]:
+    return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
+
+
+@pytest.mark.parametrize("path", SUPPORTED, ids=[p.name for p in SUPPORTED])
+def test_every_function_is_fronted_by_a_queue_with_a_dead_letter_queue(tmp_path, path):
+    template, _, _ = compiled(tmp_path, path)
+    queues = resources(template, "AWS::SQS::Queue")
+    for name, fn in resources(template, "AWS::Serverless::Function").items():
+        props = fn["Properties"]
+        (event,) = [e for e in props["Events"].values() if e["Type"] == "SQS"]
+        ep = event["Properties"]
+        assert ep["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        assert 1 <= ep["BatchSize"] <= 10
+        queue = queues[ep["Queue"]["Fn::GetAtt"][0]]["Properties"]
+        assert queue["VisibilityTimeout"] >= 6 * props["Timeout"], name
+        assert queue["MessageRetentionPeriod"] == 345600
+        redrive = queue["RedrivePolicy"]
+        assert redrive["maxReceiveCount"] >= 5
+        dlq = queues[redrive["deadLetterTargetArn"]["Fn::GetAtt"][0]]["Properties"]
+        assert dlq["MessageRetentionPeriod"] > queue["MessageRetentionPeriod"]
+        assert props["Layers"] == [{"Ref": "FlowcRuntimeLayer"}]
+        assert props["Environment"]["Variables"]["FLOWC_TABLE"] == {"Ref": "FlowcExecutionsTable"}
+    table = template["Resources"]["FlowcExecutionsTable"]["Properties"]
+    assert table["TimeToLiveSpecification"] == {"AttributeName": "expires", "Enabled": True}
+
+
+def test_owned_resources_keep_the_step_functions_logical_ids(tmp_path):
+    from targets.asl.sam import build_template
+
+    template, _, _ = compiled(tmp_path, WORKFLOWS / "workflow_chargeback.flow")
+    result = analyse([WORKFLOWS / "workflow_chargeback.flow"])
+    asl = build_template(result.program, result.asl, tmp_path)
+    for logical in ("RunCostsTable", "RepoTotalsTable", "BudgetAlertsTopic"):
+        assert template["Resources"][logical] == asl["Resources"][logical]
+
+
+def test_functions_may_send_only_to_the_queues_they_route_to(tmp_path):
+    template, _, _ = compiled(tmp_path, WORKFLOWS / "member_onboarding.flow")
+    functions = resources(template, "AWS::Serverless::Function")
+
+    def sends(name: str) -> set[str]:
+        policies = functions[name]["Properties"]["Policies"]
+        return {p["SQSSendMessagePolicy"]["QueueName"]["Fn::GetAtt"][0] for p in policies if "SQSSendMessagePolicy" in p}
+
+    def env_queues(name: str) -> set[str]:
+        variables = functions[name]["Properties"]["Environment"]["Variables"]
+        return {k for k, v in variables.items() if isinstance(v, dict) and v.get("Fn::GetAtt", ["", ""])[1] == "QueueName"}
+
+    p = "MemberOnboarding"
+    # FetchEmployee: retry itself, its DLQ, onwards to Store, on error to NotifyFailure, waits/spills via ingress
+    assert sends(f"{p}FetchEmployeeFunction") == {f"{p}FetchEmployeeQueue", f"{p}FetchEmployeeDLQ", f"{p}StoreQueue",
+                                                  f"{p}NotifyFailureQueue", f"{p}IngressQueue"}
+    assert sends(f"{p}NotifySuccessFunction") == {f"{p}NotifySuccessQueue", f"{p}NotifySuccessDLQ", f"{p}IngressQueue"}
+    for name in functions:
+        assert sends(name) == env_queues(name), name
+        statements = [s for pol in functions[name]["Properties"]["Policies"] if "Statement" in pol
+                      for s in pol["Statement"]]
+        assert all(s["Resource"] != "*" for s in statements), name
+    store = [s for pol in functions[f"{p}StoreFunction"]["Properties"]["Policies"] if "Statement" in pol
+             for s in pol["Statement"]]
+    assert store == [{"Effect": "Allow", "Action": ["dynamodb:PutItem"],
+                      "Resource": {"Fn::GetAtt": ["MembersTable", "Arn"]}}]
+
+
+def test_entry_points_follow_the_workflow_triggers(tmp_path):
+    template, _, _ = compiled(tmp_path, WORKFLOWS / "member_onboarding.flow")
+    ingress = template["Resources"]["MemberOnboardingIngressFunction"]["Properties"]
+    http = [e for e in ingress["Events"].values() if e["Type"] == "HttpApi"]
+    assert http == [{"Type": "HttpApi", "Properties": {"Method": "POST", "Path": "/github/member"}}]
+    assert "HttpApiUrl" in template["Outputs"]
+
+
+def test_map_concurrency_and_handler_steps(tmp_path):
+    template, _, _ = compiled(tmp_path, WORKFLOWS / "user_fanout.flow")
+    worker = template["Resources"]["UserFanOutInvokeWorkerFunction"]["Properties"]
+    event = worker["Events"]["FromQueue"]["Properties"]
+    assert event["ScalingConfig"] == {"MaximumConcurrency": 50}
+    provision = template["Resources"]["ProcessUserProvisionFunction"]["Properties"]
+    assert provision["Handler"] == "flowc_sqs.entry.handler"
+    assert provision["Environment"]["Variables"]["FLOWC_HANDLER"] == "fanout.provision_user"
+    assert provision["Events"]["FromQueue"]["Properties"]["BatchSize"] == 1
+    assert provision["CodeUri"].endswith("workflows/handlers")
+    # the child is started through its ingress queue, never through Step Functions
+    assert "ProcessUserIngressQueue" in worker["Environment"]["Variables"]
+
+
+def test_output_is_deterministic(tmp_path):
+    result = analyse([WORKFLOWS / "user_fanout.flow"])
+    first = render(result, tmp_path, ["workflows/user_fanout.flow"])
+    second = render(analyse([WORKFLOWS / "user_fanout.flow"]), tmp_path, ["workflows/user_fanout.flow"])
+    assert first == second
+
+
+def test_the_layer_carries_the_runtime_the_semantics_and_the_flows(tmp_path):
+    _, files, _ = compiled(tmp_path, CORPUS / "jsonata.flow")
+    assert files["runtime/python/flowc_sqs/engine.py"] == (REPO / "targets/sqs/runtime/engine.py").read_text()
+    assert files["runtime/python/flowc_sqs/asl/payload.py"] == (REPO / "targets/runtime/payload.py").read_text()
+    config = json.loads(files["runtime/python/flowc_sqs/flows/Jsonata.json"])
+    assert config["definition"]["QueryLanguage"] == "JSONata"
+    assert "runtime/python/jsonata/__init__.py" in files and "runtime/python/jsonata/LICENSE" in files
+    _, plain, _ = compiled(tmp_path / "b", WORKFLOWS / "member_onboarding.flow")
+    assert not any(p.startswith("runtime/python/jsonata/") for p in plain)
+
+
+def test_the_generated_runtime_runs_without_flowc(tmp_path):
+    """The layer is self-contained: standard library + boto3 (+ the vendored jsonata)."""
+    _, _, out = compiled(tmp_path, CORPUS / "jsonata.flow")
+    layer = out / "runtime" / "python"
+    code = (
+        f"import sys; sys.path.insert(0, {str(layer)!r})  # where Lambda mounts a layer: /opt/python\n"
+        "import json\n"
+        "import flowc_sqs.entry, flowc_sqs.semantics as s, flowc_sqs.jsonata_eval as j\n"
+        "from flowc_sqs.flow import FlowRegistry\n"
+        "assert s.asl.__name__ == 'flowc_sqs.asl', s.asl.__name__\n"
+        "assert 'targets' not in sys.modules and 'compiler' not in sys.modules\n"
+        "flow = FlowRegistry(values={})['Jsonata']\n"
+        "print(json.dumps([flow.name, j.evaluate('{% $sum($states.input.a) %}', {'input': {'a': [1, 2]}})]))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == ["Jsonata", 3]
+
+
+def test_cli_compiles_to_the_sqs_target(tmp_path):
+    out = tmp_path / "sqs"
+    res = CliRunner().invoke(main, ["compile", str(WORKFLOWS / "user_fanout.flow"), "--target", "sqs", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert (out / "template.yaml").exists()
+    assert (out / "runtime/python/flowc_sqs/flows/UserFanOut.json").exists()
+    assert (out / "runtime/python/flowc_sqs/flows/ProcessUser.json").exists()
