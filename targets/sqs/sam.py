@@ -134,7 +134,11 @@ class SqsTemplate:
             props["CodeUri"] = code
         else:
             props["InlineCode"] = INLINE_CODE
-        props.update({"Layers": [ref(P.RUNTIME_LAYER)], "Timeout": timeout, "MemorySize": memory})
+        props.update({"Layers": [ref(P.RUNTIME_LAYER)], "Timeout": timeout, "MemorySize": memory,
+                      # Retries, timers and loops send to queues that lead back to the same function on purpose;
+                      # Lambda's recursion detection would stop them after ~16 rounds. The runtime's own guard
+                      # rails (claims, deadlines, a hop limit) bound them instead.
+                      "RecursiveLoop": "Allow"})
         if reserved is not None:
             props["ReservedConcurrentExecutions"] = reserved
         if wf.workflow.tracing:

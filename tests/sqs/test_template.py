@@ -71,6 +71,7 @@ def test_every_function_is_fronted_by_a_queue_with_a_dead_letter_queue(tmp_path,
         dlq = queues[redrive["deadLetterTargetArn"]["Fn::GetAtt"][0]]["Properties"]
         assert dlq["MessageRetentionPeriod"] > queue["MessageRetentionPeriod"]
         assert props["Layers"] == [{"Ref": "FlowcRuntimeLayer"}]
+        assert props["RecursiveLoop"] == "Allow"  # retries and timers loop through queues on purpose
         assert props["Environment"]["Variables"]["FLOWC_TABLE"] == {"Ref": "FlowcExecutionsTable"}
     table = template["Resources"]["FlowcExecutionsTable"]["Properties"]
     assert table["TimeToLiveSpecification"] == {"AttributeName": "expires", "Enabled": True}

@@ -34,6 +34,7 @@ MAX_DELAY_SECONDS = 900  # SQS DelaySeconds
 MAX_VISIBILITY_SECONDS = 43200  # SQS: 12 h from the first receive
 INLINE_BUDGET = 500  # inline states per message before the rest is handed on as messages
 BATCH = 10  # SendMessageBatch entries
+MAX_HOPS = 25000  # transitions per line, like Step Functions' 25,000-event history cap (a guard rail)
 
 
 @dataclass(frozen=True)
@@ -228,6 +229,10 @@ class Engine:
         line, name, data = item.line, item.state, item.data
         state = flow.state(name)
         kind = state.get("Type")
+        if line.hop > MAX_HOPS:  # a guard rail against runaway loops (functions allow recursive invocation)
+            self._line_fail(flow, line, StatesError(errors.RUNTIME, f"{line.workflow} made more than {MAX_HOPS} "
+                                                                    "transitions on one line"))
+            return
         if not item.waited and item.attempt == 0:
             self.emit("StateEntered", line, state=name, key=f"{line.key}|{name}")
         if kind == "Task":

@@ -80,9 +80,15 @@ class App:
         deadline = self.engine.now + flow.max_duration
         self.engine.store.create_execution(line.execution_key, workflow=self.workflow, name=name, input=data,
                                            started=line.started, deadline=deadline, parent=None, trace=line.trace)
-        self.services.client("sqs").send_message(QueueUrl=self.services.queue_url(flow.ingress),
-                                                 MessageBody=Envelope("start", line, input=data,
-                                                                                  extra={"recorded": True}).to_json())
+        try:
+            self.services.client("sqs").send_message(
+                QueueUrl=self.services.queue_url(flow.ingress),
+                MessageBody=Envelope("start", line, input=data, extra={"recorded": True}).to_json())
+        except Exception:
+            # The caller gets an error and starts again (with the same name, or a new one): this record must not
+            # stay RUNNING for ever without a start message.
+            self.engine.store.forget_execution(line.execution_key)
+            raise
         return {"executionArn": self.engine._execution_arn(self.workflow, name),
                 "startDate": int(self.engine.now * 1000)}
 

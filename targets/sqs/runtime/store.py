@@ -20,6 +20,7 @@ starts under MaxConcurrency, and whether it is the last one).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
 from dataclasses import dataclass
@@ -118,6 +119,13 @@ class Store:
             if self._ccf(err):
                 return False
             raise
+
+    def forget_execution(self, execution_key: str) -> None:
+        """Remove a RUNNING record whose start message could not be sent (best effort)."""
+        with contextlib.suppress(Exception):  # the caller is already reporting a failure
+            self.ddb.delete_item(TableName=self.table, Key=self._key(execution_key, EXECUTION),
+                                 ConditionExpression="#st = :running", ExpressionAttributeNames={"#st": "status"},
+                                 ExpressionAttributeValues={":running": _s(RUNNING)})
 
     def execution(self, execution_key: str, *, consistent: bool = True) -> dict | None:
         return self.get(execution_key, EXECUTION, consistent=consistent)
