@@ -496,6 +496,8 @@ class _Simulation:
 
     def poll(self, mapping: Mapping) -> bool:
         """One poller round for a mapping: True if it delivered something."""
+        if not self.deliverable(mapping.queue):
+            return False  # a real poller would make an empty receive here; it costs nothing per execution
         sqs = self.client("sqs")
         url = self.dep.ref(mapping.queue)
         res = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=min(10, mapping.batch_size),
@@ -523,6 +525,13 @@ class _Simulation:
             self.meter.add(sqs_requests=1, sqs_deletes=1)
             sqs.delete_message_batch(QueueUrl=url, Entries=done)
         return True
+
+    def deliverable(self, queue: str) -> bool:
+        """Whether a receive would find something (moto's in-memory queue, read without an API call)."""
+        from moto.sqs.models import sqs_backends
+
+        found = sqs_backends[ACCOUNT][REGION].queues.get(queue)
+        return found is None or any(m.visible and not m.delayed for m in found._messages)
 
     def next_wakeup(self) -> float | None:
         """When the next message becomes visible or its delay ends (moto's internal state), in seconds."""
@@ -558,10 +567,15 @@ class _Simulation:
             raise SimulationError(f"starting {workflow} failed: {started!r}")
         mappings = sorted(self.dep.mappings, key=lambda m: m.queue)
         invocations = 0
+        seen = 0
         while True:
-            record = self.status(workflow, name)
-            if record is not None and record.get("status") != "RUNNING":
-                return name, record
+            ended = any(e.get("type", "").startswith("Execution") and e["type"] != "ExecutionStarted"
+                        and e.get("workflow") == workflow and e.get("execution") == name for e in self.events[seen:])
+            seen = len(self.events)
+            if ended or invocations == 0:
+                record = self.status(workflow, name)
+                if record is not None and record.get("status") != "RUNNING":
+                    return name, record
             order = list(mappings)
             self.rng.shuffle(order)
             progressed = False
@@ -573,6 +587,9 @@ class _Simulation:
                         raise SimulationError(f"{workflow}/{name} still RUNNING after {max_invocations} invocations; "
                                               f"last events: {self.events[-8:]}")
             if not progressed:
+                record = self.status(workflow, name)
+                if record is not None and record.get("status") != "RUNNING":
+                    return name, record
                 wake = self.next_wakeup()
                 if wake is None:
                     raise SimulationError(f"{workflow}/{name} is RUNNING but no message is left in any queue; "

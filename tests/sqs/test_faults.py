@@ -381,3 +381,19 @@ def test_starts_survive_throttling(tmp_path, seed):
     clean = simulate(result, "M", items)
     run = simulate(result, "M", items, faults=Faults(api_error_rate=0.05, duplicate_rate=0.2), seed=seed)
     assert run.same_outcome(clean) and run.status == "SUCCEEDED"
+
+
+def test_mocks_replace_handlers_and_integrations(onboarding):
+    """The contract `flowc run`/`flowc test` use: Mock specs keyed by step name, for functions and services."""
+    from targets.local import Mock
+
+    store = Mock([{"error": "DynamoDB.ProvisionedThroughputExceededException", "cause": "slow down"},
+                  {"result": {}}])
+    employee = Mock({"result": {"login": "octocat", "id": "E-9", "email": "o@example.com"}})
+    run = simulate(onboarding, "MemberOnboarding", MEMBER, mocks={"Store": store, "FetchEmployee": employee})
+    assert run.status == "SUCCEEDED" and run.output["employee"]["id"] == "E-9"
+    assert (store.calls, employee.calls) == (2, 1)  # one throttled attempt, retried once
+    failing = Mock({"error": "DynamoDB.ProvisionedThroughputExceededException", "cause": "still"})
+    run = simulate(onboarding, "MemberOnboarding", MEMBER, mocks={"Store": failing})
+    assert (run.status, run.error) == ("FAILED", "OnboardingFailed") and failing.calls == 4
+    assert run.states_entered[-2:] == ["NotifyFailure", "Failed"]

@@ -20,7 +20,7 @@ from tests.helpers import WORKFLOWS
 
 # -- envelopes ------------------------------------------------------------------------------------------------
 def test_envelopes_round_trip_and_keys_name_one_step():
-    line = Line("Orders", "e1", (Frame("j1", 2),), hop=3, vars={"x": 1}, started="2026-01-01T00:00:00Z",
+    line = Line("Orders", "e1", (Frame("j1", 2, 5, 2),), hop=3, vars={"x": 1}, started="2026-01-01T00:00:00Z",
                 trace="t", deadline=10.5)
     env = Envelope("run", line, "Charge", 1, [1, 0], {"a": [1, 2.5]}, resume_at=99.0, extra={"waited": True})
     again = Envelope.from_json(env.to_json())
@@ -106,12 +106,14 @@ def test_joins_count_each_iteration_once_and_rank_them(store):
     assert not store.create_join("W/e", "j", kind="Map", state="M", total=3, context={"raw": 2})
     assert store.join_context("W/e", "j") == {"raw": 1}
     written, join = store.report("W/e", "j", 2, output={"v": 2.5})
-    assert written and join["seq"] == {"2": 1} and join["done"] == 1
+    assert written and join == {"seq": {"2": 1}, "done": 1, "results": {"2": '{"v":2.5}'}, "status": "OPEN"}
     written, join = store.report("W/e", "j", 2, output={"v": "again"})
     assert not written and join["done"] == 1 and json.loads(join["results"]["2"]) == {"v": 2.5}
-    store.report("W/e", "j", 0, error={"Error": "E", "Cause": "c"})
-    written, join = store.report("W/e", "j", 1, output=None)
-    assert join["seq"] == {"2": 1, "0": 2, "1": 3} and join["failed"] == 1
+    written, join = store.report("W/e", "j", 0, error={"Error": "E", "Cause": "c"})
+    assert join["seq"] == {"0": 2} and join["failed"] == 1 and json.loads(join["errors"]["0"])["Error"] == "E"
+    store.report("W/e", "j", 1, output=None)
+    join = store.join_state("W/e", "j")
+    assert join["seq"] == {"2": 1, "0": 2, "1": 3} and join["failed"] == 1 and join["total"] == 3
     assert store.close_join("W/e", "j", "DONE", 1) and not store.close_join("W/e", "j", "DONE", 1)
     assert not store.report("W/e", "j", 1, output=None)[0]
 

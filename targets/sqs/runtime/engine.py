@@ -708,7 +708,8 @@ class Engine:
                                concurrency=concurrency, deferred=first < total)
         for index in range(first):
             start = starts[index] if kind == "Parallel" else starts[0]
-            self._agenda.append(_Enter(line.child(join, index), start, inputs[index]))
+            self._agenda.append(_Enter(line.child(join, index, total, concurrency if first < total else 0), start,
+                                       inputs[index]))
 
     def _map_inputs(self, line: Line, name: str, state: dict, items: Any, effective: Any, ql: str,
                     states: dict | None) -> list[Any]:
@@ -758,12 +759,12 @@ class Engine:
                 self.emit("Dropped", line, reason="iteration already reported, or its Map/Parallel has finished")
                 return
             self.emit("Duplicate", line, reason="iteration already reported: finishing its follow-ups")
-        d, total = int(seq), int(join["total"])
+        d, total = int(seq), frame.total or int(join.get("total") or (self.store.join_state(key, frame.join) or {})["total"])
         if written:
             self.emit("IterationEnded", line, index=frame.index, rank=d, failed=error is not None)
         stored_error = (join.get("errors") or {}).get(i)
         if error is not None or stored_error is not None:
-            failures = int(join.get("failed", 0))
+            failures = int(join.get("failed") or 0)
             c = ctx()
             tol_count, tol_pct = c.get("tolerated_count"), c.get("tolerated_percentage")
             tolerant = tol_count is not None or tol_pct is not None
@@ -785,11 +786,12 @@ class Engine:
                 return
         if status == "FAILED":
             return
-        concurrency = int(join.get("concurrency", 0))
-        if join.get("deferred") and concurrency and concurrency + d - 1 < total:
+        concurrency = frame.concurrency  # set only when some iterations start later (MaxConcurrency < total)
+        if concurrency and concurrency + d - 1 < total:
             c, k = ctx(), concurrency + d - 1
             parent = self._parent(line, c)
-            self._agenda.append(_Enter(parent.child(frame.join, k), c["starts"][0], c["inputs"][k]))
+            self._agenda.append(_Enter(parent.child(frame.join, k, total, concurrency), c["starts"][0],
+                                       c["inputs"][k]))
         if d != total:
             return
         if status == "OPEN" and not self._close(key, frame, "DONE"):

@@ -35,10 +35,14 @@ def dumps(value: Any) -> str:
 
 @dataclass(frozen=True)
 class Frame:
-    """One enclosing Map iteration or Parallel branch: the join it reports to and its index there."""
+    """One enclosing Map iteration or Parallel branch: the join it reports to and its index there, with the
+    join's fixed numbers (how many iterations; how many run at once when some start later, else 0), so that
+    reporting to the join never needs to read the whole join record back."""
 
     join: str
     index: int
+    total: int = 0
+    concurrency: int = 0
 
 
 @dataclass(frozen=True)
@@ -73,16 +77,16 @@ class Line:
     def with_vars(self, variables: dict[str, Any]) -> Line:
         return replace(self, vars=variables)
 
-    def child(self, join: str, index: int) -> Line:
+    def child(self, join: str, index: int, total: int = 0, concurrency: int = 0) -> Line:
         """The line of iteration/branch `index` of join `join` (starts at hop 0 with a copy of the variables)."""
-        return replace(self, scope=(*self.scope, Frame(join, index)), hop=0, vars=dict(self.vars))
+        return replace(self, scope=(*self.scope, Frame(join, index, total, concurrency)), hop=0, vars=dict(self.vars))
 
     def parent(self, hop: int, variables: dict[str, Any]) -> Line:
         return replace(self, scope=self.scope[:-1], hop=hop, vars=variables)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"workflow": self.workflow, "execution": self.execution,
-                               "scope": [[f.join, f.index] for f in self.scope], "hop": self.hop,
+                               "scope": [[f.join, f.index, f.total, f.concurrency] for f in self.scope], "hop": self.hop,
                                "vars": self.vars, "started": self.started, "trace": self.trace}
         if self.exec_input is not None:
             out["exec_input"] = self.exec_input
@@ -93,7 +97,7 @@ class Line:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Line:
         return cls(workflow=data["workflow"], execution=data["execution"],
-                   scope=tuple(Frame(str(j), int(i)) for j, i in data.get("scope") or ()),
+                   scope=tuple(Frame(str(f[0]), *(int(x) for x in f[1:4])) for f in data.get("scope") or ()),
                    hop=int(data.get("hop", 0)), vars=dict(data.get("vars") or {}),
                    started=data.get("started", ""), exec_input=data.get("exec_input"),
                    trace=data.get("trace", ""), deadline=data.get("deadline"))

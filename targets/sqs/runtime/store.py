@@ -263,10 +263,13 @@ class Store:
 
     def report(self, execution_key: str, join: str, index: int, *, output: Any = None,
                error: dict | None = None) -> tuple[bool, dict]:
-        """Record iteration `index` once. (True, join after the write) or (False, join as it stands)."""
+        """Record iteration `index` once: (True, what the write changed: seq, done[, failed, errors], status) or
+        (False, the whole join as it stands)."""
         i = str(index)
         names = {"#seq": "seq", "#i": i, "#done": "done", "#st": "status"}
         values: dict[str, Any] = {":zero": _n(0), ":one": _n(1), ":open": _s(OPEN)}
+        # UPDATED_NEW returns only what this write touched (this iteration's rank, the counters), not every
+        # result so far: `status` is OPEN by the condition, and the fixed numbers travel in the line's Frame.
         sets = ["#seq.#i = if_not_exists(#done, :zero) + :one", "#done = if_not_exists(#done, :zero) + :one"]
         if error is not None:
             names.update({"#errs": "errors", "#failed": "failed"})
@@ -281,8 +284,8 @@ class Store:
                                        UpdateExpression="SET " + ", ".join(sets),
                                        ConditionExpression="attribute_not_exists(#seq.#i) AND #st = :open",
                                        ExpressionAttributeNames=names, ExpressionAttributeValues=values,
-                                       ReturnValues="ALL_NEW")
-            return True, _decode(res["Attributes"]) or {}
+                                       ReturnValues="UPDATED_NEW")
+            return True, {**(_decode(res["Attributes"]) or {}), "status": OPEN}
         except Exception as err:
             if not self._ccf(err):
                 raise
