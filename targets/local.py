@@ -17,7 +17,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Status = Literal["SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"]
+# RUNNING: the run stopped with the execution still waiting (a callback that never came, with no timeout).
+Status = Literal["SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "RUNNING"]
 
 
 class BilledUnits(BaseModel):
@@ -101,7 +102,7 @@ def lambda_error(exc: BaseException) -> TaskFailure:
 
     error_type = getattr(exc, "error_type", None) or type(exc).__name__
     cause = json.dumps({"errorMessage": str(exc), "errorType": error_type,
-                        "stackTrace": traceback.format_tb(exc.__traceback__)[-3:]}, separators=(", ", ": "))
+                        "stackTrace": traceback.format_tb(exc.__traceback__)[1:][-3:]}, separators=(", ", ": "))
     return TaskFailure(error_type, cause)
 
 
@@ -138,6 +139,9 @@ def load_handler(code_dir: str | Path, handler: str) -> Callable[[Any, Any], Any
 
 
 # -- mocks ------------------------------------------------------------------------------------------
+_MOCK_KEYS = frozenset({"result", "error", "cause", "seconds", "wait"})
+
+
 class Mock:
     """Task behaviour without the real handler or service.
 
@@ -146,22 +150,87 @@ class Mock:
       {"error": "Name", "cause": "text"}      always fail
       [spec, spec, ...]                       one per call, the last one repeats ("fail twice then succeed")
       {"sequence": [spec, ...]}               the same, spelled out
+    Optional in any entry: "seconds": N - the call takes N seconds of virtual time; and instead of a
+    result or an error, {"wait": true} - the call never answers (a hung task, or a callback that never
+    comes), so only a timeout or heartbeat ends it.
     """
 
     def __init__(self, spec: Any):
+        if isinstance(spec, Mock):
+            spec = spec.steps
         if isinstance(spec, dict) and "sequence" in spec:
             spec = spec["sequence"]
         self.steps = spec if isinstance(spec, list) else [spec]
         if not self.steps:
             raise ValueError("a mock sequence needs at least one entry")
         for s in self.steps:
-            if not isinstance(s, dict) or not ({"result", "error"} & set(s)):
-                raise ValueError(f"mock entry must have 'result' or 'error': {s!r}")
+            if not isinstance(s, dict) or not ({"result", "error", "wait"} & set(s)):
+                raise ValueError(f"mock entry must have 'result', 'error' or 'wait': {s!r}")
+            unknown = set(s) - _MOCK_KEYS
+            if unknown:
+                raise ValueError(f"mock entry has unknown keys {sorted(unknown)}: {s!r}")
         self.calls = 0
 
+    def _next(self) -> dict[str, Any]:
+        return self.steps[min(self.calls, len(self.steps) - 1)]
+
+    def peek_seconds(self) -> float | None:
+        """The virtual duration the next call declares (None: the executor's default)."""
+        seconds = self._next().get("seconds")
+        return None if seconds is None else float(seconds)
+
+    def peek_waits(self) -> bool:
+        """Whether the next call never answers."""
+        return bool(self._next().get("wait"))
+
     def __call__(self, event: Any = None) -> Any:
-        step = self.steps[min(self.calls, len(self.steps) - 1)]
+        step = self._next()
         self.calls += 1
+        if step.get("wait"):
+            return None
         if "error" in step:
             raise TaskFailure(str(step["error"]), step.get("cause"))
         return step["result"]
+
+
+# -- callbacks (task tokens) ---------------------------------------------------------------------------
+# In-process handlers answer a `.waitForTaskToken` task the way deployed code would call SendTaskSuccess:
+#     from targets.local import send_task_success
+#     send_task_success(event["token"], {"approved": True})
+# The executor that issued the token receives it (it is set while the handler runs).
+_RECEIVERS: list[Any] = []
+
+
+class callback_receiver:
+    """`with callback_receiver(executor):` routes send_task_* calls to `executor` meanwhile."""
+
+    def __init__(self, receiver: Any):
+        self.receiver = receiver
+
+    def __enter__(self) -> Any:
+        _RECEIVERS.append(self.receiver)
+        return self.receiver
+
+    def __exit__(self, *exc: object) -> None:
+        _RECEIVERS.remove(self.receiver)
+
+
+def _receiver() -> Any:
+    if not _RECEIVERS:
+        raise RuntimeError("send_task_* called outside a local run (no executor is waiting for task tokens)")
+    return _RECEIVERS[-1]
+
+
+def send_task_success(token: str, output: Any, *, delay: float = 0.0) -> None:
+    """SendTaskSuccess: the task waiting on `token` succeeds with `output` (after `delay` virtual seconds)."""
+    _receiver().send_task_success(token, output, delay=delay)
+
+
+def send_task_failure(token: str, error: str | None = None, cause: str | None = None, *,
+                      delay: float = 0.0) -> None:
+    """SendTaskFailure: the task waiting on `token` fails with `error`/`cause`."""
+    _receiver().send_task_failure(token, error, cause, delay=delay)
+
+
+def send_task_heartbeat(token: str) -> None:
+    _receiver().send_task_heartbeat(token)

@@ -1,0 +1,57 @@
+"""Virtual time for local runs: nothing sleeps, every wait moves this clock.
+
+A run starts at a fixed instant (2026-01-01T00:00:00Z unless told otherwise), so `$$.Execution.StartTime`,
+`$$.State.EnteredTime`, history timestamps and Wait-until-timestamp states are reproducible whatever the
+wall clock says. The SQS simulator (`targets/sqs/simulator.py`) starts at the same instant.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+DEFAULT_START = 1767225600.0  # 2026-01-01T00:00:00Z
+
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+class VirtualClock:
+    """Seconds since the epoch, as a float; only `advance`/`jump_to` move it."""
+
+    __slots__ = ("start", "t")
+
+    def __init__(self, start: float = DEFAULT_START):
+        self.start = float(start)
+        self.t = float(start)
+
+    def now(self) -> float:
+        return self.t
+
+    def advance(self, seconds: float) -> None:
+        if seconds > 0:
+            self.t += seconds
+
+    def jump_to(self, moment: float) -> None:
+        if moment > self.t:
+            self.t = moment
+
+    @property
+    def elapsed_ms(self) -> int:
+        return round((self.t - self.start) * 1000)
+
+
+def iso(moment: float) -> str:
+    """`2026-01-01T00:00:00.050Z`: ISO 8601 UTC with milliseconds (dropped when zero, like the context object)."""
+    dt = _EPOCH + datetime.timedelta(seconds=moment)
+    text = dt.strftime("%Y-%m-%dT%H:%M:%S")
+    millis = dt.microsecond // 1000
+    return f"{text}.{millis:03d}Z" if millis else f"{text}Z"
+
+
+def iso_ms(moment: float) -> str:
+    """Always with milliseconds (history event timestamps)."""
+    dt = _EPOCH + datetime.timedelta(seconds=moment)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+
+
+def epoch_millis(moment: float) -> int:
+    return round(moment * 1000)

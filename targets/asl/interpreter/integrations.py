@@ -1,0 +1,609 @@
+"""Task states: what runs behind a `Resource`, and the history events AWS records for it.
+
+Resolution for a Task state `S` of workflow `W`, first match wins:
+
+1. a mock (`targets.local.Mock`) keyed `W.S` or `S`: it stands in for the whole integration (its result is the
+   task's raw result; for `.waitForTaskToken` it is the callback: result = SendTaskSuccess, error =
+   SendTaskFailure, `{"wait": true}` = no callback ever);
+2. a handler keyed `W.S` or `S`: called like a Lambda handler with the task's parameters;
+3. by resource: a Lambda function ARN (direct, or `lambda:invoke`'s FunctionName) runs the declared
+   function's handler in-process; `states:startExecution[.sync|.sync:2|.waitForTaskToken]` of a known
+   state machine runs it as a child execution in this interpreter; `aws-sdk:sfn:sendTask*` reach this
+   interpreter's callbacks; other service integrations call the `services` backend (moto);
+4. otherwise the run stops with `RunAborted` naming the step and what it needs (a mock).
+
+Virtual durations: a Lambda handler takes `lambda_seconds` (default 50 ms, the SQS simulator's figure)
+unless it carries `flowc_duration` (see `targets.sqs.simulator.slow`) or its mock says `"seconds"`;
+service calls take `service_seconds` (10 ms).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime
+import json
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from targets import local
+from targets.local import LambdaContext, Mock, TaskFailure, lambda_error
+from targets.runtime.errors import HEARTBEAT_TIMEOUT, RUNTIME, TIMEOUT, StatesError
+
+from . import billing
+from . import expressions as ex
+from .scheduler import Park, Sleep
+
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+OPTIMIZED_PREFIX = "arn:aws:states:::"
+LAMBDA_PREFIX = "arn:aws:lambda:"
+ACTIVITY_MARK = ":activity:"
+DEFAULT_LAMBDA_SECONDS = 0.05
+DEFAULT_SERVICE_SECONDS = 0.01
+SUFFIXES = (".waitForTaskToken", ".sync:2", ".sync")
+
+
+class FunctionSpec:
+    """A Lambda function the run knows: its handler (or a loader for it), memory and timeout."""
+
+    __slots__ = ("_handler", "loader", "memory_mb", "name", "timeout_s")
+
+    def __init__(self, name: str, handler: Callable[..., Any] | None = None, *,
+                 loader: Callable[[], Callable[..., Any]] | None = None, memory_mb: int = 128,
+                 timeout_s: int = 3):
+        self.name = name
+        self._handler = handler
+        self.loader = loader
+        self.memory_mb = memory_mb
+        self.timeout_s = timeout_s
+
+    @property
+    def handler(self) -> Callable[..., Any]:
+        if self._handler is None:
+            if self.loader is None:
+                raise local.TaskFailure("Lambda.ResourceNotFoundException", f"Function not found: {self.name}")
+            self._handler = self.loader()
+        return self._handler
+
+
+def split_resource(resource: str) -> tuple[str, str, str]:
+    """`arn:aws:states:::sqs:sendMessage.waitForTaskToken` -> ("sqs", "sendMessage", ".waitForTaskToken")."""
+    rest = resource[len(OPTIMIZED_PREFIX):]
+    suffix = ""
+    for candidate in SUFFIXES:
+        if rest.endswith(candidate):
+            suffix = candidate
+            rest = rest[: -len(candidate)]
+            break
+    if rest.startswith("aws-sdk:"):
+        _, service, action = [*rest.split(":", 2), "", ""][:3]
+        return "aws-sdk:" + service, action, suffix
+    service, _, action = rest.partition(":")
+    return service, action, suffix
+
+
+def function_name(arn_or_name: str) -> str:
+    """The function name in a Lambda ARN (with or without qualifier) or a bare name."""
+    if arn_or_name.startswith(LAMBDA_PREFIX):
+        parts = arn_or_name.split(":")
+        return parts[6] if len(parts) > 6 else arn_or_name
+    return arn_or_name.split(":")[0]
+
+
+def _sdk_metadata(rng: Any) -> dict[str, Any]:
+    request_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    return {
+        "SdkHttpMetadata": {"AllHttpHeaders": {"X-Amzn-Requestid": [request_id]},
+                            "HttpHeaders": {"X-Amzn-Requestid": request_id}, "HttpStatusCode": 200},
+        "SdkResponseMetadata": {"RequestId": request_id},
+    }
+
+
+class TaskRunner:
+    """Runs Task states for an `Interpreter`. See the module docstring for the resolution order."""
+
+    def __init__(self, *, functions: dict[str, FunctionSpec] | None = None,
+                 handlers: dict[str, Callable[..., Any]] | None = None, mocks: dict[str, Any] | None = None,
+                 services: Any = None, lambda_seconds: float = DEFAULT_LAMBDA_SECONDS,
+                 service_seconds: float = DEFAULT_SERVICE_SECONDS, sdk_metadata: bool = True,
+                 item_readers: dict[str, Any] | None = None):
+        self.functions = dict(functions or {})
+        self.handlers = dict(handlers or {})
+        self.mocks = {k: (v if isinstance(v, Mock) else Mock(v)) for k, v in (mocks or {}).items()}
+        self.services = services
+        self.lambda_seconds = lambda_seconds
+        self.service_seconds = service_seconds
+        self.sdk_metadata = sdk_metadata
+        self.item_readers = dict(item_readers or {})
+        self.interp: Any = None
+        self._current_meter = billing.Meter()
+        self.calls: list[dict[str, Any]] = []  # every task call: state, resource, input (for tests)
+
+    def bind(self, interp: Any) -> None:
+        self.interp = interp
+
+    def _lookup(self, table: dict[str, Any], workflow: str, state: str) -> Any:
+        return table.get(f"{workflow}.{state}", table.get(state))
+
+    # -- the entry point -----------------------------------------------------------------------------------
+    def run(self, frame: Any, st: Any, params: Any, ctx: Any, timeout: float | None, heartbeat: float | None,
+            token: str | None = None):
+        execution = frame.execution
+        resource = st.resource
+        if not isinstance(resource, str):
+            raise StatesError(RUNTIME, f"Task state '{st.name}' has no Resource")
+        workflow = execution.machine.name
+        mock = self._lookup(self.mocks, workflow, st.name)
+        handler = None if mock is not None else self._lookup(self.handlers, workflow, st.name)
+        self._current_meter = execution.meter
+        self.calls.append({"state": st.name, "resource": resource, "input": params})
+        if resource.startswith(LAMBDA_PREFIX):
+            return (yield from self._lambda_direct(frame, st, resource, params, mock, handler, timeout))
+        if ACTIVITY_MARK in resource:
+            return (yield from self._activity(frame, st, resource, params, mock, handler, timeout, heartbeat))
+        if not resource.startswith(OPTIMIZED_PREFIX):
+            raise local_abort(st, f"resource {resource!r} is not an ARN this interpreter knows; give it a mock")
+        service, action, suffix = split_resource(resource)
+        return (yield from self._service(frame, st, service, action, suffix, params, mock, handler, timeout,
+                                         heartbeat, token))
+
+    # -- Lambda ------------------------------------------------------------------------------------------------
+    def _function(self, name: str) -> FunctionSpec:
+        spec = self.functions.get(name)
+        if spec is None:
+            spec = FunctionSpec(name)
+        return spec
+
+    def _invoke_handler(self, st: Any, spec: FunctionSpec | None, fn: Callable[..., Any], event: Any,
+                        mock: Mock | None):
+        """Run a handler in virtual time: (result) or raises TaskFailure; bills Lambda when it is one."""
+        interp = self.interp
+        memory = spec.memory_mb if spec is not None else 128
+        limit = spec.timeout_s if spec is not None else 900
+        seconds = self.lambda_seconds
+        if mock is not None:
+            declared = mock.peek_seconds()
+            if declared is not None:
+                seconds = declared
+        elif getattr(fn, "flowc_duration", None) is not None:
+            seconds = float(fn.flowc_duration())
+        context = LambdaContext(spec.name if spec is not None else st.name, memory, limit,
+                                request_id=interp.new_name())
+        killed = seconds >= limit
+        error: TaskFailure | None = None
+        result = None
+        if not killed:
+            try:
+                with local.callback_receiver(interp):
+                    result = fn(ex.copy_json(event)) if mock is not None else fn(ex.copy_json(event), context)
+                result = ex.copy_json(result)
+            except TaskFailure as failure:
+                error = failure
+            except StatesError as failure:
+                error = TaskFailure(failure.error, failure.cause)
+            except Exception as exc:
+                error = lambda_error(exc)
+        if spec is not None or mock is None:
+            meter = self._current_meter
+            meter.add("lambda_invocations")
+            meter.add("lambda_gb_seconds", billing.lambda_gb_seconds(memory, min(seconds, limit)))
+        return min(seconds, float(limit)), killed, limit, result, error
+
+    def _lambda_direct(self, frame: Any, st: Any, resource: str, params: Any, mock: Mock | None,
+                       handler: Callable[..., Any] | None, timeout: float | None):
+        history = frame.execution.history
+        details: dict[str, Any] = {"resource": resource, "input": ex.dumps(params),
+                                   "inputDetails": {"truncated": False}}
+        if timeout is not None:
+            details["timeoutInSeconds"] = int(timeout)
+        frame.last = history.add("LambdaFunctionScheduled", frame.last, details)
+        frame.last = history.add("LambdaFunctionStarted", frame.last)
+        name = function_name(resource)
+        spec = self.functions.get(name)
+        fn = mock or handler or (spec.handler if spec is not None else None)
+        if fn is None:
+            raise local_abort(st, f"Lambda function {name!r} has no handler: declare it with `handler` and `code`, "
+                                  "or give the step a mock")
+        self._current_meter = frame.execution.meter
+        seconds, killed, limit, result, error = self._invoke_handler(st, spec, fn, params, mock)
+        if timeout is not None and timeout < seconds:
+            yield Sleep(timeout)
+            frame.last = history.add("LambdaFunctionTimedOut", frame.last, {"error": TIMEOUT})
+            raise StatesError(TIMEOUT, "")
+        yield Sleep(seconds)
+        if killed:
+            error = _sandbox_timeout(limit)
+        if error is not None:
+            frame.last = history.add("LambdaFunctionFailed", frame.last, _error_details(error))
+            raise StatesError(error.error, error.cause or "")
+        frame.last = history.add("LambdaFunctionSucceeded", frame.last, {
+            "output": ex.dumps(result), "outputDetails": {"truncated": False}})
+        return result
+
+    # -- activities --------------------------------------------------------------------------------------------
+    def _activity(self, frame: Any, st: Any, resource: str, params: Any, mock: Mock | None,
+                  handler: Callable[..., Any] | None, timeout: float | None, heartbeat: float | None):
+        history = frame.execution.history
+        details: dict[str, Any] = {"resource": resource, "input": ex.dumps(params),
+                                   "inputDetails": {"truncated": False}}
+        if timeout is not None:
+            details["timeoutInSeconds"] = int(timeout)
+        if heartbeat is not None:
+            details["heartbeatInSeconds"] = int(heartbeat)
+        frame.last = history.add("ActivityScheduled", frame.last, details)
+        fn = mock or handler
+        if fn is None:
+            raise local_abort(st, f"activity {resource.rsplit(':', 1)[-1]!r} needs a mock (or a handler) for this step")
+        frame.last = history.add("ActivityStarted", frame.last, {"workerName": "flowc-local"})
+        self._current_meter = frame.execution.meter
+        seconds = self.service_seconds
+        if isinstance(fn, Mock):
+            if fn.peek_waits():
+                fn(params)
+                yield from self._park_forever(frame, st, timeout, heartbeat, "Activity")
+            declared = fn.peek_seconds()
+            seconds = declared if declared is not None else seconds
+        if timeout is not None and timeout < seconds:
+            yield Sleep(timeout)
+            frame.last = history.add("ActivityTimedOut", frame.last, {"error": TIMEOUT})
+            raise StatesError(TIMEOUT, "")
+        try:
+            result = ex.copy_json(fn(ex.copy_json(params)) if isinstance(fn, Mock) else fn(ex.copy_json(params), None))
+        except TaskFailure as failure:
+            yield Sleep(seconds)
+            frame.last = history.add("ActivityFailed", frame.last, _error_details(failure))
+            raise StatesError(failure.error, failure.cause or "") from None
+        except Exception as exc:
+            failure = lambda_error(exc)
+            yield Sleep(seconds)
+            frame.last = history.add("ActivityFailed", frame.last, _error_details(failure))
+            raise StatesError(failure.error, failure.cause or "") from None
+        yield Sleep(seconds)
+        frame.last = history.add("ActivitySucceeded", frame.last, {"output": ex.dumps(result),
+                                                                   "outputDetails": {"truncated": False}})
+        return result
+
+    def _park_forever(self, frame: Any, st: Any, timeout: float | None, heartbeat: float | None, kind: str):
+        key = f"hang:{frame.execution.arn}:{st.name}:{self.interp.new_name()}"
+        try:
+            yield Park(key, timeout=timeout, heartbeat=heartbeat,
+                       timeout_error=lambda: StatesError(TIMEOUT, ""),
+                       heartbeat_error=lambda: StatesError(HEARTBEAT_TIMEOUT, ""))
+        except StatesError as err:
+            frame.last = frame.execution.history.add(f"{kind}TimedOut", frame.last, {"error": err.error})
+            raise
+
+    # -- optimized and SDK integrations -------------------------------------------------------------------------
+    def _service(self, frame: Any, st: Any, service: str, action: str, suffix: str, params: Any,
+                 mock: Mock | None, handler: Callable[..., Any] | None, timeout: float | None,
+                 heartbeat: float | None, token: str | None):
+        interp = self.interp
+        execution = frame.execution
+        history = execution.history
+        resource_type = service
+        resource_name = action + suffix
+        self._current_meter = execution.meter
+        details: dict[str, Any] = {"resourceType": resource_type, "resource": resource_name, "region": REGION,
+                                   "parameters": ex.dumps(params)}
+        if timeout is not None:
+            details["timeoutInSeconds"] = int(timeout)
+        if heartbeat is not None:
+            details["heartbeatInSeconds"] = int(heartbeat)
+        frame.last = history.add("TaskScheduled", frame.last, details)
+        frame.last = history.add("TaskStarted", frame.last, {"resourceType": resource_type,
+                                                             "resource": resource_name})
+        started = interp.clock.t
+        deadline = None if timeout is None else started + timeout
+
+        def fail(err: StatesError):
+            frame.last = history.add("TaskFailed", frame.last, {
+                "resourceType": resource_type, "resource": resource_name, "error": err.error,
+                **({"cause": err.cause} if err.cause else {})})
+            return err
+
+        def timed_out(err: StatesError | None = None):
+            error = err.error if err is not None else TIMEOUT
+            frame.last = history.add("TaskTimedOut", frame.last, {
+                "resourceType": resource_type, "resource": resource_name, "error": error})
+            return StatesError(error, "")
+
+        try:
+            if mock is not None:
+                result = yield from self._mocked(frame, st, mock, params, suffix, timeout, heartbeat, token,
+                                                 service, action)
+            elif service == "lambda" and action == "invoke":
+                result = yield from self._lambda_invoke(frame, st, params, handler, timeout, suffix, token, deadline)
+            elif service == "states" and action == "startExecution":
+                result = yield from self._start_execution(frame, st, params, suffix, handler, timeout, heartbeat,
+                                                          token, deadline)
+            elif service == "aws-sdk:sfn" and action in ("sendTaskSuccess", "sendTaskFailure", "sendTaskHeartbeat"):
+                result = self._sfn_callback(action, params)
+                yield Sleep(self.service_seconds)
+            elif handler is not None:
+                result = yield from self._call_handler(st, handler, params)
+                if suffix == ".waitForTaskToken":
+                    result = yield from self._wait_callback(frame, st, token, deadline, heartbeat)
+            else:
+                result = yield from self._backend(frame, st, service, action, params)
+                if suffix == ".waitForTaskToken":
+                    frame.last = history.add("TaskSubmitted", frame.last, {
+                        "resourceType": resource_type, "resource": resource_name, "output": ex.dumps(result),
+                        "outputDetails": {"truncated": False}})
+                    result = yield from self._wait_callback(frame, st, token, deadline, heartbeat)
+                elif suffix.startswith(".sync"):
+                    raise local_abort(st, f"{service}:{action}{suffix} waits for a job this interpreter cannot run; "
+                                          "give the step a mock")
+        except _Timeout as err:
+            raise timed_out(err.error) from None
+        except StatesError as err:
+            if err.error in (TIMEOUT, HEARTBEAT_TIMEOUT) and getattr(err, "task_timeout", False):
+                raise timed_out(err) from None
+            raise fail(err) from None
+        frame.last = history.add("TaskSucceeded", frame.last, {
+            "resourceType": resource_type, "resource": resource_name, "output": ex.dumps(result),
+            "outputDetails": {"truncated": False}})
+        return result
+
+    def _mocked(self, frame: Any, st: Any, mock: Mock, params: Any, suffix: str, timeout: float | None,
+                heartbeat: float | None, token: str | None, service: str, action: str):
+        self._bill_service(frame, service, action, params, mocked=True)
+        seconds = mock.peek_seconds()
+        if mock.peek_waits():
+            mock(params)
+            yield from self._wait_callback(frame, st, token or f"hang:{self.interp.new_name()}",
+                                           None if timeout is None else self.interp.clock.t + timeout, heartbeat)
+        seconds = self.service_seconds if seconds is None else seconds
+        if timeout is not None and timeout < seconds:
+            yield Sleep(timeout)
+            raise _Timeout(None)
+        yield Sleep(seconds)
+        try:
+            return ex.copy_json(mock(ex.copy_json(params)))
+        except TaskFailure as failure:
+            raise StatesError(failure.error, failure.cause or "") from None
+
+    def _call_handler(self, st: Any, handler: Callable[..., Any], params: Any):
+        seconds, _killed, _limit, result, error = self._invoke_handler(st, None, handler, params, None)
+        yield Sleep(seconds)
+        if error is not None:
+            raise StatesError(error.error, error.cause or "")
+        return result
+
+    def _wait_callback(self, frame: Any, st: Any, token: str | None, deadline: float | None,
+                       heartbeat: float | None):
+        assert token is not None
+        now = self.interp.clock.t
+        timeout = None if deadline is None else max(0.0, deadline - now)
+
+        def timeout_error() -> StatesError:
+            err = StatesError(TIMEOUT, "")
+            err.task_timeout = True  # type: ignore[attr-defined]
+            return err
+
+        def heartbeat_error() -> StatesError:
+            err = StatesError(HEARTBEAT_TIMEOUT, "")
+            err.task_timeout = True  # type: ignore[attr-defined]
+            return err
+        result = yield Park(token, timeout=timeout, heartbeat=heartbeat, timeout_error=timeout_error,
+                            heartbeat_error=heartbeat_error)
+        return result
+
+    def _lambda_invoke(self, frame: Any, st: Any, params: Any, handler: Callable[..., Any] | None,
+                       timeout: float | None, suffix: str, token: str | None, deadline: float | None):
+        if not isinstance(params, dict) or "FunctionName" not in params:
+            raise StatesError(RUNTIME, "lambda:invoke needs the parameter FunctionName")
+        name = function_name(str(params["FunctionName"]))
+        spec = self.functions.get(name)
+        fn = handler or (spec.handler if spec is not None else None)
+        if fn is None:
+            raise local_abort(st, f"Lambda function {name!r} has no handler: declare it with `handler` and `code`, "
+                                  "or give the step a mock")
+        payload = params.get("Payload", {})
+        if isinstance(payload, str):
+            with contextlib.suppress(ValueError):
+                payload = json.loads(payload)
+        asynchronous = params.get("InvocationType") == "Event"
+        seconds, killed, limit, result, error = self._invoke_handler(st, spec, fn, payload, None)
+        if asynchronous:
+            yield Sleep(self.service_seconds)
+            out: dict[str, Any] = {"Payload": "", "StatusCode": 202}
+        else:
+            if timeout is not None and timeout < seconds:
+                yield Sleep(timeout)
+                raise _Timeout(None)
+            yield Sleep(seconds)
+            if killed:
+                error = _sandbox_timeout(limit)
+            if error is not None:
+                raise StatesError(error.error, error.cause or "")
+            out = {"ExecutedVersion": "$LATEST", "Payload": result, "StatusCode": 200}
+        if self.sdk_metadata:
+            out.update(_sdk_metadata(self.interp.rng))
+        if suffix == ".waitForTaskToken":
+            frame.last = frame.execution.history.add("TaskSubmitted", frame.last, {
+                "resourceType": "lambda", "resource": "invoke" + suffix, "output": ex.dumps(out),
+                "outputDetails": {"truncated": False}})
+            return (yield from self._wait_callback(frame, st, token, deadline, None))
+        return out
+
+    # -- child executions --------------------------------------------------------------------------------------
+    def _start_execution(self, frame: Any, st: Any, params: Any, suffix: str, handler: Any,
+                         timeout: float | None, heartbeat: float | None, token: str | None, deadline: float | None):
+        interp = self.interp
+        if not isinstance(params, dict) or "StateMachineArn" not in params:
+            raise StatesError(RUNTIME, "states:startExecution needs the parameter StateMachineArn")
+        arn = str(params["StateMachineArn"])
+        machine = interp.machine(arn)
+        if machine is None:
+            raise local_abort(st, f"state machine {arn} is not part of this run; give the step a mock")
+        data = params.get("Input", {})
+        if isinstance(data, str):
+            try:
+                data = json.loads(data)
+            except ValueError as err:
+                raise StatesError("StepFunctions.InvalidExecutionInputException", str(err)) from None
+        name = params.get("Name")
+        existing = {e.name for e in interp.executions if e.machine is machine}
+        if name is not None and name in existing:
+            raise StatesError("StepFunctions.ExecutionAlreadyExistsException",
+                              f"Execution Already Exists: '{machine.arn.replace(':stateMachine:', ':execution:')}:{name}'")
+        yield Sleep(self.service_seconds)
+        child = interp.start(machine, data, name=name, parent=frame.execution)
+        started = {"ExecutionArn": child.arn, "StartDate": round(child.start_time * 1000)}
+        if self.sdk_metadata and not suffix:
+            started.update(_sdk_metadata(interp.rng))
+        if not suffix:
+            return started
+        history = frame.execution.history
+        frame.last = history.add("TaskSubmitted", frame.last, {
+            "resourceType": "states", "resource": "startExecution" + suffix, "output": ex.dumps(started),
+            "outputDetails": {"truncated": False}})
+        if suffix == ".waitForTaskToken":
+            return (yield from self._wait_callback(frame, st, token, deadline, heartbeat))
+        remaining = None if deadline is None else max(0.0, deadline - interp.clock.t)
+        try:
+            done = yield from interp.wait_for(child, remaining)
+        except StatesError as err:
+            if err.error == TIMEOUT:
+                raise _Timeout(None) from None
+            raise
+        described = done.describe(parsed=suffix == ".sync:2")
+        if done.status != "SUCCEEDED":
+            raise StatesError("States.TaskFailed", ex.dumps(done.describe(parsed=False)))
+        return described
+
+    def _sfn_callback(self, action: str, params: Any) -> Any:
+        interp = self.interp
+        token = params.get("TaskToken") if isinstance(params, dict) else None
+        try:
+            if action == "sendTaskSuccess":
+                output = params.get("Output")
+                if isinstance(output, str):
+                    output = json.loads(output)
+                interp.send_task_success(token, output)
+            elif action == "sendTaskFailure":
+                interp.send_task_failure(token, params.get("Error"), params.get("Cause"))
+            else:
+                interp.send_task_heartbeat(token)
+        except TaskFailure as failure:
+            raise StatesError("Sfn.TaskTimedOutException", failure.cause or "") from None
+        return {}
+
+    # -- the services backend ------------------------------------------------------------------------------------
+    def _backend(self, frame: Any, st: Any, service: str, action: str, params: Any):
+        if self.services is None:
+            raise local_abort(st, f"{service}:{action} needs AWS services: install moto (pip install "
+                                  "'moto[dynamodb,sns,sqs,events,s3]') or give the step a mock")
+        yield Sleep(self.service_seconds)
+        self._bill_service(frame, service, action, params, mocked=False)
+        try:
+            return self.services.call(service, action, params)
+        except TaskFailure as failure:
+            raise StatesError(failure.error, failure.cause or "") from None
+
+    def _bill_service(self, frame: Any, service: str, action: str, params: Any, *, mocked: bool) -> None:
+        meter = frame.execution.meter
+        size = ex.size(params)
+        lowered = action.lower()
+        name = service.removeprefix("aws-sdk:")
+        if name == "dynamodb":
+            if lowered in ("putitem", "updateitem", "deleteitem"):
+                meter.add("dynamodb_writes", billing.dynamodb_write_units(size))
+            elif lowered in ("getitem", "query", "scan"):
+                consistent = isinstance(params, dict) and bool(params.get("ConsistentRead"))
+                meter.add("dynamodb_reads", billing.dynamodb_read_units(size, consistent))
+        elif name == "sns" and lowered == "publish":
+            meter.add("sns_publishes", billing.chunks(size))
+        elif name == "sqs" and lowered.startswith("sendmessage"):
+            n = billing.chunks(size)
+            meter.add("sqs_requests", n)
+            meter.add("sqs_sends", n)
+        elif name in ("events", "eventbridge") and lowered == "putevents":
+            entries = params.get("Entries", []) if isinstance(params, dict) else []
+            meter.add("eventbridge_events", sum(billing.chunks(ex.size(e)) for e in entries) or 1)
+
+    # -- Distributed Map IO ----------------------------------------------------------------------------------------
+    def read_items(self, frame: Any, st: Any, env: Any, states: Any):
+        """ItemReader: a mock keyed `<Map>.ItemReader` (its result is the item list), or S3 through the backend."""
+        workflow = frame.execution.machine.name
+        mock = self._lookup(self.mocks, workflow, f"{st.name}.ItemReader")
+        reader = st.item_reader or {}
+        params = reader.get("Parameters", reader.get("Arguments", {}))
+        params = ex.jsonata_template(params)(env, states) if st.ql == "JSONata" else ex.template(params)(env)
+        yield Sleep(self.service_seconds)
+        if mock is not None:
+            try:
+                items = mock(params)
+            except TaskFailure as failure:
+                raise StatesError("States.ItemReaderFailed", failure.cause or failure.error) from None
+        elif self.services is not None and hasattr(self.services, "read_items"):
+            items = self.services.read_items(reader, params)
+        else:
+            raise local_abort(st, f"the ItemReader of Map '{st.name}' needs S3 (moto) or a mock keyed "
+                                  f"'{st.name}.ItemReader' whose result is the list of items")
+        config = reader.get("ReaderConfig") or {}
+        max_items = config.get("MaxItems")
+        if isinstance(max_items, int) and max_items > 0:
+            items = items[:max_items]
+        return items
+
+    def write_results(self, frame: Any, st: Any, env: Any, states: Any, results: list[Any], run_arn: str):
+        writer = st.result_writer or {}
+        params = writer.get("Parameters", writer.get("Arguments", {}))
+        params = ex.jsonata_template(params)(env, states) if st.ql == "JSONata" else ex.template(params)(env)
+        workflow = frame.execution.machine.name
+        mock = self._lookup(self.mocks, workflow, f"{st.name}.ResultWriter")
+        yield Sleep(self.service_seconds)
+        prefix = str(params.get("Prefix", "")).strip("/")
+        run_id = run_arn.rsplit(":", 1)[-1]
+        key = "/".join(p for p in (prefix, run_id, "manifest.json") if p)
+        details = {"Bucket": params.get("Bucket"), "Key": key}
+        if mock is not None:
+            try:
+                mock({"Parameters": params, "Results": results})
+            except TaskFailure as failure:
+                raise StatesError("States.ResultWriterFailed", failure.cause or failure.error) from None
+        elif self.services is not None and hasattr(self.services, "write_results"):
+            self.services.write_results(params, key, results)
+        else:
+            raise local_abort(st, f"the ResultWriter of Map '{st.name}' needs S3 (moto) or a mock keyed "
+                                  f"'{st.name}.ResultWriter'")
+        return {"MapRunArn": run_arn, "ResultWriterDetails": details}
+
+
+class _Timeout(Exception):
+    def __init__(self, error: StatesError | None):
+        super().__init__("timeout")
+        self.error = error
+
+
+def _sandbox_timeout(limit: int) -> TaskFailure:
+    return TaskFailure("Sandbox.Timedout", ex.dumps({
+        "errorType": "Sandbox.Timedout", "errorMessage": f"Task timed out after {float(limit):.2f} seconds"}))
+
+
+def _error_details(failure: TaskFailure) -> dict[str, Any]:
+    details: dict[str, Any] = {"error": failure.error}
+    if failure.cause:
+        details["cause"] = failure.cause
+    return details
+
+
+def local_abort(st: Any, message: str) -> Exception:
+    from .engine import RunAborted
+
+    return RunAborted(f"step '{st.name}': {message}")
+
+
+def iso_datetimes(value: Any) -> Any:
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode()
+    if isinstance(value, dict):
+        return {k: iso_datetimes(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [iso_datetimes(v) for v in value]
+    return value

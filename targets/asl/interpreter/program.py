@@ -1,0 +1,138 @@
+"""Run the compiled ASL of a flowc program: what `flowc run --target asl` and `flowc test` call.
+
+The definition that runs is `CompileResult.asl[workflow].definition`, the JSON that would be deployed, with
+its `${Placeholder}` strings substituted the way CloudFormation's DefinitionSubstitutions would, by the
+values the resources would have in account 123456789012 / us-east-1 (function ARNs, table names, queue
+URLs, state machine ARNs...). Every workflow of the program is registered, so `start WORKFLOW` runs the
+child in the same interpreter. Declared functions run their Python handler (`code` is relative to the
+.flow file that declares them).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from targets import naming
+from targets.local import Mock, RunResult, load_handler
+
+from .engine import Interpreter
+from .integrations import ACCOUNT, REGION, FunctionSpec, TaskRunner
+
+
+def resource_value(kind: str, name: str, resource: Any = None) -> str:
+    """What `${<Name><Kind><Attribute>}` becomes for a resource (or a workflow) in the local account."""
+    if resource is not None and not resource.owned:
+        return naming.arn_to_attribute(kind, resource.arn)
+    attribute = naming.KIND_ATTRIBUTE[kind]
+    if kind == "function":
+        return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}"
+    if kind == "topic":
+        fifo = resource is not None and resource.props.get("fifo") and not name.endswith(".fifo")
+        return f"arn:aws:sns:{REGION}:{ACCOUNT}:{name}{'.fifo' if fifo else ''}"
+    if kind == "queue":
+        return f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/{name}"
+    if kind == "activity":
+        return f"arn:aws:states:{REGION}:{ACCOUNT}:activity:{name}"
+    if kind in ("workflow", "machine"):
+        return f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{name}"
+    assert attribute == "Name", (kind, attribute)
+    return name
+
+
+_PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9_.:-]+)\}")
+
+
+def substitute(definition: Any, values: dict[str, str]) -> Any:
+    """Textual `${Key}` replacement over the JSON text, like DefinitionSubstitutions (unknown keys stay)."""
+    text = json.dumps(definition)
+    text = _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)).replace("\\", "\\\\").replace('"', '\\"'),
+                            text)
+    return json.loads(text)
+
+
+def functions_of(program: Any, overrides: dict[str, Callable[..., Any]] | None = None) -> dict[str, FunctionSpec]:
+    """Every declared function with its handler loaded lazily from `code` (relative to its .flow file)."""
+    out: dict[str, FunctionSpec] = {}
+    overrides = overrides or {}
+    for (kind, name), res in program.resources.items():
+        if kind != "function":
+            continue
+        props = res.props
+        memory = int(props.get("memory", 128))
+        timeout = int(props.get("timeout", 3))
+        lambda_name = name if res.owned else res.arn.split(":")[6] if res.arn and res.arn.count(":") >= 6 else name
+        if name in overrides:
+            out[lambda_name] = FunctionSpec(lambda_name, overrides[name], memory_mb=memory, timeout_s=timeout)
+        elif res.owned and props.get("handler") and props.get("code") is not None:
+            code_dir = Path(res.span.file).parent / str(props["code"])
+            handler = str(props["handler"])
+            out[lambda_name] = FunctionSpec(
+                lambda_name, loader=lambda d=code_dir, h=handler: load_handler(d, h), memory_mb=memory,
+                timeout_s=timeout)
+        else:
+            out[lambda_name] = FunctionSpec(lambda_name, memory_mb=memory, timeout_s=timeout)
+    return out
+
+
+def build(result: Any, *, handlers: dict[str, Callable[..., Any]] | None = None,
+          mocks: dict[str, Any] | None = None, functions: dict[str, Callable[..., Any]] | None = None,
+          services: Any = "auto", seed: int = 0, record_history: bool = True,
+          sdk_metadata: bool = True, start_time: float | None = None) -> Interpreter:
+    """An interpreter with every workflow of a compiled program registered.
+
+    handlers/mocks: keyed by step name (or "Workflow.Step"); functions: replacement handlers by declared
+    function name; services: a backend object, None (tasks on services need mocks), or "auto" (moto if it is
+    installed; the caller must `close()` it: see `run_workflow`).
+    """
+    program = result.program
+    if program is None or not result.asl:
+        raise ValueError("the program did not compile")
+    if services == "auto":
+        services = default_services(program)
+    tasks = TaskRunner(functions=functions_of(program, functions), handlers=handlers,
+                       mocks={k: v if isinstance(v, Mock) else Mock(v) for k, v in (mocks or {}).items()},
+                       services=services, sdk_metadata=sdk_metadata)
+    kwargs: dict[str, Any] = {"seed": seed, "record_history": record_history}
+    if start_time is not None:
+        kwargs["start_time"] = start_time
+    interp = Interpreter(tasks, **kwargs)
+    for name, emitted in result.asl.items():
+        values = {}
+        for key, (kind, res_name) in emitted.substitutions.items():
+            values[key] = resource_value(kind, res_name, program.resources.get((kind, res_name)))
+        wf = program.workflows[name]
+        interp.add_machine(name, substitute(emitted.definition, values), type=wf.type)
+    interp.services = services  # type: ignore[attr-defined]
+    return interp
+
+
+def default_services(program: Any) -> Any:
+    try:
+        import moto  # noqa: F401
+    except ImportError:
+        return None
+    from .services import MotoServices
+
+    return MotoServices(program)
+
+
+def run_workflow(result: Any, workflow: str, input: Any, *, handlers: dict[str, Callable[..., Any]] | None = None,
+                 mocks: dict[str, Any] | None = None, functions: dict[str, Callable[..., Any]] | None = None,
+                 services: Any = "auto", seed: int = 0, record_history: bool = True,
+                 sdk_metadata: bool = True) -> RunResult:
+    """Execute `workflow` of a compiled program on the ASL interpreter; the same contract as the SQS simulator's
+    `simulate` (`targets.local.RunResult`)."""
+    interp = build(result, handlers=handlers, mocks=mocks, functions=functions, services=services, seed=seed,
+                   record_history=record_history, sdk_metadata=sdk_metadata)
+    backend = interp.services  # type: ignore[attr-defined]
+    try:
+        if backend is not None and hasattr(backend, "open"):
+            backend.open()
+        return interp.run(workflow, input)
+    finally:
+        if backend is not None and hasattr(backend, "close") and services == "auto":
+            backend.close()
