@@ -13,7 +13,9 @@ from dsl.diagnostics import Diagnostic, Span
 from targets.sqs import plan as P
 
 SERVICES = {"lambda", "dynamodb", "sns", "sqs", "events", "states"}
-_TASK_CONTEXT = re.compile(r"\$\$\.Task\b|\$states\.context\.Task\b")
+# Context fields with no counterpart in an SQS chain: task tokens (no callbacks) and the execution role (each
+# function has its own role; a made-up ARN would be silently different).
+_MISSING_CONTEXT = re.compile(r"(?:\$\$|\$states\.context)\.(Task\b|Execution\.RoleArn\b)")
 
 
 def check(result: CompileResult) -> list[Diagnostic]:
@@ -78,9 +80,11 @@ def _state(program: ir.Program, wf: ir.Workflow, state: ir.State, emitted) -> li
     if emitted is not None and task is not None and task.mode == "callback":
         return out  # the token is the callback's own business: FLOW701 said it already
     body = _asl_state(emitted.definition if emitted is not None else {}, state.name)
-    if _TASK_CONTEXT.search(json.dumps(_own_fields(body))):
-        out.append(Diagnostic("FLOW704", f"'{state.name}' reads the task token from the context object, which "
-                                         "does not exist on the SQS target", state.span))
+    missing = _MISSING_CONTEXT.search(json.dumps(_own_fields(body)))
+    if missing:
+        what = "the task token" if missing.group(1).startswith("Task") else "the execution role ARN"
+        out.append(Diagnostic("FLOW704", f"'{state.name}' reads {what} from the context object, which does not "
+                                         "exist on the SQS target", state.span))
     return out
 
 

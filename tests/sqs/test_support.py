@@ -30,7 +30,8 @@ REFUSED = {
     "FLOW703": ["A: map distributed\n    reader { Resource: \"arn:aws:states:::s3:getObject\", ReaderConfig: "
                 "{ InputType: \"JSON\" }, Parameters: { Bucket: \"b\", Key: \"k\" } }\n    do\n      B: pass",
                 "A: map distributed $.items\n    batch { MaxItemsPerBatch: 2 }\n    do\n      B: pass"],
-    "FLOW704": ["A: sns.publish N message { token: $$.Task.Token }"],
+    "FLOW704": ["A: sns.publish N message { token: $$.Task.Token }",
+                "A: pass with { role: $$.Execution.RoleArn }"],
     "FLOW705": ["A: call \"arn:aws:states:::batch:submitJob.sync\" with { JobName: \"x\" }",
                 "A: call \"arn:aws:states:::glue:startJobRun\" with { JobName: \"x\" }",
                 "A: start Billing sync2 with { id: $.id }"],
