@@ -433,9 +433,9 @@ class Engine:
         line, name, raw = env.line, env.state, env.input
         if claim.outcome == "taken_over" and (claim.previous or {}).get("phase") == "result":
             outcome = json.loads(claim.previous["outcome"])
-        elif claim.outcome == "taken_over":
-            outcome = self._killed(flow, name)
-        else:
+        elif claim.outcome == "taken_over" and flow.steps.get(name, {}).get("handler"):
+            outcome = self._killed(flow, name)  # the user's handler ran past the function's timeout
+        else:  # a first delivery, or a service call whose invocation died (a batch-mate ran long): run it again
             outcome = self._execute(flow, env)
             if outcome is None:  # parked: a child workflow will report back
                 return
