@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+
+import click
+
+FORMATS = ("text", "markdown", "json", "html")
+SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".html": "html", ".htm": "html",
+            ".txt": "text"}
+
+
+def _command_line(file: Path, workflow: str | None, input_spec: str | None, executions: int, region: str,
+                  free_tier: bool) -> str:
+    """How to regenerate a report, printed in it (only the options that differ from the defaults)."""
+    from compiler.compare.report import DEFAULT_EXECUTIONS
+
+    parts = ["flowc", "compare", file.as_posix()]
+    if workflow:
+        parts += ["--workflow", workflow]
+    if input_spec is not None:
+        parts += ["--input", input_spec]
+    if executions != DEFAULT_EXECUTIONS:
+        parts += ["--executions-per-month", str(executions)]
+    if region != "us-east-1":
+        parts += ["--region", region]
+    if free_tier:
+        parts.append("--free-tier")
+    return " ".join(shlex.quote(p) for p in parts)
+
+
+def render(report, fmt: str, command: str | None) -> str:
+    if fmt == "json":
+        return report.model_dump_json(indent=2) + "\n"
+    if fmt == "markdown":
+        from compiler.compare.render_markdown import render as markdown
+
+        return markdown(report, command)
+    if fmt == "html":
+        from compiler.compare.render_html import render as html
+
+        return html(report, command)
+    from compiler.compare.render_text import render as text
+
+    return text(report)
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--workflow", "-w", help="Which workflow of FILE (default: the first one FILE defines).")
+@click.option("--input", "-i", "input_spec", metavar="JSON|@FILE",
+              help="The execution input (default: <file>.input.json or <file>.compare-input.json next to FILE, "
+                   "else {}).")
+@click.option("--executions-per-month", "-n", "executions", type=click.IntRange(min=1), default=1_000_000,
+              show_default=True, help="Volume the monthly costs are computed for.")
+@click.option("--region", default="us-east-1", show_default=True,
+              help="Prices for this region (Standard transitions are regional; other prices are us-east-1's).")
+@click.option("--free-tier/--no-free-tier", default=False, show_default=True,
+              help="Subtract the always-free tiers (per account, shared with everything else in it).")
+@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default=None,
+              help="Output format (default: from --out's suffix, else text).")
+@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file.")
+@click.option("--check", is_flag=True,
+              help="With --out: do not write; exit 1 when the file differs from the report (stale).")
+def command(file: Path, workflow: str | None, input_spec: str | None, executions: int, region: str, free_tier: bool,
+            fmt: str | None, out: Path | None, check: bool) -> None:
+    """Compare the Step Functions (Standard, Express) and SQS-chain architectures of a workflow, with numbers:
+    resources, billed units per execution (measured on both local executors), monthly cost and break-even
+    volumes, limits, failure handling and observability, modelled latency. See docs/compare.md."""
+    from compiler.compare.report import CompareError, build_report
+
+    if check and out is None:
+        raise click.UsageError("--check needs --out (the report file to check)")
+    if not file.exists():
+        raise click.UsageError(f"no such file: {file}")
+    fmt = fmt or (SUFFIXES.get(out.suffix.lower(), "text") if out is not None else "text")
+    try:
+        report = build_report(file, workflow=workflow, input_spec=input_spec, executions=executions, region=region,
+                              free_tier=free_tier, display_path=file.as_posix())
+    except CompareError as err:
+        if err.status == 2:
+            raise click.UsageError(str(err)) from err
+        click.echo(f"flowc compare: {err}", err=True)
+        sys.exit(err.status)
+    text = render(report, fmt, _command_line(file, workflow, input_spec, executions, region, free_tier))
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    if check:
+        current = out.read_text(encoding="utf-8") if out.exists() else None
+        if current != text:
+            click.echo(f"{out}: stale (regenerate it: {_command_line(file, workflow, input_spec, executions, region, free_tier)} "
+                       f"--out {out.as_posix()})", err=True)
+            sys.exit(1)
+        click.echo(f"{out}: up to date", err=True)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {out} ({fmt})", err=True)

@@ -1,0 +1,179 @@
+"""Inline SVG for the html report: the workflow graph and the cost-vs-volume chart (no JS, no CDN).
+
+Both are plain functions of the report's data, so the same report gives byte-identical SVG.
+"""
+
+from __future__ import annotations
+
+import math
+from xml.sax.saxutils import escape
+
+from compiler.compare.report import CrossingModel, GraphEdge, GraphNode
+
+COLORS = {"standard": "#1f6feb", "express": "#d97706", "sqs": "#15803d"}
+EDGE_COLORS = {"next": "#555", "choice": "#1f6feb", "default": "#1f6feb", "catch": "#b91c1c"}
+KIND_FILL = {"task": "#eef4ff", "choice": "#fff7e6", "pass": "#f4f4f5", "wait": "#f4f4f5", "succeed": "#ecfdf5",
+             "fail": "#fef2f2", "map": "#faf5ff", "parallel": "#faf5ff"}
+
+
+def _t(text: str) -> str:
+    return escape(text, {'"': "&quot;"})
+
+
+def _f(x: float) -> str:
+    return f"{x:.1f}".rstrip("0").rstrip(".")
+
+
+# ------------------------------------------------------------------------------------------------------
+# the workflow graph
+# ------------------------------------------------------------------------------------------------------
+ROW, BOX_H, BOX_W, INDENT, LEFT, TOP = 46, 34, 250, 28, 16, 16
+
+
+def graph(nodes: list[GraphNode], edges: list[GraphEdge], title: str) -> str:
+    """States top to bottom in source order, blocks indented inside a dashed frame; `next` edges between
+    neighbours are short arrows, every other edge (goto, choice, catch) an arc on the right."""
+    if not nodes:
+        return ""
+    row = {n.id: i for i, n in enumerate(nodes)}
+    x_of = {n.id: LEFT + n.depth * INDENT for n in nodes}
+    last_row: dict[str, int] = {}
+    for n in nodes:  # the last row inside each block, for its frame
+        parent = n.parent
+        while parent is not None:
+            last_row[parent] = max(last_row.get(parent, row[parent]), row[n.id])
+            parent = next((p.parent for p in nodes if p.id == parent), None)
+    right = max(x_of[n.id] for n in nodes) + BOX_W
+    arcs = [e for e in edges if not _adjacent(e, row, nodes)]
+    width = right + 40 + 18 * min(len(arcs), 12)
+    height = TOP * 2 + len(nodes) * ROW
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="graph" width="{width}" height="{height}" '
+           f'viewBox="0 0 {width} {height}" role="img" aria-label="{_t(title)}">',
+           f"<title>{_t(title)}</title>",
+           '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
+           'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>']
+    for n in nodes:  # block frames first, so boxes draw over them
+        if n.id in last_row and n.kind in ("map", "parallel"):
+            y0 = TOP + row[n.id] * ROW - 6
+            y1 = TOP + last_row[n.id] * ROW + BOX_H + 6
+            x0 = x_of[n.id] - 6
+            out.append(f'<rect x="{x0}" y="{y0}" width="{right - x0 + 6}" height="{y1 - y0}" rx="8" fill="none" '
+                       f'stroke="#a78bfa" stroke-dasharray="5 4"/>')
+    for n in nodes:
+        x, y = x_of[n.id], TOP + row[n.id] * ROW
+        fill = KIND_FILL.get(n.kind, "#fff")
+        out.append(f'<g class="state {n.kind}"><rect x="{x}" y="{y}" width="{right - x}" height="{BOX_H}" rx="6" '
+                   f'fill="{fill}" stroke="#444"/>'
+                   f'<text x="{x + 8}" y="{y + 14}" font-size="12" font-weight="600">{_t(n.label)}</text>'
+                   f'<text x="{x + 8}" y="{y + 28}" font-size="10" fill="#555">{_t(_kind_text(n))}</text></g>')
+    for e in edges:
+        if e.target not in row:
+            continue
+        color = EDGE_COLORS.get(e.kind, "#555")
+        if _adjacent(e, row, nodes):
+            x = x_of[e.source] + 20
+            y0 = TOP + row[e.source] * ROW + BOX_H
+            y1 = TOP + row[e.target] * ROW
+            out.append(f'<line x1="{x}" y1="{y0}" x2="{x}" y2="{y1 - 1}" stroke="{color}" '
+                       f'marker-end="url(#arrow)"><title>{_t(e.kind)}</title></line>')
+            continue
+        k = arcs.index(e) % 12
+        y0 = TOP + row[e.source] * ROW + BOX_H / 2
+        y1 = TOP + row[e.target] * ROW + BOX_H / 2
+        bulge = right + 14 + 18 * k
+        dash = ' stroke-dasharray="4 3"' if e.kind == "catch" else ""
+        out.append(f'<path d="M{right},{_f(y0)} C{bulge},{_f(y0)} {bulge},{_f(y1)} {right + 2},{_f(y1)}" '
+                   f'fill="none" stroke="{color}"{dash} marker-end="url(#arrow)">'
+                   f"<title>{_t(f'{e.kind}: {e.source} -> {e.target}')}</title></path>")
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _adjacent(e: GraphEdge, row: dict[str, int], nodes: list[GraphNode]) -> bool:
+    if e.kind != "next" or e.target not in row:
+        return False
+    src, dst = row[e.source], row[e.target]
+    if dst <= src:
+        return False
+    between = nodes[src + 1:dst]
+    depth = nodes[src].depth
+    return all(n.depth > depth for n in between)
+
+
+def _kind_text(n: GraphNode) -> str:
+    return f"{n.kind}: {n.detail}" if n.detail else n.kind
+
+
+# ------------------------------------------------------------------------------------------------------
+# cost vs volume
+# ------------------------------------------------------------------------------------------------------
+W, H, PAD_L, PAD_R, PAD_T, PAD_B = 720, 380, 70, 20, 20, 50
+
+
+def cost_chart(volumes: list[float], curves: dict[str, list[float]], titles: dict[str, str],
+               crossings: list[CrossingModel]) -> str:
+    """Monthly cost against executions per month, both on log scales, one line per architecture."""
+    if not volumes:
+        return ""
+    positive = [c for series in curves.values() for c in series if c > 0]
+    lo = 10 ** math.floor(math.log10(min(positive))) if positive else 0.01
+    hi = 10 ** math.ceil(math.log10(max(positive))) if positive else 1.0
+    x0, x1 = math.log10(volumes[0]), math.log10(volumes[-1])
+    y0, y1 = math.log10(lo), math.log10(hi)
+    if y1 <= y0:
+        y1 = y0 + 1
+
+    def px(v: float) -> float:
+        return PAD_L + (math.log10(v) - x0) / (x1 - x0) * (W - PAD_L - PAD_R)
+
+    def py(c: float) -> float:
+        c = max(c, lo)
+        return H - PAD_B - (math.log10(c) - y0) / (y1 - y0) * (H - PAD_T - PAD_B)
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="{W}" height="{H}" viewBox="0 0 {W} {H}" '
+           f'role="img" aria-label="Monthly cost against executions per month">',
+           "<title>Monthly cost (USD) against executions per month, log scales</title>",
+           f'<rect x="{PAD_L}" y="{PAD_T}" width="{W - PAD_L - PAD_R}" height="{H - PAD_T - PAD_B}" fill="#fff" '
+           f'stroke="#999"/>']
+    for d in range(math.ceil(x0), math.floor(x1) + 1):
+        x = px(10 ** d)
+        out.append(f'<line x1="{_f(x)}" y1="{PAD_T}" x2="{_f(x)}" y2="{H - PAD_B}" stroke="#eee"/>'
+                   f'<text x="{_f(x)}" y="{H - PAD_B + 16}" font-size="11" text-anchor="middle">{_volume(10 ** d)}</text>')
+    for d in range(int(y0), int(y1) + 1):
+        y = py(10 ** d)
+        out.append(f'<line x1="{PAD_L}" y1="{_f(y)}" x2="{W - PAD_R}" y2="{_f(y)}" stroke="#eee"/>'
+                   f'<text x="{PAD_L - 6}" y="{_f(y + 4)}" font-size="11" text-anchor="end">{_money(10 ** d)}</text>')
+    out.append(f'<text x="{(W + PAD_L) / 2:.0f}" y="{H - 12}" font-size="12" text-anchor="middle">executions per '
+               f'month</text>')
+    out.append(f'<text x="14" y="{(H - PAD_B + PAD_T) / 2:.0f}" font-size="12" text-anchor="middle" '
+               f'transform="rotate(-90 14 {(H - PAD_B + PAD_T) / 2:.0f})">USD per month</text>')
+    for c in crossings:
+        if c.volume is None or not volumes[0] <= c.volume <= volumes[-1]:
+            continue
+        x = px(c.volume)
+        out.append(f'<line x1="{_f(x)}" y1="{PAD_T}" x2="{_f(x)}" y2="{H - PAD_B}" stroke="#888" '
+                   f'stroke-dasharray="3 3"><title>{_t(c.text)}</title></line>')
+    for i, (arch, series) in enumerate(curves.items()):
+        points = " ".join(f"{_f(px(v))},{_f(py(c))}" for v, c in zip(volumes, series, strict=True))
+        color = COLORS.get(arch, "#333")
+        out.append(f'<polyline points="{points}" fill="none" stroke="{color}" stroke-width="2">'
+                   f"<title>{_t(titles.get(arch, arch))}</title></polyline>")
+        ly = PAD_T + 16 + i * 16
+        out.append(f'<line x1="{PAD_L + 10}" y1="{ly - 4}" x2="{PAD_L + 30}" y2="{ly - 4}" stroke="{color}" '
+                   f'stroke-width="2"/><text x="{PAD_L + 36}" y="{ly}" font-size="11">{_t(titles.get(arch, arch))}'
+                   f"</text>")
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _volume(v: float) -> str:
+    for div, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if v >= div:
+            return f"{v / div:g}{suffix}"
+    return f"{v:g}"
+
+
+def _money(v: float) -> str:
+    if v >= 1:
+        return f"${v:,.0f}"
+    return f"${v:g}"

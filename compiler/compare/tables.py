@@ -1,0 +1,88 @@
+"""The report's tables as rows of display strings, shared by the markdown and html renderers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from compiler.compare import fmt
+from compiler.compare.report import Report
+from compiler.compare.resources import describe_integration
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[list[str]]
+    align: list[str] = field(default_factory=list)  # markdown alignment cells: "---" or "---:"
+    raw: bool = False  # cells hold markup already
+
+
+def _numeric(header: list[str]) -> list[str]:
+    return ["---"] + ["---:"] * (len(header) - 1)
+
+
+def _text(header: list[str]) -> list[str]:
+    return ["---"] * len(header)
+
+
+def tables(report: Report) -> dict[str, Table]:
+    archs = list(report.architectures)
+    names = [report.architectures[a] for a in archs]
+    totals = fmt.totals(report)
+    latency = report.latency[0].values if report.latency else {}
+    resources = report.resources[0].values if report.resources else {}
+    out: dict[str, Table] = {}
+
+    header = ["", *names]
+    out["summary"] = Table(header, [
+        [f"**Cost per month** ({report.executions_per_month:,} executions)",
+         *[f"**{fmt.usd(totals[a])}**" for a in archs]],
+        ["Latency of one execution (modelled)", *[fmt.ms(latency.get(a)) for a in archs]],
+        ["CloudFormation resources", *[fmt.number(resources.get(a)) for a in archs]],
+    ], _numeric(header))
+    out["resources"] = Table(header, [[r.label, *[fmt.number(r.values.get(a)) for a in archs]]
+                                      for r in report.resources], _numeric(header))
+    extra_header = ["workflow", "step", "what it does", "in Step Functions"]
+    out["extra"] = Table(extra_header, [
+        [f.workflow, f.state, describe_integration(f.integration),
+         "native integration: no function" if f.native_in_step_functions else "a Lambda task"]
+        for f in report.extra_functions], _text(extra_header))
+    unit_header = [*header, "how"]
+    out["units"] = Table(unit_header, [[r.label, *[fmt.number(r.values.get(a)) for a in archs], r.how]
+                                       for r in report.units], [*_numeric(header), "---"])
+    items, cells = fmt.cost_table(report)
+    cost_rows = []
+    for item in items:
+        row = [item]
+        for a in archs:
+            usd, weak = cells.get(a, {}).get(item, (None, False))
+            row.append(fmt.usd(usd) + (fmt.DAGGER if weak and usd is not None else ""))
+        cost_rows.append(row)
+    cost_rows.append(["**Total**", *[f"**{fmt.usd(totals[a])}**" for a in archs]])
+    out["costs"] = Table(header, cost_rows, _numeric(header))
+    limit_header = ["limit", *names]
+    out["limits"] = Table(limit_header, [[lim.limit, *[f"{fmt.status(lim.cells[a].status)} {lim.cells[a].text}"
+                                                       for a in archs]] for lim in report.limits],
+                          _text(limit_header))
+    out["failure"] = Table(header, [[r.label, *[str(r.values.get(a) or "—") for a in archs]]
+                                    for r in report.failure_handling], _text(header))
+    out["latency"] = Table(header, [[r.label, *[fmt.number(r.values.get(a)) for a in archs]] for r in report.latency],
+                           _numeric(header))
+    fig_header = ["figure", "value", "confidence", "region", "as of", "source"]
+    out["figures"] = Table(fig_header, [
+        [f"{fmt.DAGGER if f.weak else ''}`{f.key}`", fmt.figure_value(f.value, f.unit),
+         f"{f.confidence} ({fmt.CONFIDENCE.get(f.confidence, f.confidence)})", f.region, f.as_of, f.url]
+        for f in report.figures], _text(fig_header))
+    return out
+
+
+def notes(report: Report) -> dict[str, list[str]]:
+    return {
+        "crossings": [c.text for c in report.break_even],
+        "resource_notes": [f"**{r.label}**: {r.note}" for r in report.resources if r.note],
+        "unit_notes": [f"**{r.label}**: {r.note}" for r in report.units if r.note],
+        "limit_notes": [f"**{lim.limit}**: {lim.note}" for lim in report.limits if lim.note],
+        "latency_notes": [f"**{r.label}**: {r.note}" for r in report.latency if r.note],
+        "notes": [f"**{run.target}**: {run.source}: {run.status or run.error or 'no run'}" for run in report.runs]
+        + list(report.notes),
+    }
