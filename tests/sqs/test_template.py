@@ -182,3 +182,10 @@ def test_cli_compiles_to_the_sqs_target(tmp_path):
     assert (out / "template.yaml").exists()
     assert (out / "runtime/python/flowc_sqs/flows/UserFanOut.json").exists()
     assert (out / "runtime/python/flowc_sqs/flows/ProcessUser.json").exists()
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_the_yaml_twin_compiles_to_the_same_app(tmp_path, name):
+    a = render(analyse([WORKFLOWS / name]), tmp_path, ["src"])
+    b = render(analyse([WORKFLOWS / (name + ".yaml")]), tmp_path, ["src"])
+    assert a == b
