@@ -375,13 +375,18 @@ class _Simulation:
         return out
 
     def _timed(self, fn: Callable) -> Callable:
+        """The handler on the virtual clock: it takes its declared time (`slow`, a mock's "seconds"; a mock's
+        "wait" never answers); past the invocation's remaining time, Lambda kills the invocation."""
         sim = self
         duration = getattr(fn, "flowc_duration", None)
 
         def run(event: Any, context: Any = None) -> Any:
-            seconds = duration() if duration is not None else DEFAULT_HANDLER_SECONDS
+            declared = duration() if duration is not None else None
+            seconds = DEFAULT_HANDLER_SECONDS if declared is None else declared
             remaining = context.get_remaining_time_in_millis() / 1000.0 if context is not None else math.inf
             if seconds >= remaining:
+                if getattr(fn, "flowc_mock", None) is not None:
+                    fn.flowc_mock(event)  # type: ignore[attr-defined] - the hung call still used its entry
                 sim.clock.advance(remaining)
                 sim.invocation_seconds += remaining
                 raise InvocationKilled()
@@ -640,6 +645,14 @@ class _Context(LambdaContext):
 def _mock_handler(m: Mock) -> Callable[..., Any]:
     def handler(event: Any, context: Any = None) -> Any:
         return m(event)
+
+    def duration() -> float | None:
+        if m.peek_waits():
+            return math.inf  # never answers
+        return m.peek_seconds()
+
+    handler.flowc_duration = duration  # type: ignore[attr-defined]
+    handler.flowc_mock = m  # type: ignore[attr-defined]
     return handler
 
 

@@ -397,3 +397,30 @@ def test_mocks_replace_handlers_and_integrations(onboarding):
     run = simulate(onboarding, "MemberOnboarding", MEMBER, mocks={"Store": failing})
     assert (run.status, run.error) == ("FAILED", "OnboardingFailed") and failing.calls == 4
     assert run.states_entered[-2:] == ["NotifyFailure", "Failed"]
+
+
+def test_mock_durations_and_calls_that_never_answer(tmp_path):
+    from targets.local import Mock
+
+    result = compile_with_handlers(tmp_path, """
+        workflow T
+          function work handler "h.work" code "handlers" timeout 60s
+          table Log key id
+          Work: invoke work
+            timeout 20s
+            catch States.Timeout into $.error goto Late
+          Save: dynamodb.putItem Log item { id: "x" }
+            timeout 5s
+            result null
+            catch States.Timeout into $.error goto Late
+          Done: succeed
+          Late: fail TooSlow
+        """, "def work(event, context=None):\n    return {}\n")
+    quick = simulate(result, "T", {}, mocks={"Work": {"result": {"ok": 1}, "seconds": 3}})
+    assert quick.status == "SUCCEEDED" and quick.duration_ms >= 3000
+    slow_work = simulate(result, "T", {}, mocks={"Work": {"result": {}, "seconds": 30}})
+    assert (slow_work.status, slow_work.error) == ("FAILED", "TooSlow")
+    hung = simulate(result, "T", {}, mocks={"Work": {"wait": True}})
+    assert (hung.status, hung.error) == ("FAILED", "TooSlow")
+    hung_service = simulate(result, "T", {}, mocks={"Save": {"wait": True}})
+    assert (hung_service.status, hung_service.error) == ("FAILED", "TooSlow")

@@ -431,8 +431,11 @@ class Engine:
     # -- tasks -------------------------------------------------------------------------------------------
     def _run_task(self, flow: Flow, env: Envelope, claim: Any) -> None:
         line, name, raw = env.line, env.state, env.input
-        if claim.outcome == "taken_over" and (claim.previous or {}).get("phase") == "result":
-            outcome = json.loads(claim.previous["outcome"])
+        previous = claim.previous or {}
+        if claim.outcome == "taken_over" and previous.get("phase") == "result":
+            outcome = json.loads(previous["outcome"])
+        elif claim.outcome == "taken_over" and self._timed_out(flow, name, previous):
+            outcome = {"error": errors.TIMEOUT, "cause": ""}  # the state's TimeoutSeconds passed meanwhile
         elif claim.outcome == "taken_over" and flow.steps.get(name, {}).get("handler"):
             outcome = self._killed(flow, name)  # the user's handler ran past the function's timeout
         else:  # a first delivery, or a service call whose invocation died (a batch-mate ran long): run it again
@@ -448,6 +451,12 @@ class Engine:
         else:
             self.emit("TaskSucceeded", line, state=name, attempt=env.attempt)
             self._task_succeeded(flow, line, name, raw, outcome["result"], env.retries)
+
+    def _timed_out(self, flow: Flow, name: str, previous: dict) -> bool:
+        declared = flow.state(name).get("TimeoutSeconds")
+        claimed = previous.get("claimed_at")
+        return isinstance(declared, (int, float)) and not isinstance(declared, bool) and claimed is not None \
+            and self.now - float(claimed) >= declared
 
     def _killed(self, flow: Flow, name: str) -> dict[str, Any]:
         """The previous delivery's invocation never finished: Lambda killed it at the function timeout."""
