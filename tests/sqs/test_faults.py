@@ -400,8 +400,6 @@ def test_mocks_replace_handlers_and_integrations(onboarding):
 
 
 def test_mock_durations_and_calls_that_never_answer(tmp_path):
-    from targets.local import Mock
-
     result = compile_with_handlers(tmp_path, """
         workflow T
           function work handler "h.work" code "handlers" timeout 60s
