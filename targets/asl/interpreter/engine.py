@@ -35,7 +35,7 @@ from targets.runtime.errors import (
     NoChoiceMatched,
     RetryTracker,
     StatesError,
-    find_catcher,
+    error_matches,
 )
 
 from . import billing
@@ -145,6 +145,15 @@ class Execution:
         )
 
 
+def _is_int(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == int(value)
+
+
+def _java_text(value: Any) -> str:
+    """How the service prints a value in a message: strings bare, everything else as JSON."""
+    return value if isinstance(value, str) else ex.dumps(value)
+
+
 def ctxmod_millis(moment: float) -> int:
     return round(moment * 1000)
 
@@ -194,6 +203,7 @@ class Interpreter:
         self.check_payload_size = check_payload_size
         self.executions: list[Execution] = []
         self.tokens: dict[str, Execution] = {}
+        self.crashes: list[BaseException] = []  # RunAborted, or a bug: raised by run()/resume()
 
     # -- machines -----------------------------------------------------------------------------------------
     def add_machine(self, name: str, definition: dict[str, Any], *, type: str = "STANDARD",
@@ -218,8 +228,12 @@ class Interpreter:
         self.executions.append(execution)
         if parent is not None:
             parent.children.append(execution)
-        self.sched.spawn(self._execute(execution))
+        self.sched.spawn(self._execute(execution), self._crashed)
         return execution
+
+    def _crashed(self, task: Any) -> None:
+        if task.error is not None:
+            self.crashes.append(task.error)
 
     def run(self, machine: Machine | str, data: Any = None, *, name: str | None = None) -> RunResult:
         """Start an execution and run until it (and everything it started) is done or waits for a callback."""
@@ -230,12 +244,16 @@ class Interpreter:
                 raise KeyError(f"no state machine {machine!r}")
             machine = found
         execution = self.start(machine, {} if data is None else data, name=name)
-        self.sched.run()
+        self.resume()
         return execution.result()
 
     def resume(self) -> None:
-        """Continue after `send_task_success`/`failure`/`heartbeat` from outside a run."""
+        """Run until nothing can happen (also: continue after `send_task_success` from outside a run)."""
         self.sched.run()
+        if self.crashes:
+            crash = self.crashes[0]
+            self.crashes.clear()
+            raise crash
 
     # -- callbacks (SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat) ------------------------------------
     def send_task_success(self, token: str, output: Any, *, delay: float = 0.0) -> None:
@@ -578,18 +596,40 @@ class Interpreter:
             env = ex.Env(data if st.ql != JSONATA else raw, ctx, frame.variables, self.rng)
             states = env.states() if st.ql == JSONATA else None
             seconds = 0.0
-            if st.seconds is not None:
+            raw_def = st.raw
+            if "SecondsPath" in raw_def and st.ql != JSONATA:
+                path = raw_def["SecondsPath"]
+                try:
+                    value = st.seconds[1](env)
+                except StatesError:
+                    raise StatesError(RUNTIME, f"The SecondsPath parameter does not reference an input value: "
+                                               f"{path}") from None
+                shown = f"{path} == {_java_text(value)}"
+                if not _is_int(value):
+                    raise StatesError(RUNTIME, f"The SecondsPath parameter cannot be parsed as a long value: {shown}")
+                if value < 0:
+                    raise StatesError(RUNTIME, f"The SecondsPath parameter references a negative value: {shown}")
+                seconds = float(value)
+            elif st.seconds is not None:
                 value = self._number(st.seconds, env, states)
-                if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0 or value != int(value):
-                    raise StatesError(RUNTIME, f"The value of the field 'Seconds' must be a non-negative integer, "
-                                               f"got {ex.dumps(value)}")
+                if not _is_int(value) or value < 0:
+                    raise StatesError(RUNTIME, f"The Seconds parameter must be a non-negative integer, got "
+                                               f"{ex.dumps(value)}")
                 seconds = float(value)
             elif st.timestamp is not None:
-                value = self._text(st.timestamp, env, states)
+                try:
+                    value = self._text(st.timestamp, env, states)
+                except StatesError:
+                    if "TimestampPath" in raw_def:
+                        raise StatesError(RUNTIME, f"The TimestampPath parameter does not reference an input value: "
+                                                   f"{raw_def['TimestampPath']}") from None
+                    raise
                 parsed = parse_timestamp(value) if isinstance(value, str) else None
                 if parsed is None:
-                    raise StatesError(RUNTIME, f"The value of the field 'Timestamp' must be an ISO-8601 "
-                                               f"timestamp, got {ex.dumps(value)}")
+                    field = "TimestampPath" if "TimestampPath" in raw_def else "Timestamp"
+                    literal = raw_def.get(field)
+                    raise StatesError(RUNTIME, f"The {field} parameter does not reference a valid ISO-8601 extended "
+                                               f"offset date-time format string: {literal} == {_java_text(value)}")
                 seconds = max(0.0, parsed[0] + parsed[1] / 1e9 - self.clock.t)
             else:
                 raise StatesError(RUNTIME, "A Wait state needs Seconds, SecondsPath, Timestamp or TimestampPath")
@@ -636,7 +676,11 @@ class Interpreter:
                         ctx = ctxmod.enter_state(frame.execution.context, st.name, entered_time=iso(self.clock.t),
                                                  retry_count=tracker.retry_count)
                     continue
-                catcher = find_catcher(st.catchers, err) if st.catchers else None
+                catcher = None
+                for candidate in st.catchers:
+                    if error_matches(err, candidate.error_equals):
+                        catcher = candidate
+                        break
                 if catcher is None:
                     raise err from None
                 return self._catch(frame, st, raw, ctx, entered, catcher, err)
