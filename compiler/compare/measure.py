@@ -88,9 +88,11 @@ def _details(event: dict[str, Any]) -> dict[str, Any]:
 
 
 def _action(resource: str) -> str:
-    """`putItem`, `arn:aws:states:::dynamodb:putItem`, `aws-sdk:dynamodb:putItem` -> `putItem`."""
-    tail = resource.rsplit(":", 1)[-1]
-    return tail.split(".", 1)[0]
+    """`putItem`, `arn:aws:states:::dynamodb:putItem`, `startExecution.sync:2` -> the action name."""
+    for suffix in (".sync:2", ".sync", ".waitForTaskToken"):
+        if resource.endswith(suffix):
+            resource = resource[: -len(suffix)]
+    return resource.rsplit(":", 1)[-1]
 
 
 def billed_from_history(histories: list[list[dict[str, Any]]]) -> BilledUnits:
@@ -259,8 +261,14 @@ def trace_from_sqs_events(workflow: str, raw: list[dict[str, Any]]) -> Trace:
             order.append(key)
         ex = traces[key]
         kind = e["type"]
+        where = (*key, e.get("scope", ""), e.get("state", ""))
         if kind == "StateEntered" and e.get("key") not in seen:
             seen.add(e.get("key"))
+            seen.add(where)
+            ex.entered.append(e["state"])
+        elif kind in ("TaskSucceeded", "TaskFailed") and not e.get("attempt") and where not in seen:
+            # a task woken straight from a Wait has no StateEntered event in the runtime's stream (yet)
+            seen.add(where)
             ex.entered.append(e["state"])
         elif kind == "TaskRetry":
             ex.retries[e["state"]] += 1

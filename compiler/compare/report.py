@@ -371,7 +371,8 @@ class Builder:
                 how="static", note="Step Functions: " + ", ".join(f"{k} {v}" for k, v in asl_code.items())
                 + (". SQS chain: " + ", ".join(f"{k} {v}" for k, v in sqs_code.items()) if sqs_code else "")
                 + ". flowc writes all of it; without flowc it is the code and configuration to maintain"),
-            Row(label="User code needed (handler lines)", values={a: sum(user.values()) for a in ARCHITECTURES},
+            Row(label="User code needed (handler lines)", values={
+                a: sum(user.values()) if a != "sqs" or self.sqs_supported else None for a in ARCHITECTURES},
                 how="static", note=", ".join(f"{k} {v}" for k, v in user.items()) or "no handler"),
             Row(label="Steps that become functions of their own", values={
                 "standard": 0, "express": 0, "sqs": len(extra) if self.sqs_supported else None},
