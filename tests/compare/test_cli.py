@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from compiler.cli import main
-from tests.compare.conftest import FLOWS
+from tests.compare.cases import FLOWS
 
 FLOW = str(FLOWS / "three_tasks.flow")
 

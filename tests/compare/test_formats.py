@@ -12,7 +12,7 @@ import pytest
 
 from compiler.commands.compare import render
 from compiler.compare.report import Report, build_report
-from tests.compare.conftest import FLOWS
+from tests.compare.cases import FLOWS
 from tests.helpers import WORKFLOWS
 
 

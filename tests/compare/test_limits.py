@@ -6,7 +6,7 @@ import functools
 import json
 
 from compiler.compare.report import LimitModel, Report, build_report
-from tests.compare.conftest import FLOWS
+from tests.compare.cases import FLOWS
 from tests.helpers import WORKFLOWS
 
 

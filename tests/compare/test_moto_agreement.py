@@ -16,7 +16,7 @@ import pytest
 
 from compiler.compare import analysis, measure
 from compiler.pipeline import analyse
-from tests.compare.conftest import CASES, FLOWS, compiled, measured
+from tests.compare.cases import CASES, FLOWS, compiled, measured
 from tests.helpers import WORKFLOWS
 from tests.oracles.sfn import HandlerError, SfnOracle
 from tests.sqs.harness import deploy

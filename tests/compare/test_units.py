@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 from compiler.compare import analysis
-from tests.compare.conftest import CASES, compiled, measured
+from tests.compare.cases import CASES, compiled, measured
 
 
 def sqs_counts(name: str):

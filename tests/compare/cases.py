@@ -1,4 +1,4 @@
-"""Shared helpers for the compare tests: the synthetic workflows and cached runs."""
+"""The synthetic workflows of the compare tests, their inputs and mocks, and cached compiles and runs."""
 
 from __future__ import annotations
 
