@@ -109,3 +109,12 @@ def headline(report: Report) -> str:
     return (f"{report.file} · workflow {report.workflow} ({report.workflow_type.lower()}) · input: "
             f"{report.input_source} ({report.input_bytes:,} B) · {report.executions_per_month:,} executions/month · "
             f"{report.region} · {free}")
+
+
+def limit_summary(report: Report, architecture: str) -> str:
+    """`✗ 1 · ⚠ 2` (limits this workflow cannot meet, limits worth knowing), or `✓` when it meets all."""
+    statuses = [lim.cells[architecture].status for lim in report.limits if architecture in lim.cells]
+    if statuses and all(s == "n/a" for s in statuses):
+        return "—"
+    parts = [f"{ICONS[s]} {statuses.count(s)}" for s in ("fail", "warn") if statuses.count(s)]
+    return " · ".join(parts) if parts else ICONS["ok"]

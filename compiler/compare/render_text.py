@@ -45,6 +45,7 @@ def render(report: Report) -> str:
         [f"Cost per month ({report.executions_per_month:,} executions)", *[fmt.usd(totals[a]) for a in archs]],
         ["Latency of one execution (modelled)", *[fmt.ms(latency.get(a)) for a in archs]],
         ["CloudFormation resources", *[fmt.number(resources.get(a)) for a in archs]],
+        ["Limits (✗ cannot run so, ⚠ worth knowing)", *[fmt.limit_summary(report, a) for a in archs]],
     ])
     for crossing in report.break_even:
         lines += _wrap(crossing.text, "- ")

@@ -39,6 +39,7 @@ def tables(report: Report) -> dict[str, Table]:
          *[f"**{fmt.usd(totals[a])}**" for a in archs]],
         ["Latency of one execution (modelled)", *[fmt.ms(latency.get(a)) for a in archs]],
         ["CloudFormation resources", *[fmt.number(resources.get(a)) for a in archs]],
+        ["Limits (✗ cannot run so, ⚠ worth knowing)", *[fmt.limit_summary(report, a) for a in archs]],
     ], _numeric(header))
     out["resources"] = Table(header, [[r.label, *[fmt.number(r.values.get(a)) for a in archs]]
                                       for r in report.resources], _numeric(header))
