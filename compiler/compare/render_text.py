@@ -55,6 +55,11 @@ def render(report: Report) -> str:
     for r in report.resources:
         if r.note:
             lines += _wrap(f"{r.label}: {r.note}", "- ")
+    types = sorted({t for counts in report.resource_types.values() for t in counts})
+    lines.append("")
+    lines += _table(["CloudFormation type (after the SAM transform)", *[SHORT[a] for a in archs]],
+                    [[t, *[fmt.number(report.resource_types.get(a, {}).get(t, 0)) if report.resource_types.get(a)
+                           else "—" for a in archs]] for t in types])
 
     lines += _section("Billed units per execution")
     lines += _table(["", *[SHORT[a] for a in archs], "how"],

@@ -43,6 +43,11 @@ def tables(report: Report) -> dict[str, Table]:
     ], _numeric(header))
     out["resources"] = Table(header, [[r.label, *[fmt.number(r.values.get(a)) for a in archs]]
                                       for r in report.resources], _numeric(header))
+    types = sorted({t for counts in report.resource_types.values() for t in counts})
+    type_header = ["CloudFormation type", *names]
+    out["types"] = Table(type_header, [[f"`{t}`", *[fmt.number(report.resource_types.get(a, {}).get(t, 0))
+                                                     if report.resource_types.get(a) else "—" for a in archs]]
+                                       for t in types], _numeric(type_header))
     extra_header = ["workflow", "step", "what it does", "in Step Functions"]
     out["extra"] = Table(extra_header, [
         [f.workflow, f.state, describe_integration(f.integration),

@@ -49,7 +49,7 @@ def test_markdown_tables_are_well_formed() -> None:
             i = j
         else:
             i += 1
-    assert tables >= 9  # summary, resources, extra functions, units, costs, limits, failure, latency, figures
+    assert tables >= 10  # summary, resources, types, extra functions, units, costs, limits, failure, latency, figures
     for heading in ("## Resources deployed", "## Billed units per execution", "## Cost per month",
                     "## Limits", "## Failure handling and observability", "## Latency (modelled, not measured)",
                     "## Figures"):

@@ -18,7 +18,7 @@ def _script():
 def test_every_example_has_a_report() -> None:
     script = _script()
     top = {p.name.removesuffix(".flow") for p in WORKFLOWS.glob("*.flow")}
-    assert set(script.EXAMPLES) == top
+    assert set(script.EXAMPLES) == top, "add the new example to workflows/regenerate_reports.py (and its input)"
     for name in script.EXAMPLES:
         assert (WORKFLOWS / f"{name}.compare-input.json").exists()
 
