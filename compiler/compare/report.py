@@ -512,11 +512,15 @@ class Builder:
                                              text=f"{ARCH_TITLES[cheaper]} is cheaper than "
                                                   f"{ARCH_TITLES[b if cheaper == a else a]} at every volume from "
                                                   f"{pricing.VOLUME_MIN:,} to {pricing.VOLUME_MAX:,} executions/month"))
+                idle = "sqs" in (a, b) and units["sqs"].idle_queues > 0
                 for c in found:
+                    text = (f"{ARCH_TITLES[c.cheaper_below]} is cheaper below {c.volume:,} executions/month, "
+                            f"{ARCH_TITLES[c.cheaper_above]} above")
+                    if idle:
+                        text += " (the SQS chain's fixed monthly cost, the idle polling of its queues, is an " \
+                                "unconfirmed figure †)"
                     out.append(CrossingModel(between=[a, b], cheaper_below=c.cheaper_below,
-                                             cheaper_above=c.cheaper_above, volume=c.volume,
-                                             text=f"{ARCH_TITLES[c.cheaper_below]} is cheaper below {c.volume:,} "
-                                                  f"executions/month, {ARCH_TITLES[c.cheaper_above]} above"))
+                                             cheaper_above=c.cheaper_above, volume=c.volume, text=text))
         return out
 
     def curve(self, units: dict[str, pricing.Units]) -> dict[str, list[float]]:
