@@ -36,6 +36,8 @@ def render(report: Report) -> str:
     header = ["", *[SHORT[a] for a in archs]]
     weak = fmt.weak_keys(report)
     lines = [report.title, "=" * len(report.title), *_wrap(fmt.headline(report), "")]
+    for warning in report.warnings:
+        lines += _wrap(f"{fmt.ICONS['warn']} {warning}", "")
 
     totals = fmt.totals(report)
     latency = report.latency[0].values if report.latency else {}

@@ -140,6 +140,7 @@ class Report(Model):
     failure_handling: list[Row]
     latency: list[Row]
     figures: list[FigureRef]
+    warnings: list[str]  # shown under the title: failed runs, targets that disagree
     notes: list[str]
     graph_nodes: list[GraphNode]
     graph_edges: list[GraphEdge]
@@ -306,6 +307,7 @@ class Builder:
             failure_handling=self.failure_rows(),
             latency=self.latency_rows(),
             figures=[],
+            warnings=self.warnings(),
             notes=[],
             graph_nodes=[], graph_edges=[],
         )
@@ -320,7 +322,7 @@ class Builder:
         out = []
         same = None
         if self.asl.run is not None and self.sqs.run is not None:
-            same = self.asl.run.same_outcome(self.sqs.run)
+            same = _same(self.asl.run, self.sqs.run)
         for m in (self.asl, self.sqs):
             out.append(RunModel(target=m.target, source=m.source, status=m.run.status if m.run else None,
                                 error=m.error, output_matches=same))
@@ -432,9 +434,11 @@ class Builder:
                    "eventbridge_events": a.eventbridge_events}
         requests, billed_ms, mb = self.express_units()
         self.express = (requests, billed_ms, mb)
-        out = {"standard": pricing.Units(state_transitions=a.state_transitions, **service),
-               "express": pricing.Units(express_requests=requests, express_billed_ms=billed_ms,
-                                        express_billed_mb=mb, **service)}
+        out: dict[str, pricing.Units] = {}
+        if self.asl.ok:
+            out["standard"] = pricing.Units(state_transitions=a.state_transitions, **service)
+            out["express"] = pricing.Units(express_requests=requests, express_billed_ms=billed_ms,
+                                           express_billed_mb=mb, **service)
         if self.sqs.ok:
             queues = sum(1 for r in (resources.load_yaml(self.sqs_files["template.yaml"]).get("Resources") or {}).values()
                          if r.get("Type") == "AWS::Serverless::Function"
@@ -450,9 +454,11 @@ class Builder:
         sqs_ok = "sqs" in units
         asl_how = "measured" if self.asl.run is not None else "derived"
 
+        asl_ok = "standard" in units
+
         def row(label: str, std: Any, exp: Any, sq: Any, how: str, note: str = "") -> Row:
-            return Row(label=label, values={"standard": std, "express": exp, "sqs": sq if sqs_ok else None},
-                       how=how, note=note)
+            return Row(label=label, values={"standard": std if asl_ok else None, "express": exp if asl_ok else None,
+                                            "sqs": sq if sqs_ok else None}, how=how, note=note)
 
         requests, billed_ms, mb = self.express
         own_writes = a.dynamodb_writes
@@ -655,6 +661,21 @@ class Builder:
                 edges.append(GraphEdge(source=name, target=catch.next, kind="catch"))
         return nodes, edges
 
+    def warnings(self) -> list[str]:
+        out = []
+        for m, name in ((self.asl, "Step Functions"), (self.sqs, "SQS chain")):
+            if not m.ok:
+                out.append(f"{name}: no run ({m.error})")
+            elif m.run is not None and m.run.status != "SUCCEEDED":
+                why = f": {m.run.error}" if m.run.error else ""
+                out.append(f"the {name} run ended {m.run.status}{why}; its units are those of this execution, "
+                           f"so give an input that takes the path you want to compare (--input)")
+        if self.asl.run is not None and self.sqs.run is not None and not _same(self.asl.run, self.sqs.run):
+            out.append(f"the two targets disagree on this input: Step Functions {self.asl.run.status} "
+                       f"({self.asl.run.error or 'no error'}), SQS chain {self.sqs.run.status} "
+                       f"({self.sqs.run.error or 'no error'})")
+        return out
+
     def final_notes(self) -> list[str]:
         notes = [
             f"Step Functions units: {self.asl.source}. SQS units: {self.sqs.source}." if self.sqs.ok else
@@ -667,3 +688,10 @@ class Builder:
             f"shared with everything else the account runs).",
         ]
         return notes + self.notes
+
+
+def _same(a, b) -> bool:
+    """Same status, error and output: causes are compared by neither (their wording differs legitimately:
+    Step Functions prefixes run-time causes with the state and event id, which an SQS chain does not have)."""
+    return (a.status, a.error, a.output if a.status == "SUCCEEDED" else None) == \
+        (b.status, b.error, b.output if b.status == "SUCCEEDED" else None)

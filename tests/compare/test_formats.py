@@ -105,3 +105,13 @@ def test_sample_input_is_found_next_to_the_file(tmp_path: Path) -> None:
     assert r.units[0].values["standard"] == 2  # Route, Skip
     (tmp_path / "t.input.json").write_text('{"go": true}', encoding="utf-8")
     assert build_report(flow).units[0].values["standard"] == 3  # `flowc run`'s sample input wins
+
+
+def test_a_failed_run_is_warned_about() -> None:
+    r = build_report(FLOWS / "retried.flow", display_path="retried.flow")  # the real handler never fails
+    assert r.warnings == []
+    r = build_report(FLOWS / "fan_out.flow", input_spec='{"items": "not a list"}', display_path="fan_out.flow")
+    assert len(r.warnings) == 2 and all("ended FAILED: States.Runtime" in w for w in r.warnings)
+    assert r.runs[0].output_matches is True  # both fail the same way
+    assert "> ⚠ the Step Functions run ended FAILED" in render(r, "markdown", None)
+    assert '<p class="warning">⚠ the SQS chain run ended FAILED' in render(r, "html", None)
