@@ -208,6 +208,7 @@ def run_asl(result: CompileResult, workflow: str, data: Any, *, mocks: dict[str,
                 backend.open()
             run: RunResult = interp.run(workflow, data)
             children = [(ex.machine.name, list(ex.history.events), ex) for ex in interp.executions[1:]]
+            express = any(getattr(ex, "express", False) for ex in interp.executions)
         finally:
             if backend is not None and hasattr(backend, "close"):
                 backend.close()
@@ -220,8 +221,13 @@ def run_asl(result: CompileResult, workflow: str, data: Any, *, mocks: dict[str,
         child.max_payload = max(child.max_payload, int(getattr(ex, "max_data_bytes", 0) or 0))
         traces.append(child)
     billed = run.billed
+    histories = [run.events, *[events for _, events, _ in children]]
     if billed == BilledUnits() and run.events:
-        billed = billed_from_history([run.events, *[events for _, events, _ in children]])
+        billed = billed_from_history(histories)
+    elif express:
+        # Express executions bill requests and duration, so the meter counts no transitions for them; the
+        # Standard column prices the same run as Standard executions: transitions from the histories
+        billed = billed.model_copy(update={"state_transitions": billed_from_history(histories).state_transitions})
     return Measured("asl", source, billed, Trace(traces), run, run.duration_ms)
 
 

@@ -106,3 +106,16 @@ def test_units_from_the_sqs_trace_match_the_interpreter() -> None:
                       "executions_started"):
             assert getattr(derived, field) == getattr(real, field), (name, field)
         assert derived.lambda_gb_seconds == pytest.approx(real.lambda_gb_seconds), name
+
+
+def test_an_express_workflow_is_also_priced_as_standard() -> None:
+    """The interpreter bills an Express execution by request and duration (no transitions); the Standard
+    column counts the same run's transitions from its history: Enrich and Forward."""
+    from compiler.compare import measure
+    from tests.helpers import CORPUS
+
+    result = compiled(str(CORPUS / "express.flow"))
+    asl = measure.run_asl(result, "FastPath", {"a": 1})
+    assert asl.run.billed.state_transitions == 0 and asl.run.billed.express_requests == 1
+    assert asl.billed.state_transitions == 2
+    assert asl.billed.sqs_requests == 1  # the workflow's own sqs.send
