@@ -41,10 +41,15 @@ class Outcome:
                 f"cause={str(self.cause)[:400]} entered={self.entered}")
 
 
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
+
+
 def normalise(value: Any) -> Any:
+    """Outputs compare with execution ARNs, random UUIDs (States.UUID, $uuid: seeded in flowc) and
+    startExecution dates masked."""
     if value is None:
         return None
-    text = _EXECUTION_ARN.sub("<execution-arn>", json.dumps(value))
+    text = _UUID.sub("<uuid>", _EXECUTION_ARN.sub("<execution-arn>", json.dumps(value)))
     return _dates(json.loads(text))
 
 
@@ -56,13 +61,22 @@ def _dates(value: Any) -> Any:
     return value
 
 
+_EVENT_ID = re.compile(r"\(entered at the event id #\d+\)")
+_QUOTED_INPUT = re.compile(r"(could not be found in the input) '.*'( \(.*\))?$", re.S)
+
+
 def normalise_cause(cause: str | None) -> Any:
+    """Causes compare after: ARNs masked, the history event id masked (histories of the two engines number
+    events differently around Map/Parallel), and the input quoted in a path error dropped (moto prints it
+    with spaces and untruncated, flowc compact and cut at 200 characters, like the service)."""
     if not cause:
         return None
     try:
         data = json.loads(cause)
     except ValueError:
-        return _EXECUTION_ARN.sub("<execution-arn>", cause)
+        text = _EVENT_ID.sub("(entered at the event id #N)", cause)
+        text = _QUOTED_INPUT.sub(r"\1 <input>", text)
+        return _EXECUTION_ARN.sub("<execution-arn>", text)
     if isinstance(data, dict) and "errorType" in data:
         return {"errorType": data.get("errorType"), "errorMessage": data.get("errorMessage")}
     if isinstance(data, dict) and "Cause" in data:  # a .sync child failure: DescribeExecution as the cause
@@ -138,6 +152,8 @@ def run_on_flowc(definition: dict[str, Any], data: Any, *, lambdas: dict[str, Ca
         subs.setdefault(f"Fn_{fn_name}", f"arn:aws:lambda:us-east-1:123456789012:function:{fn_name}")
         functions[fn_name] = FunctionSpec(fn_name, handler, timeout_s=900)
     interp = Interpreter(TaskRunner(functions=functions, sdk_metadata=False), seed=seed)
-    interp.add_machine(name, substitute(definition, subs), type=type)
+    # The oracle deploys the definition with sorted keys (as CloudFormation hands it over), and templates are
+    # evaluated in key order: give flowc the same text so the first failing field is the same one.
+    interp.add_machine(name, json.loads(json.dumps(substitute(definition, subs), sort_keys=True)), type=type)
     run = interp.run(name, data)
     return outcome(run.status, run.output, run.error, run.cause, run.events), run

@@ -45,6 +45,7 @@ from .history import History
 from .plan import JSONATA, CatchPlan, GraphPlan, MachinePlan, StatePlan
 from .scheduler import Group, Join, Park, Scheduler, Sleep
 
+MAX_HISTORY_EVENTS = 25_000  # Standard executions fail when their history reaches this (service quotas)
 MAX_PAYLOAD_BYTES = 262_144  # 256 KiB: input/output of a state, task or execution (service quotas)
 STANDARD_MAX_SECONDS = 365 * 24 * 3600
 EXPRESS_MAX_SECONDS = 300
@@ -313,6 +314,9 @@ class Interpreter:
             timed_out = err.error == TIMEOUT and err.cause == "The execution timed out."
             ex_.status = "TIMED_OUT" if timed_out else "FAILED"
             ex_.error, ex_.cause = err.error, err.cause
+            if getattr(err, "from_fail_state", False):  # a Fail state without Error/Cause leaves them unset
+                ex_.error = err.error if err.has_error else None  # type: ignore[attr-defined]
+                ex_.cause = err.cause if err.has_cause else None  # type: ignore[attr-defined]
         except RunAborted:
             raise
         ex_.stop_time = self.clock.t
@@ -322,7 +326,9 @@ class Interpreter:
         elif timed_out:
             hist.add("ExecutionTimedOut", frame.last, {"error": ex_.error, "cause": ex_.cause})
         else:
-            details = {"error": ex_.error}
+            details = {}
+            if ex_.error is not None:
+                details["error"] = ex_.error
             if ex_.cause is not None:
                 details["cause"] = ex_.cause
             hist.add("ExecutionFailed", frame.last, details)
@@ -354,6 +360,9 @@ class Interpreter:
 
     def _enter(self, frame: Frame, st: StatePlan, data: Any, retry_count: int = 0) -> tuple[int, Any]:
         ex_ = frame.execution
+        if not ex_.express and ex_.history.last_id >= MAX_HISTORY_EVENTS - 3:
+            raise StatesError(RUNTIME, f"The execution reached the maximum number of history events "
+                                       f"({MAX_HISTORY_EVENTS}).")
         ex_.transitions += 1
         ex_.states_entered.append(st.name)
         if st.type in ("Map", "Parallel"):

@@ -86,12 +86,15 @@ def path_reader(text: str, field: str | None = None) -> Compiled:
     if parsed.root == "$" and parsed.simple is not None and not parsed.simple:
         return lambda env: env.data
 
+    shown_context = parsed.root == "$$"
+
     def read(env: Env) -> Any:
         try:
             return parsed.evaluate(env.data, context=env.context, variables=env.variables)
         except jsonpath.PathNotFound:
+            shown = env.context if shown_context else env.data
             raise StatesError(RUNTIME, f"The JSONPath '{text}'{where} could not be found in the input "
-                                       f"'{preview(env.data)}'") from None
+                                       f"'{preview(shown)}'") from None
     return read
 
 
@@ -176,20 +179,100 @@ def apply_result_path(raw_input: Any, result: Any, path: jsonpath.JsonPath | Non
 # --------------------------------------------------------------------------- JSONata
 
 
+_CURRENT_RNG: list[random.Random] = [random.Random(0)]
+
+
+def _sfn_functions() -> dict[str, Callable[..., Any]]:
+    """The functions Step Functions adds to JSONata ("Transforming data with JSONata", Step Functions-provided
+    functions): $partition, $range, $hash, $random, $uuid, $parse. $random/$uuid draw from the run's RNG."""
+    import hashlib
+    import json as _json
+    import uuid as _uuid
+
+    algorithms = {"MD5": "md5", "SHA-1": "sha1", "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512"}
+
+    def partition(items: Any, size: Any) -> Any:
+        items = list(items or [])
+        size = int(size)
+        if size <= 0:
+            raise ValueError("$partition: the size must be a positive integer")
+        return [items[i:i + size] for i in range(0, len(items), size)]
+
+    def range_(start: Any, end: Any, step: Any = 1) -> Any:
+        start, end, step = int(start), int(end), int(step)
+        if step == 0:
+            raise ValueError("$range: the step must not be 0")
+        out = list(range(start, end + (1 if step > 0 else -1), step))
+        if len(out) > 1000:
+            raise ValueError("$range: at most 1000 items")
+        return out
+
+    def hash_(value: Any, algorithm: Any) -> Any:
+        if algorithm not in algorithms:
+            raise ValueError(f"$hash: unknown algorithm {algorithm}")
+        text = value if isinstance(value, str) else _json.dumps(value, separators=(",", ":"))
+        return hashlib.new(algorithms[algorithm], text.encode()).hexdigest()
+
+    def random_(seed: Any = None) -> Any:
+        return random.Random(seed).random() if seed is not None else _CURRENT_RNG[-1].random()
+
+    def uuid_() -> Any:
+        return str(_uuid.UUID(int=_CURRENT_RNG[-1].getrandbits(128), version=4))
+
+    def parse(text: Any) -> Any:
+        return _json.loads(text)
+
+    return {"partition": partition, "range": range_, "hash": hash_, "random": random_, "uuid": uuid_,
+            "parse": parse}
+
+
+_SFN_FUNCTIONS: dict[str, Callable[..., Any]] = {}
+
+
 @functools.lru_cache(maxsize=4096)
 def _jsonata(body: str) -> Any:
     import jsonata
 
-    return jsonata.Jsonata(body)
+    compiled = jsonata.Jsonata(body)
+    compiled.output_convert_nulls = False  # keep null (NULL_VALUE) apart from undefined (None)
+    if not _SFN_FUNCTIONS:
+        _SFN_FUNCTIONS.update(_sfn_functions())
+    for name, fn in _SFN_FUNCTIONS.items():
+        if "$" + name in body:
+            compiled.register_lambda(name, fn)
+    return compiled
 
 
 def is_jsonata(value: Any) -> bool:
     return isinstance(value, str) and len(value) >= 4 and value.startswith("{%") and value.endswith("%}")
 
 
+_NULL: Any = None
+
+
+def _null() -> Any:
+    global _NULL
+    if _NULL is None:
+        from jsonata.utils import Utils
+
+        _NULL = Utils.NULL_VALUE
+    return _NULL
+
+
+def _to_jsonata(value: Any) -> Any:
+    """JSON null as jsonata-python's NULL_VALUE (None means "undefined" to it)."""
+    if value is None:
+        return _null()
+    if isinstance(value, dict):
+        return {k: _to_jsonata(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_to_jsonata(v) for v in value]
+    return value
+
+
 def _plain(value: Any) -> Any:
     """jsonata-python values as JSON values; integral floats print as integers, as JavaScript does."""
-    if value is None:
+    if value is None or value is _NULL:
         return None
     if isinstance(value, (bool, str, int)):
         return value
@@ -219,14 +302,20 @@ def jsonata_expression(text: str, field: str | None = None) -> Callable[[Env, di
     where = f" specified for the field '{field}'" if field else ""
 
     def run(env: Env, states: dict[str, Any]) -> Any:
-        bindings = dict(env.variables) if env.variables else {}
-        bindings["states"] = states
+        bindings = {k: _to_jsonata(v) for k, v in env.variables.items()} if env.variables else {}
+        bindings["states"] = _to_jsonata(states)
+        _CURRENT_RNG.append(env.rng)
         try:
             value = compiled.evaluate(None, bindings)
         except Exception as err:
             raise StatesError(QUERY_EVALUATION_ERROR,
                               f"An error occurred while evaluating the JSONata expression '{body}'{where}: {err}"
                               ) from None
+        finally:
+            _CURRENT_RNG.pop()
+        if value is None:
+            raise StatesError(QUERY_EVALUATION_ERROR, f"The JSONata expression '{body}'{where} returned nothing "
+                                                      "(undefined).")
         return _plain(value)
     return run
 

@@ -173,7 +173,7 @@ class StatePlan:
         self.map_mode = config.get("Mode", "INLINE")
         self.processor_type = config.get("ExecutionType", "STANDARD")
         self.processor = GraphPlan(processor, self.ql, names)
-        self.items_path = ex.dynamic(raw["ItemsPath"], "ItemsPath") if jp and "ItemsPath" in raw else None
+        self.items_path = ex.dynamic(raw["ItemsPath"]) if jp and "ItemsPath" in raw else None
         self.items = ex.jsonata_template(raw["Items"], "Items") if "Items" in raw and not jp else None
         if jp and "Items" in raw:
             compiled_items = ex.template(raw["Items"])
