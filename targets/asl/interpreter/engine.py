@@ -205,6 +205,8 @@ class Interpreter:
         self.executions: list[Execution] = []
         self.tokens: dict[str, Execution] = {}
         self.crashes: list[BaseException] = []  # RunAborted, or a bug: raised by run()/resume()
+        self.early: dict[str, tuple[Any, StatesError | None, float]] = {}
+        self.answered: set[str] = set()
 
     # -- machines -----------------------------------------------------------------------------------------
     def add_machine(self, name: str, definition: dict[str, Any], *, type: str = "STANDARD",
@@ -258,14 +260,21 @@ class Interpreter:
 
     # -- callbacks (SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat) ------------------------------------
     def send_task_success(self, token: str, output: Any, *, delay: float = 0.0) -> None:
-        if not self.sched.wake(token, ex.copy_json(output), delay=delay):
-            raise TaskFailure("TaskTimedOut", f"Task token {token!r} is not waiting (unknown, done or timed out)")
+        self._deliver(token, ex.copy_json(output), None, delay)
 
     def send_task_failure(self, token: str, error: str | None = None, cause: str | None = None, *,
                           delay: float = 0.0) -> None:
-        failure = StatesError(error or "", cause or "")
-        if not self.sched.wake(token, error=failure, delay=delay):
-            raise TaskFailure("TaskTimedOut", f"Task token {token!r} is not waiting (unknown, done or timed out)")
+        self._deliver(token, None, StatesError(error or "", cause or ""), delay)
+
+    def _deliver(self, token: str, value: Any, error: StatesError | None, delay: float) -> None:
+        if self.sched.wake(token, value, error=error, delay=delay):
+            return
+        if token in self.tokens and token not in self.answered:
+            # answered while the task is still being submitted (e.g. by the handler it invokes)
+            self.early[token] = (value, error, delay)
+            self.answered.add(token)
+            return
+        raise TaskFailure("TaskTimedOut", f"Task token {token!r} is not waiting (unknown, done or timed out)")
 
     def send_task_heartbeat(self, token: str) -> None:
         if not self.sched.heartbeat(token):
@@ -299,7 +308,7 @@ class Interpreter:
                                                        "service limit.")
             return (yield from self.run_graph(frame, ex_.graph, ex_.input))
 
-        group = Group([body], deadline=self.clock.t + limit,
+        group = Group([body], deadline=self.clock.t + limit, passive=True,
                       timeout_error=lambda: StatesError(TIMEOUT, "The execution timed out."))
         timed_out = False
         try:

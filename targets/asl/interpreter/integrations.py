@@ -326,15 +326,15 @@ class TaskRunner:
                 if suffix == ".waitForTaskToken":
                     result = yield from self._wait_callback(frame, st, token, deadline, heartbeat)
             else:
+                if suffix.startswith(".sync"):
+                    raise local_abort(st, f"arn:aws:states:::{service}:{action}{suffix} waits for a job this "
+                                          "interpreter cannot run; give the step a mock")
                 result = yield from self._backend(frame, st, service, action, params)
                 if suffix == ".waitForTaskToken":
                     frame.last = history.add("TaskSubmitted", frame.last, {
                         "resourceType": resource_type, "resource": resource_name, "output": ex.dumps(result),
                         "outputDetails": {"truncated": False}})
                     result = yield from self._wait_callback(frame, st, token, deadline, heartbeat)
-                elif suffix.startswith(".sync"):
-                    raise local_abort(st, f"{service}:{action}{suffix} waits for a job this interpreter cannot run; "
-                                          "give the step a mock")
         except _Timeout as err:
             raise timed_out(err.error) from None
         except StatesError as err:
@@ -374,6 +374,14 @@ class TaskRunner:
     def _wait_callback(self, frame: Any, st: Any, token: str | None, deadline: float | None,
                        heartbeat: float | None):
         assert token is not None
+        early = self.interp.early.pop(token, None)
+        if early is not None:
+            value, error, delay = early
+            if delay > 0:
+                yield Sleep(delay)
+            if error is not None:
+                raise error
+            return value
         now = self.interp.clock.t
         timeout = None if deadline is None else max(0.0, deadline - now)
 
@@ -494,7 +502,7 @@ class TaskRunner:
     # -- the services backend ------------------------------------------------------------------------------------
     def _backend(self, frame: Any, st: Any, service: str, action: str, params: Any):
         if self.services is None:
-            raise local_abort(st, f"{service}:{action} needs AWS services: install moto (pip install "
+            raise local_abort(st, f"arn:aws:states:::{service}:{action} needs AWS services: install moto (pip install "
                                   "'moto[dynamodb,sns,sqs,events,s3]') or give the step a mock")
         yield Sleep(self.service_seconds)
         self._bill_service(frame, service, action, params, mocked=False)

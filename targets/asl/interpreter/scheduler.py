@@ -58,14 +58,15 @@ class Group:
     """
 
     __slots__ = ("deadline", "factories", "failures", "finished", "limit", "next", "on_child_done", "parent",
-                 "results", "running", "sched", "should_fail", "threshold_error", "timeout_error")
+                 "passive", "results", "running", "sched", "should_fail", "threshold_error", "timeout_error")
 
     def __init__(self, factories: list[Callable[[], Thread]], *, limit: int = 0,
                  should_fail: Callable[[int, int], bool] | None = None,
                  threshold_error: Callable[[], BaseException] | None = None,
                  deadline: float | None = None, timeout_error: Callable[[], BaseException] | None = None,
-                 on_child_done: Callable[[int, Task], None] | None = None):
+                 on_child_done: Callable[[int, Task], None] | None = None, passive: bool = False):
         self.factories = factories
+        self.passive = passive
         self.limit = limit if limit and limit > 0 else len(factories)
         self.should_fail = should_fail
         self.threshold_error = threshold_error
@@ -108,14 +109,19 @@ class Park:
 class Scheduler:
     def __init__(self, clock: VirtualClock):
         self.clock = clock
-        self._heap: list[tuple[float, int, Callable[[], None]]] = []
+        self._heap: list[tuple[float, int, Callable[[], None], bool]] = []
         self._seq = 0
+        self._active = 0
         self.parked: dict[str, Park] = {}
 
     # -- queue -----------------------------------------------------------------------------------------
-    def at(self, moment: float, fn: Callable[[], None]) -> None:
+    def at(self, moment: float, fn: Callable[[], None], *, passive: bool = False) -> None:
+        """Run `fn` at `moment`. A passive entry (an execution's deadline) does not keep the run going on its
+        own: when only passive entries are left, `run` stops and the waiting executions stay RUNNING."""
         self._seq += 1
-        heapq.heappush(self._heap, (moment, self._seq, fn))
+        heapq.heappush(self._heap, (moment, self._seq, fn, passive))
+        if not passive:
+            self._active += 1
 
     def _resume(self, task: Task, moment: float, value: Any = None, error: BaseException | None = None) -> None:
         epoch = task.epoch
@@ -135,8 +141,10 @@ class Scheduler:
         """Run until nothing is ready (or `until()` holds): time jumps to the next event."""
         heap = self._heap
         clock = self.clock
-        while heap:
-            moment, _, fn = heapq.heappop(heap)
+        while heap and self._active:
+            moment, _, fn, passive = heapq.heappop(heap)
+            if not passive:
+                self._active -= 1
             if moment > clock.t:
                 clock.t = moment
             fn()
@@ -145,7 +153,7 @@ class Scheduler:
 
     @property
     def idle(self) -> bool:
-        return not self._heap
+        return not self._active
 
     # -- stepping ---------------------------------------------------------------------------------------
     def _step(self, task: Task, value: Any, error: BaseException | None) -> None:
@@ -193,7 +201,7 @@ class Scheduler:
                 if group.finished or parent.epoch != epoch:
                     return
                 self._fail_group(group, group.timeout_error() if group.timeout_error else TimeoutError())
-            self.at(group.deadline, expire)
+            self.at(group.deadline, expire, passive=group.passive)
         while group.next < len(group.factories) and len(group.running) < group.limit:
             self._launch(group)
 
