@@ -60,10 +60,9 @@ class FunctionSpec:
         self.timeout_s = timeout_s
 
     @property
-    def handler(self) -> Callable[..., Any]:
-        if self._handler is None:
-            if self.loader is None:
-                raise local.TaskFailure("Lambda.ResourceNotFoundException", f"Function not found: {self.name}")
+    def handler(self) -> Callable[..., Any] | None:
+        """The handler, loaded on first use; None for a function known only by its ARN."""
+        if self._handler is None and self.loader is not None:
             self._handler = self.loader()
         return self._handler
 
