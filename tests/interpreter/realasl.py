@@ -172,32 +172,53 @@ def synthesise_input(definition: dict[str, Any], *, suffixes: bool = False) -> d
             for v in value:
                 collect(v, key)
         elif isinstance(value, str):
-            strings.extend(re.findall(r"(?<![$\w])\$(?:\.[A-Za-z_][A-Za-z0-9_-]*|\['[^']+'\])+", value))
+            strings.extend(re.findall(r"(?<![$\w])\$(?:\.[A-Za-z_][A-Za-z0-9_-]*|\['[^']+'\]|\[\d+\])+", value))
             strings.extend("$" + m for m in re.findall(r"\$states\.input((?:\.[A-Za-z_][A-Za-z0-9_]*)+)", value))
     collect(definition)
     for text in strings:
-        parts = re.findall(r"\.([A-Za-z_][A-Za-z0-9_-]*)|\['([^']+)'\]", text[1:])
-        keys = [a or b for a, b in parts]
+        parts = re.findall(r"\.([A-Za-z_][A-Za-z0-9_-]*)|\['([^']+)'\]|\[(\d+)\]", text[1:])
+        keys: list[str | int] = [int(c) if c else (a or b) for a, b, c in parts]
         for start in range(len(keys) if suffixes else 1):
-            _put(data, keys[start:], text in items_paths)
+            if isinstance(keys[start], str):
+                _put(data, keys[start:], text in items_paths)
     return data
 
 
-def _put(data: dict[str, Any], keys: list[str], items: bool) -> None:
-    if not keys:
-        return
+def _put(data: Any, keys: list[str | int], items: bool) -> None:
+    """Create the containers along `keys` (a list where the next key is an index) and a leaf value."""
     node = data
-    for k in keys[:-1]:
-        nxt = node.get(k)
-        if not isinstance(nxt, dict):
-            nxt = {}
-            node[k] = nxt
-        node = nxt
-    leaf = keys[-1]
-    if items:
-        node[leaf] = [{"id": 1}, {"id": 2}]
-    elif leaf not in node:
-        node[leaf] = "value"
+    for here, after in zip(keys, [*keys[1:], None], strict=True):
+        if after is None:
+            if items:
+                _set(node, here, [{"id": 1}, {"id": 2}])
+            elif _get(node, here) is None:
+                _set(node, here, "value")
+            return
+        child = _get(node, here)
+        want_list = isinstance(after, int)
+        if want_list and not isinstance(child, list):
+            child = [{} for _ in range(after + 1)]
+            _set(node, here, child)
+        elif want_list and len(child) <= after:
+            child.extend({} for _ in range(after + 1 - len(child)))
+        elif not want_list and not isinstance(child, dict):
+            child = {}
+            _set(node, here, child)
+        node = child
+
+
+def _get(node: Any, key: str | int) -> Any:
+    if isinstance(node, dict) and isinstance(key, str):
+        return node.get(key)
+    if isinstance(node, list) and isinstance(key, int) and key < len(node):
+        return node[key]
+    return None
+
+
+def _set(node: Any, key: str | int, value: Any) -> None:
+    if (isinstance(node, dict) and isinstance(key, str)) or \
+            (isinstance(node, list) and isinstance(key, int) and key < len(node)):
+        node[key] = value
 
 
 def candidates() -> list[tuple[str, str | None]]:

@@ -48,13 +48,7 @@ DEVIATIONS = {
                           "Jayway (AWS, targets/runtime/jsonpath.py) finds nothing there",
 }
 
-# Differences the classifier cannot see from the outcome alone, checked by hand: path -> deviation.
-EXPECTED = {
-    "moderated-image-catalog/statemachine/statemachine.asl.json": "jsonpath-non-array",
-    "moderated-image-catalog-cdk/python/statemachine/statemachine.asl.json": "jsonpath-non-array",
-    "moderated-image-catalog-cdk/typescript/statemachine/statemachine.asl.json": "jsonpath-non-array",
-}
-# ... and where moto then loops for ever (so it is not run): flowc fails on the slice `Rows[1:]` of a string.
+# Where moto loops for ever (so it is not run on moto): flowc fails on the slice `Rows[1:]` of a string.
 MOTO_SPINS = {
     "sfn-athena-query/statemachine/statemachine.asl.json": "jsonpath-non-array",
     "step-functions-athena-glue-sam/athenaquery.asl.json": "jsonpath-non-array",
@@ -116,7 +110,7 @@ def _run(oracle: Any, path: str) -> tuple[str, str]:
     problems = same(theirs, mine, prepared)
     if not problems:
         return "agree", ""
-    reason = EXPECTED.get(path) or explain(theirs, mine, prepared)
+    reason = explain(theirs, mine, prepared)
     if reason is None:
         return "differ", "\n".join(problems)
     return "deviation", reason
