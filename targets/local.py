@@ -9,6 +9,7 @@ the same `Mock` specs or the workflow's own Python handlers, and count the units
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 import traceback
 from collections.abc import Callable
@@ -68,8 +69,38 @@ class RunResult(BaseModel):
     duration_ms: int = 0  # virtual time from start to end
 
     def same_outcome(self, other: RunResult) -> bool:
-        return (self.status, self.output, self.error, self.cause) == (
-            other.status, other.output, other.error, other.cause)
+        """Same status, output, error and cause, up to what differs by environment and not by behaviour:
+        execution ARNs (execution names are random), and the stack trace inside a Lambda error's cause
+        (it names the executor's frames); errorType and errorMessage must match."""
+        return self.comparable() == other.comparable()
+
+    def comparable(self) -> tuple[Any, ...]:
+        return (self.status, _masked(self.output), self.error, _comparable_cause(self.cause))
+
+
+_EXECUTION_ARN = re.compile(r"arn:aws:states:[a-z0-9-]+:\d{12}:(execution|express):[^\"\s,}\\]+")
+
+
+def _masked(value: Any) -> Any:
+    if value is None:
+        return None
+    import json
+
+    return json.loads(_EXECUTION_ARN.sub("<execution-arn>", json.dumps(value, sort_keys=True)))
+
+
+def _comparable_cause(cause: str | None) -> Any:
+    if not cause:
+        return cause or None
+    import json
+
+    try:
+        data = json.loads(cause)
+    except ValueError:
+        return _EXECUTION_ARN.sub("<execution-arn>", cause)
+    if isinstance(data, dict) and "errorType" in data:
+        return {"errorType": data.get("errorType"), "errorMessage": data.get("errorMessage")}
+    return _masked(data)
 
 
 class TaskFailure(Exception):

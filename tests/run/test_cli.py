@@ -155,3 +155,24 @@ def test_yaml_twins_pass_the_same_tests():
         spec.flow = spec.flow.with_suffix(".flow.yaml")
         outcomes = testspec.run_spec(spec, ("asl",))
         assert outcomes and all(o.passed for o in outcomes), [(o.id, o.failures) for o in outcomes if not o.passed]
+
+
+def test_run_both_compares_lambda_errors_without_stack_traces():
+    """The two executors' stack traces differ (their own frames): errorType and errorMessage decide."""
+    result = invoke("run", str(WORKFLOWS / "process_user.flow"), "--input", '{"UserDetails": {"name": "x"}}',
+                    "--target", "both")
+    assert result.exit_code == 1  # the execution fails...
+    assert "asl and sqs agree" in result.stderr  # ...the same way on both
+
+
+def test_same_outcome_masks_execution_arns_and_stack_traces():
+    from targets.local import RunResult
+
+    def run(target, arn, trace):
+        cause = json.dumps({"errorMessage": "m", "errorType": "E", "stackTrace": [trace]})
+        return RunResult(target=target, workflow="W", status="FAILED", output=None, error="E", cause=cause), \
+            RunResult(target=target, workflow="W", status="SUCCEEDED", output={"child": arn})
+    a_fail, a_ok = run("asl", "arn:aws:states:us-east-1:123456789012:execution:C:1", "x")
+    b_fail, b_ok = run("sqs", "arn:aws:states:us-east-1:123456789012:execution:C:2", "y")
+    assert a_fail.same_outcome(b_fail) and a_ok.same_outcome(b_ok)
+    assert not a_ok.same_outcome(a_fail)
