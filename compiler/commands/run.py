@@ -80,11 +80,39 @@ def _fresh(mocks: dict[str, Any]) -> dict[str, Any]:
     return {k: Mock(v.steps) for k, v in mocks.items()}
 
 
-def execute(result: Any, workflow: str, data: Any, target: str, mocks: dict[str, Any], seed: int) -> Any:
+class MapProgress:
+    """A progress bar per large Map (1,000 iterations or more), on a terminal only."""
+
+    THRESHOLD = 1000
+
+    def __init__(self) -> None:
+        self.bars: dict[str, Any] = {}
+
+    def __call__(self, state: str, done: int, total: int) -> None:
+        if total < self.THRESHOLD:
+            return
+        bar = self.bars.get(state)
+        if bar is None:
+            bar = click.progressbar(length=total, label=f"Map {state}", file=sys.stderr)
+            bar.__enter__()
+            self.bars[state] = bar
+        bar.update(1)
+        if done >= total:
+            bar.__exit__(None, None, None)
+            del self.bars[state]
+
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.__exit__(None, None, None)
+        self.bars.clear()
+
+
+def execute(result: Any, workflow: str, data: Any, target: str, mocks: dict[str, Any], seed: int,
+            progress: Any = None) -> Any:
     if target == "asl":
         from targets.asl.interpreter import run_workflow
 
-        return run_workflow(result, workflow, data, mocks=_fresh(mocks), seed=seed)
+        return run_workflow(result, workflow, data, mocks=_fresh(mocks), seed=seed, progress=progress)
     from targets.sqs.simulator import simulate
 
     return simulate(result, workflow, data, mocks=_fresh(mocks), seed=seed)
@@ -146,8 +174,13 @@ def command(file: Path, workflow: str | None, input_: str, target: str, mocks: t
                     for _ in bar:
                         run = execute(result, workflow, data, name, mock_specs, seed)
             else:
-                for _ in range(repeat):
-                    run = execute(result, workflow, data, name, mock_specs, seed)
+                progress = MapProgress() if sys.stderr.isatty() else None
+                try:
+                    for _ in range(repeat):
+                        run = execute(result, workflow, data, name, mock_specs, seed, progress)
+                finally:
+                    if progress is not None:
+                        progress.close()
             elapsed = time.perf_counter() - started
         except (RunAborted, DefinitionError) as err:
             click.echo(f"flowc run ({name}): {err}", err=True)

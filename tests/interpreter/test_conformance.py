@@ -503,3 +503,19 @@ def test_snippet_agrees_with_moto(sfn_oracle, name):
     mine, _ = run_on_flowc(SNIPPETS[name], data, lambdas={})
     problems = same(theirs, mine, SNIPPETS[name])
     assert not problems, "\n".join(problems)
+
+
+def test_map_progress_is_reported_per_finished_iteration():
+    interp = Interpreter(TaskRunner())
+    seen: list[tuple[str, int, int]] = []
+    interp.progress = lambda state, done, total: seen.append((state, done, total))
+    interp.add_machine("M", one({"Type": "Map", "End": True, "ItemProcessor": {
+        "StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}}))
+    assert interp.run("M", list(range(3))).status == "SUCCEEDED"
+    assert seen == [("S", 1, 3), ("S", 2, 3), ("S", 3, 3)]
+
+
+def test_jsonata_task_without_arguments_gets_the_state_input():
+    definition = {"QueryLanguage": "JSONata", "StartAt": "S", "States": {"S": {
+        "Type": "Task", "Resource": LAMBDA, "End": True}}}
+    assert run(definition, {"x": 1}, functions=fn(lambda e, c: {"got": e})).output == {"got": {"x": 1}}

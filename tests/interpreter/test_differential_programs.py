@@ -205,9 +205,14 @@ def run_both(oracle: Any, case: Case):
     mine = run_workflow(result, case.workflow, case.input, functions=functions, services=services,
                         sdk_metadata=False, start_time=case.start_time)
     oracle.reset()
-    for emitted in result.asl.values():
-        emitted.definition = for_moto(emitted.definition)
-    arns = deploy_program(oracle, result, handlers={name: make() for name, make in case.functions.items()})
+    originals = {name: emitted.definition for name, emitted in result.asl.items()}
+    try:
+        for emitted in result.asl.values():
+            emitted.definition = for_moto(emitted.definition)
+        arns = deploy_program(oracle, result, handlers={name: make() for name, make in case.functions.items()})
+    finally:
+        for name, definition in originals.items():
+            result.asl[name].definition = definition
     run = oracle.execute(arns[case.workflow], case.input, timeout=60)
     theirs = outcome(run.status, run.output, run.error, run.cause, run.events)
     return outcome(mine.status, mine.output, mine.error, mine.cause, mine.events), theirs, mine

@@ -206,6 +206,8 @@ class Interpreter:
         self.tokens: dict[str, Execution] = {}
         self.crashes: list[BaseException] = []  # RunAborted, or a bug: raised by run()/resume()
         self.early: dict[str, tuple[Any, StatesError | None, float]] = {}
+        # progress(map_state_name, iterations_done, iterations_total): called as Map iterations finish
+        self.progress: Callable[[str, int, int], None] | None = None
         self.answered: set[str] = set()
 
     # -- machines -----------------------------------------------------------------------------------------
@@ -739,7 +741,7 @@ class Interpreter:
             env = ex.Env(raw, ctx, frame.variables, self.rng)
             if st.ql == JSONATA:
                 states = env.states()
-                params = st.arguments(env, states) if st.arguments is not None else None
+                params = st.arguments(env, states) if st.arguments is not None else raw
             else:
                 states = None
                 data = self._effective_input(frame, st, raw, ctx)
@@ -856,7 +858,15 @@ class Interpreter:
                                    "The specified tolerated failure threshold was exceeded")
             if max_count is None and max_percent is None:
                 should_fail = threshold = None
-        group = Group(factories, limit=limit, should_fail=should_fail, threshold_error=threshold)
+        on_child_done = None
+        if self.progress is not None and count:
+            report, finished = self.progress, [0]
+
+            def on_child_done(index: int, task: Any) -> None:
+                finished[0] += 1
+                report(st.name, finished[0], count)
+        group = Group(factories, limit=limit, should_fail=should_fail, threshold_error=threshold,
+                      on_child_done=on_child_done)
         try:
             results = yield Join(group)
         except StatesError as err:

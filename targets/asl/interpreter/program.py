@@ -123,11 +123,13 @@ def default_services(program: Any) -> Any:
 def run_workflow(result: Any, workflow: str, input: Any, *, handlers: dict[str, Callable[..., Any]] | None = None,
                  mocks: dict[str, Any] | None = None, functions: dict[str, Callable[..., Any]] | None = None,
                  services: Any = "auto", seed: int = 0, record_history: bool = True,
-                 sdk_metadata: bool = True, start_time: float | None = None) -> RunResult:
+                 sdk_metadata: bool = True, start_time: float | None = None,
+                 progress: Callable[[str, int, int], None] | None = None) -> RunResult:
     """Execute `workflow` of a compiled program on the ASL interpreter; the same contract as the SQS simulator's
     `simulate` (`targets.local.RunResult`)."""
     interp = build(result, handlers=handlers, mocks=mocks, functions=functions, services=services, seed=seed,
                    record_history=record_history, sdk_metadata=sdk_metadata, start_time=start_time)
+    interp.progress = progress
     backend = interp.services  # type: ignore[attr-defined]
     try:
         if backend is not None and hasattr(backend, "open"):
