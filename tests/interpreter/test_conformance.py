@@ -496,6 +496,58 @@ SNIPPETS = {
 }
 
 
+FN = "${Fn_f}"
+LAMBDA_SNIPPETS = {
+    "catch-assign-result-path": {"StartAt": "T", "States": {
+        "T": {"Type": "Task", "Resource": FN, "Next": "N", "Catch": [
+            {"ErrorEquals": ["Boom"], "ResultPath": "$.err", "Assign": {"caught.$": "$.Error"}, "Next": "H"}]},
+        "N": {"Type": "Succeed"},
+        "H": {"Type": "Pass", "Parameters": {"caught.$": "$caught", "err.$": "$.err.Error"}, "End": True}}},
+    "lambda-invoke": one({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": True,
+                          "Parameters": {"FunctionName": FN, "Payload": {"a.$": "$.a"}},
+                          "ResultSelector": {"p.$": "$.Payload", "code.$": "$.StatusCode"}}),
+    "jsonata-catch": {"QueryLanguage": "JSONata", "StartAt": "T", "States": {
+        "T": {"Type": "Task", "Resource": FN, "Arguments": {"a": "{% $states.input.a %}"}, "Next": "N",
+              "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "H"}]},
+        "N": {"Type": "Succeed"},
+        "H": {"Type": "Pass", "Output": {"e": "{% $states.input.Error %}"}, "End": True}}},
+    "map-retry": one({"Type": "Map", "ItemsPath": "$.xs", "MaxConcurrency": 1, "End": True,
+                      "Retry": [{"ErrorEquals": ["Boom"], "IntervalSeconds": 1, "MaxAttempts": 2}],
+                      "ResultSelector": {"n.$": "States.ArrayLength($)"}, "ResultPath": "$.r",
+                      "ItemProcessor": {"StartAt": "W", "States": {"W": {"Type": "Task", "Resource": FN,
+                                                                          "End": True}}}}),
+    "task-retry-then-catch": {"StartAt": "T", "States": {
+        "T": {"Type": "Task", "Resource": FN, "Next": "N",
+              "Retry": [{"ErrorEquals": ["Other"], "MaxAttempts": 3}, {"ErrorEquals": ["Boom"], "MaxAttempts": 0}],
+              "Catch": [{"ErrorEquals": ["States.TaskFailed"], "Next": "H", "ResultPath": None}]},
+        "N": {"Type": "Succeed"}, "H": {"Type": "Pass", "End": True}}},
+}
+
+
+def flaky_once():
+    calls = {"n": 0}
+
+    class Boom(Exception):
+        pass
+
+    def handler(event, context=None):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise Boom("first call fails")
+        return {"echo": event}
+    return handler
+
+
+@pytest.mark.parametrize("name", sorted(LAMBDA_SNIPPETS))
+def test_lambda_snippet_agrees_with_moto(sfn_oracle, name):
+    data = {"a": "x", "xs": [1, 2]}
+    definition = LAMBDA_SNIPPETS[name]
+    theirs = run_on_moto(sfn_oracle, definition, data, lambdas={"f": flaky_once()})
+    mine, _ = run_on_flowc(definition, data, lambdas={"f": flaky_once()})
+    problems = same(theirs, mine, definition)
+    assert not problems, "\n".join(problems)
+
+
 @pytest.mark.parametrize("name", sorted(SNIPPETS))
 def test_snippet_agrees_with_moto(sfn_oracle, name):
     data = {"a": "x", "n": 2, "xs": [1, 2], "e": "Err"}
