@@ -402,6 +402,17 @@ def test_a_handler_answers_a_callback_with_send_task_success():
     assert (r.status, r.output, r.duration_ms) == ("SUCCEEDED", {"approved": True}, 3_600_050)
 
 
+def test_a_handler_answers_with_boto3_like_deployed_code():
+    import boto3
+
+    def handler(event, context=None):
+        sfn = boto3.client("stepfunctions", region_name="us-east-1", aws_access_key_id="x",
+                           aws_secret_access_key="x")
+        sfn.send_task_success(taskToken=event["token"], output=json.dumps({"via": "boto3"}))
+    r = run(callback_definition(), functions=fn(handler))
+    assert (r.status, r.output) == ("SUCCEEDED", {"via": "boto3"})
+
+
 def test_a_mock_is_the_callback_and_wait_means_no_answer():
     assert run(callback_definition(), mocks={"S": {"result": {"ok": 1}}}).output == {"ok": 1}
     failed = run(callback_definition(), mocks={"S": {"error": "Rejected", "cause": "no"}})

@@ -23,6 +23,7 @@ import base64
 import contextlib
 import datetime
 import json
+import sys
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -175,7 +176,7 @@ class TaskRunner:
         result = None
         if not killed:
             try:
-                with local.callback_receiver(interp):
+                with local.callback_receiver(interp), _sfn_callbacks_routed(interp):
                     result = fn(ex.copy_json(event)) if mock is not None else fn(ex.copy_json(event), context)
                 result = ex.copy_json(result)
             except TaskFailure as failure:
@@ -578,6 +579,47 @@ class TaskRunner:
             raise local_abort(st, f"the ResultWriter of Map '{st.name}' needs S3 (moto) or a mock keyed "
                                   f"'{st.name}.ResultWriter'")
         return {"MapRunArn": run_arn, "ResultWriterDetails": details}
+
+
+@contextlib.contextmanager
+def _sfn_callbacks_routed(interp: Any):
+    """While a handler runs, its boto3 `stepfunctions` SendTaskSuccess/Failure/Heartbeat calls with a token
+    this interpreter issued reach the interpreter (as deployed code's calls reach Step Functions); every
+    other call goes on as usual (to moto, under `MotoServices`)."""
+    client_module = sys.modules.get("botocore.client")
+    if client_module is None or not interp.tokens:
+        yield
+        return
+    base = client_module.BaseClient
+    original = base._make_api_call
+
+    def routed(self: Any, operation: str, params: dict[str, Any]) -> Any:
+        token = params.get("taskToken")
+        if operation in _SFN_CALLBACKS and self.meta.service_model.endpoint_prefix == "states" and \
+                token in interp.tokens:
+            try:
+                if operation == "SendTaskSuccess":
+                    interp.send_task_success(token, json.loads(params.get("output", "null")))
+                elif operation == "SendTaskFailure":
+                    interp.send_task_failure(token, params.get("error"), params.get("cause"))
+                else:
+                    interp.send_task_heartbeat(token)
+            except TaskFailure as failure:
+                from botocore.exceptions import ClientError
+
+                raise ClientError({"Error": {"Code": "TaskTimedOut", "Message": failure.cause or ""}},
+                                  operation) from None
+            return {"ResponseMetadata": {"HTTPStatusCode": 200}}
+        return original(self, operation, params)
+
+    base._make_api_call = routed
+    try:
+        yield
+    finally:
+        base._make_api_call = original
+
+
+_SFN_CALLBACKS = frozenset({"SendTaskSuccess", "SendTaskFailure", "SendTaskHeartbeat"})
 
 
 class _Timeout(Exception):
