@@ -36,7 +36,7 @@ def test_exactly_two_setup_commands_and_ci_runs_the_second():
 def test_tour_and_yaml_examples_compile(tmp_path):
     tour = next(b for b in blocks("") if b.startswith("workflow MemberOnboarding"))
     (tmp_path / "tour.flow").write_text(tour)
-    yaml = next(b for b in blocks("yaml"))
+    yaml = next(b for b in blocks("yaml") if b.startswith("workflow:"))
     (tmp_path / "tour.flow.yaml").write_text(yaml)
     for name in ("tour.flow", "tour.flow.yaml"):
         result = analyse([tmp_path / name])
