@@ -150,6 +150,9 @@ KNOWN_DIFFERENCES: dict[str, str] = {
                                    "States.TaskFailed from a failed child execution, fails the state with "
                                    "States.Runtime (ValueError: Custom Error Names MUST NOT begin with 'States.'); "
                                    "AWS propagates the iteration's own error",
+    "choice-missing-variable": "a Choice rule whose Variable is absent from the input compares false in moto "
+                               "(the next rule or the Default is taken); AWS fails the state with "
+                               "States.Runtime (only IsPresent may test an absent path)",
     "parallel-runtime-cause": "a States.Runtime error inside a Parallel branch surfaces with cause "
                               "\"ValueError(Custom Error Names MUST NOT begin with the prefix 'States.'...)\" "
                               "instead of the branch's cause",

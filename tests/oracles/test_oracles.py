@@ -460,6 +460,15 @@ class TestKnownDifferences:
         result = sfn_oracle.execute(sfn_oracle.deploy(definition, name="nomatch"), {"a": 2})
         assert (result.status, result.error) == ("FAILED", "States.Runtime")  # AWS: States.NoChoiceMatched
 
+    def test_choice_missing_variable(self, sfn_oracle):
+        assert "choice-missing-variable" in KNOWN_DIFFERENCES
+        definition = {"StartAt": "C", "States": {
+            "C": {"Type": "Choice", "Choices": [{"Variable": "$.missing", "NumericEquals": 1, "Next": "D"}],
+                  "Default": "D"},
+            "D": pass_state(End=True)}}
+        result = sfn_oracle.execute(sfn_oracle.deploy(definition, name="missingvar"), {"a": 2})
+        assert result.status == "SUCCEEDED"  # AWS: FAILED with States.Runtime
+
     @pytest.mark.parametrize(("key", "definition"), [
         ("item-batcher", _map(DISTRIBUTED, ItemBatcher={"MaxItemsPerBatch": 2})),
         ("tolerated-failure-percentage-int", _map(DISTRIBUTED, ToleratedFailurePercentage=10)),
