@@ -80,6 +80,21 @@ class AslDocument:
     options: dict[str, Any] = field(default_factory=dict)
     _scopes: list[Scope] | None = None
     _states: list[StateRef] | None = None
+    _compact: str | None = None
+
+    def compact_json(self) -> str:
+        """The definition as compact JSON, computed once: its size, and a quick "does any string contain
+        X" test before a rule walks every value."""
+        if self._compact is None:
+            import orjson
+
+            try:
+                self._compact = orjson.dumps(self.definition).decode("utf-8")
+            except TypeError:
+                import json
+
+                self._compact = json.dumps(self.definition, separators=(",", ":"), ensure_ascii=False)
+        return self._compact
 
     # -- locating ---------------------------------------------------------------------
     def locate(self, pointer: str) -> Span:

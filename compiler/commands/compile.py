@@ -26,6 +26,13 @@ def available_targets() -> list[str]:
 @click.option("--force", is_flag=True, help="Overwrite files in --out that flowc did not write (or that were edited).")
 def command(files: tuple[Path, ...], target: str, out_dir: Path, force: bool) -> None:
     """Compile FILES to deployable output in --out."""
+    from compiler.pipeline import paused_gc
+
+    with paused_gc():
+        _compile(files, target, out_dir, force)
+
+
+def _compile(files: tuple[Path, ...], target: str, out_dir: Path, force: bool) -> None:
     import importlib
 
     from compiler.pipeline import analyse

@@ -1,5 +1,3 @@
-import json
-
 from compiler.asldoc import AslDocument
 from compiler.rules.base import Finding, Rule
 
@@ -23,6 +21,6 @@ Good: a parent that maps over items and starts a child workflow per item.
     def check(self, doc: AslDocument):
         size = doc.raw_size
         if size is None:
-            size = len(json.dumps(doc.definition, separators=(",", ":"), ensure_ascii=False).encode())
+            size = len(doc.compact_json().encode())
         if size > MAX_BYTES:
             yield Finding(f"definition is {size:,} bytes; Step Functions accepts at most {MAX_BYTES:,}", "")

@@ -294,6 +294,9 @@ class AslEmitter:
         self.mark(ptr + "/Resource", s.spans.get("task"))
         if params is not None:
             self.payload_params(s, ptr, ql, out, params)
+        if s.credentials is not None:
+            out["Credentials"] = self.values.payload(s.credentials, ql)
+            self.mark(ptr + "/Credentials", s.spans.get("credentials"))
         for value, name in ((s.timeout, "TimeoutSeconds"), (s.heartbeat, "HeartbeatSeconds")):
             if value is None:
                 continue
@@ -307,9 +310,6 @@ class AslEmitter:
             else:
                 out[name] = value
                 self.mark(f"{ptr}/{name}", s.spans.get(key))
-        if s.credentials is not None:
-            out["Credentials"] = self.values.payload(s.credentials, ql)
-            self.mark(ptr + "/Credentials", s.spans.get("credentials"))
 
     def payload_params(self, s: ir.State, ptr: str, ql: str, out: dict, params: Any) -> None:
         """Parameters built by a task renderer: an AST payload or a list of (key, value) entries."""

@@ -201,12 +201,14 @@ class SamBuilder:
         self.http_routes(wf, logical)
 
     def policy_statements(self, wf: ir.Workflow) -> list[dict]:
+        import orjson
+
         grants: dict[str, tuple[Any, set[str]]] = {}
 
         def grant(resource: Any, *actions: str) -> None:
             if resource is None:
                 return
-            key = json.dumps(resource, sort_keys=True)
+            key = orjson.dumps(resource, option=orjson.OPT_SORT_KEYS).decode()
             grants.setdefault(key, (resource, set()))[1].update(actions)
 
         distributed = False
