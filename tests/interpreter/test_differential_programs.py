@@ -16,6 +16,8 @@ Corpus files not run here, by reason:
 
 from __future__ import annotations
 
+import json
+
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -239,8 +241,12 @@ def test_flowc_agrees_with_moto(sfn_oracle, case: Case):
     if case.known is None:
         problems = same(theirs, mine, definition)
         assert not problems, "\n".join(problems)
-        if run.billed.executions_started == 0 and run.billed.express_requests == 0:
-            # billed transitions = moto's *StateEntered events + retries (child executions bill separately)
+        concurrent = '"Parallel"' in json.dumps(definition) or '"Map"' in json.dumps(definition)
+        if run.billed.executions_started == 0 and run.billed.express_requests == 0 and (
+                mine.status == "SUCCEEDED" or not concurrent):
+            # billed transitions = moto's *StateEntered events + retries (child executions bill separately).
+            # Failed runs with Parallel/Map are left out: when a branch fails, how far moto's other threads got before the
+            # abort (and so its event count) depends on thread timing.
             assert run.billed.state_transitions == theirs.transitions  # type: ignore[attr-defined]
         return
     # moto deviates from AWS here: flowc follows AWS, and the deviation is still there in moto.
