@@ -17,7 +17,6 @@ Corpus files not run here, by reason:
 from __future__ import annotations
 
 import json
-
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
