@@ -53,6 +53,37 @@ SYNC_RULE_ARN = sub("arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountI
 DEFAULT_BUS_ARN = sub("arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default")
 
 
+def trigger_events(program: ir.Program, wf: ir.Workflow, *, http: bool = False) -> dict:
+    """SAM `Events` for a workflow's schedule and event triggers (and, with `http`, HttpApi routes).
+
+    Shared by both templates: the state machine takes them here, the SQS chain's ingress function there.
+    """
+    from targets.asl.values import ValueRenderer
+
+    literal = ValueRenderer(lambda d: None).literal
+    events: dict[str, Any] = {}
+    for i, t in enumerate(wf.triggers, start=1):
+        if t.kind == "http" and http:
+            events[f"Http{i}"] = {"Type": "HttpApi", "Properties": {"Method": t.method, "Path": t.path}}
+        elif t.kind == "schedule":
+            props: dict[str, Any] = {"Schedule": t.expression, "Enabled": t.enabled}
+            if t.input is not None:
+                props["Input"] = json.dumps(literal(t.input, "JSONPath"), sort_keys=True)
+            if t.description:
+                props["Description"] = t.description
+            events[f"Schedule{i}"] = {"Type": "Schedule", "Properties": props}
+        elif t.kind == "event":
+            props = {"Pattern": literal(t.pattern, "JSONPath")}
+            if t.bus:
+                res = program.resources.get(("bus", t.bus))
+                props["EventBusName"] = (ref(naming.logical_id("bus", t.bus)) if res is not None and res.owned
+                                         else (res.arn if res is not None else t.bus))
+            if t.input is not None:
+                props["Input"] = json.dumps(literal(t.input, "JSONPath"), sort_keys=True)
+            events[f"Event{i}"] = {"Type": "EventBridgeRule", "Properties": props}
+    return events
+
+
 class SamBuilder:
     def __init__(self, program: ir.Program, emitted: dict[str, EmitResult], out_dir: Path):
         self.program = program
@@ -265,28 +296,7 @@ class SamBuilder:
         return statements
 
     def events(self, wf: ir.Workflow) -> dict:
-        from targets.asl.values import ValueRenderer
-
-        literal = ValueRenderer(lambda d: None).literal
-        events: dict[str, Any] = {}
-        for i, t in enumerate(wf.triggers, start=1):
-            if t.kind == "schedule":
-                props: dict[str, Any] = {"Schedule": t.expression, "Enabled": t.enabled}
-                if t.input is not None:
-                    props["Input"] = json.dumps(literal(t.input, "JSONPath"), sort_keys=True)
-                if t.description:
-                    props["Description"] = t.description
-                events[f"Schedule{i}"] = {"Type": "Schedule", "Properties": props}
-            elif t.kind == "event":
-                props = {"Pattern": literal(t.pattern, "JSONPath")}
-                if t.bus:
-                    res = self.resource("bus", t.bus)
-                    props["EventBusName"] = (ref(naming.logical_id("bus", t.bus)) if res is not None and res.owned
-                                             else (res.arn if res is not None else t.bus))
-                if t.input is not None:
-                    props["Input"] = json.dumps(literal(t.input, "JSONPath"), sort_keys=True)
-                events[f"Event{i}"] = {"Type": "EventBridgeRule", "Properties": props}
-        return events
+        return trigger_events(self.program, wf)
 
     def http_routes(self, wf: ir.Workflow, machine_logical: str) -> None:
         routes = [t for t in wf.triggers if t.kind == "http"]

@@ -150,30 +150,9 @@ class SqsTemplate:
 
     # -- per workflow ------------------------------------------------------------------------------------
     def entry_events(self, wf: ir.Workflow) -> dict[str, Any]:
-        from targets.asl.values import ValueRenderer
+        from targets.asl.sam import trigger_events
 
-        literal = ValueRenderer(lambda d: None).literal
-        events: dict[str, Any] = {}
-        for i, t in enumerate(wf.triggers, start=1):
-            if t.kind == "http":
-                events[f"Http{i}"] = {"Type": "HttpApi", "Properties": {"Method": t.method, "Path": t.path}}
-            elif t.kind == "schedule":
-                props: dict[str, Any] = {"Schedule": t.expression, "Enabled": t.enabled}
-                if t.input is not None:
-                    props["Input"] = json.dumps(literal(t.input, "JSONPath"), sort_keys=True)
-                if t.description:
-                    props["Description"] = t.description
-                events[f"Schedule{i}"] = {"Type": "Schedule", "Properties": props}
-            elif t.kind == "event":
-                props = {"Pattern": literal(t.pattern, "JSONPath")}
-                if t.bus:
-                    res = self.program.resources.get(("bus", t.bus))
-                    props["EventBusName"] = (ref(naming.logical_id("bus", t.bus)) if res is not None and res.owned
-                                             else (res.arn if res is not None else t.bus))
-                if t.input is not None:
-                    props["Input"] = json.dumps(literal(t.input, "JSONPath"), sort_keys=True)
-                events[f"Event{i}"] = {"Type": "EventBridgeRule", "Properties": props}
-        return events
+        return trigger_events(self.program, wf, http=True)
 
     def workflow(self, wf: P.WorkflowPlan) -> None:
         entry = {

@@ -53,8 +53,19 @@ def deploy_program(oracle: SfnOracle, result: CompileResult, *,
                 values[key] = _create(oracle, program, kind, res_name, handlers, arns)
             subs[key] = values[key]
         wf = program.workflows[name]
-        arns[name] = oracle.deploy(emitted.definition, name=name, type=wf.type, substitutions=subs)
+        arns[name] = oracle.deploy(for_moto(emitted.definition), name=name, type=wf.type, substitutions=subs)
     return arns
+
+
+def for_moto(definition: Any) -> Any:
+    """The same ASL in the spelling moto's grammar accepts: an integer ToleratedFailurePercentage (valid on AWS)
+    is rejected by moto (KNOWN_DIFFERENCES["tolerated-failure-percentage-int"]); 10 and 10.0 mean the same."""
+    if isinstance(definition, dict):
+        return {k: float(v) if k == "ToleratedFailurePercentage" and isinstance(v, int) else for_moto(v)
+                for k, v in definition.items()}
+    if isinstance(definition, list):
+        return [for_moto(v) for v in definition]
+    return definition
 
 
 def _create(oracle: SfnOracle, program: Any, kind: str, name: str, handlers: dict, arns: dict[str, str]) -> str:
@@ -70,7 +81,14 @@ def _create(oracle: SfnOracle, program: Any, kind: str, name: str, handlers: dic
             handler = load_handler(code_dir, res.props["handler"])
         return oracle.register_lambda(name, handler)
     if kind == "table":
-        oracle.create_table(name, key=res.props.get("key", "id"))
+        p = res.props
+        keys = [{"AttributeName": p["key"], "KeyType": "HASH"}]
+        attrs = [{"AttributeName": p["key"], "AttributeType": p.get("key_type", "S")}]
+        if "sort" in p:
+            keys.append({"AttributeName": p["sort"], "KeyType": "RANGE"})
+            attrs.append({"AttributeName": p["sort"], "AttributeType": p.get("sort_type", "S")})
+        oracle.client("dynamodb").create_table(TableName=name, BillingMode="PAY_PER_REQUEST", KeySchema=keys,
+                                               AttributeDefinitions=attrs)
         return name
     if kind == "topic":
         return oracle.create_topic(name)

@@ -17,11 +17,10 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from compiler.pipeline import CompileResult
-from targets.local import load_handler
+from tests.oracles.deploy import deploy_program
 from tests.oracles.sfn import SfnOracle
 
 _EXECUTION_ARN = re.compile(r"arn:aws:states:[a-z0-9-]+:\d{12}:execution:[^\"\s,}]+")
@@ -64,82 +63,10 @@ def outcome(status: str, output: Any, error: str | None, cause: str | None) -> O
 
 
 # -- the ASL side ---------------------------------------------------------------------------------------------
-def _order(result: CompileResult) -> list[str]:
-    program = result.program
-    assert program is not None
-    done: list[str] = []
-
-    def visit(name: str, stack: tuple[str, ...]) -> None:
-        if name in done or name in stack:
-            return
-        for child in program.workflows[name].workflows:
-            visit(child, (*stack, name))
-        done.append(name)
-
-    for name in program.workflows:
-        visit(name, ())
-    return done
-
-
 def deploy(oracle: SfnOracle, result: CompileResult,
            handlers: dict[str, Callable[..., Any]] | None = None) -> dict[str, str]:
-    """Stand up every resource the ASL of `result` names, then the workflows (children first). {name: ARN}.
-    `handlers` replace declared functions by function name."""
-    program = result.program
-    assert program is not None
-    handlers = handlers or {}
-    values: dict[str, str] = {}
-    arns: dict[str, str] = {}
-    for name in _order(result):
-        emitted = result.asl[name]
-        subs: dict[str, str] = {}
-        for key, (kind, res_name) in emitted.substitutions.items():
-            if key not in values:
-                values[key] = _create(oracle, program, kind, res_name, handlers, arns)
-            subs[key] = values[key]
-        arns[name] = oracle.deploy(for_moto(emitted.definition), name=name, type=program.workflows[name].type,
-                                   substitutions=subs)
-    return arns
-
-
-def for_moto(definition: Any) -> Any:
-    """The same ASL in the spelling moto's grammar accepts: an integer ToleratedFailurePercentage (valid on AWS)
-    is rejected by moto (KNOWN_DIFFERENCES["tolerated-failure-percentage-int"]); 10 and 10.0 mean the same."""
-    if isinstance(definition, dict):
-        return {k: float(v) if k == "ToleratedFailurePercentage" and isinstance(v, int) else for_moto(v)
-                for k, v in definition.items()}
-    if isinstance(definition, list):
-        return [for_moto(v) for v in definition]
-    return definition
-
-
-def _create(oracle: SfnOracle, program: Any, kind: str, name: str, handlers: dict, arns: dict) -> str:
-    if kind == "workflow":
-        return arns[name]
-    res = program.resources[(kind, name)]
-    if kind == "function":
-        handler = handlers.get(name) or load_handler(Path(res.span.file).parent / res.props["code"],
-                                                     res.props["handler"])
-        return oracle.register_lambda(name, handler)
-    if kind == "table":
-        p = res.props
-        keys = [{"AttributeName": p["key"], "KeyType": "HASH"}]
-        attrs = [{"AttributeName": p["key"], "AttributeType": p.get("key_type", "S")}]
-        if "sort" in p:
-            keys.append({"AttributeName": p["sort"], "KeyType": "RANGE"})
-            attrs.append({"AttributeName": p["sort"], "AttributeType": p.get("sort_type", "S")})
-        oracle.client("dynamodb").create_table(TableName=name, BillingMode="PAY_PER_REQUEST", KeySchema=keys,
-                                               AttributeDefinitions=attrs)
-        return name
-    if kind == "topic":
-        return oracle.create_topic(name)
-    if kind == "queue":
-        oracle.create_queue(name)
-        return oracle.queue_url(name)
-    if kind == "bus":
-        oracle.client("events").create_event_bus(Name=name)
-        return name
-    raise ValueError(f"the oracle cannot create a {kind}")
+    """Stand up every resource the ASL of `result` names, then the workflows (children first). {name: ARN}."""
+    return deploy_program(oracle, result, handlers=handlers)
 
 
 def run_asl(result: CompileResult, workflow: str, inputs: list[Any],

@@ -216,11 +216,8 @@ def test_corpus_polling_loop_exits_after_three_polls(sfn_oracle):
 
 def test_corpus_parallel_and_map_data_flow(sfn_oracle):
     result = analyse([CORPUS / "parallel_map.flow"])
-    definition = result.asl["ParallelMap"].definition
-    # moto's grammar rejects an integer ToleratedFailurePercentage, which AWS accepts
-    # (KNOWN_DIFFERENCES["tolerated-failure-percentage-int"]); deploy the float AWS treats identically.
-    assert definition["States"]["Tolerant"]["ToleratedFailurePercentage"] == 10
-    definition["States"]["Tolerant"]["ToleratedFailurePercentage"] = 10.0
+    # emitted as the integer 10; deploy_program gives moto 10.0 (moto rejects the integer AWS accepts)
+    assert result.asl["ParallelMap"].definition["States"]["Tolerant"]["ToleratedFailurePercentage"] == 10
     arn = deploy_program(sfn_oracle, result)["ParallelMap"]
     data = {"order": {"id": "o-1", "lines": [{"qty": 2, "price": 5}, {"qty": 1, "price": 7}]},
             "batches": [1, 2, 3], "max_parallel": 2, "allowed_failures": 0}
