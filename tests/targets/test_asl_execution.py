@@ -120,7 +120,7 @@ def test_chargeback_prices_records_and_alerts_over_budget(sfn_oracle, chargeback
     ddb = sfn_oracle.client("dynamodb")
     totals = ddb.get_item(TableName="RepoTotals", Key={"repository": {"S": "acme/api"}})["Item"]
     assert totals == {"repository": {"S": "acme/api"}, "total_cost_usd": {"N": "0.416"}, "run_count": {"N": "1"}}
-    row = ddb.get_item(TableName="RunCosts", Key={"repository": {"S": "acme/api"}})["Item"]
+    row = ddb.get_item(TableName="RunCosts", Key={"repository": {"S": "acme/api"}, "run_id": {"S": "9001"}})["Item"]
     assert row["run_id"] == {"S": "9001"} and row["minutes"] == {"N": "7"}
 
 
