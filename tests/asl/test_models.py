@@ -90,21 +90,18 @@ def _round_trip(data: dict) -> None:
     assert json.loads(to_json(machine)) == data
 
 
-@pytest.mark.skipif(not REAL, reason="shared corpus not present")
 @pytest.mark.parametrize("path", REAL)
 def test_real_asl_round_trips(path: str) -> None:
     _round_trip(_read(REAL_ASL / path))
 
 
-@pytest.mark.skipif(not VALID, reason="shared corpus not present")
 @pytest.mark.parametrize("path", VALID)
 def test_valid_fixture_round_trips(path: str) -> None:
     _round_trip(_read(VALIDATION / path))
 
 
 def test_corpus_is_large() -> None:
-    if not (REAL_ASL / "manifest.tsv").is_file():
-        pytest.skip("shared corpus not present")
+    assert (REAL_ASL / "manifest.tsv").is_file(), f"the shared corpus must be beside the repository: {REAL_ASL}"
     assert len(REAL) > 150 and len(VALID) >= 100
 
 

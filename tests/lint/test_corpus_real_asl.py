@@ -18,7 +18,6 @@ from tests.lint.helpers import REPO, SHARED
 
 ROOT = SHARED / "corpus" / "real-asl"
 SNAPSHOT = REPO / "tests" / "lint" / "data" / "real_asl_warnings.tsv"
-pytestmark = pytest.mark.skipif(not ROOT.exists(), reason="shared/corpus is not beside the repository")
 
 NOT_DEPLOYABLE = {
     # manifest parse=PARSE_ERROR: '"Messages": "Messages.$": "$.Messages"' is not JSON.

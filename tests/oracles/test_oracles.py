@@ -427,7 +427,6 @@ REAL_ASL_SAMPLES = [
 ]
 
 
-@pytest.mark.skipif(not REAL_ASL.is_dir(), reason=f"{REAL_ASL} not present")
 @pytest.mark.parametrize("sample", REAL_ASL_SAMPLES)
 def test_real_asl_passes_cfn_lint_and_moto(sample, sfn_oracle):
     text = (REAL_ASL / sample).read_text(encoding="utf-8")
