@@ -24,10 +24,11 @@ from typing import Any
 import pytest
 
 from compiler.pipeline import analyse
+from tests.examples import MEMBER, always, flaky, real_handler, run_event
 from tests.helpers import CORPUS, WORKFLOWS
 from tests.interpreter.harness import outcome, same
 from tests.oracles.deploy import deploy_program
-from tests.oracles.sfn import KNOWN_DIFFERENCES, HandlerError
+from tests.oracles.sfn import KNOWN_DIFFERENCES
 
 # Deviations of moto from AWS met here that tests/oracles/sfn.py does not list (yet).
 MORE_DIFFERENCES = {
@@ -37,41 +38,7 @@ MORE_DIFFERENCES = {
                                "targets/runtime/choice.py implements",
 }
 
-MEMBER = {"action": "member_added", "organization": {"login": "acme"},
-          "membership": {"user": {"login": "octocat"}}}
 WAITS_START = 1892851200.0  # 2029-12-25T00:00:00Z: "wait until 2030-01-01" stays within a year
-
-
-def run_event(repo: str, jobs: list[dict]) -> dict:
-    return {"action": "completed", "month": "2026-11", "repository": {"full_name": repo},
-            "workflow_run": {"id": 9001, "conclusion": "success"}, "jobs": jobs}
-
-
-def flaky(times: int, error: str, then: Callable[..., Any] | None = None) -> Callable[[], Callable[..., Any]]:
-    def make() -> Callable[..., Any]:
-        calls = {"n": 0}
-
-        def handler(event: Any, context: Any = None) -> Any:
-            calls["n"] += 1
-            if calls["n"] <= times:
-                raise HandlerError(error, f"attempt {calls['n']} failed")
-            return then(event, context) if then else {"ok": True}
-        return handler
-    return make
-
-
-def always(error: str, message: str = "no") -> Callable[[], Callable[..., Any]]:
-    def make() -> Callable[..., Any]:
-        def handler(event: Any, context: Any = None) -> Any:
-            raise HandlerError(error, message)
-        return handler
-    return make
-
-
-def _real(module: str, function: str) -> Callable[..., Any]:
-    from targets.local import load_handler
-
-    return load_handler(WORKFLOWS / "handlers", f"{module}.{function}")
 
 
 def _corpus(function: str) -> Callable[..., Any]:
@@ -105,7 +72,7 @@ CASES = [
     Case("onboarding-unknown-user-caught", "member_onboarding.flow", "MemberOnboarding",
          {**MEMBER, "membership": {"user": {"login": "stranger"}}}),
     Case("onboarding-retries-then-succeeds", "member_onboarding.flow", "MemberOnboarding", MEMBER,
-         {"fetch_employee": flaky(2, "Lambda.TooManyRequestsException", _real("onboarding", "fetch_employee"))}),
+         {"fetch_employee": flaky(2, "Lambda.TooManyRequestsException", real_handler("onboarding", "fetch_employee"))}),
     Case("onboarding-retries-exhausted", "member_onboarding.flow", "MemberOnboarding", MEMBER,
          {"fetch_employee": always("Lambda.TooManyRequestsException")}),
     Case("onboarding-uncaught-by-retry", "member_onboarding.flow", "MemberOnboarding", MEMBER,
@@ -120,7 +87,7 @@ CASES = [
          run_event("acme/api", [{"duration_seconds": 30, "os": "solaris"}])),
     Case("chargeback-flaky-count", "workflow_chargeback.flow", "WorkflowChargeback",
          run_event("acme/web", [{"duration_seconds": 30, "os": "ubuntu"}]),
-         {"count_runs": flaky(1, "Lambda.ServiceException", _real("chargeback", "count_runs"))}),
+         {"count_runs": flaky(1, "Lambda.ServiceException", real_handler("chargeback", "count_runs"))}),
     # the fan-out
     Case("fanout-three-users", "user_fanout.flow", "UserFanOut",
          {"users": [{"login": "ada", "role": "owner"}, {"login": "linus"}, {"login": "grace"}]}),

@@ -20,45 +20,10 @@ from typing import Any
 import pytest
 
 from compiler.pipeline import analyse
+from tests.examples import MEMBER, always, flaky, real_handler, run_event
 from tests.helpers import CORPUS, WORKFLOWS
-from tests.oracles.sfn import KNOWN_DIFFERENCES, HandlerError
+from tests.oracles.sfn import KNOWN_DIFFERENCES
 from tests.sqs.harness import run_asl, run_sqs
-
-MEMBER = {"action": "member_added", "organization": {"login": "acme"},
-          "membership": {"user": {"login": "octocat"}}}
-
-
-def run_event(repo: str, jobs: list[dict]) -> dict:
-    return {"action": "completed", "month": "2026-11", "repository": {"full_name": repo},
-            "workflow_run": {"id": 9001, "conclusion": "success"}, "jobs": jobs}
-
-
-def flaky(times: int, error: str, then: Callable[..., Any] | None = None) -> Callable[[], Callable[..., Any]]:
-    """A handler factory: fails `times` times with `error`, then returns (or calls `then`)."""
-    def make() -> Callable[..., Any]:
-        calls = {"n": 0}
-
-        def handler(event: Any, context: Any = None) -> Any:
-            calls["n"] += 1
-            if calls["n"] <= times:
-                raise HandlerError(error, f"attempt {calls['n']} failed")
-            return then(event, context) if then else {"ok": True}
-        return handler
-    return make
-
-
-def always(error: str, message: str = "no") -> Callable[[], Callable[..., Any]]:
-    def make() -> Callable[..., Any]:
-        def handler(event: Any, context: Any = None) -> Any:
-            raise HandlerError(error, message)
-        return handler
-    return make
-
-
-def _real(module: str, function: str) -> Callable[..., Any]:
-    from targets.local import load_handler
-
-    return load_handler(WORKFLOWS / "handlers", f"{module}.{function}")
 
 
 @dataclass
@@ -91,7 +56,7 @@ CASES = [
     Case("onboarding-unknown-user-caught", "workflows/member_onboarding.flow", "MemberOnboarding",
          {**MEMBER, "membership": {"user": {"login": "stranger"}}}),
     Case("onboarding-throttled-then-ok", "workflows/member_onboarding.flow", "MemberOnboarding", MEMBER,
-         {"fetch_employee": flaky(2, "Lambda.TooManyRequestsException", _real("onboarding", "fetch_employee"))}),
+         {"fetch_employee": flaky(2, "Lambda.TooManyRequestsException", real_handler("onboarding", "fetch_employee"))}),
     Case("onboarding-retries-exhausted-caught", "workflows/member_onboarding.flow", "MemberOnboarding", MEMBER,
          {"fetch_employee": always("Lambda.TooManyRequestsException", "still slow")}),
     # -- use case two
@@ -104,7 +69,7 @@ CASES = [
          run_event("acme/api", [{"duration_seconds": 30, "os": "solaris"}])),
     Case("chargeback-branch-retried", "workflows/workflow_chargeback.flow", "WorkflowChargeback",
          run_event("acme/web", [{"duration_seconds": 30, "os": "ubuntu"}]),
-         {"count_runs": flaky(1, "Lambda.ServiceException", _real("chargeback", "count_runs"))}),
+         {"count_runs": flaky(1, "Lambda.ServiceException", real_handler("chargeback", "count_runs"))}),
     # -- the parent/child fan-out
     Case("fanout-three-users", "workflows/user_fanout.flow", "UserFanOut",
          {"users": [{"login": "ada", "role": "owner"}, {"login": "linus"}, {"login": "grace"}]}),

@@ -13,12 +13,11 @@ import pytest
 
 from compiler.pipeline import analyse
 from targets.sqs.simulator import Faults, simulate, slow
+from tests.examples import MEMBER
 from tests.helpers import WORKFLOWS
 from tests.oracles.sfn import HandlerError
 from tests.sqs.harness import run_asl, run_sqs
 
-MEMBER = {"action": "member_added", "organization": {"login": "acme"},
-          "membership": {"user": {"login": "octocat"}}}
 OVER_BUDGET = {"action": "completed", "month": "2026-11", "repository": {"full_name": "acme/api"},
                "workflow_run": {"id": 9001, "conclusion": "success"},
                "jobs": [{"duration_seconds": 61, "os": "ubuntu"}, {"duration_seconds": 300, "os": "macos"}]}

@@ -12,12 +12,10 @@ import json
 import pytest
 
 from compiler.pipeline import analyse
+from tests.examples import MEMBER, run_event
 from tests.helpers import CORPUS, WORKFLOWS
 from tests.oracles.deploy import deploy_program
 from tests.oracles.sfn import KNOWN_DIFFERENCES, HandlerError, error_class
-
-MEMBER = {"action": "member_added", "organization": {"login": "acme"},
-          "membership": {"user": {"login": "octocat"}}}
 
 
 @pytest.fixture(scope="module")
@@ -102,11 +100,6 @@ def test_onboarding_exhausted_retries_fall_to_the_catch(sfn_oracle, onboarding):
 
 
 # -- use case two -------------------------------------------------------------------------------------
-def run_event(repo: str, jobs: list[dict]) -> dict:
-    return {"action": "completed", "month": "2026-11", "repository": {"full_name": repo},
-            "workflow_run": {"id": 9001, "conclusion": "success"}, "jobs": jobs}
-
-
 def test_chargeback_prices_records_and_alerts_over_budget(sfn_oracle, chargeback):
     arn = deploy_program(sfn_oracle, chargeback)["WorkflowChargeback"]
     result = sfn_oracle.execute(arn, run_event("acme/api", [
