@@ -23,6 +23,7 @@ class CompileResult:
     program: ir.Program | None
     asl: dict = field(default_factory=dict)  # workflow name -> targets.asl.emit.EmitResult
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    modules: list = field(default_factory=list)  # the parsed files (dsl.ast.Module), for .flow rules
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -45,13 +46,20 @@ def paused_gc():
             gc.enable()
 
 
-def analyse(paths: list[str | Path], *, all_severities: bool = False) -> CompileResult:
-    """Parse, lower, emit and check. Rules below error severity run only when asked (lint)."""
+def analyse(paths: list[str | Path], *, all_severities: bool = False, rules: list | None = None,
+            rule_options: dict | None = None) -> CompileResult:
+    """Parse, lower, emit and check.
+
+    By default only error-severity ASL rules run (check, compile); lint passes its own selection in `rules`
+    and the options rules read in `rule_options`.
+    """
+    if rules is None:
+        rules = asl_rules(min_severity=None if all_severities else Severity.ERROR)
     with paused_gc():
-        return _analyse(paths, all_severities)
+        return _analyse(paths, rules, rule_options or {})
 
 
-def _analyse(paths: list[str | Path], all_severities: bool) -> CompileResult:
+def _analyse(paths: list[str | Path], rules: list, rule_options: dict) -> CompileResult:
     from compiler.lower import lower
     from dsl.loader import load_program
     from targets.asl.emit import emit_workflow
@@ -61,16 +69,15 @@ def _analyse(paths: list[str | Path], all_severities: bool) -> CompileResult:
         return CompileResult(None, {}, sort_diagnostics(diagnostics))
     program, lower_diags = lower(modules)
     diagnostics.extend(lower_diags)
-    rules = asl_rules(min_severity=None if all_severities else Severity.ERROR)
     emitted = {}
     for name, wf in program.workflows.items():
         result = emit_workflow(program, wf)
         emitted[name] = result
         diagnostics.extend(result.diagnostics)
         doc = AslDocument(result.definition, wf.file, result.source_map.get, workflow_type=wf.type,
-                          source_kind="flow")
+                          source_kind="flow", options=rule_options)
         diagnostics.extend(_dedupe_against(run_rules(doc, rules), diagnostics))
-    return CompileResult(program, emitted, sort_diagnostics(diagnostics))
+    return CompileResult(program, emitted, sort_diagnostics(diagnostics), modules)
 
 
 def _dedupe_against(new: list[Diagnostic], existing: list[Diagnostic]) -> list[Diagnostic]:

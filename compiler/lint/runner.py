@@ -106,32 +106,16 @@ def lint_asl_text(text: str, file: str, options: Options | None = None) -> list[
 
 
 def lint_flow_file(path: str, options: Options | None = None) -> list[Diagnostic]:
-    from compiler.asldoc import AslDocument
-    from compiler.engine import FlowContext, flow_rules, run_flow_rules, run_rules
-    from compiler.lower import lower
-    from compiler.pipeline import paused_gc
-    from dsl.loader import load_program
-    from targets.asl.emit import emit_workflow
+    from compiler.engine import FlowContext, flow_rules, run_flow_rules
+    from compiler.pipeline import analyse, paused_gc
 
     options = options or Options()
-    with paused_gc():
-        modules, diagnostics = load_program([path])
-        if not modules:
-            return sort_diagnostics(diagnostics)
-        program, lower_diags = lower(modules)
-        diagnostics.extend(lower_diags)
-        rules = _asl_rules(options.config)
-        emitted = {}
-        for name, wf in program.workflows.items():
-            result = emit_workflow(program, wf)
-            emitted[name] = result
-            diagnostics.extend(result.diagnostics)
-            doc = AslDocument(result.definition, wf.file, result.source_map.get, workflow_type=wf.type,
-                              source_kind="flow", options=_rule_options(options))
-            seen = {(d.code, d.span.file, d.span.line) for d in diagnostics}
-            diagnostics.extend(d for d in run_rules(doc, rules) if (d.code, d.span.file, d.span.line) not in seen)
-        ctx = FlowContext(modules, program, emitted)
-        diagnostics.extend(run_flow_rules(ctx, [r for r in flow_rules() if options.config.enabled(r.code)]))
+    result = analyse([path], rules=_asl_rules(options.config), rule_options=_rule_options(options))
+    diagnostics = list(result.diagnostics)
+    if result.program is not None:
+        ctx = FlowContext(result.modules, result.program, result.asl)
+        with paused_gc():
+            diagnostics.extend(run_flow_rules(ctx, [r for r in flow_rules() if options.config.enabled(r.code)]))
     dead = {(d.span.file, d.span.line) for d in diagnostics if d.code == "FLOW603"}
     return [d for d in diagnostics if not (d.code == "FLOW203" and (d.span.file, d.span.line) in dead)]
 
