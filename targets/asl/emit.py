@@ -197,20 +197,25 @@ class AslEmitter:
                 out[name] = self.values.literal(value, ql)
                 self.mark(f"{ptr}/{name}", span)
 
+    def value_or_path(self, out: dict, ptr: str, name: str, value: Any, span: Span | None, ql: str) -> None:
+        """A field that takes a value, or a JSONPath in its `<name>Path` twin, or a JSONata expression."""
+        if isinstance(value, ast.PathValue):
+            out[name + "Path"] = value.text
+            self.mark(f"{ptr}/{name}Path", span)
+            return
+        if isinstance(value, ast.JsonataValue):
+            out[name] = value.text
+        elif isinstance(value, int) and not isinstance(value, bool):
+            out[name] = value
+        else:
+            out[name] = self.values.literal(value, ql)
+        self.mark(f"{ptr}/{name}", span)
+
     def kind_wait(self, s: ir.State, ptr: str, ql: str, out: dict) -> None:
         span = s.spans.get("wait")
         for value, name in ((s.wait_seconds, "Seconds"), (s.wait_timestamp, "Timestamp")):
-            if value is None:
-                continue
-            if isinstance(value, ast.PathValue):
-                out[name + "Path"] = value.text
-                self.mark(f"{ptr}/{name}Path", span)
-            elif isinstance(value, ast.JsonataValue):
-                out[name] = value.text
-                self.mark(f"{ptr}/{name}", span)
-            else:
-                out[name] = value if isinstance(value, int) else self.values.literal(value, ql)
-                self.mark(f"{ptr}/{name}", span)
+            if value is not None:
+                self.value_or_path(out, ptr, name, value, span, ql)
 
     def kind_choice(self, s: ir.State, ptr: str, ql: str, out: dict) -> None:
         rules = []
@@ -265,17 +270,8 @@ class AslEmitter:
         for value, name, key in ((m.max_concurrency, "MaxConcurrency", "max_concurrency"),
                                  (m.tolerated_percentage, "ToleratedFailurePercentage", "tolerated_percentage"),
                                  (m.tolerated_count, "ToleratedFailureCount", "tolerated_count")):
-            if value is None:
-                continue
-            if isinstance(value, ast.PathValue):
-                out[name + "Path"] = value.text
-                self.mark(f"{ptr}/{name}Path", s.spans.get(key))
-            elif isinstance(value, ast.JsonataValue):
-                out[name] = value.text
-                self.mark(f"{ptr}/{name}", s.spans.get(key))
-            else:
-                out[name] = self.values.literal(value, ql)
-                self.mark(f"{ptr}/{name}", s.spans.get(key))
+            if value is not None:
+                self.value_or_path(out, ptr, name, value, s.spans.get(key), ql)
         if m.label is not None:
             out["Label"] = m.label
             self.mark(ptr + "/Label", s.spans.get("label"))
@@ -298,18 +294,9 @@ class AslEmitter:
             out["Credentials"] = self.values.payload(s.credentials, ql)
             self.mark(ptr + "/Credentials", s.spans.get("credentials"))
         for value, name in ((s.timeout, "TimeoutSeconds"), (s.heartbeat, "HeartbeatSeconds")):
-            if value is None:
-                continue
-            key = "timeout" if name.startswith("Timeout") else "heartbeat"
-            if isinstance(value, ast.PathValue):
-                out[name + "Path"] = value.text
-                self.mark(f"{ptr}/{name}Path", s.spans.get(key))
-            elif isinstance(value, ast.JsonataValue):
-                out[name] = value.text
-                self.mark(f"{ptr}/{name}", s.spans.get(key))
-            else:
-                out[name] = value
-                self.mark(f"{ptr}/{name}", s.spans.get(key))
+            if value is not None:
+                key = "timeout" if name.startswith("Timeout") else "heartbeat"
+                self.value_or_path(out, ptr, name, value, s.spans.get(key), ql)
 
     def payload_params(self, s: ir.State, ptr: str, ql: str, out: dict, params: Any) -> None:
         """Parameters built by a task renderer: an AST payload or a list of (key, value) entries."""
