@@ -21,6 +21,8 @@ from lark.lexer import Lexer, Token
 _WORD = r"[A-Za-z_][A-Za-z0-9_\-]*(?:\.[A-Za-z_][A-Za-z0-9_\-]*)*"
 _OPEN = {"{": "LBRACE", "[": "LSQB", "(": "LPAR"}
 _CLOSE = {"}": "RBRACE", "]": "RSQB", ")": "RPAR"}
+# Terminals whose match depends on the text after the word, so a word's kind cannot be cached per state.
+_CONTEXT_WORDS = frozenset({"RESOURCE", "INTRINSIC_NAME", "TYPED"})
 
 
 class IndentError(Exception):
@@ -67,49 +69,61 @@ class FlowLexer(Lexer):
         self.typed = re.compile(rx("TYPED"))
 
     def lex(self, lexer_state: Any, parser_state: Any) -> Iterator[Token]:
-        make = Token._future_new  # Token(...) adds a keyword-compatibility layer per call; this skips it
+        """lark's entry point: the parser's live state stack tells which terminals it accepts next."""
         text = lexer_state.text
         text = text.text if hasattr(text, "text") and not isinstance(text, str) else text
-        table = parser_state.parse_conf.parse_table.states if parser_state is not None else None
+        if parser_state is None:
+            return self.tokens(text, [0], {0: {}})
+        return self.tokens(text, parser_state.state_stack, parser_state.parse_conf.parse_table.states)
+
+    def tokens(self, text: str, stack: list, table: dict) -> Iterator[Token]:
+        """Tokens of `text`; `table[stack[-1]]` holds the terminals the parser accepts at that moment.
+
+        `stack` is the parser's own state stack, mutated in place while this generator is paused.
+        """
+        make = Token._future_new  # Token(...) adds a keyword-compatibility layer per call; this skips it
         match = self.master.match
         punct = self.punct
+        word = self.word
         pos, end = 0, len(text)
         line, line_start = 1, 0
         depth = 0
         indents = [0]
+        # Per parser state, how each word lexed (when the state's answer cannot depend on the text after it).
+        word_kinds: dict[Any, dict[str, str] | None] = {}
 
-        def accepts() -> dict:
-            return table[parser_state.position] if table is not None else {}
-
-        while pos < end:
+        while True:
             m = match(text, pos)
             if m is None:
+                if pos >= end:
+                    break
                 while text[pos] in " \t\f":
                     pos += 1
-                raise UnexpectedCharacters(text, pos, line, pos - line_start + 1, allowed=set(accepts()),
-                                           state=parser_state)
+                raise UnexpectedCharacters(text, pos, line, pos - line_start + 1, allowed=set(table[stack[-1]]))
             kind = m.lastgroup
-            if kind == "EOF":
-                break
             start, stop = m.start(kind), m.end()
             value = text[start:stop]
-            col = start - line_start + 1
-            if kind == "WS":  # a backslash line continuation
-                line += 1
-                line_start = stop
-                pos = stop
-                continue
-            if kind == "NL":
+            if kind == "WORD":
+                state = stack[-1]
+                known = word_kinds.get(state, False)
+                if known is False:
+                    known = word_kinds[state] = None if _CONTEXT_WORDS & table[state].keys() else {}
+                if known is None:
+                    kind, value, stop = word(text, start, value, table[state])
+                else:
+                    kind = known.get(value)
+                    if kind is None:
+                        kind = known[value] = word(text, start, value, table[state])[0]
+            elif kind == "NL":
                 newlines = value.count("\n")
-                tok_line, tok_col = line, col
+                tok_line, tok_col = line, start - line_start + 1
                 if newlines:
                     line += newlines
                     line_start = start + value.rfind("\n") + 1
                 pos = stop
                 if depth > 0:
                     continue
-                nl = make("_NL", value, start, tok_line, tok_col, line, stop - line_start + 1, stop)
-                yield nl
+                yield make("_NL", value, start, tok_line, tok_col, line, stop - line_start + 1, stop)
                 if not newlines:
                     continue
                 indent_str = value[value.rfind("\n") + 1:]
@@ -126,22 +140,27 @@ class FlowLexer(Lexer):
                                           f"this line is indented to column {indent + 1}, which matches no "
                                           f"enclosing block (expected column {indents[-1] + 1})")
                 continue
-            if kind == "WORD":
-                kind, value, stop = self.word(text, start, value, accepts())
             elif kind == "PUNCT":
                 kind = punct[value]
                 if value in _OPEN:
                     depth += 1
                 elif value in _CLOSE and depth:
                     depth -= 1
-            if kind == "JSONATA" and "\n" in value:
-                end_line = line + value.count("\n")
-                end_col = len(value) - value.rfind("\n")
-                line, line_start = end_line, start + value.rfind("\n") + 1
-            else:
-                end_line, end_col = line, stop - line_start + 1
-            yield make(kind, value, start, line if kind != "JSONATA" else line - value.count("\n"), col,
-                        end_line, end_col, stop)
+            elif kind == "EOF":
+                break
+            elif kind == "WS":  # a backslash line continuation
+                line += 1
+                line_start = pos = stop
+                continue
+            elif kind == "JSONATA" and "\n" in value:
+                newlines = value.count("\n")
+                last_nl = value.rfind("\n")
+                yield make(kind, value, start, line, start - line_start + 1, line + newlines, len(value) - last_nl,
+                           stop)
+                line, line_start = line + newlines, start + last_nl + 1
+                pos = stop
+                continue
+            yield make(kind, value, start, line, start - line_start + 1, line, stop - line_start + 1, stop)
             pos = stop
         while len(indents) > 1:
             indents.pop()

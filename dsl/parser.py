@@ -19,6 +19,7 @@ from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, Unex
 from dsl import ast
 from dsl.diagnostics import SOURCES, Diagnostic, FlowError, Span
 from dsl.durations import parse_duration
+from dsl.lalr import Abandon, LeanParser, Unsupported
 from dsl.lexer import FlowLexer
 from dsl.lexer import IndentError as _IndentError
 
@@ -61,10 +62,6 @@ _TERMINAL_NAMES = {
 }
 
 
-def _tok_span(file: str, tok: Token) -> Span:
-    return Span(file, tok.line, tok.column, tok.end_line, tok.end_column)
-
-
 @dataclass
 class _Clause:
     kind: str  # if | elif | else | case | default | branch | do
@@ -87,7 +84,7 @@ class _Build(Transformer):
 
     # -- helpers --------------------------------------------------------------
     def sp(self, tok: Token) -> Span:
-        return _tok_span(self.file, tok)
+        return Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
 
     def span_of(self, items: list) -> Span:
         """From the first positioned child to the last one."""
@@ -102,11 +99,18 @@ class _Build(Transformer):
                 break
         if first is None or last is None:
             return Span.unknown(self.file)
-        return Span(self.file, first.line, first.col, last.end_line or last.line, last.end_col or last.col)
+        if first.__class__ is Token:
+            line, col = first.line, first.column
+        else:
+            line, col = first.line, first.col
+        if last.__class__ is Token:
+            return Span(self.file, line, col, last.end_line or last.line, last.end_column or last.column)
+        return Span(self.file, line, col, last.end_line or last.line, last.end_col or last.col)
 
-    def _one_span(self, it: Any) -> Span | None:
+    def _one_span(self, it: Any) -> Span | Token | None:
+        """The child's span, or the token itself (read by `span_of` without building a Span)."""
         if isinstance(it, Token):
-            return self.sp(it) if it.line is not None else None
+            return it if it.line is not None else None
         if isinstance(it, ast.Node):
             return it.span
         if isinstance(it, ast.ObjectItem):
@@ -694,14 +698,26 @@ def _cache_file(grammar: str) -> str | bool:
     return str(base / f"flow-grammar-{digest}.lark")
 
 
+@dataclass
+class _Parsers:
+    lark: Lark  # explains errors
+    lean: LeanParser | None  # parses valid input, the common case, faster (None: lark does it all)
+    lexer: FlowLexer
+    builder: _Build
+
+
 @lru_cache(maxsize=1)
-def _parser() -> tuple[Lark, _Build]:
+def _parser() -> _Parsers:
     """One parser for the process; its transformer is re-pointed at each file."""
     builder = _Build("<input>", "")
     grammar = GRAMMAR.read_text(encoding="utf-8")
     parser = Lark(grammar, parser="lalr", lexer=FlowLexer, maybe_placeholders=False, transformer=builder,
                   start=["start", "condition", "value"], cache=_cache_file(grammar))
-    return parser, builder
+    try:
+        lean = LeanParser(parser)
+    except Unsupported:  # a grammar change the lean driver does not reproduce: lark parses everything
+        lean = None
+    return _Parsers(parser, lean, FlowLexer(parser.lexer_conf), builder)
 
 
 def _expected_text(expected: set[str] | frozenset[str]) -> str:
@@ -800,12 +816,23 @@ def parse_flow(text: str, file: str = "<input>") -> ast.Module:
     return parse_with_start(text, file, "start")
 
 
+_NOT_PARSED = object()
+
+
 def parse_with_start(text: str, file: str, start: str) -> Any:
     """Parse text from one of the grammar's start symbols (a whole file, a condition, a value)."""
-    parser, builder = _parser()
+    parsers = _parser()
+    builder = parsers.builder
     builder.file, builder.text, builder.diagnostics = file, text, []
     try:
-        module = parser.parse(text, start=start)
+        module = _NOT_PARSED
+        if parsers.lean is not None:
+            try:
+                module = parsers.lean.parse(lambda stack, rows: parsers.lexer.tokens(text, stack, rows), start)
+            except (Abandon, UnexpectedCharacters, _IndentError):
+                builder.diagnostics = []  # the callbacks that ran before the error report again
+        if module is _NOT_PARSED:
+            module = parsers.lark.parse(text, start=start)
     except (LarkError, _IndentError) as err:
         inner = getattr(err, "orig_exc", None)
         raise FlowError([_syntax_diag(file, inner if isinstance(inner, Exception) else err, text)]) from None

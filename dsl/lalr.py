@@ -1,0 +1,170 @@
+"""A lean LALR driver over lark's own parse table and callbacks, for input that parses.
+
+lark's generic driver (`ParserState.feed_token`) pays on every token for its flexibility: a
+method call, hashing a `Rule` to find its callback, `rule.origin.name` and `len(rule.expansion)`
+chains, and per reduction a chain of wrapper objects (child filter, single-child inlining, a
+`Tree` for each `x*` helper rule only to be spliced into its parent). On a 10,000-step file that
+is half the parse. This driver runs the very same table and transformer methods with each
+rule's shaping resolved once, so it builds the same AST (tests compare the two on every corpus
+file). It does not explain errors: on anything unexpected it raises `Abandon` and the caller
+re-parses with lark, whose exceptions carry the expected-terminal sets FLOW100 messages use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import Any
+
+from lark import Lark, Token
+from lark.grammar import Rule
+from lark.parse_tree_builder import ChildFilterLALR_NoPlaceholders, ExpandSingleChild
+from lark.parsers.lalr_analysis import Shift
+
+# A reduction: (children popped, rule name, callback taking the children -- or, for a rule that
+# just passes one child up, that child's index).
+Reduction = tuple[int, str, "Callable[[list], Any] | int"]
+
+
+class Abandon(Exception):
+    """The input does not parse; the caller re-parses with lark for the diagnostic."""
+
+
+class Unsupported(Exception):
+    """The grammar uses a lark feature this driver does not reproduce (e.g. placeholders)."""
+
+
+class LeanParser:
+    def __init__(self, parser: Lark):
+        lalr = parser.parser.parser.parser  # ParsingFrontend -> LALR_Parser -> _Parser
+        table, callbacks = lalr.parse_table, lalr.callbacks
+        if any(isinstance(key, str) for key in callbacks):
+            raise Unsupported("terminal callbacks")
+        reductions = {rule: (len(rule.expansion), rule.origin.name, _shape(rule, cb)) for rule, cb in callbacks.items()}
+        self.start_states: dict[str, Any] = table.start_states
+        self.end_states: dict[str, Any] = table.end_states
+        # state -> terminal or rule name -> next state (shift, goto) or a Reduction
+        self.rows: dict[Any, dict[str, Any]] = {
+            state: {name: arg if action is Shift else reductions[arg] for name, (action, arg) in actions.items()}
+            for state, actions in table.states.items()
+        }
+
+    def parse(self, tokens: Callable[[list, dict], Iterator[Token]], start: str) -> Any:
+        """Run `tokens(stack, rows)` (a lexer reading the live state stack) through the table."""
+        rows = self.rows
+        stack: list = [self.start_states[start]]
+        values: list = []
+        for token in tokens(stack, rows):
+            kind = token.type
+            while True:
+                action = rows[stack[-1]].get(kind)
+                if action is None:
+                    raise Abandon
+                if action.__class__ is not tuple:  # shift
+                    stack.append(action)
+                    values.append(token)
+                    break
+                size, name, callback = action  # a reduction (inlined: this is the hot loop)
+                if callback.__class__ is int:  # the rule passes one child up unchanged
+                    if size > 1:
+                        value = values[callback - size]
+                        del values[-size:]
+                        values.append(value)
+                elif size:
+                    children = values[-size:]
+                    del values[-size:]
+                    values.append(callback(children))
+                else:
+                    values.append(callback([]))
+                if size:
+                    del stack[-size:]
+                stack.append(rows[stack[-1]][name])
+        end_state = self.end_states[start]
+        while True:
+            action = rows[stack[-1]].get("$END")
+            if action is None or action.__class__ is not tuple:
+                raise Abandon
+            _reduce(action, stack, values)
+            stack.append(rows[stack[-1]][action[1]])
+            if stack[-1] == end_state:
+                return values[-1]
+
+
+def _reduce(action: Reduction, stack: list, values: list) -> None:
+    """One reduction, as in the loop of `LeanParser.parse`."""
+    size, _, callback = action
+    if callback.__class__ is int:  # the rule passes one child up unchanged
+        if size > 1:
+            value = values[callback - size]
+            del values[-size:]
+            values.append(value)
+    elif size:
+        children = values[-size:]
+        del values[-size:]
+        values.append(callback(children))
+    else:
+        values.append(callback([]))
+    if size:
+        del stack[-size:]
+
+
+def _shape(rule: Rule, callback: Any) -> Callable[[list], Any] | int:
+    """lark's wrapper chain for one rule, resolved into one callable (or a child index)."""
+    plan: list[tuple[int, bool]] | None = None  # (child index, splice a helper's list) per kept child
+    if isinstance(callback, ChildFilterLALR_NoPlaceholders):
+        plan = list(callback.to_include)
+        callback = callback.node_builder
+    elif hasattr(callback, "to_include"):
+        raise Unsupported(f"child filter {type(callback).__name__}")
+    single = isinstance(callback, ExpandSingleChild)
+    if single:
+        callback = callback.node_builder
+    if hasattr(callback, "node_builder"):
+        raise Unsupported(f"wrapper {type(callback).__name__}")
+    kept = plan if plan is not None else [(i, False) for i in range(len(rule.expansion))]
+    default = isinstance(callback, partial) and getattr(callback.func, "__name__", "") == "default_callback"
+    if single and len(kept) == 1 and not kept[0][1]:
+        return kept[0][0]  # `?rule: one_child` inlines that child
+    if default and rule.origin.name.startswith("_"):
+        if single:
+            raise Unsupported(f"inlined helper rule {rule.origin.name}")
+        # An `x*` / `x+` helper: lark builds a Tree only for the parent to splice its children;
+        # a plain list is what the parent's plan splices here.
+        callback = _identity
+    if single:
+        callback = _inline_single(callback)
+    if plan is None:
+        return callback
+    if not any(splice for _, splice in plan):
+        indices = [i for i, _ in plan]
+        return partial(_pick, indices, callback)
+    return partial(_pick_and_splice, plan, callback)
+
+
+def _identity(children: list) -> list:
+    return children
+
+
+def _inline_single(callback: Callable[[list], Any]) -> Callable[[list], Any]:
+    def inline(children: list) -> Any:
+        return children[0] if len(children) == 1 else callback(children)
+    return inline
+
+
+def _pick(indices: list[int], callback: Callable[[list], Any], children: list) -> Any:
+    return callback([children[i] for i in indices])
+
+
+def _pick_and_splice(plan: list[tuple[int, bool]], callback: Callable[[list], Any], children: list) -> Any:
+    kept: list | None = None
+    for i, splice in plan:
+        if splice:
+            if kept:
+                kept += children[i]
+            else:  # reuse the helper's list: left-recursive lists grow in place, as in lark
+                kept = children[i]
+        elif kept is None:
+            kept = [children[i]]
+        else:
+            kept.append(children[i])
+    return callback(kept if kept is not None else [])

@@ -1,0 +1,103 @@
+"""The lean LALR driver builds exactly what lark's own driver builds, and leaves errors to lark."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lark.exceptions import UnexpectedCharacters
+
+from dsl.diagnostics import FlowError
+from dsl.lalr import Abandon
+from dsl.lexer import IndentError
+from dsl.parser import _parser, parse_flow, parse_with_start
+
+REPO = Path(__file__).resolve().parents[2]
+FLOW_FILES = sorted([*REPO.glob("workflows/*.flow"), *REPO.glob("tests/corpus/flow/*.flow")])
+sys.path.insert(0, str(REPO / "benchmarks"))
+from synthetic import synthetic_flow  # noqa: E402
+
+
+def _lean(text: str, file: str, start: str = "start"):
+    parsers = _parser()
+    parsers.builder.file, parsers.builder.text, parsers.builder.diagnostics = file, text, []
+    return parsers.lean.parse(lambda stack, rows: parsers.lexer.tokens(text, stack, rows), start)
+
+
+def _lark(text: str, file: str, start: str = "start"):
+    parsers = _parser()
+    parsers.builder.file, parsers.builder.text, parsers.builder.diagnostics = file, text, []
+    return parsers.lark.parse(text, start=start)
+
+
+def _outcome(text: str, lean: bool = True):
+    """What `parse_flow` returns or reports, with or without the lean driver."""
+    parsers = _parser()
+    saved = parsers.lean
+    if not lean:
+        parsers.lean = None
+    try:
+        return ("ok", parse_flow(text, "x.flow"))
+    except FlowError as err:
+        return ("error", [(d.code, d.message, d.span) for d in err.diagnostics])
+    finally:
+        parsers.lean = saved
+
+
+def test_the_lean_driver_is_in_use() -> None:
+    assert _parser().lean is not None
+
+
+@pytest.mark.parametrize("path", FLOW_FILES, ids=lambda p: p.name)
+def test_same_ast_as_lark_on_every_example_and_corpus_file(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert _lean(text, str(path)) == _lark(text, str(path))
+
+
+def test_same_ast_as_lark_on_a_synthetic_workflow() -> None:
+    text = synthetic_flow(500) + "\n"
+    assert _lean(text, "s.flow") == _lark(text, "s.flow")
+
+
+@pytest.mark.parametrize(("start", "text"), [
+    ("condition", '$.a == "x" and not ($.b > 2 or $.c is present)'),
+    ("condition", "$.n NumericLessThanPath $.m"),
+    ("value", "{ a: [1, 2.5, true, null], b: States.Format('{}', $.x), c: N($.n), \"d e\": {% $x %} }"),
+    ("value", "$.items[0].name"),
+])
+def test_same_ast_as_lark_on_fragments(start: str, text: str) -> None:
+    assert _lean(text, "f", start) == _lark(text, "f", start)
+
+
+@pytest.mark.parametrize("text", [
+    "workflow W\n  A: invoke f with { a: 1\n",
+    "workflow W\n  A invoke f\n",
+    "workflow W\n  A: invoke f with { a: 1, a: 2 } )\n",
+    "workflow W\n  A: pass\n ` \n",
+    "workflow W\n    A: pass\n  B: pass\n",
+])
+def test_bad_input_is_left_to_lark(text: str) -> None:
+    with pytest.raises((Abandon, UnexpectedCharacters, IndentError)):
+        _lean(text, "bad.flow")
+    lean, lark_only = _outcome(text), _outcome(text, lean=False)
+    assert lean[0] == "error"
+    assert lean == lark_only
+
+
+SAMPLE = (REPO / "workflows" / "member_onboarding.flow").read_text(encoding="utf-8")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(start=st.integers(0, len(SAMPLE) - 1), length=st.integers(1, 6), insert=st.sampled_from(["", ":", " ", "\n", "{", "  "]))
+def test_mutated_sources_get_the_same_answer_with_or_without_the_lean_driver(start: int, length: int,
+                                                                            insert: str) -> None:
+    text = SAMPLE[:start] + insert + SAMPLE[start + length:]
+    assert _outcome(text) == _outcome(text, lean=False)
+
+
+def test_a_condition_fragment_through_the_public_entry() -> None:
+    node = parse_with_start('$.a == "x"', "f", "condition")
+    assert node.op == "StringEquals"
