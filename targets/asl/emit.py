@@ -57,9 +57,22 @@ class EmitResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def to_json(self) -> str:
-        """The deployable file: serialised through the ASL models, which fix the key order."""
+        """The deployable file, keys in ASL model declaration order.
+
+        The shape table (targets.asl.canonical) gives that order without the models' cost; what it
+        cannot vouch for goes through the models as before (which write the plain dict if they reject it).
+        """
+        from targets.asl.canonical import canonical
         from targets.output import dump_json
 
+        ordered = canonical(self.definition)
+        if ordered is not None:
+            import orjson
+
+            try:
+                return orjson.dumps(ordered, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+            except TypeError:  # e.g. lone surrogates: let the models and the fallback encoder decide
+                pass
         return dump_json(_canonical(self.definition))
 
 
