@@ -82,6 +82,7 @@ class FlowLexer(Lexer):
         `stack` is the parser's own state stack, mutated in place while this generator is paused.
         """
         make = Token._future_new  # Token(...) adds a keyword-compatibility layer per call; this skips it
+        new_str = str.__new__
         match = self.master.match
         punct = self.punct
         word = self.word
@@ -160,7 +161,16 @@ class FlowLexer(Lexer):
                 line, line_start = line + newlines, start + last_nl + 1
                 pos = stop
                 continue
-            yield make(kind, value, start, line, start - line_start + 1, line, stop - line_start + 1, stop)
+            # The body of Token._future_new, inlined: this line runs once per token.
+            token = new_str(Token, value)
+            token.type = kind
+            token.value = value
+            token.start_pos = start
+            token.end_pos = stop
+            token.line = token.end_line = line
+            token.column = start - line_start + 1
+            token.end_column = stop - line_start + 1
+            yield token
             pos = stop
         while len(indents) > 1:
             indents.pop()
