@@ -84,6 +84,7 @@ class AslEmitter:
         self.values = ValueRenderer(self.diagnostics.append)
         self.source_map: dict[str, Span] = {}
         self.substitutions: dict[str, tuple[str, str]] = {}
+        self._refs: dict[tuple[str, str], str] = {}
 
     # -- entry ---------------------------------------------------------------------
     def emit(self) -> EmitResult:
@@ -117,8 +118,11 @@ class AslEmitter:
         return {"StartAt": graph.start_at, "States": states}
 
     def ref(self, kind: str, name: str) -> str:
-        key = naming.substitution_key(kind, name)
-        self.substitutions[key] = (kind, name)
+        """The `${...}` placeholder for a resource (computed once per resource: most steps share a few)."""
+        key = self._refs.get((kind, name))
+        if key is None:
+            key = self._refs[(kind, name)] = naming.substitution_key(kind, name)
+        self.substitutions[key] = (kind, name)  # every time: two names may share a key, the last one wins
         return "${" + key + "}"
 
     def mark(self, pointer: str, span: Span | None) -> None:

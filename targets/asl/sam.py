@@ -243,12 +243,19 @@ class SamBuilder:
             grants.setdefault(key, (resource, set()))[1].update(actions)
 
         distributed = False
+        # Grants depend only on these task attributes and repeat (idempotently) for every task that
+        # shares them: a 10,000-step workflow has a handful of distinct ones.
+        seen: set[tuple] = set()
         for state in wf.graph.walk():
             if state.map is not None and state.map.distributed:
                 distributed = True
             task = state.task
             if task is None:
                 continue
+            signature = (task.integration, task.target, task.mode, "qualifier" in task.args, task.resource)
+            if signature in seen:
+                continue
+            seen.add(signature)
             integ = task.integration
             if integ == "lambda":
                 arn = self.iam_arn("function", task.target or "")
