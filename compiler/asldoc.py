@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from dsl.diagnostics import Span
@@ -26,6 +27,43 @@ class Scope:
     start_at: Any
     owner: StateRef | None = None  # the Parallel/Map state that owns this scope
     kind: str = "top"  # top | branch | processor
+    # Computed on first use and shared by the graph rules (FLOW201/203/205/403).
+    _edges: dict[str, list[tuple[str, Any]]] | None = field(default=None, init=False, repr=False, compare=False)
+    _targets: dict[str, list[str]] | None = field(default=None, init=False, repr=False, compare=False)
+    _reachable: set[str] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def edges(self) -> dict[str, list[tuple[str, Any]]]:
+        """State name -> `transitions(body)` for every state whose body is an object."""
+        if self._edges is None:
+            self._edges = {name: list(transitions(body)) for name, body in self.states.items()
+                           if isinstance(body, dict)}
+        return self._edges
+
+    def targets(self) -> dict[str, list[str]]:
+        """State name -> the targets of its edges that are states of this scope (in edge order)."""
+        if self._targets is None:
+            states = self.states
+            self._targets = {name: [t for _, t in edges if isinstance(t, str) and t in states]
+                             for name, edges in self.edges().items()}
+        return self._targets
+
+    def reachable(self) -> set[str]:
+        """Names of the states reachable from StartAt (empty if StartAt names no state)."""
+        if self._reachable is None:
+            seen: set[str] = set()
+            states, targets = self.states, self.targets()
+            start = self.start_at
+            stack = [start] if isinstance(start, str) and start in states else []
+            while stack:
+                name = stack.pop()
+                if name in seen:
+                    continue
+                seen.add(name)
+                for target in targets.get(name, ()):
+                    if target not in seen:
+                        stack.append(target)
+            self._reachable = seen
+        return self._reachable
 
     @property
     def parent(self) -> Scope | None:
@@ -56,9 +94,10 @@ class StateRef:
     scope: Scope
     query_language: str
 
-    @property
+    @cached_property
     def type(self) -> str | None:
-        """The state's Type when it is a string (rules report other values), else None."""
+        """The state's Type when it is a string (rules report other values), else None (read once: every
+        rule asks, for every state)."""
         value = self.body.get("Type")
         return value if isinstance(value, str) else None
 

@@ -1,4 +1,4 @@
-from compiler.asldoc import AslDocument, transitions
+from compiler.asldoc import AslDocument, escape
 from compiler.rules.base import Finding, Rule
 from dsl.diagnostics import did_you_mean
 
@@ -28,21 +28,17 @@ Good:
 """
 
     def check(self, doc: AslDocument):
-        everywhere = doc.all_names()
+        everywhere = _LazyNames(doc)
         for scope in doc.scopes():
             names = scope.states
             where = "this branch" if scope.kind == "branch" else (
                 "this Map iteration" if scope.kind == "processor" else "the top level")
             if isinstance(scope.start_at, str) and scope.start_at not in names and names:
                 yield self._missing(scope.start_at, names, everywhere, f"{scope.pointer}/StartAt", where, "StartAt")
-            for name, body in names.items():
-                if not isinstance(body, dict):
-                    continue
-                from compiler.asldoc import escape
-
-                base = f"{scope.pointer}/States/{escape(name)}"
-                for suffix, target in transitions(body):
+            for name, edges in scope.edges().items():
+                for suffix, target in edges:
                     if isinstance(target, str) and target not in names:
+                        base = f"{scope.pointer}/States/{escape(name)}"
                         yield self._missing(target, names, everywhere, base + suffix, where, suffix.rsplit("/", 1)[1])
 
     def _missing(self, target, names, everywhere, pointer, where, field):
@@ -54,3 +50,16 @@ Good:
         near = did_you_mean(target, names)
         return Finding(f"{field} names unknown state '{target}'", pointer,
                        hint=f"did you mean '{near}'?" if near else None)
+
+
+class _LazyNames:
+    """`doc.all_names()`, built only when a transition names a state outside its scope (rare)."""
+
+    def __init__(self, doc: AslDocument) -> None:
+        self.doc = doc
+        self.names: dict | None = None
+
+    def get(self, name: str):
+        if self.names is None:
+            self.names = self.doc.all_names()
+        return self.names.get(name)

@@ -43,7 +43,9 @@ Good:
         for scope in doc.scopes():
             if not scope.states or not isinstance(scope.start_at, str) or scope.start_at not in scope.states:
                 continue
-            seen = reachable(scope.states, scope.start_at)
+            seen = scope.reachable()
+            if len(seen) == len(scope.states):
+                continue  # every state is reachable
             for name, body in scope.states.items():
                 if name not in seen and isinstance(body, dict):
                     yield Finding(f"state '{name}' is unreachable", f"{scope.pointer}/States/{escape(name)}",

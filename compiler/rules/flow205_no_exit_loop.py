@@ -1,6 +1,5 @@
-from compiler.asldoc import AslDocument, escape, is_terminal, transitions
+from compiler.asldoc import AslDocument, escape, is_terminal
 from compiler.rules.base import Finding, Rule
-from compiler.rules.flow203_unreachable import reachable
 
 
 class NoExitLoop(Rule):
@@ -37,11 +36,9 @@ Good:
                 continue
             # States that can reach a terminal: walk edges backwards from terminals.
             incoming: dict[str, list[str]] = {name: [] for name in states}
-            for name, body in states.items():
-                if isinstance(body, dict):
-                    for _, target in transitions(body):
-                        if isinstance(target, str) and target in incoming:
-                            incoming[target].append(name)
+            for name, targets in scope.targets().items():
+                for target in targets:
+                    incoming[target].append(name)
             can_end = {n for n, b in states.items() if isinstance(b, dict) and (is_terminal(b) or _broken(b))}
             stack = list(can_end)
             while stack:
@@ -49,7 +46,7 @@ Good:
                     if src not in can_end:
                         can_end.add(src)
                         stack.append(src)
-            live = reachable(states, scope.start_at)
+            live = scope.reachable()
             stuck = [n for n in states if n in live and n not in can_end]
             if stuck:
                 first = stuck[0]
