@@ -59,29 +59,39 @@ Good:
                 yield Finding(f"state '{ref.name}' has unknown Type '{state_type}'", ref.pointer + "/Type",
                               hint=_hint(state_type, _fields.STATE_TYPES))
                 continue
+            body = ref.body
             allowed = _fields.allowed_any(state_type)
-            for key in ref.body:
-                if key not in allowed:
-                    yield Finding(f"'{key}' is not a field of a {state_type} state ('{ref.name}')",
-                                  f"{ref.pointer}/{key}", hint=_hint(key, allowed), key=True)
+            if not allowed.issuperset(body):
+                for key in body:
+                    if key not in allowed:
+                        yield Finding(f"'{key}' is not a field of a {state_type} state ('{ref.name}')",
+                                      f"{ref.pointer}/{key}", hint=_hint(key, allowed), key=True)
+            if _HOLDERS.isdisjoint(body):
+                continue  # nothing nested to check
             for fname, struct in NESTED:
-                yield from _check_struct(ref.body.get(fname), struct, f"{ref.pointer}/{fname}", fname)
+                yield from _check_struct(body.get(fname), struct, f"{ref.pointer}/{fname}", fname)
             for fname, struct in NESTED_LISTS:
-                items = ref.body.get(fname)
+                items = body.get(fname)
                 if isinstance(items, list):
                     for i, item in enumerate(items):
                         yield from _check_struct(item, struct, f"{ref.pointer}/{fname}/{i}", f"a {fname} entry")
             for outer, inner, struct in SUB_NESTED:
-                holder = ref.body.get(outer)
+                holder = body.get(outer)
                 if isinstance(holder, dict):
                     yield from _check_struct(holder.get(inner), struct, f"{ref.pointer}/{outer}/{inner}",
                                              f"{outer}.{inner}")
+
+
+# Fields of a state that hold structures checked above.
+_HOLDERS = frozenset([f for f, _ in NESTED] + [f for f, _ in NESTED_LISTS] + [o for o, _, _ in SUB_NESTED])
 
 
 def _check_struct(value, struct: str, pointer: str, what: str):
     if not isinstance(value, dict):
         return
     allowed = _fields.allowed_any(struct)
+    if allowed.issuperset(value):
+        return
     for key in value:
         if key not in allowed:
             yield Finding(f"'{key}' is not a field of {what}", f"{pointer}/{key}", hint=_hint(key, allowed), key=True)

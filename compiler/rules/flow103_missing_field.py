@@ -25,6 +25,12 @@ NESTED_EXCLUSIVE = {
 }
 
 
+# Every field of a type's exclusive groups, and the state fields the nested groups live under: most
+# states have none of them, and are done without walking the groups.
+_EXCLUSIVE_FIELDS = {kind: frozenset(f for group in groups for f in group) for kind, groups in EXCLUSIVE.items()}
+_NESTED_HOLDERS = frozenset(path[0] for path in NESTED_EXCLUSIVE)
+
+
 class MissingField(Rule):
     code = "FLOW103"
     name = "missing-field"
@@ -71,9 +77,11 @@ Good:
                 if not any(f in ref.body for f in group):
                     yield Finding(f"{state_type} state '{ref.name}' needs " + " or ".join(group), ref.pointer,
                                   key=True)
-            for group in EXCLUSIVE.get(state_type, []):
-                yield from _exclusive(ref.body, group, ref.pointer, f"{state_type} state '{ref.name}'")
-            for path, groups in NESTED_EXCLUSIVE.items():
+            exclusive = _EXCLUSIVE_FIELDS.get(state_type)
+            if exclusive is not None and len(exclusive.intersection(ref.body)) > 1:  # else no group can clash
+                for group in EXCLUSIVE[state_type]:
+                    yield from _exclusive(ref.body, group, ref.pointer, f"{state_type} state '{ref.name}'")
+            for path, groups in NESTED_EXCLUSIVE.items() if not _NESTED_HOLDERS.isdisjoint(ref.body) else ():
                 holder, ptr = ref.body, ref.pointer
                 for part in path:
                     holder = holder.get(part) if isinstance(holder, dict) else None

@@ -43,6 +43,14 @@ NUMBERS = {
 }
 
 
+# Fields `FieldValue.fields` looks at; any other key is skipped without a look at its value.
+_STRING_SET = frozenset(STRINGS)
+_NULLABLE_SET = frozenset(NULLABLE_PATHS)
+_CHECKED = frozenset([*STRINGS, *NULLABLE_PATHS, *OBJECTS, *ENUMS, *NUMBERS, "Transformation", "Timestamp", "Error",
+                      "Cause", "CSVHeaders"])
+_NESTED_SET = frozenset(("ItemReader", "ItemBatcher", "ResultWriter", "ItemProcessor"))
+
+
 class FieldValue(Rule):
     code = "FLOW109"
     name = "invalid-field-value"
@@ -89,7 +97,8 @@ Good:
             if "Type" in body and not isinstance(body["Type"], str):
                 yield Finding(f"Type must be a string, not {json_type(body['Type'])}", f"{ptr}/Type")
             yield from self.fields(body, ptr, ql)
-            for nested in ("ItemReader", "ItemBatcher", "ResultWriter", "ItemProcessor"):
+            for nested in ("ItemReader", "ItemBatcher", "ResultWriter", "ItemProcessor") if (
+                    not _NESTED_SET.isdisjoint(body)) else ():
                 holder = body.get(nested)
                 if isinstance(holder, dict):
                     yield from self.fields(holder, f"{ptr}/{nested}", ql)
@@ -126,6 +135,10 @@ Good:
 
     def fields(self, body: dict, ptr: str, ql: str, *, top: bool = False, where: str = ""):
         for key, value in body.items():
+            if key not in _CHECKED:
+                continue  # no branch below applies to it
+            if type(value) is str and (key in _STRING_SET or key in _NULLABLE_SET):
+                continue  # a string is what these take (whether or not it is a placeholder)
             p = f"{ptr}/{key}"
             if is_substituted(value):
                 continue
