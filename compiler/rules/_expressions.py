@@ -28,39 +28,54 @@ def jsonpath_expressions(ref: StateRef) -> list[tuple[str, str, str]]:
     """
     cached = ref.__dict__.get("_jsonpath_expressions")
     if cached is None:
-        cached = ref.__dict__["_jsonpath_expressions"] = list(_jsonpath_expressions(ref))
+        cached = ref.__dict__["_jsonpath_expressions"] = _jsonpath_expressions(ref)
     return cached
 
 
-def _jsonpath_expressions(ref: StateRef) -> Iterator[tuple[str, str, str]]:
+# What `_jsonpath_expressions` reads, in the order it reports: (state field, kind, nested field). Kinds:
+# the three path kinds, "template" (a payload template), "nested" (a template inside an object).
+_STEPS: list[tuple[str, str, str]] = [
+    *((f, "path", "") for f in PATH_FIELDS),
+    *((f, "reference", "") for f in REFERENCE_PATH_FIELDS),
+    *((f, "path-or-intrinsic", "") for f in PATH_OR_INTRINSIC_FIELDS),
+    *((f, "template", "") for f in TEMPLATE_FIELDS),
+    *((outer, "nested", inner) for outer, inner in NESTED_TEMPLATES),
+    ("Catch", "catch", ""),
+    ("Choices", "choices", ""),
+]
+_STEPS_OF: dict[str, list[int]] = {}
+for _i, (_field, _kind, _inner) in enumerate(_STEPS):
+    _STEPS_OF.setdefault(_field, []).append(_i)
+del _i, _field, _kind, _inner
+
+
+def _jsonpath_expressions(ref: StateRef) -> list[tuple[str, str, str]]:
+    """Only the fields a state has are looked at (a state has a few of the ~24 that can hold one)."""
     body, ptr = ref.body, ref.pointer
-    for field in PATH_FIELDS:
-        if isinstance(body.get(field), str):
-            yield f"{ptr}/{field}", "path", body[field]
-    for field in REFERENCE_PATH_FIELDS:
-        if isinstance(body.get(field), str):
-            yield f"{ptr}/{field}", "reference", body[field]
-    for field in PATH_OR_INTRINSIC_FIELDS:
-        if isinstance(body.get(field), str):
-            yield f"{ptr}/{field}", "path-or-intrinsic", body[field]
-    for field in TEMPLATE_FIELDS:
-        if field in body:
-            yield from template_values(body[field], f"{ptr}/{field}")
-    for outer, inner in NESTED_TEMPLATES:
-        holder = body.get(outer)
-        if isinstance(holder, dict) and inner in holder:
-            yield from template_values(holder[inner], f"{ptr}/{outer}/{inner}")
-    catches = body.get("Catch")
-    for i, catcher in enumerate(catches if isinstance(catches, list) else []):
-        if isinstance(catcher, dict):
-            if isinstance(catcher.get("ResultPath"), str):
-                yield f"{ptr}/Catch/{i}/ResultPath", "reference", catcher["ResultPath"]
-            if "Assign" in catcher:
-                yield from template_values(catcher["Assign"], f"{ptr}/Catch/{i}/Assign")
-    choices = body.get("Choices")
-    if isinstance(choices, list):
-        for i, rule in enumerate(choices):
-            yield from _choice_paths(rule, f"{ptr}/Choices/{i}")
+    out: list[tuple[str, str, str]] = []
+    steps = sorted(i for key in _STEPS_OF.keys() & body.keys() for i in _STEPS_OF[key])
+    for step in steps:
+        field, kind, inner = _STEPS[step]
+        value = body[field]
+        if kind == "template":
+            _template_values(value, f"{ptr}/{field}", out)
+        elif kind == "nested":
+            if isinstance(value, dict) and inner in value:
+                _template_values(value[inner], f"{ptr}/{field}/{inner}", out)
+        elif kind == "catch":
+            for i, catcher in enumerate(value if isinstance(value, list) else []):
+                if isinstance(catcher, dict):
+                    if isinstance(catcher.get("ResultPath"), str):
+                        out.append((f"{ptr}/Catch/{i}/ResultPath", "reference", catcher["ResultPath"]))
+                    if "Assign" in catcher:
+                        _template_values(catcher["Assign"], f"{ptr}/Catch/{i}/Assign", out)
+        elif kind == "choices":
+            if isinstance(value, list):
+                for i, rule in enumerate(value):
+                    out.extend(_choice_paths(rule, f"{ptr}/Choices/{i}"))
+        elif isinstance(value, str):
+            out.append((f"{ptr}/{field}", kind, value))
+    return out
 
 
 def _choice_paths(rule: Any, ptr: str) -> Iterator[tuple[str, str, str]]:
@@ -83,16 +98,22 @@ def _choice_paths(rule: Any, ptr: str) -> Iterator[tuple[str, str, str]]:
 
 def template_values(value: Any, ptr: str) -> Iterator[tuple[str, str, str]]:
     """Every `key.$` value in a payload template, at any depth."""
+    out: list[tuple[str, str, str]] = []
+    _template_values(value, ptr, out)
+    return iter(out)
+
+
+def _template_values(value: Any, ptr: str, out: list[tuple[str, str, str]]) -> None:
     if isinstance(value, dict):
         for k, v in value.items():
-            p = f"{ptr}/{escape(k)}"
             if isinstance(k, str) and k.endswith(".$") and isinstance(v, str):
-                yield p, "template", v
-            else:
-                yield from template_values(v, p)
+                out.append((f"{ptr}/{escape(k)}", "template", v))
+            elif isinstance(v, (dict, list)):
+                _template_values(v, f"{ptr}/{escape(k)}", out)
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            yield from template_values(v, f"{ptr}/{i}")
+            if isinstance(v, (dict, list)):
+                _template_values(v, f"{ptr}/{i}", out)
 
 
 def jsonata_strings(ref: StateRef) -> Iterator[tuple[str, str]]:

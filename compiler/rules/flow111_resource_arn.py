@@ -1,9 +1,15 @@
+from functools import lru_cache
+
 from compiler.asldoc import AslDocument
 from compiler.rules._values import arn_problem, integration, is_substituted, json_type
 from compiler.rules.base import Finding, Rule
 
 READERS = {("s3", "getObject"), ("s3", "listObjectsV2"), ("aws-sdk:s3", "getObject"), ("aws-sdk:s3", "listObjectsV2")}
 WRITERS = {("s3", "putObject"), ("aws-sdk:s3", "putObject")}
+
+
+# Thousands of Tasks share a handful of Resource strings; the answer depends only on the string.
+_arn_problem = lru_cache(maxsize=4096)(arn_problem)
 
 
 class ResourceArn(Rule):
@@ -45,7 +51,7 @@ Good:
                 if not isinstance(resource, str):
                     yield Finding(f"Resource must be an ARN string, not {json_type(resource)}", ptr)
                     continue
-                problem = arn_problem(resource)
+                problem = _arn_problem(resource)
                 if problem:
                     yield Finding(f"invalid Resource {resource!r}: {problem}", ptr)
             if ref.type == "Map":

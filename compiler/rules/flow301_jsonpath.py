@@ -1,4 +1,5 @@
 import re
+from functools import lru_cache
 
 from compiler.asldoc import AslDocument
 from compiler.rules._expressions import jsonpath_expressions, states_in
@@ -39,6 +40,11 @@ def path_problem(text: str, kind: str) -> str | None:
     return None
 
 
+# The same few paths ($.id, $.error...) recur in every state of a large workflow; the answer depends
+# only on the text and its kind.
+_path_problem = lru_cache(maxsize=4096)(path_problem)
+
+
 class InvalidJsonPath(Rule):
     code = "FLOW301"
     name = "invalid-jsonpath"
@@ -71,7 +77,7 @@ Good:
             for pointer, kind, text in jsonpath_expressions(ref):
                 if kind == "reference" and pointer.endswith("/ResultPath"):
                     kind = "result"
-                problem = path_problem(text, kind)
+                problem = _path_problem(text, kind)
                 if problem:
                     what = {"reference": "Reference Path", "result": "ResultPath",
                             "template": "path in a `.$` field"}.get(kind, "JSONPath")

@@ -21,16 +21,6 @@ def templates(ref):
                     yield entry["Assign"], f"{ptr}/{field}/{i}/Assign"
 
 
-def walk(value, ptr):
-    if isinstance(value, dict):
-        yield value, ptr
-        for k, v in value.items():
-            yield from walk(v, f"{ptr}/{escape(k)}")
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from walk(v, f"{ptr}/{i}")
-
-
 class TemplateKeys(Rule):
     code = "FLOW306"
     name = "payload-template-keys"
@@ -53,16 +43,31 @@ Good:
 """
 
     def check(self, doc: AslDocument):
+        out: list[Finding] = []
         for ref in states_in(doc, "JSONPath"):
             for template, tptr in templates(ref):
-                for obj, optr in walk(template, tptr):
-                    for key, value in obj.items():
-                        if not isinstance(key, str) or not key.endswith(".$"):
-                            continue
-                        p = f"{optr}/{escape(key)}"
-                        if not isinstance(value, str):
-                            yield Finding(f"'{key}' takes a path or intrinsic function string, not {json_type(value)}",
-                                          p, hint=f"drop the '.$' to use the value as it is: '{key[:-2]}'")
-                        if key[:-2] in obj:
-                            yield Finding(f"'{key}' and '{key[:-2]}' are the same field once '.$' is removed", p,
-                                          key=True)
+                _scan(template, tptr, out)
+        return out
+
+
+def _scan(value, ptr: str, out: list[Finding]) -> None:
+    """The findings `walk` order gives (each object's keys, then its children, depth first), building
+    pointers only for containers and offending keys."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str) or not key.endswith(".$"):
+                continue
+            p = f"{ptr}/{escape(key)}"
+            if not isinstance(item, str):
+                out.append(Finding(f"'{key}' takes a path or intrinsic function string, not {json_type(item)}",
+                                   p, hint=f"drop the '.$' to use the value as it is: '{key[:-2]}'"))
+            if key[:-2] in value:
+                out.append(Finding(f"'{key}' and '{key[:-2]}' are the same field once '.$' is removed", p,
+                                   key=True))
+        for key, item in value.items():
+            if isinstance(item, (dict, list)):
+                _scan(item, f"{ptr}/{escape(key)}", out)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, (dict, list)):
+                _scan(item, f"{ptr}/{i}", out)
