@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 from dsl.diagnostics import Span
@@ -93,13 +92,13 @@ class StateRef:
     body: dict[str, Any]
     scope: Scope
     query_language: str
+    #: the state's Type when it is a string (rules report other values), else None; read once here
+    #: because every rule asks, for every state
+    type: str | None = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def type(self) -> str | None:
-        """The state's Type when it is a string (rules report other values), else None (read once: every
-        rule asks, for every state)."""
+    def __post_init__(self) -> None:
         value = self.body.get("Type")
-        return value if isinstance(value, str) else None
+        self.type = value if isinstance(value, str) else None
 
 
 @dataclass

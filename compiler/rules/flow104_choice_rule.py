@@ -1,3 +1,5 @@
+from functools import cache
+
 from compiler.asldoc import AslDocument
 from compiler.rules import _fields
 from compiler.rules._values import has_placeholder, is_jsonata, is_number, is_timestamp, json_type
@@ -7,8 +9,10 @@ from dsl.diagnostics import did_you_mean
 NOT_OPERATORS = {"Variable", "And", "Or", "Not", "Comment", "Assign", "Output", "Next", "Condition"}
 
 
-def operators() -> set[str]:
-    return {f for f in _fields.fields("ChoiceRule") if f not in NOT_OPERATORS}
+@cache
+def operators() -> frozenset[str]:
+    """The comparison operators of a Choice rule (built once: asked for every key of every rule)."""
+    return frozenset(f for f in _fields.fields("ChoiceRule") if f not in NOT_OPERATORS)
 
 
 def operand_problem(op: str, value) -> str | None:
@@ -97,7 +101,8 @@ Good:
             if "Condition" in rule and not (isinstance(cond, bool) or is_jsonata(cond) or has_placeholder(cond)):
                 yield Finding("Condition must be a JSONata expression {% ... %} or a boolean", f"{ptr}/Condition")
             return
-        ops = [k for k in rule if k in operators()]
+        operator_names = operators()
+        ops = [k for k in rule if k in operator_names]
         combos = [k for k in ("And", "Or", "Not") if k in rule]
         if combos:
             if len(combos) > 1 or ops or "Variable" in rule:

@@ -1,4 +1,4 @@
-from compiler.asldoc import AslDocument
+from compiler.asldoc import AslDocument, escape
 from compiler.rules.base import Finding, Rule
 
 NO_TRANSITION = {"Choice", "Succeed", "Fail"}
@@ -31,15 +31,15 @@ Good:
             for ref_name, body in scope.states.items():
                 if not isinstance(body, dict):
                     continue
-                from compiler.asldoc import escape
-
-                ptr = f"{scope.pointer}/States/{escape(ref_name)}"
                 state_type = body.get("Type") if isinstance(body.get("Type"), str) else None
                 has_next, has_end = "Next" in body, "End" in body
                 if state_type in ("Succeed", "Fail") or body.get("End") is True:
                     terminal = True
                 if state_type in NO_TRANSITION:
                     continue
+                if has_next and not has_end:
+                    continue  # the usual case: nothing to report
+                ptr = f"{scope.pointer}/States/{escape(ref_name)}"
                 if has_next and has_end:
                     yield Finding(f"state '{ref_name}' has both Next and End", ptr + "/End")
                 elif not has_next and not has_end:

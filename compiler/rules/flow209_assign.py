@@ -7,6 +7,7 @@ from compiler.rules.base import Finding, Rule
 from dsl.diagnostics import Severity
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_HOLDERS = frozenset(("Assign", "Catch", "Choices"))  # where a state's Assign objects can be
 
 
 class InvalidAssign(Rule):
@@ -33,6 +34,8 @@ Good:
 
     def check(self, doc: AslDocument):
         for ref in doc.states():
+            if _HOLDERS.isdisjoint(ref.body):
+                continue  # no Assign anywhere in this state
             for field_ptr, holder in self.holders(ref):
                 if not isinstance(holder, dict):
                     yield Finding(f"Assign must be an object of variable names, not {json_type(holder)}",

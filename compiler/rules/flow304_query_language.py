@@ -6,6 +6,9 @@ NESTED_LISTS = (("Catch", "Catcher"), ("Choices", "ChoiceRule"))
 NESTED = (("ItemReader", "ItemReader"), ("ItemBatcher", "ItemBatcher"), ("ResultWriter", "ResultWriter"))
 
 
+_NESTED_FIELDS = frozenset(field for field, _ in NESTED_LISTS + NESTED)
+
+
 class WrongQueryLanguage(Rule):
     code = "FLOW304"
     name = "query-language-field"
@@ -46,7 +49,10 @@ workflow Orders
                               "a JSONata machine cannot mix in JSONPath states", f"{ref.pointer}/QueryLanguage",
                               hint="convert the state to JSONata, or make the top level JSONPath and set "
                                    "QueryLanguage JSONata on the other states")
-            yield from self.fields(ref.body, state_type, ref.query_language, ref.pointer, f"state '{ref.name}'")
+            if not _fields.allowed(state_type, ref.query_language).issuperset(ref.body):
+                yield from self.fields(ref.body, state_type, ref.query_language, ref.pointer, f"state '{ref.name}'")
+            if _NESTED_FIELDS.isdisjoint(ref.body):
+                continue  # no Catch, Choices or nested structure to look into
             for field, struct in NESTED_LISTS:
                 entries = ref.body.get(field)
                 if isinstance(entries, list):

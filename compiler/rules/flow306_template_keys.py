@@ -21,6 +21,10 @@ def templates(ref):
                     yield entry["Assign"], f"{ptr}/{field}/{i}/Assign"
 
 
+# Every state field `templates` reads.
+_HOLDERS = frozenset([*TEMPLATE_FIELDS, *(outer for outer, _ in NESTED_TEMPLATES), "Catch", "Choices"])
+
+
 class TemplateKeys(Rule):
     code = "FLOW306"
     name = "payload-template-keys"
@@ -45,6 +49,8 @@ Good:
     def check(self, doc: AslDocument):
         out: list[Finding] = []
         for ref in states_in(doc, "JSONPath"):
+            if _HOLDERS.isdisjoint(ref.body):
+                continue  # no payload template in this state
             for template, tptr in templates(ref):
                 _scan(template, tptr, out)
         return out
