@@ -43,6 +43,9 @@ _KIND_OF_ACTION = {"task": "task", "pass": "pass", "choose": "choice", "wait": "
                    "fail": "fail", "parallel": "parallel", "map": "map"}
 
 _REPEATABLE = {"retry", "catch"}
+# (option, IR field) for the data-flow options every kind shares, in the order they are applied.
+_DATAFLOW_FIELDS = (("input", "input_path"), ("result", "result_path"), ("output", "output"),
+                    ("select", "result_selector"), ("assign", "assign"), ("credentials", "credentials"))
 
 # Resource declarations: allowed properties and what they hold.
 RESOURCE_PROPS: dict[str, dict[str, str]] = {
@@ -76,6 +79,7 @@ class Lowering:
         self.diagnostics: list[Diagnostic] = []
         self.program = ir.Program(files=[m.file for m in modules])
         self.workflow_asts: dict[str, ast.Workflow] = {}
+        self._allowed: dict[tuple[str, str | None], set[str]] = {}  # options a (kind, integration) takes
 
     # -- diagnostics ------------------------------------------------------------
     def error(self, code: str, span: Span, message: str, hint: str | None = None,
@@ -367,11 +371,15 @@ class Lowering:
         self.set_next(state, follow, follow_span)
 
     def collect_options(self, step: ast.Step, kind: str) -> dict[str, list[ast.Option]]:
-        allowed = set(OPTIONS_BY_KIND[kind])
-        if kind == "task":
-            spec = INTEGRATIONS.get(step.action.integration)
-            if spec is not None:
-                allowed |= set(spec.args)
+        integration = step.action.integration if kind == "task" else None
+        allowed = self._allowed.get((kind, integration))
+        if allowed is None:  # the same few (kind, integration) pairs recur for every step
+            allowed = set(OPTIONS_BY_KIND[kind])
+            if kind == "task":
+                spec = INTEGRATIONS.get(integration)
+                if spec is not None:
+                    allowed |= set(spec.args)
+            self._allowed[(kind, integration)] = allowed
         out: dict[str, list[ast.Option]] = {}
         for opt in step.options:
             if opt.name not in allowed:
@@ -401,6 +409,8 @@ class Lowering:
 
     def apply_common_options(self, state: ir.State, opts: dict[str, list[ast.Option]], ctx: _Ctx) -> str | None:
         query = None
+        if not opts:
+            return query
         if (o := self.one(opts, "query")) is not None:
             name = o.value.name if isinstance(o.value, ast.NameRef) else getattr(o.value, "value", None)
             mapped = {"jsonpath": "JSONPath", "jsonata": "JSONata"}.get(str(name).lower())
@@ -416,13 +426,12 @@ class Lowering:
                 state.comment = v.value
             else:
                 self.error("FLOW101", o.span, "'comment' takes a string")
-        for name, field in (("input", "input_path"), ("result", "result_path"), ("output", "output"),
-                            ("select", "result_selector"), ("assign", "assign"), ("credentials", "credentials")):
-            if (o := self.one(opts, name)) is not None:
+        for name, field in _DATAFLOW_FIELDS:
+            if name in opts and (o := self.one(opts, name)) is not None:
                 setattr(state, field, self.value(o.value))
                 state.spans[field] = o.span
         for name in ("timeout", "heartbeat"):
-            if (o := self.one(opts, name)) is not None:
+            if name in opts and (o := self.one(opts, name)) is not None:
                 v = o.value
                 if isinstance(v, ast.Duration):
                     v = v.seconds
@@ -480,7 +489,7 @@ class Lowering:
         elif spec.target_required:
             self.error("FLOW103", action.span, f"`{action.integration}` needs the name of a {spec.target_kind}")
         for arg, ir_name in spec.args.items():
-            if (o := self.one(opts, arg)) is not None:
+            if arg in opts and (o := self.one(opts, arg)) is not None:
                 if ir_name in task.args:
                     self.error("FLOW102", o.span, f"'{arg}' repeats another argument")
                     continue
