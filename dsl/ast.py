@@ -8,11 +8,13 @@ resolved by the compiler.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from dsl.diagnostics import Span
+
+_M = TypeVar("_M", bound=BaseModel)
 
 
 class Node(BaseModel):
@@ -272,3 +274,47 @@ class Module(Node):
 for _model in (TypedValue, ObjectItem, ObjectValue, ArrayValue, BoolOp, NotOp, ChoiceBranch, ChooseAction,
                ParallelAction, MapAction, Step, Workflow):
     _model.model_rebuild()
+
+
+# ------------------------------------------------------- trusted building --
+_PLANS: dict[type, tuple[dict[str, Any], tuple[tuple[str, type], ...]]] = {}
+_set = object.__setattr__
+
+
+def trusted(cls: type[_M], **fields: Any) -> _M:
+    """Build a node from values the grammar has already typed, without re-validating them.
+
+    pydantic's own `model_construct` does the same but costs three times a validated build; the
+    `.flow` parser makes ~16 nodes per step, so on a 10,000-step file this saves ~0.1 s. Defaults
+    are filled as validation would (a fresh list for each `= []`). Only the parser uses it; the
+    YAML front end validates, and tests check both front ends build equal trees.
+    """
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = _PLANS[cls] = _plan(cls)
+    shared, fresh = plan
+    data = {**shared, **fields} if shared else fields
+    for name, factory in fresh:
+        if name not in fields:
+            data[name] = factory()
+    node = object.__new__(cls)
+    _set(node, "__dict__", data)
+    _set(node, "__pydantic_fields_set__", set(fields))
+    _set(node, "__pydantic_extra__", None)
+    _set(node, "__pydantic_private__", None)
+    return node
+
+
+def _plan(cls: type[BaseModel]) -> tuple[dict[str, Any], tuple[tuple[str, type], ...]]:
+    shared: dict[str, Any] = {}
+    fresh: list[tuple[str, type]] = []
+    for name, info in cls.model_fields.items():
+        if info.is_required():
+            continue
+        if info.default_factory is not None:
+            fresh.append((name, info.default_factory))
+        elif isinstance(info.default, (list, dict, set)):
+            fresh.append((name, type(info.default)))
+        else:
+            shared[name] = info.default
+    return shared, tuple(fresh)

@@ -17,6 +17,7 @@ from lark import Lark, Token, Transformer
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from dsl import ast
+from dsl.ast import trusted as _new
 from dsl.diagnostics import SOURCES, Diagnostic, FlowError, Span
 from dsl.durations import parse_duration
 from dsl.lalr import Abandon, LeanParser, Unsupported
@@ -141,41 +142,41 @@ class _Build(Transformer):
         except ValueError:
             self.error(self.sp(tok), f"invalid string literal {tok}")
             value = str(tok)[1:-1]
-        return ast.LiteralValue(span=self.sp(tok), value=value)
+        return _new(ast.LiteralValue, span=self.sp(tok), value=value)
 
     def v_number(self, c):
         tok = c[0]
         text = str(tok)
         value: int | float = float(text) if any(ch in text for ch in ".eE") else int(text)
-        return ast.LiteralValue(span=self.sp(tok), value=value)
+        return _new(ast.LiteralValue, span=self.sp(tok), value=value)
 
     def v_true(self, c):
-        return ast.LiteralValue(span=self.sp(c[0]), value=True)
+        return _new(ast.LiteralValue, span=self.sp(c[0]), value=True)
 
     def v_false(self, c):
-        return ast.LiteralValue(span=self.sp(c[0]), value=False)
+        return _new(ast.LiteralValue, span=self.sp(c[0]), value=False)
 
     def v_null(self, c):
-        return ast.LiteralValue(span=self.sp(c[0]), value=None)
+        return _new(ast.LiteralValue, span=self.sp(c[0]), value=None)
 
     def v_path(self, c):
-        return ast.PathValue(span=self.sp(c[0]), text=str(c[0]))
+        return _new(ast.PathValue, span=self.sp(c[0]), text=str(c[0]))
 
     def v_jsonata(self, c):
-        return ast.JsonataValue(span=self.sp(c[0]), text=str(c[0]))
+        return _new(ast.JsonataValue, span=self.sp(c[0]), text=str(c[0]))
 
     def v_name(self, c):
-        return ast.NameRef(span=self.sp(c[0]), name=str(c[0]))
+        return _new(ast.NameRef, span=self.sp(c[0]), name=str(c[0]))
 
     def v_duration(self, c):
         tok = c[0]
-        return ast.Duration(span=self.sp(tok), seconds=parse_duration(str(tok)))
+        return _new(ast.Duration, span=self.sp(tok), seconds=parse_duration(str(tok)))
 
     def v_sq_string(self, c):
         return c[0]
 
     def v_typed(self, c):
-        return ast.TypedValue(span=self.span_of(c), type=str(c[0]), value=c[1])
+        return _new(ast.TypedValue, span=self.span_of(c), type=str(c[0]), value=c[1])
 
     def object(self, c):
         items = [x for x in c if isinstance(x, ast.ObjectItem)]
@@ -185,25 +186,25 @@ class _Build(Transformer):
                 self.error(item.key_span, f"duplicate key '{item.key}' in object",
                            hint=f"first given at line {seen[item.key].line}")
             seen.setdefault(item.key, item.key_span)
-        return ast.ObjectValue(span=self.span_of(c), items=items)
+        return _new(ast.ObjectValue, span=self.span_of(c), items=items)
 
     def pair(self, c):
         key_tok, value = c
         key = json.loads(key_tok) if key_tok.type == "STRING" else str(key_tok)
-        return ast.ObjectItem(key=key, key_span=self.sp(key_tok), value=value)
+        return _new(ast.ObjectItem, key=key, key_span=self.sp(key_tok), value=value)
 
     def array(self, c):
         items = [x for x in c if not isinstance(x, Token)]
-        return ast.ArrayValue(span=self.span_of(c), items=items)
+        return _new(ast.ArrayValue, span=self.span_of(c), items=items)
 
     def intrinsic(self, c):
         first, last = c[0], c[-1]
         text = self.text[first.start_pos:last.end_pos]
-        return ast.IntrinsicValue(span=self.span_of([first, last]), text=text)
+        return _new(ast.IntrinsicValue, span=self.span_of([first, last]), text=text)
 
     # -- references ---------------------------------------------------------------
     def name_ref(self, c):
-        return ast.NameRef(span=self.sp(c[0]), name=str(c[0]))
+        return _new(ast.NameRef, span=self.sp(c[0]), name=str(c[0]))
 
     def string_ref(self, c):
         tok = c[0]
@@ -211,24 +212,24 @@ class _Build(Transformer):
             name = json.loads(tok)
         except ValueError:
             name = str(tok)[1:-1]
-        return ast.NameRef(span=self.sp(tok), name=name)
+        return _new(ast.NameRef, span=self.sp(tok), name=name)
 
     # -- conditions ------------------------------------------------------------------
     def or_cond(self, c):
-        return ast.BoolOp(span=self.span_of(c), op="or", operands=c)
+        return _new(ast.BoolOp, span=self.span_of(c), op="or", operands=c)
 
     def and_cond(self, c):
-        return ast.BoolOp(span=self.span_of(c), op="and", operands=c)
+        return _new(ast.BoolOp, span=self.span_of(c), op="and", operands=c)
 
     def cond_not(self, c):
-        return ast.NotOp(span=c[0].span, operand=c[0])
+        return _new(ast.NotOp, span=c[0].span, operand=c[0])
 
     _SUGAR_SUFFIX = {"==": "Equals", "!=": "Equals", "<": "LessThan", "<=": "LessThanEquals",
                      ">": "GreaterThan", ">=": "GreaterThanEquals"}
 
     def cond_sugar(self, c):
         path_tok, op_tok, operand = c
-        variable = ast.PathValue(span=self.sp(path_tok), text=str(path_tok))
+        variable = _new(ast.PathValue, span=self.sp(path_tok), text=str(path_tok))
         span = self.span_of(c)
         op = str(op_tok)
         if isinstance(operand, ast.LiteralValue):
@@ -236,8 +237,8 @@ class _Build(Transformer):
             if value is None:
                 if op not in ("==", "!="):
                     self.error(self.sp(op_tok), f"'{op}' cannot compare with null; use == or !=")
-                return ast.Compare(span=span, variable=variable, op="IsNull",
-                                   operand=ast.LiteralValue(span=operand.span, value=op == "=="))
+                return _new(ast.Compare, span=span, variable=variable, op="IsNull",
+                                   operand=_new(ast.LiteralValue, span=operand.span, value=op == "=="))
             if isinstance(value, bool):
                 family = "Boolean"
                 if op not in ("==", "!="):
@@ -247,31 +248,31 @@ class _Build(Transformer):
                 family = "Numeric"
             else:
                 family = "String"
-            cmp = ast.Compare(span=span, variable=variable, op=family + self._SUGAR_SUFFIX[op], operand=operand)
+            cmp = _new(ast.Compare, span=span, variable=variable, op=family + self._SUGAR_SUFFIX[op], operand=operand)
         else:
             self.error(
                 operand.span,
                 f"'{op}' needs a literal on the right (a string, number, boolean or null)",
                 hint="to compare two paths, name the type: e.g. `$.a NumericLessThanPath $.b`",
             )
-            cmp = ast.Compare(span=span, variable=variable, op="StringEquals", operand=operand)
+            cmp = _new(ast.Compare, span=span, variable=variable, op="StringEquals", operand=operand)
         if op == "!=":
-            return ast.NotOp(span=span, operand=cmp)
+            return _new(ast.NotOp, span=span, operand=cmp)
         return cmp
 
     def cond_named(self, c):
         path_tok, op_tok, operand = c
-        variable = ast.PathValue(span=self.sp(path_tok), text=str(path_tok))
-        return ast.Compare(span=self.span_of(c), variable=variable, op=str(op_tok), operand=operand)
+        variable = _new(ast.PathValue, span=self.sp(path_tok), text=str(path_tok))
+        return _new(ast.Compare, span=self.span_of(c), variable=variable, op=str(op_tok), operand=operand)
 
     _TYPE_TESTS = {"present": "IsPresent", "null": "IsNull", "string": "IsString", "numeric": "IsNumeric",
                    "boolean": "IsBoolean", "timestamp": "IsTimestamp"}
 
     def _is(self, c, positive: bool):
         path_tok, test_tok = c
-        variable = ast.PathValue(span=self.sp(path_tok), text=str(path_tok))
-        return ast.Compare(span=self.span_of(c), variable=variable, op=self._TYPE_TESTS[str(test_tok)],
-                           operand=ast.LiteralValue(span=self.sp(test_tok), value=positive))
+        variable = _new(ast.PathValue, span=self.sp(path_tok), text=str(path_tok))
+        return _new(ast.Compare, span=self.span_of(c), variable=variable, op=self._TYPE_TESTS[str(test_tok)],
+                           operand=_new(ast.LiteralValue, span=self.sp(test_tok), value=positive))
 
     def cond_is(self, c):
         return self._is(c, True)
@@ -281,17 +282,17 @@ class _Build(Transformer):
 
     def cond_matches(self, c):
         path_tok, pattern_tok = c
-        variable = ast.PathValue(span=self.sp(path_tok), text=str(path_tok))
-        return ast.Compare(span=self.span_of(c), variable=variable, op="StringMatches",
-                           operand=ast.LiteralValue(span=self.sp(pattern_tok), value=json.loads(pattern_tok)))
+        variable = _new(ast.PathValue, span=self.sp(path_tok), text=str(path_tok))
+        return _new(ast.Compare, span=self.span_of(c), variable=variable, op="StringMatches",
+                           operand=_new(ast.LiteralValue, span=self.sp(pattern_tok), value=json.loads(pattern_tok)))
 
     def cond_jsonata(self, c):
-        return ast.JsonataCondition(span=self.sp(c[0]), text=str(c[0]))
+        return _new(ast.JsonataCondition, span=self.sp(c[0]), text=str(c[0]))
 
     # -- options ---------------------------------------------------------------------
     def option(self, c):
         kw, value = c
-        return ast.Option(span=self.span_of(c), name=str(kw), value=value)
+        return _new(ast.Option, span=self.span_of(c), name=str(kw), value=value)
 
     task_arg = option
 
@@ -314,7 +315,7 @@ class _Build(Transformer):
             if name in ("interval", "max_delay"):
                 if isinstance(value, ast.LiteralValue) and isinstance(value.value, int) and not isinstance(
                         value.value, bool):
-                    value = ast.Duration(span=value.span, seconds=value.value)
+                    value = _new(ast.Duration, span=value.span, seconds=value.value)
                 if not isinstance(value, ast.Duration):
                     self.error(value.span, f"'{name}' takes a duration such as 2s or 1m")
                     continue
@@ -340,7 +341,7 @@ class _Build(Transformer):
                     self.error(value.span, "'comment' takes a string")
                     continue
                 kwargs[name] = value.value
-        return ast.Option(span=span, name="retry", value=ast.RetrySpec(span=span, errors=errors, **kwargs))
+        return _new(ast.Option, span=span, name="retry", value=_new(ast.RetrySpec, span=span, errors=errors, **kwargs))
 
     def catch_prop(self, c):
         return (str(c[0]), c[1], self.sp(c[0]))
@@ -363,14 +364,14 @@ class _Build(Transformer):
                     continue
                 value = value.value
             kwargs[key] = value
-        return ast.Option(span=span, name="catch",
-                          value=ast.CatchSpec(span=span, errors=errors, target=target, **kwargs))
+        return _new(ast.Option, span=span, name="catch",
+                          value=_new(ast.CatchSpec, span=span, errors=errors, target=target, **kwargs))
 
     def tolerate_static(self, c):
         number = c[0]
         value = float(number) if "." in number else int(number)
         kind = "percent" if len(c) > 1 else "count"
-        return (kind, ast.LiteralValue(span=self.span_of(c), value=value))
+        return (kind, _new(ast.LiteralValue, span=self.span_of(c), value=value))
 
     def tolerate_dynamic(self, c):
         kind_tok, expr = c
@@ -379,7 +380,7 @@ class _Build(Transformer):
 
     def tolerate(self, c):
         kind, value = c[0]
-        return ast.Option(span=value.span, name="tolerate_" + kind, value=value)
+        return _new(ast.Option, span=value.span, name="tolerate_" + kind, value=value)
 
     # -- clauses -----------------------------------------------------------------------
     def block(self, c):
@@ -390,7 +391,7 @@ class _Build(Transformer):
 
     def target_goto(self, c):
         ref = c[0]
-        return ("block", [ast.Goto(span=ref.span, target=ref)])
+        return ("block", [_new(ast.Goto, span=ref.span, target=ref)])
 
     def target_raise(self, c):
         tok = c[0]
@@ -400,7 +401,7 @@ class _Build(Transformer):
         return ("raise", self.sp(tok))
 
     def branch_opt(self, c):
-        return ast.Option(span=self.span_of(c), name=str(c[0]), value=c[1])
+        return _new(ast.Option, span=self.span_of(c), name=str(c[0]), value=c[1])
 
     def _split_target(self, c):
         *head, target = c
@@ -445,11 +446,11 @@ class _Build(Transformer):
             if isinstance(item, ast.Option):
                 options.append(item)
             elif isinstance(item, Token) and item.type == "NAME" and target is None and has_target:
-                target = ast.NameRef(span=self.sp(item), name=str(item))
+                target = _new(ast.NameRef, span=self.sp(item), name=str(item))
             elif isinstance(item, str) and not isinstance(item, Token):
                 mode = item
         span = self.span_of(c) if c else Span.unknown(self.file)
-        return ast.TaskAction(span=span, integration=integration, target=target, resource=resource,
+        return _new(ast.TaskAction, span=span, integration=integration, target=target, resource=resource,
                               mode=mode), options
 
     def mode(self, c):
@@ -475,15 +476,15 @@ class _Build(Transformer):
         return action, options
 
     def a_pass(self, c):
-        return ast.PassAction(span=self.span_of(c)), list(c)
+        return _new(ast.PassAction, span=self.span_of(c)), list(c)
 
     def a_wait(self, c):
         until = len(c) == 2
         value = c[-1]
-        return ast.WaitAction(span=value.span, until=until, value=value), []
+        return _new(ast.WaitAction, span=value.span, until=until, value=value), []
 
     def a_succeed(self, c):
-        return ast.SucceedAction(span=Span.unknown(self.file)), []
+        return _new(ast.SucceedAction, span=Span.unknown(self.file)), []
 
     def fail_cause(self, c):
         return ("cause", c[0])
@@ -494,16 +495,16 @@ class _Build(Transformer):
             if isinstance(item, tuple):
                 cause = item[1]
             elif isinstance(item, ast.NameRef):
-                error = ast.LiteralValue(span=item.span, value=item.name)
+                error = _new(ast.LiteralValue, span=item.span, value=item.name)
             else:
                 error = item
-        return ast.FailAction(span=self.span_of(c), error=error, cause=cause), []
+        return _new(ast.FailAction, span=self.span_of(c), error=error, cause=cause), []
 
     def a_choose(self, c):
         return ("choose", None), []
 
     def a_switch(self, c):
-        return ("switch", ast.PathValue(span=self.sp(c[0]), text=str(c[0]))), []
+        return ("switch", _new(ast.PathValue, span=self.sp(c[0]), text=str(c[0]))), []
 
     def a_parallel(self, c):
         return ("parallel", None), []
@@ -517,7 +518,7 @@ class _Build(Transformer):
             if isinstance(item, Token) and item.type == "DISTRIBUTED":
                 distributed = True
             elif isinstance(item, Token) and item.type == "NAME":
-                names.append(ast.NameRef(span=self.sp(item), name=str(item)))
+                names.append(_new(ast.NameRef, span=self.sp(item), name=str(item)))
             elif isinstance(item, ast.Option):
                 options.append(item)
             else:
@@ -526,10 +527,10 @@ class _Build(Transformer):
 
     # -- statements -------------------------------------------------------------------------
     def goto_stmt(self, c):
-        return ast.Goto(span=c[0].span, target=c[0])
+        return _new(ast.Goto, span=c[0].span, target=c[0])
 
     def end_stmt(self, c):
-        return ast.Goto(span=self.sp(c[0]), target=None)
+        return _new(ast.Goto, span=self.sp(c[0]), target=None)
 
     def step_body(self, c):
         return list(c)
@@ -549,7 +550,7 @@ class _Build(Transformer):
                                     "have clauses")
             if action.span.line == 1 and action.span.col == 1 and action.span.end_col == 1:
                 action.span = span
-        return ast.Step(span=span, name=name.name, name_span=name.span, action=action, options=options)
+        return _new(ast.Step, span=span, name=name.name, name_span=name.span, action=action, options=options)
 
     _CLAUSES_FOR = {"choose": {"if", "elif", "else"}, "switch": {"case", "default"},
                     "parallel": {"branch"}, "map": {"do"}}
@@ -565,14 +566,14 @@ class _Build(Transformer):
         if kind == "parallel":
             if not clauses:
                 self.error(span, f"parallel step '{step}' has no `branch` blocks")
-            return ast.ParallelAction(span=span, branches=[cl.body for cl in clauses])
+            return _new(ast.ParallelAction, span=span, branches=[cl.body for cl in clauses])
         if kind == "map":
             if len(clauses) != 1:
                 self.error(span if not clauses else clauses[1].span,
                            f"map step '{step}' needs exactly one `do` block")
             body = clauses[0].body if clauses else []
             names = data["names"]
-            return ast.MapAction(span=span, distributed=data["distributed"], items=data["items"],
+            return _new(ast.MapAction, span=span, distributed=data["distributed"], items=data["items"],
                                  item_var=names[0] if names else None,
                                  index_var=names[1] if len(names) > 1 else None, body=body)
         branches: list[ast.ChoiceBranch] = []
@@ -593,10 +594,10 @@ class _Build(Transformer):
                     self.error(cl.span, "`default` must be the last clause")
         for cl in clauses:
             if cl.kind in ("if", "elif"):
-                branches.append(ast.ChoiceBranch(span=cl.span, condition=cl.condition, body=cl.body,
+                branches.append(_new(ast.ChoiceBranch, span=cl.span, condition=cl.condition, body=cl.body,
                                                  options=cl.options))
             elif cl.kind == "case":
-                branches.append(ast.ChoiceBranch(span=cl.span, condition=self._case_condition(data, cl),
+                branches.append(_new(ast.ChoiceBranch, span=cl.span, condition=self._case_condition(data, cl),
                                                  body=cl.body, options=cl.options))
             else:
                 default_span = cl.span
@@ -606,7 +607,7 @@ class _Build(Transformer):
                     default = cl.body
         if not branches:
             self.error(span, f"{kind} step '{step}' has no branches")
-        return ast.ChooseAction(span=span, branches=branches, default=default, default_span=default_span,
+        return _new(ast.ChooseAction, span=span, branches=branches, default=default, default_span=default_span,
                                 no_match_error=no_match)
 
     def _case_condition(self, variable: ast.PathValue, cl: _Clause):
@@ -617,40 +618,40 @@ class _Build(Transformer):
                 continue
             family = ("Boolean" if isinstance(v.value, bool) else
                       "Numeric" if isinstance(v.value, (int, float)) else "String")
-            tests.append(ast.Compare(span=v.span, variable=variable, op=family + "Equals", operand=v))
+            tests.append(_new(ast.Compare, span=v.span, variable=variable, op=family + "Equals", operand=v))
         if len(tests) == 1:
             return tests[0]
         if not tests:
-            return ast.Compare(span=cl.span, variable=variable, op="IsPresent",
-                               operand=ast.LiteralValue(span=cl.span, value=True))
-        return ast.BoolOp(span=cl.span, op="or", operands=tests)
+            return _new(ast.Compare, span=cl.span, variable=variable, op="IsPresent",
+                               operand=_new(ast.LiteralValue, span=cl.span, value=True))
+        return _new(ast.BoolOp, span=cl.span, op="or", operands=tests)
 
     # -- top level ----------------------------------------------------------------------------
     def setting(self, c):
         kw, *args = c
-        return ast.Setting(span=self.span_of(c), name=str(kw), value=args)
+        return _new(ast.Setting, span=self.span_of(c), name=str(kw), value=args)
 
     def res_prop(self, c):
         kw = c[0]
         value = c[1] if len(c) > 1 else None
-        return ast.Option(span=self.span_of(c), name=str(kw), value=value)
+        return _new(ast.Option, span=self.span_of(c), name=str(kw), value=value)
 
     def resource_decl(self, c):
         kw, name, *props = c
-        return ast.ResourceDecl(span=self.span_of(c), kind=str(kw), name=str(name), name_span=self.sp(name),
+        return _new(ast.ResourceDecl, span=self.span_of(c), kind=str(kw), name=str(name), name_span=self.sp(name),
                                 props=props)
 
     def trigger_prop(self, c):
-        return ast.Option(span=self.span_of(c), name=str(c[0]), value=c[1])
+        return _new(ast.Option, span=self.span_of(c), name=str(c[0]), value=c[1])
 
     def trigger(self, c):
         kw, *args = c
-        props = [a if isinstance(a, ast.Option) else ast.Option(span=a.span, name="", value=a) for a in args]
-        return ast.Trigger(span=self.span_of(c), kind=str(kw), props=props)
+        props = [a if isinstance(a, ast.Option) else _new(ast.Option, span=a.span, name="", value=a) for a in args]
+        return _new(ast.Trigger, span=self.span_of(c), kind=str(kw), props=props)
 
     def workflow(self, c):
         name, *items = c
-        wf = ast.Workflow(span=self.sp(name), name=str(name), name_span=self.sp(name))
+        wf = _new(ast.Workflow, span=self.sp(name), name=str(name), name_span=self.sp(name))
         for item in items:
             if isinstance(item, ast.Setting):
                 wf.settings.append(item)
@@ -664,10 +665,10 @@ class _Build(Transformer):
 
     def import_stmt(self, c):
         tok = c[0]
-        return ast.Import(span=self.sp(tok), path=json.loads(tok))
+        return _new(ast.Import, span=self.sp(tok), path=json.loads(tok))
 
     def start(self, c):
-        module = ast.Module(span=Span(self.file, 1, 1, 1, 1), file=self.file)
+        module = _new(ast.Module, span=Span(self.file, 1, 1, 1, 1), file=self.file)
         for item in c:
             if isinstance(item, ast.Import):
                 module.imports.append(item)
