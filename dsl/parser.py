@@ -147,7 +147,7 @@ class _Build(Transformer):
     def v_number(self, c):
         tok = c[0]
         text = str(tok)
-        value: int | float = float(text) if any(ch in text for ch in ".eE") else int(text)
+        value: int | float = float(text) if ("." in text or "e" in text or "E" in text) else int(text)
         return _new(ast.LiteralValue, span=self.sp(tok), value=value)
 
     def v_true(self, c):
