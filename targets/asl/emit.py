@@ -8,6 +8,7 @@ that run on ASL can report at the right `.flow` line.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,6 +86,7 @@ class AslEmitter:
         self.source_map: dict[str, Span] = {}
         self.substitutions: dict[str, tuple[str, str]] = {}
         self._refs: dict[tuple[str, str], str] = {}
+        self._kinds: dict[str, Callable[..., None]] = {kind: getattr(self, "kind_" + kind) for kind in _ASL_TYPE}
 
     # -- entry ---------------------------------------------------------------------
     def emit(self) -> EmitResult:
@@ -141,7 +143,7 @@ class AslEmitter:
         if s.input_path is not None:
             out["InputPath"] = self.values.path(s.input_path, "input")
             self.mark(ptr + "/InputPath", s.spans.get("input_path"))
-        getattr(self, "kind_" + s.kind)(s, ptr, ql, out)
+        self._kinds[s.kind](s, ptr, ql, out)
         self.outputs(s, ptr, ql, out)
         if s.retries:
             out["Retry"] = [self.retrier(r, f"{ptr}/Retry/{i}") for i, r in enumerate(s.retries)]
@@ -149,7 +151,8 @@ class AslEmitter:
             out["Catch"] = [self.catcher(c, f"{ptr}/Catch/{i}", ql) for i, c in enumerate(s.catches)]
         if s.next is not None:
             out["Next"] = s.next
-            self.mark(ptr + "/Next", s.spans.get("next"))
+            if (span := s.spans.get("next")) is not None:  # `mark`, inline: once per state
+                self.source_map[ptr + "/Next"] = span
         elif s.end and s.kind not in ("succeed", "fail", "choice"):
             out["End"] = True
         return out
