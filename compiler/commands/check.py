@@ -16,9 +16,10 @@ def command(files: tuple[Path, ...], fmt: str) -> None:
 
     Exit status: 0 when there are no errors, 1 when there are, 2 on usage errors.
     """
-    from compiler.pipeline import analyse
+    from compiler.pipeline import analyse, paused_gc
 
-    result = analyse(list(files))
+    with paused_gc(process_ends=True):
+        result = analyse(list(files))
     if fmt == "json":
         import json
 

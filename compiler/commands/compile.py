@@ -28,7 +28,7 @@ def command(files: tuple[Path, ...], target: str, out_dir: Path, force: bool) ->
     """Compile FILES to deployable output in --out."""
     from compiler.pipeline import paused_gc
 
-    with paused_gc():
+    with paused_gc(process_ends=True):
         _compile(files, target, out_dir, force)
 
 
