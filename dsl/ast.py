@@ -271,9 +271,8 @@ class Module(Node):
     workflows: list[Workflow] = []
 
 
-for _model in (TypedValue, ObjectItem, ObjectValue, ArrayValue, BoolOp, NotOp, ChoiceBranch, ChooseAction,
-               ParallelAction, MapAction, Step, Workflow):
-    _model.model_rebuild()
+# No eager `model_rebuild()`: the recursive models resolve their forward references on first
+# validation (the YAML front end); the `.flow` parser builds trusted nodes and never pays for it.
 
 
 # ------------------------------------------------------- trusted building --
