@@ -51,7 +51,7 @@ def command(paths: tuple[Path, ...], fmt: str, output: Path | None, strict: bool
     progress = None
     if not no_progress and len(targets) >= 50 and sys.stderr.isatty():
         progress = _progress_bar(len(targets))
-    reports = lint_targets(targets, options, jobs=jobs, progress=progress)
+    reports = lint_targets(targets, options, jobs=jobs, progress=progress, process_ends=True)
     if progress:
         click.echo("\r\033[K", nl=False, err=True)
     diagnostics = [d for r in reports for d in r.diagnostics]

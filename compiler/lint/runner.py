@@ -174,7 +174,12 @@ def _work(args: tuple[Target, Options]) -> FileReport:
 
 
 def lint_targets(targets: list[Target], options: Options, *, jobs: int | None = None,
-                 progress: Callable[[int, int], None] | None = None) -> list[FileReport]:
+                 progress: Callable[[int, int], None] | None = None, process_ends: bool = False) -> list[FileReport]:
+    """Lint every target, in a process pool when the work pays for one.
+
+    In-process linting runs with collection paused throughout; `process_ends` (a CLI command about
+    to exit) leaves the heap frozen afterwards (see `compiler.pipeline.paused_gc`).
+    """
     total = len(targets)
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if jobs is None:
@@ -196,8 +201,11 @@ def lint_targets(targets: list[Target], options: Options, *, jobs: int | None = 
                 if progress:
                     progress(i + 1, total)
     else:
-        for i, target in enumerate(targets):
-            reports.append(lint_target(target, options))
-            if progress:
-                progress(i + 1, total)
+        from compiler.pipeline import paused_gc
+
+        with paused_gc(process_ends=process_ends):
+            for i, target in enumerate(targets):
+                reports.append(lint_target(target, options))
+                if progress:
+                    progress(i + 1, total)
     return reports

@@ -54,3 +54,9 @@ def test_flowc_check_on_bad_input_still_resumes_collection(tmp_path: Path) -> No
     result = CliRunner().invoke(main, ["check", str(bad)])
     assert result.exit_code == 1
     assert gc.isenabled()
+
+
+def test_flowc_lint_resumes_collection_with_the_heap_frozen() -> None:
+    result = CliRunner().invoke(main, ["lint", "--jobs", "1", str(EXAMPLE)])
+    assert result.exit_code in (0, 1), result.output
+    assert gc.isenabled() and gc.get_freeze_count() > 0
