@@ -19,6 +19,7 @@ class FlowContext:
     modules: list[Any]
     program: Any = None  # compiler.ir.Program
     emitted: dict[str, Any] = field(default_factory=dict)  # workflow -> targets.asl.emit.EmitResult
+    memo: dict[str, Any] = field(default_factory=dict)  # what several rules compute, once (see rules/_flowast)
 
 
 def _choose(target: str, select: Iterable[str] | None, min_severity: Severity | None) -> list[Rule]:

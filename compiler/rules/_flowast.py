@@ -5,43 +5,70 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from pydantic import BaseModel
 
-def children(node: Any) -> Iterator[Any]:
-    """Every AST node and list item directly under `node` (pydantic models and lists)."""
+
+def children(node: Any) -> list[Any]:
+    """Every AST node and list item directly under `node` (pydantic models and lists), in field order."""
     if isinstance(node, list):
-        yield from node
-        return
-    fields = getattr(type(node), "model_fields", None)
-    if fields is None:
-        return
-    for name in fields:
-        value = getattr(node, name, None)
+        return node
+    if not isinstance(node, BaseModel):
+        return []
+    out: list[Any] = []
+    values = node.__dict__
+    for name in type(node).model_fields:
+        value = values.get(name)
         if isinstance(value, list):
-            yield from value
-        elif value is not None and hasattr(type(value), "model_fields"):
-            yield value
+            out.extend(value)
+        elif isinstance(value, BaseModel):
+            out.append(value)
+    return out
 
 
 def walk(node: Any) -> Iterator[Any]:
+    """Pre-order, children in field order."""
     stack = [node]
     while stack:
         current = stack.pop()
         yield current
-        stack.extend(reversed(list(children(current))))
+        stack.extend(reversed(children(current)))
 
 
 def referenced_names(node: Any) -> set[str]:
     """Names a subtree refers to: every NameRef, plus plain string values of options (over-approximate)."""
     from dsl import ast
 
+    name_ref, option, setting = ast.NameRef, ast.Option, ast.Setting
     names: set[str] = set()
-    for item in walk(node):
-        if isinstance(item, ast.NameRef):
+    stack = [node]
+    while stack:  # order does not matter here, so no `walk` generator and no reversing
+        item = stack.pop()
+        cls = item.__class__
+        if cls is list:
+            stack.extend(item)
+            continue
+        if cls is name_ref:
             names.add(item.name)
-        elif isinstance(item, ast.Option) and isinstance(item.value, str):
-            names.add(item.value)
-        elif isinstance(item, ast.Option) and isinstance(item.value, list):
-            names.update(v for v in item.value if isinstance(v, str))
-        elif isinstance(item, ast.Setting) and isinstance(item.value, str):
-            names.add(item.value)
+            continue
+        if cls is option or cls is setting:
+            value = item.value
+            if isinstance(value, str):
+                names.add(value)
+            elif isinstance(value, list) and cls is option:
+                names.update(v for v in value if isinstance(v, str))
+        if isinstance(item, BaseModel):
+            for value in item.__dict__.values():  # the fields' values
+                if value.__class__ is list:
+                    stack.extend(value)
+                elif isinstance(value, BaseModel):
+                    stack.append(value)
     return names
+
+
+def referenced_names_cached(ctx: Any, node: Any) -> set[str]:
+    """`referenced_names`, computed once per subtree per lint run (FLOW601 and FLOW603 both ask)."""
+    memo = ctx.memo.setdefault("referenced_names", {})
+    key = id(node)
+    if key not in memo:
+        memo[key] = (node, referenced_names(node))  # keep the node alive so its id stays unique
+    return memo[key][1]

@@ -1,4 +1,4 @@
-from compiler.rules._flowast import referenced_names
+from compiler.rules._flowast import referenced_names_cached
 from compiler.rules.base import Finding, Rule
 from dsl.diagnostics import Severity
 
@@ -34,12 +34,12 @@ workflow Orders
         used: set[str] = set()
         for module in ctx.modules:
             for wf in module.workflows:
-                used |= referenced_names(wf.body) | referenced_names(wf.triggers)
-                used |= referenced_names(wf.settings)
+                used |= referenced_names_cached(ctx, wf.body) | referenced_names_cached(ctx, wf.triggers)
+                used |= referenced_names_cached(ctx, wf.settings)
                 for decl in wf.resources:
-                    used |= referenced_names(decl.props)
+                    used |= referenced_names_cached(ctx, decl.props)
             for decl in module.resources:
-                used |= referenced_names(decl.props)
+                used |= referenced_names_cached(ctx, decl.props)
         for module in ctx.modules:
             decls = list(module.resources)
             for wf in module.workflows:

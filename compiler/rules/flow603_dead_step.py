@@ -1,4 +1,4 @@
-from compiler.rules._flowast import referenced_names
+from compiler.rules._flowast import referenced_names_cached
 from compiler.rules.base import Finding, Rule
 
 
@@ -31,7 +31,7 @@ Good:
     def check(self, ctx):
         for module in ctx.modules:
             for wf in module.workflows:
-                targets = referenced_names(wf.body)
+                targets = referenced_names_cached(ctx, wf.body)
                 yield from self.block(wf.body, targets)
 
     def block(self, statements, targets: set[str]):
