@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import partial
+from itertools import chain
 from typing import Any
 
 from lark import Lark, Token
@@ -54,7 +55,8 @@ class LeanParser:
         rows = self.rows
         stack: list = [self.start_states[start]]
         values: list = []
-        for token in tokens(stack, rows):
+        end_state = self.end_states[start]
+        for token in chain(tokens(stack, rows), _END):
             kind = token.type
             while True:
                 action = rows[stack[-1]].get(kind)
@@ -64,7 +66,7 @@ class LeanParser:
                     stack.append(action)
                     values.append(token)
                     break
-                size, name, callback = action  # a reduction (inlined: this is the hot loop)
+                size, name, callback = action  # a reduction
                 if callback.__class__ is int:  # the rule passes one child up unchanged
                     if size > 1:
                         value = values[callback - size]
@@ -78,34 +80,16 @@ class LeanParser:
                     values.append(callback([]))
                 if size:
                     del stack[-size:]
-                stack.append(rows[stack[-1]][name])
-        end_state = self.end_states[start]
-        while True:
-            action = rows[stack[-1]].get("$END")
-            if action is None or action.__class__ is not tuple:
-                raise Abandon
-            _reduce(action, stack, values)
-            stack.append(rows[stack[-1]][action[1]])
-            if stack[-1] == end_state:
-                return values[-1]
+                goto = rows[stack[-1]][name]
+                if goto == end_state and kind == "$END":
+                    # (LALR may also reduce to the start symbol on a token that cannot follow it;
+                    # then the next lookup in the end state fails, as in lark.)
+                    return values[-1]
+                stack.append(goto)
+        raise Abandon
 
 
-def _reduce(action: Reduction, stack: list, values: list) -> None:
-    """One reduction, as in the loop of `LeanParser.parse`."""
-    size, _, callback = action
-    if callback.__class__ is int:  # the rule passes one child up unchanged
-        if size > 1:
-            value = values[callback - size]
-            del values[-size:]
-            values.append(value)
-    elif size:
-        children = values[-size:]
-        del values[-size:]
-        values.append(callback(children))
-    else:
-        values.append(callback([]))
-    if size:
-        del stack[-size:]
+_END = (Token("$END", ""),)
 
 
 def _shape(rule: Rule, callback: Any) -> Callable[[list], Any] | int:

@@ -87,6 +87,16 @@ def test_bad_input_is_left_to_lark(text: str) -> None:
     assert lean == lark_only
 
 
+@pytest.mark.parametrize(("start", "text"), [
+    ("value", "$.a , 1"), ("value", "$.a }"), ("value", "1 2"), ("condition", '$.a == "x" $.b'),
+])
+def test_a_fragment_with_trailing_tokens_is_refused(start: str, text: str) -> None:
+    with pytest.raises(Abandon):
+        _lean(text, "f", start)
+    with pytest.raises(FlowError):
+        parse_with_start(text, "f", start)
+
+
 SAMPLE = (REPO / "workflows" / "member_onboarding.flow").read_text(encoding="utf-8")
 
 
