@@ -1,21 +1,5 @@
-from compiler.asldoc import AslDocument, escape, transitions
+from compiler.asldoc import AslDocument, escape
 from compiler.rules.base import Finding, Rule
-
-
-def reachable(states: dict, start) -> set[str]:
-    seen: set[str] = set()
-    stack = [start] if isinstance(start, str) and start in states else []
-    while stack:
-        name = stack.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        body = states.get(name)
-        if isinstance(body, dict):
-            for _, target in transitions(body):
-                if isinstance(target, str) and target in states and target not in seen:
-                    stack.append(target)
-    return seen
 
 
 class Unreachable(Rule):
