@@ -20,19 +20,6 @@ RETRY_NUMBERS = {
 }
 
 
-def _unremarkable(names, i: int, count: int, seen: set[str]) -> bool:
-    """True when `error_equals` would report nothing for these names (the common case), so the
-    caller only records them as seen."""
-    if not isinstance(names, list) or not names:
-        return False
-    for name in names:
-        if not isinstance(name, str) or (name.startswith("States.") and name not in KNOWN_STATES_ERRORS):
-            return False
-    if "States.ALL" in names and (len(names) > 1 or i != count - 1):
-        return False
-    return "States.ALL" not in seen and not all(n in seen for n in names)
-
-
 class RetryCatch(Rule):
     code = "FLOW110"
     name = "retry-catch"
@@ -84,9 +71,6 @@ Good:
         if "ErrorEquals" not in entry:
             return  # FLOW103
         names = entry["ErrorEquals"]
-        if _unremarkable(names, i, count, seen):
-            seen.update(names)
-            return
         p = f"{eptr}/ErrorEquals"
         if not isinstance(names, list) or not names:
             yield Finding("ErrorEquals must be a non-empty array of error names", p)

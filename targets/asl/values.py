@@ -51,21 +51,15 @@ class ValueRenderer:
     def object_template(self, obj: ast.ObjectValue) -> dict:
         out: dict[str, Any] = {}
         for item in obj.items:
-            value = item.value
-            kind = type(value)
-            # The two common cases of `template_entry`, without the call (payloads of 10,000 steps).
-            if kind is ast.PathValue or kind is ast.IntrinsicValue:
-                out[item.key + ".$"] = value.text
-            elif kind is ast.LiteralValue:
-                out[item.key] = value.value
-            else:
-                key, rendered = self.template_entry(item.key, value)
-                out[key] = rendered
+            key, rendered = self.template_entry(item.key, item.value)
+            out[key] = rendered
         return out
 
     def template_entry(self, key: str, value: Any) -> tuple[str, Any]:
         if isinstance(value, (ast.PathValue, ast.IntrinsicValue)):
             return key + ".$", value.text
+        if isinstance(value, ast.LiteralValue):  # the common case of `literal`, checked early
+            return key, value.value
         if isinstance(value, ast.ObjectValue):
             return key, self.object_template(value)
         if isinstance(value, ast.ArrayValue):
