@@ -27,9 +27,9 @@ import json, resource, sys, time
 from pathlib import Path
 sys.path.insert(0, {bench!r})
 from synthetic import synthetic_flow
-from compiler.pipeline import analyse, paused_gc
-from targets.asl.target import render
-from targets.output import write_outputs
+from flowc.compiler.pipeline import analyse, paused_gc
+from flowc.targets.asl.target import render
+from flowc.targets.output import write_outputs
 
 steps = int(sys.argv[1]); work = Path(sys.argv[2])
 src = work / f"synthetic_{{steps}}.flow"
@@ -67,7 +67,7 @@ def bench_version(runs: int = 15) -> float:
     times = []
     for _ in range(runs):
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "compiler.cli", "--version"], capture_output=True, check=True,
+        subprocess.run([sys.executable, "-m", "flowc.compiler.cli", "--version"], capture_output=True, check=True,
                        cwd=REPO)
         times.append(time.perf_counter() - t0)
     return statistics.median(times)

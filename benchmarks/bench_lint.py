@@ -31,13 +31,13 @@ DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "real-asl"
 
 
 def asl_files(root: Path) -> list[Path]:
-    from compiler.lint.discovery import classify
+    from flowc.compiler.lint.discovery import classify
 
     return sorted(p for p in root.rglob("*") if p.is_file() and classify(p, explicit=False) == "asl")
 
 
 def load(path: Path):
-    from compiler.lint.sources import parse_source
+    from flowc.compiler.lint.sources import parse_source
 
     src = parse_source(path.read_text(encoding="utf-8"), str(path))
     return None if src.error else src.value
@@ -65,8 +65,8 @@ def ensure_statelint() -> bool:
 
 def bench_flowc(files: list[Path], root: Path, sample: list[Path]) -> dict:
     start = time.perf_counter()
-    from compiler.lint.discovery import Target
-    from compiler.lint.runner import Options, lint_targets
+    from flowc.compiler.lint.discovery import Target
+    from flowc.compiler.lint.runner import Options, lint_targets
 
     targets = [Target(str(p), "asl") for p in files]
     lint_targets(targets[:1], Options(), jobs=1)
@@ -78,11 +78,11 @@ def bench_flowc(files: list[Path], root: Path, sample: list[Path]) -> dict:
         runs.append(time.perf_counter() - t)
     flagged = sum(any(d.severity.value == "error" for d in r.diagnostics) for r in reports)
     findings = sum(len(r.diagnostics) for r in reports)
-    tree = min(wall([sys.executable, "-m", "compiler.cli", "lint", str(root), "--format", "json"], cwd=REPO)
+    tree = min(wall([sys.executable, "-m", "flowc.compiler.cli", "lint", str(root), "--format", "json"], cwd=REPO)
                for _ in range(3))
-    tree_one = min(wall([sys.executable, "-m", "compiler.cli", "lint", str(root), "--format", "json", "-j", "1"],
+    tree_one = min(wall([sys.executable, "-m", "flowc.compiler.cli", "lint", str(root), "--format", "json", "-j", "1"],
                         cwd=REPO) for _ in range(2))
-    per_file = [min(wall([sys.executable, "-m", "compiler.cli", "lint", str(p)], cwd=REPO) for _ in range(2))
+    per_file = [min(wall([sys.executable, "-m", "flowc.compiler.cli", "lint", str(p)], cwd=REPO) for _ in range(2))
                 for p in sample]
     return {"startup": startup, "in_process": min(runs), "tree_cli": tree, "tree_cli_one_process": tree_one,
             "per_file_cli": statistics.median(per_file), "flagged": flagged, "findings": findings}

@@ -24,8 +24,8 @@ MEMBER = {"action": "member_added", "organization": {"login": "acme"}, "membersh
 
 
 def onboarding_asl(n: int, *, mocked_services: bool) -> float:
-    from compiler.pipeline import analyse
-    from targets.asl.interpreter import build
+    from flowc.compiler.pipeline import analyse
+    from flowc.targets.asl.interpreter import build
 
     result = analyse([ROOT / "workflows" / "member_onboarding.flow"])
     mocks = {"Store": {"result": {}}, "NotifySuccess": {"result": {"MessageId": "m"}}} if mocked_services else None
@@ -46,7 +46,7 @@ def onboarding_asl(n: int, *, mocked_services: bool) -> float:
 
 
 def big_map(items: int, *, distributed: bool) -> tuple[float, object]:
-    from targets.asl.interpreter import FunctionSpec, Interpreter, TaskRunner
+    from flowc.targets.asl.interpreter import FunctionSpec, Interpreter, TaskRunner
 
     config = {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"} if distributed else {"Mode": "INLINE"}
     definition = {"StartAt": "Each", "States": {"Each": {
@@ -72,10 +72,10 @@ def big_map(items: int, *, distributed: bool) -> tuple[float, object]:
 def onboarding_sqs(n: int) -> float | None:
     import importlib.util
 
-    if importlib.util.find_spec("targets.sqs.simulator") is None:
+    if importlib.util.find_spec("flowc.targets.sqs.simulator") is None:
         return None
-    from compiler.pipeline import analyse
-    from targets.sqs.simulator import simulate
+    from flowc.compiler.pipeline import analyse
+    from flowc.targets.sqs.simulator import simulate
 
     result = analyse([ROOT / "workflows" / "member_onboarding.flow"])
     simulate(result, "MemberOnboarding", MEMBER)

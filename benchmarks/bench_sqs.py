@@ -59,8 +59,8 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
-    from compiler.pipeline import analyse
-    from targets.sqs.simulator import simulate
+    from flowc.compiler.pipeline import analyse
+    from flowc.targets.sqs.simulator import simulate
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:

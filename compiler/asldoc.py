@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from dsl.diagnostics import Span
+from flowc.dsl.diagnostics import Span
 
 TERMINAL_TYPES = frozenset({"Succeed", "Fail"})
 

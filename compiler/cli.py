@@ -13,8 +13,7 @@ import pkgutil
 import sys
 
 import click
-
-from compiler import __version__, commands
+from flowc.compiler import __version__, commands
 
 
 class LazyGroup(click.Group):

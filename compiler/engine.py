@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from compiler.asldoc import AslDocument
-from compiler.rules import all_rules
-from compiler.rules.base import Rule
-from dsl.diagnostics import Diagnostic, Severity, Span
+from flowc.compiler.asldoc import AslDocument
+from flowc.compiler.rules import all_rules
+from flowc.compiler.rules.base import Rule
+from flowc.dsl.diagnostics import Diagnostic, Severity, Span
 
 
 @dataclass
@@ -17,8 +17,8 @@ class FlowContext:
     """What `.flow` rules read: the parsed modules (AST), the lowered program and the emitted ASL."""
 
     modules: list[Any]
-    program: Any = None  # compiler.ir.Program
-    emitted: dict[str, Any] = field(default_factory=dict)  # workflow -> targets.asl.emit.EmitResult
+    program: Any = None  # flowc.compiler.ir.Program
+    emitted: dict[str, Any] = field(default_factory=dict)  # workflow -> flowc.targets.asl.emit.EmitResult
     memo: dict[str, Any] = field(default_factory=dict)  # what several rules compute, once (see rules/_flowast)
 
 

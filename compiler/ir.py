@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from flowc.dsl.diagnostics import Span
 from pydantic import BaseModel, ConfigDict, Field
-
-from dsl.diagnostics import Span
 
 StateKind = Literal["task", "pass", "choice", "wait", "succeed", "fail", "parallel", "map"]
 TaskMode = Literal["request", "async", "sync", "sync2", "callback"]
@@ -86,7 +85,7 @@ class Catch(IRModel):
 
 
 class ChoiceRule(IRModel):
-    condition: Any  # dsl.ast.Condition
+    condition: Any  # flowc.dsl.ast.Condition
     next: str
     span: Span
     next_span: Span

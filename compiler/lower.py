@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from compiler import ir
-from compiler.integrations import CALL_SUFFIX_MODES, INTEGRATIONS
-from dsl import ast
-from dsl.diagnostics import Diagnostic, Severity, Span, did_you_mean
+from flowc.compiler import ir
+from flowc.compiler.integrations import CALL_SUFFIX_MODES, INTEGRATIONS
+from flowc.dsl import ast
+from flowc.dsl.diagnostics import Diagnostic, Severity, Span, did_you_mean
 
 END = None  # continuation meaning "the end of this graph"
 

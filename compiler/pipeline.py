@@ -12,18 +12,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from compiler import ir
-from compiler.asldoc import AslDocument
-from compiler.engine import asl_rules, run_rules
-from dsl.diagnostics import Diagnostic, Severity, sort_diagnostics
+from flowc.compiler import ir
+from flowc.compiler.asldoc import AslDocument
+from flowc.compiler.engine import asl_rules, run_rules
+from flowc.dsl.diagnostics import Diagnostic, Severity, sort_diagnostics
 
 
 @dataclass
 class CompileResult:
     program: ir.Program | None
-    asl: dict = field(default_factory=dict)  # workflow name -> targets.asl.emit.EmitResult
+    asl: dict = field(default_factory=dict)  # workflow name -> flowc.targets.asl.emit.EmitResult
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    modules: list = field(default_factory=list)  # the parsed files (dsl.ast.Module), for .flow rules
+    modules: list = field(default_factory=list)  # the parsed files (flowc.dsl.ast.Module), for .flow rules
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -69,9 +69,9 @@ def analyse(paths: list[str | Path], *, all_severities: bool = False, rules: lis
 
 
 def _analyse(paths: list[str | Path], rules: list, rule_options: dict) -> CompileResult:
-    from compiler.lower import lower
-    from dsl.loader import load_program
-    from targets.asl.emit import emit_workflow
+    from flowc.compiler.lower import lower
+    from flowc.dsl.loader import load_program
+    from flowc.targets.asl.emit import emit_workflow
 
     modules, diagnostics = load_program(list(paths))
     if not modules:

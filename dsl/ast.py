@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, TypeVar
 
+from flowc.dsl.diagnostics import Span
 from pydantic import BaseModel, ConfigDict, Field
-
-from dsl.diagnostics import Span
 
 _M = TypeVar("_M", bound=BaseModel)
 

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from flowc.dsl import ast
+from flowc.dsl.diagnostics import Diagnostic, FlowError, Span
+from flowc.dsl.parser import parse_with_start
 from pydantic import BaseModel
-
-from dsl import ast
-from dsl.diagnostics import Diagnostic, FlowError, Span
-from dsl.parser import parse_with_start
 
 
 def _shift(span: Span, base: Span) -> Span:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dsl import ast
-from dsl.diagnostics import Diagnostic, FlowError, Span
+from flowc.dsl import ast
+from flowc.dsl.diagnostics import Diagnostic, FlowError, Span
 
 FLOW_SUFFIXES = (".flow", ".flow.yaml", ".flow.yml")
 
@@ -24,10 +24,10 @@ def display_path(path: Path) -> str:
 
 def parse_source(text: str, file: str) -> ast.Module:
     if file.endswith((".flow.yaml", ".flow.yml", ".yaml", ".yml")):
-        from dsl.yaml_loader import parse_flow_yaml
+        from flowc.dsl.yaml_loader import parse_flow_yaml
 
         return parse_flow_yaml(text, file)
-    from dsl.parser import parse_flow
+    from flowc.dsl.parser import parse_flow
 
     return parse_flow(text, file)
 

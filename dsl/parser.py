@@ -13,16 +13,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from flowc.dsl import ast
+from flowc.dsl.ast import trusted as _new
+from flowc.dsl.diagnostics import SOURCES, Diagnostic, FlowError, Span
+from flowc.dsl.durations import parse_duration
+from flowc.dsl.lalr import Abandon, LeanParser, Unsupported
+from flowc.dsl.lexer import FlowLexer
+from flowc.dsl.lexer import IndentError as _IndentError
 from lark import Lark, Token, Transformer
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
-
-from dsl import ast
-from dsl.ast import trusted as _new
-from dsl.diagnostics import SOURCES, Diagnostic, FlowError, Span
-from dsl.durations import parse_duration
-from dsl.lalr import Abandon, LeanParser, Unsupported
-from dsl.lexer import FlowLexer
-from dsl.lexer import IndentError as _IndentError
 
 GRAMMAR = Path(__file__).with_name("flow.lark")
 

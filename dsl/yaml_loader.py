@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from dsl import ast
-from dsl.diagnostics import SOURCES, Diagnostic, FlowError, Span
-from dsl.durations import parse_duration
+from flowc.dsl import ast
+from flowc.dsl.diagnostics import SOURCES, Diagnostic, FlowError, Span
+from flowc.dsl.durations import parse_duration
 
 _DURATION = re.compile(r"^\d+[smhd](\d+[smhd])*$")
 _EXPR_START = re.compile(r"^(\$|\{%|States\.[A-Za-z0-9]+\(|(SS|NS|BS|S|N|B|BOOL|NULL|M|L)\()")
@@ -96,7 +96,7 @@ class _Loader:
         return ast.LiteralValue(span=span, value=str(raw))
 
     def expression(self, text: str, span: Span) -> Any:
-        from dsl.fragments import parse_fragment
+        from flowc.dsl.fragments import parse_fragment
 
         try:
             node = parse_fragment(text, "value", span)
@@ -446,7 +446,7 @@ class _Loader:
 
     # -- choice ------------------------------------------------------------------------
     def condition(self, raw: Any, span: Span) -> Any:
-        from dsl.fragments import parse_fragment
+        from flowc.dsl.fragments import parse_fragment
 
         if not isinstance(raw, str):
             self.error(span, "a condition is a string such as `$.x == 1` or `{% ... %}`")

@@ -226,7 +226,7 @@ class Mock:
 
 # -- callbacks (task tokens) ---------------------------------------------------------------------------
 # In-process handlers answer a `.waitForTaskToken` task the way deployed code would call SendTaskSuccess:
-#     from targets.local import send_task_success
+#     from flowc.targets.local import send_task_success
 #     send_task_success(event["token"], {"approved": True})
 # The executor that issued the token receives it (it is set while the handler runs).
 _RECEIVERS: list[Any] = []

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from dsl.diagnostics import Diagnostic, Span
+from flowc.dsl.diagnostics import Diagnostic, Span
 
 MANIFEST = ".flowc-manifest.json"
 

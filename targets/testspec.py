@@ -9,7 +9,7 @@ SQS-chain simulator (or the targets it names) and checks what it expects:
     cases:
       - name: happy path
         input: {action: member_added}   # or input_file: sample.json (relative to this file)
-        mocks:                          # per step; see targets.local.Mock
+        mocks:                          # per step; see flowc.targets.local.Mock
           AddToTeam: {result: {name: admins}}
           FetchEmployee: [{error: Lambda.TooManyRequestsException}, {result: {id: E-1}}]
         expect:
@@ -85,7 +85,7 @@ def sqs_available() -> bool:
     import importlib.util
 
     try:
-        return importlib.util.find_spec("targets.sqs.simulator") is not None
+        return importlib.util.find_spec("flowc.targets.sqs.simulator") is not None
     except ModuleNotFoundError:
         return False
 
@@ -125,7 +125,7 @@ def load(path: Path) -> Spec:
         else:
             data_input = raw.get("input", {})
         mocks = raw.get("mocks") or {}
-        from targets.local import Mock
+        from flowc.targets.local import Mock
 
         for step, mock in mocks.items():
             try:
@@ -214,11 +214,11 @@ _COMPILED: dict[Path, Any] = {}
 def compiled(flow: Path) -> Any:
     flow = flow.resolve()
     if flow not in _COMPILED:
-        from compiler.pipeline import analyse
+        from flowc.compiler.pipeline import analyse
 
         result = analyse([flow])
         if not result.ok:
-            from dsl.diagnostics import render
+            from flowc.dsl.diagnostics import render
 
             raise SpecError("\n".join(render(d) for d in result.errors))
         _COMPILED[flow] = result
@@ -237,14 +237,14 @@ def workflow_of(spec: Spec, result: Any) -> str:
 
 
 def execute(result: Any, workflow: str, data: Any, target: str, mocks: dict[str, Any], seed: int) -> Any:
-    from targets.local import Mock
+    from flowc.targets.local import Mock
 
     mock_objects = {k: Mock(v) for k, v in mocks.items()}
     if target == "asl":
-        from targets.asl.interpreter import run_workflow
+        from flowc.targets.asl.interpreter import run_workflow
 
         return run_workflow(result, workflow, data, mocks=mock_objects, seed=seed)
-    from targets.sqs.simulator import simulate
+    from flowc.targets.sqs.simulator import simulate
 
     return simulate(result, workflow, data, mocks=mock_objects, seed=seed)
 

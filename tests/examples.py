@@ -47,6 +47,6 @@ def always(error: str, message: str = "no") -> Callable[[], Callable[..., Any]]:
 
 def real_handler(module: str, function: str) -> Callable[..., Any]:
     """An example's own handler from `workflows/handlers`."""
-    from targets.local import load_handler
+    from flowc.targets.local import load_handler
 
     return load_handler(WORKFLOWS / "handlers", f"{module}.{function}")

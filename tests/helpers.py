@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from compiler.pipeline import CompileResult, analyse
+from flowc.compiler.pipeline import CompileResult, analyse
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

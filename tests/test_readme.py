@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from compiler.pipeline import analyse
+from flowc.compiler.pipeline import analyse
+
 from tests.helpers import REPO
 
 

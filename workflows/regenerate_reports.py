@@ -22,8 +22,8 @@ FORMATS = {"markdown": ".compare.md", "html": ".compare.html"}
 
 def expected(name: str) -> dict[Path, str]:
     """{report file: the text it should contain}, built in-process (one run per example for both formats)."""
-    from compiler.commands.compare import _command_line, render
-    from compiler.compare.report import build_report
+    from flowc.compiler.commands.compare import _command_line, render
+    from flowc.compiler.compare.report import build_report
 
     flow = Path("workflows") / f"{name}.flow"
     spec = f"@workflows/{name}.compare-input.json"

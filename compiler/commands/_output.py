@@ -8,7 +8,7 @@ import click
 
 
 def print_diagnostics(diagnostics, *, stream=None) -> tuple[int, int]:
-    from dsl.diagnostics import render
+    from flowc.dsl.diagnostics import render
 
     stream = stream or sys.stderr
     color = hasattr(stream, "isatty") and stream.isatty()

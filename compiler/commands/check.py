@@ -4,8 +4,7 @@ import sys
 from pathlib import Path
 
 import click
-
-from compiler.commands._output import print_diagnostics, summary
+from flowc.compiler.commands._output import print_diagnostics, summary
 
 
 @click.command()
@@ -16,7 +15,7 @@ def command(files: tuple[Path, ...], fmt: str) -> None:
 
     Exit status: 0 when there are no errors, 1 when there are, 2 on usage errors.
     """
-    from compiler.pipeline import analyse, paused_gc
+    from flowc.compiler.pipeline import analyse, paused_gc
 
     with paused_gc(process_ends=True):
         result = analyse(list(files))

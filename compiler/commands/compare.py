@@ -14,7 +14,7 @@ SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".html"
 def _command_line(file: Path, workflow: str | None, input_spec: str | None, executions: int, region: str,
                   free_tier: bool) -> str:
     """How to regenerate a report, printed in it (only the options that differ from the defaults)."""
-    from compiler.compare.report import DEFAULT_EXECUTIONS
+    from flowc.compiler.compare.report import DEFAULT_EXECUTIONS
 
     parts = ["flowc", "compare", file.as_posix()]
     if workflow:
@@ -34,14 +34,14 @@ def render(report, fmt: str, command: str | None) -> str:
     if fmt == "json":
         return report.model_dump_json(indent=2) + "\n"
     if fmt == "markdown":
-        from compiler.compare.render_markdown import render as markdown
+        from flowc.compiler.compare.render_markdown import render as markdown
 
         return markdown(report, command)
     if fmt == "html":
-        from compiler.compare.render_html import render as html
+        from flowc.compiler.compare.render_html import render as html
 
         return html(report, command)
-    from compiler.compare.render_text import render as text
+    from flowc.compiler.compare.render_text import render as text
 
     return text(report)
 
@@ -68,7 +68,7 @@ def command(file: Path, workflow: str | None, input_spec: str | None, executions
     """Compare the Step Functions (Standard, Express) and SQS-chain architectures of a workflow, with numbers:
     resources, billed units per execution (measured on both local executors), monthly cost and break-even
     volumes, limits, failure handling and observability, modelled latency. See docs/compare.md."""
-    from compiler.compare.report import CompareError, build_report
+    from flowc.compiler.compare.report import CompareError, build_report
 
     if check and out is None:
         raise click.UsageError("--check needs --out (the report file to check)")

@@ -4,11 +4,10 @@ import sys
 from pathlib import Path
 
 import click
-
-from compiler.commands._output import print_diagnostics, summary
+from flowc.compiler.commands._output import print_diagnostics, summary
 
 # target name -> module with `render(result, out_dir, sources) -> {relative path: text}`
-TARGETS = {"asl": "targets.asl.target", "sqs": "targets.sqs.target"}
+TARGETS = {"asl": "flowc.targets.asl.target", "sqs": "flowc.targets.sqs.target"}
 
 
 def available_targets() -> list[str]:
@@ -26,7 +25,7 @@ def available_targets() -> list[str]:
 @click.option("--force", is_flag=True, help="Overwrite files in --out that flowc did not write (or that were edited).")
 def command(files: tuple[Path, ...], target: str, out_dir: Path, force: bool) -> None:
     """Compile FILES to deployable output in --out."""
-    from compiler.pipeline import paused_gc
+    from flowc.compiler.pipeline import paused_gc
 
     with paused_gc(process_ends=True):
         _compile(files, target, out_dir, force)
@@ -35,8 +34,8 @@ def command(files: tuple[Path, ...], target: str, out_dir: Path, force: bool) ->
 def _compile(files: tuple[Path, ...], target: str, out_dir: Path, force: bool) -> None:
     import importlib
 
-    from compiler.pipeline import analyse
-    from targets.output import write_outputs
+    from flowc.compiler.pipeline import analyse
+    from flowc.targets.output import write_outputs
 
     if target not in available_targets():
         raise click.UsageError(f"target '{target}' is not available in this installation")

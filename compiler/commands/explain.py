@@ -9,8 +9,8 @@ import click
 @click.argument("code")
 def command(code: str) -> None:
     """Explain one lint rule: what it checks, why it matters, a bad and a good example."""
-    from compiler.rules import all_rules, get_rule
-    from dsl.diagnostics import did_you_mean
+    from flowc.compiler.rules import all_rules, get_rule
+    from flowc.dsl.diagnostics import did_you_mean
 
     rule = get_rule(code if code.upper().startswith("FLOW") else f"FLOW{code}")
     if rule is None:

@@ -33,10 +33,10 @@ def command(paths: tuple[Path, ...], fmt: str, output: Path | None, strict: bool
 
     Exit status: 0 clean, 1 errors (or warnings with --strict), 2 usage or configuration error.
     """
-    from compiler.lint import formatters
-    from compiler.lint.config import ConfigError, load_config, load_substitutions
-    from compiler.lint.discovery import discover
-    from compiler.lint.runner import Options, lint_targets
+    from flowc.compiler.lint import formatters
+    from flowc.compiler.lint.config import ConfigError, load_config, load_substitutions
+    from flowc.compiler.lint.discovery import discover
+    from flowc.compiler.lint.runner import Options, lint_targets
 
     try:
         config = load_config(config_file)
@@ -58,7 +58,7 @@ def command(paths: tuple[Path, ...], fmt: str, output: Path | None, strict: bool
     stream = output.open("w", encoding="utf-8") if output else None
     try:
         if fmt == "text":
-            from dsl.diagnostics import SourceCache
+            from flowc.dsl.diagnostics import SourceCache
 
             sources = SourceCache()
             for r in reports:

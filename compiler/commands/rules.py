@@ -7,7 +7,7 @@ import click
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
 def command(fmt: str) -> None:
     """List the lint rules: code, default severity, where it applies, summary."""
-    from compiler.rules import all_rules
+    from flowc.compiler.rules import all_rules
 
     registry = all_rules()
     if fmt == "json":

@@ -25,7 +25,7 @@ def _json_arg(text: str, what: str) -> Any:
 
 
 def parse_mocks(values: tuple[str, ...]) -> dict[str, Any]:
-    from targets.local import Mock
+    from flowc.targets.local import Mock
 
     mocks: dict[str, Any] = {}
     for value in values:
@@ -41,7 +41,7 @@ def parse_mocks(values: tuple[str, ...]) -> dict[str, Any]:
 
 
 def sqs_available() -> bool:
-    from targets.testspec import sqs_available as available
+    from flowc.targets.testspec import sqs_available as available
 
     return available()
 
@@ -75,7 +75,7 @@ def _trace(run: Any) -> None:
 
 
 def _fresh(mocks: dict[str, Any]) -> dict[str, Any]:
-    from targets.local import Mock
+    from flowc.targets.local import Mock
 
     return {k: Mock(v.steps) for k, v in mocks.items()}
 
@@ -110,10 +110,10 @@ class MapProgress:
 def execute(result: Any, workflow: str, data: Any, target: str, mocks: dict[str, Any], seed: int,
             progress: Any = None) -> Any:
     if target == "asl":
-        from targets.asl.interpreter import run_workflow
+        from flowc.targets.asl.interpreter import run_workflow
 
         return run_workflow(result, workflow, data, mocks=_fresh(mocks), seed=seed, progress=progress)
-    from targets.sqs.simulator import simulate
+    from flowc.targets.sqs.simulator import simulate
 
     return simulate(result, workflow, data, mocks=_fresh(mocks), seed=seed)
 
@@ -136,8 +136,8 @@ def command(file: Path, workflow: str | None, input_: str, target: str, mocks: t
     """Run a workflow of FILE locally and print its output."""
     import time
 
-    from compiler.commands._output import print_diagnostics, summary
-    from compiler.pipeline import analyse
+    from flowc.compiler.commands._output import print_diagnostics, summary
+    from flowc.compiler.pipeline import analyse
 
     data = _json_arg(input_, "--input")
     mock_specs = parse_mocks(mocks)
@@ -161,7 +161,7 @@ def command(file: Path, workflow: str | None, input_: str, target: str, mocks: t
     elif workflow not in result.program.workflows:
         raise click.UsageError(f"no workflow {workflow!r} (have: {', '.join(result.program.workflows)})")
 
-    from targets.asl.interpreter import DefinitionError, RunAborted
+    from flowc.targets.asl.interpreter import DefinitionError, RunAborted
 
     runs = {}
     for name in targets:

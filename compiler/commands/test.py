@@ -19,7 +19,7 @@ def command(paths: tuple[Path, ...], target: str, junit: Path | None, keyword: s
     """Run workflow tests (*.tests.yaml; default: under workflows/ or the current directory)."""
     import time
 
-    from targets import testspec
+    from flowc.targets import testspec
 
     targets = ("asl", "sqs") if target == "both" else (target,)
     if "sqs" in targets and not testspec.sqs_available():

@@ -5,6 +5,6 @@ failure handling and observability, modelled latency.
 Lives under `compiler/` (not `targets/`) because it is a command over the whole pipeline: it reads the IR,
 renders both targets' outputs and runs both local executors, and belongs to neither target.
 
-    from compiler.compare.report import build_report
+    from flowc.compiler.compare.report import build_report
     report = build_report(Path("workflows/member_onboarding.flow"), executions=1_000_000)
 """

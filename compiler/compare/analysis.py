@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from compiler import ir
+from flowc.compiler import ir
 
 # Service integrations that Step Functions calls natively and the SQS chain must call from a function.
 NATIVE = {"dynamodb.getItem", "dynamodb.putItem", "dynamodb.updateItem", "dynamodb.deleteItem", "sns.publish",

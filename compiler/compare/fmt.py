@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from compiler.compare.report import Report
+from flowc.compiler.compare.report import Report
 
 ICONS = {"ok": "✓", "warn": "⚠", "fail": "✗", "n/a": "\u2013"}  # en dash
 CONFIDENCE = {"P": "primary AWS source", "P*": "AWS Price List data via a third party", "S": "secondary source",

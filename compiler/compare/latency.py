@@ -19,9 +19,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from compiler.compare.analysis import WorkflowIndex, literal_int, retry_delays, seconds
-from compiler.compare.measure import ExecutionTrace, Trace
-from compiler.compare.pricing import PriceBook
+from flowc.compiler.compare.analysis import WorkflowIndex, literal_int, retry_delays, seconds
+from flowc.compiler.compare.measure import ExecutionTrace, Trace
+from flowc.compiler.compare.pricing import PriceBook
 
 INLINE_MAP_CAP = 40
 

@@ -13,8 +13,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from compiler import ir
-from compiler.compare.analysis import (
+from flowc.compiler import ir
+from flowc.compiler.compare.analysis import (
     WorkflowIndex,
     iteration_events,
     literal_int,
@@ -22,8 +22,8 @@ from compiler.compare.analysis import (
     seconds,
     state_events,
 )
-from compiler.compare.measure import Trace
-from compiler.compare.pricing import SECONDS_PER_MONTH, PriceBook
+from flowc.compiler.compare.measure import Trace
+from flowc.compiler.compare.pricing import SECONDS_PER_MONTH, PriceBook
 
 OK, WARN, FAIL, NA = "ok", "warn", "fail", "n/a"
 
@@ -424,7 +424,7 @@ def envelope_bytes(workflow: str, longest_state: str, carries_input: bool, input
     """Bytes the SQS runtime's envelope adds around a state's payload (the execution input too when the
     workflow reads $$.Execution.Input)."""
     try:
-        from targets.sqs.runtime.envelope import Envelope, Line
+        from flowc.targets.sqs.runtime.envelope import Envelope, Line
     except ImportError:
         return 400
     line = Line(workflow, "00000000-0000-0000-0000-000000000000", started="2026-01-01T00:00:00.000Z",

@@ -1,9 +1,9 @@
 """Where the per-execution numbers come from: one small adapter per source.
 
-- `run_asl`: `flowc run` on the Step Functions target (the ASL interpreter, `targets.asl.interpreter`). Its
+- `run_asl`: `flowc run` on the Step Functions target (the ASL interpreter, `flowc.targets.asl.interpreter`). Its
   `RunResult` carries the billed units (child executions included) and the run's history in AWS's event
   format; the children's histories are read from the interpreter.
-- `run_sqs`: the SQS-chain simulator (`targets.sqs.simulator.simulate`), with the simulator's own event
+- `run_sqs`: the SQS-chain simulator (`flowc.targets.sqs.simulator.simulate`), with the simulator's own event
   stream captured through its `observe` hook (per-execution state entries, retries, message sends).
 - `billed_from_history`: Step Functions billed units read off execution histories in AWS's format, the
   way AWS bills them. It prices moto's histories in the agreement test, and fills the units an ASL executor
@@ -23,9 +23,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from compiler.compare.analysis import WorkflowIndex
-from compiler.pipeline import CompileResult
-from targets.local import BilledUnits, RunResult
+from flowc.compiler.compare.analysis import WorkflowIndex
+from flowc.compiler.pipeline import CompileResult
+from flowc.targets.local import BilledUnits, RunResult
 
 CHUNK = 64 * 1024
 SEED = 0
@@ -185,11 +185,11 @@ def trace_from_history(workflow: str, events: list[dict[str, Any]]) -> Execution
 
 
 # ------------------------------------------------------------------------------------------------------
-# the ASL target: `flowc run` (targets.asl.interpreter)
+# the ASL target: `flowc run` (flowc.targets.asl.interpreter)
 # ------------------------------------------------------------------------------------------------------
 def run_asl(result: CompileResult, workflow: str, data: Any, *, mocks: dict[str, Any] | None = None
             ) -> Measured | None:
-    """Run on the ASL interpreter (`targets.asl.interpreter`); None when it is not installed.
+    """Run on the ASL interpreter (`flowc.targets.asl.interpreter`); None when it is not installed.
 
     The interpreter's `build` is used rather than `run_workflow` so that the histories of the child
     executions (each its own history on AWS) can be read too; the service backend is opened and closed the
@@ -197,7 +197,7 @@ def run_asl(result: CompileResult, workflow: str, data: Any, *, mocks: dict[str,
     """
     source = "flowc run (ASL interpreter)"
     try:
-        from targets.asl.interpreter import build
+        from flowc.targets.asl.interpreter import build
     except ImportError:
         return None
     try:
@@ -237,7 +237,7 @@ def run_asl(result: CompileResult, workflow: str, data: Any, *, mocks: dict[str,
 def run_sqs(result: CompileResult, workflow: str, data: Any, *, mocks: dict[str, Any] | None = None) -> Measured:
     source = "SQS-chain simulator (moto SQS/DynamoDB, virtual clock)"
     try:
-        from targets.sqs.simulator import simulate
+        from flowc.targets.sqs.simulator import simulate
     except ImportError as err:
         return Measured("sqs", source, error=f"the SQS target is not installed ({err})")
     captured: dict[str, list[dict[str, Any]]] = {}

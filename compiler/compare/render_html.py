@@ -7,9 +7,9 @@ import functools
 import re
 from pathlib import Path
 
-from compiler.compare import fmt, svg
-from compiler.compare.report import Report
-from compiler.compare.tables import notes, tables
+from flowc.compiler.compare import fmt, svg
+from flowc.compiler.compare.report import Report
+from flowc.compiler.compare.tables import notes, tables
 
 TEMPLATES = Path(__file__).with_name("templates")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from compiler.compare import fmt
-from compiler.compare.report import Report
-from compiler.compare.tables import Table, notes, tables
+from flowc.compiler.compare import fmt
+from flowc.compiler.compare.report import Report
+from flowc.compiler.compare.tables import Table, notes, tables
 
 TEMPLATES = Path(__file__).with_name("templates")
 

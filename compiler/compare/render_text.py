@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from compiler.compare import fmt
-from compiler.compare.report import Report
+from flowc.compiler.compare import fmt
+from flowc.compiler.compare.report import Report
 
 WIDTH = 110
 SHORT = {"standard": "Standard", "express": "Express", "sqs": "SQS chain"}

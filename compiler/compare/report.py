@@ -14,10 +14,9 @@ import math
 from pathlib import Path
 from typing import Any
 
+from flowc.compiler.compare import analysis, latency, limits, measure, pricing, resources
+from flowc.compiler.compare.pricing import ARCH_TITLES, ARCHITECTURES, PriceBook
 from pydantic import BaseModel, ConfigDict, Field
-
-from compiler.compare import analysis, latency, limits, measure, pricing, resources
-from compiler.compare.pricing import ARCH_TITLES, ARCHITECTURES, PriceBook
 
 SCHEMA_VERSION = 1
 DEFAULT_EXECUTIONS = 1_000_000
@@ -208,7 +207,7 @@ def choose_workflow(result, path: Path, name: str | None) -> str:
 def build_report(path: Path, *, workflow: str | None = None, input_spec: str | None = None,
                  executions: int = DEFAULT_EXECUTIONS, region: str = "us-east-1", free_tier: bool = False,
                  display_path: str | None = None) -> Report:
-    from compiler.pipeline import analyse
+    from flowc.compiler.pipeline import analyse
 
     if executions < 1:
         raise CompareError("--executions-per-month must be at least 1", 2)
@@ -241,7 +240,7 @@ class Builder:
 
     # -- runs ------------------------------------------------------------------------------------------
     def measure(self) -> None:
-        from targets.sqs.target import check
+        from flowc.targets.sqs.target import check
 
         refused = [d for d in check(self.result) if d.is_error]
         self.sqs_supported = not refused
@@ -263,7 +262,7 @@ class Builder:
 
     def handler_seconds(self) -> float:
         try:
-            from targets.sqs.simulator import DEFAULT_HANDLER_SECONDS
+            from flowc.targets.sqs.simulator import DEFAULT_HANDLER_SECONDS
         except ImportError:
             return 0.05
         return float(DEFAULT_HANDLER_SECONDS)

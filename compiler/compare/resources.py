@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from compiler import ir
-from compiler.compare.analysis import NATIVE, WorkflowIndex
-from compiler.pipeline import CompileResult
+from flowc.compiler import ir
+from flowc.compiler.compare.analysis import NATIVE, WorkflowIndex
+from flowc.compiler.pipeline import CompileResult
 
 REGION = "us-east-1"
 PLACEHOLDER_BUCKET = "flowc-compare-artifacts"
@@ -80,13 +80,13 @@ class ExtraFunction:
 # templates
 # ------------------------------------------------------------------------------------------------------
 def asl_files(result: CompileResult, out: Path) -> dict[str, str]:
-    from targets.asl.target import render
+    from flowc.targets.asl.target import render
 
     return render(result, out, [])
 
 
 def sqs_files(result: CompileResult, out: Path) -> dict[str, str]:
-    from targets.sqs.target import render
+    from flowc.targets.sqs.target import render
 
     return render(result, out, [])
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from xml.sax.saxutils import escape
 
-from compiler.compare.report import CrossingModel, GraphEdge, GraphNode
+from flowc.compiler.compare.report import CrossingModel, GraphEdge, GraphNode
 
 COLORS = {"standard": "#1f6feb", "express": "#d97706", "sqs": "#15803d"}
 EDGE_COLORS = {"next": "#555", "choice": "#1f6feb", "default": "#1f6feb", "catch": "#b91c1c"}

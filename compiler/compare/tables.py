@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from compiler.compare import fmt
-from compiler.compare.report import Report
-from compiler.compare.resources import describe_integration
+from flowc.compiler.compare import fmt
+from flowc.compiler.compare.report import Report
+from flowc.compiler.compare.resources import describe_integration
 
 
 @dataclass

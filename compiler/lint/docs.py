@@ -1,4 +1,4 @@
-"""Rule pages under docs/rules/ (generated; a test keeps them in sync): `python -m compiler.lint.docs`."""
+"""Rule pages under docs/rules/ (generated; a test keeps them in sync): `python -m flowc.compiler.lint.docs`."""
 
 from __future__ import annotations
 
@@ -17,13 +17,13 @@ def render_page(rule) -> str:
 
 
 def lint_rules() -> dict:
-    from compiler.rules import all_rules
+    from flowc.compiler.rules import all_rules
 
     return {code: rule for code, rule in all_rules().items() if code.startswith(SERIES)}
 
 
 def render_index() -> str:
-    lines = ["# flowc lint rules", "", "Generated from the rule registry (`python -m compiler.lint.docs`).", "",
+    lines = ["# flowc lint rules", "", "Generated from the rule registry (`python -m flowc.compiler.lint.docs`).", "",
              "| code | name | severity | applies to | summary |", "|---|---|---|---|---|"]
     for code, rule in lint_rules().items():
         summary = rule.summary.replace("|", "\\|")

@@ -6,8 +6,8 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 
-from compiler import __version__
-from dsl.diagnostics import Diagnostic, SourceCache, render
+from flowc.compiler import __version__
+from flowc.dsl.diagnostics import Diagnostic, SourceCache, render
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/flowc/flowc"
@@ -37,7 +37,7 @@ def text(diagnostics: list[Diagnostic], *, color: bool = False, sources: SourceC
 
 
 def as_json(diagnostics: list[Diagnostic]) -> str:
-    from compiler.rules import get_rule
+    from flowc.compiler.rules import get_rule
 
     out = []
     for d in diagnostics:
@@ -50,7 +50,7 @@ def as_json(diagnostics: list[Diagnostic]) -> str:
 
 
 def sarif(diagnostics: list[Diagnostic]) -> str:
-    from compiler.rules import all_rules
+    from flowc.compiler.rules import all_rules
 
     registry = all_rules()
     codes = sorted({d.code for d in diagnostics} | set(registry))
@@ -113,7 +113,7 @@ def _escape_property(value: str) -> str:
 
 def github(diagnostics: list[Diagnostic]) -> str:
     """GitHub Actions workflow commands: `::error file=...,line=...,col=...,title=...::message`."""
-    from compiler.rules import get_rule
+    from flowc.compiler.rules import get_rule
 
     lines = []
     for d in diagnostics:

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from compiler.lint.config import LintConfig
-from compiler.lint.discovery import Target
-from dsl.diagnostics import Diagnostic, Severity, Span, sort_diagnostics
+from flowc.compiler.lint.config import LintConfig
+from flowc.compiler.lint.discovery import Target
+from flowc.dsl.diagnostics import Diagnostic, Severity, Span, sort_diagnostics
 
 # A process pool costs ~0.1-0.2 s to start; a raw ASL file takes ~0.5 ms to lint, a `.flow` file ~40 ms.
 PARALLEL_MIN_SECONDS = 1.0
@@ -57,7 +57,7 @@ _RULES: dict[tuple, list] = {}
 
 
 def _asl_rules(config: LintConfig):
-    from compiler.engine import asl_rules
+    from flowc.compiler.engine import asl_rules
 
     key = (tuple(config.select or ()), tuple(config.ignore), tuple(sorted(config.severity.items())))
     rules = _RULES.get(key)
@@ -83,9 +83,9 @@ def _substitute(value: Any, subs: dict[str, str]) -> Any:
 
 
 def lint_asl_text(text: str, file: str, options: Options | None = None) -> list[Diagnostic]:
-    from compiler.asldoc import AslDocument
-    from compiler.engine import run_rules
-    from compiler.lint.sources import parse_source
+    from flowc.compiler.asldoc import AslDocument
+    from flowc.compiler.engine import run_rules
+    from flowc.compiler.lint.sources import parse_source
 
     options = options or Options()
     src = parse_source(text, file)
@@ -106,8 +106,8 @@ def lint_asl_text(text: str, file: str, options: Options | None = None) -> list[
 
 
 def lint_flow_file(path: str, options: Options | None = None) -> list[Diagnostic]:
-    from compiler.engine import FlowContext, flow_rules, run_flow_rules
-    from compiler.pipeline import analyse, paused_gc
+    from flowc.compiler.engine import FlowContext, flow_rules, run_flow_rules
+    from flowc.compiler.pipeline import analyse, paused_gc
 
     options = options or Options()
     result = analyse([path], rules=_asl_rules(options.config), rule_options=_rule_options(options))
@@ -146,7 +146,7 @@ def lint_target(target: Target, options: Options) -> FileReport:
 
 def finish(diags: Iterable[Diagnostic], path: str, text: str | None, config: LintConfig) -> list[Diagnostic]:
     """Apply configuration (selection, severities, per-file ignores) and inline suppressions."""
-    from compiler.lint.suppress import parse
+    from flowc.compiler.lint.suppress import parse
 
     sup = parse(text) if text and "flowc:" in text else None
     out = []
@@ -178,7 +178,7 @@ def lint_targets(targets: list[Target], options: Options, *, jobs: int | None = 
     """Lint every target, in a process pool when the work pays for one.
 
     In-process linting runs with collection paused throughout; `process_ends` (a CLI command about
-    to exit) leaves the heap frozen afterwards (see `compiler.pipeline.paused_gc`).
+    to exit) leaves the heap frozen afterwards (see `flowc.compiler.pipeline.paused_gc`).
     """
     total = len(targets)
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
@@ -201,7 +201,7 @@ def lint_targets(targets: list[Target], options: Options, *, jobs: int | None = 
                 if progress:
                     progress(i + 1, total)
     else:
-        from compiler.pipeline import paused_gc
+        from flowc.compiler.pipeline import paused_gc
 
         with paused_gc(process_ends=process_ends):
             for i, target in enumerate(targets):

@@ -6,7 +6,7 @@ import importlib
 import pkgutil
 from functools import lru_cache
 
-from compiler.rules.base import Finding, Rule
+from flowc.compiler.rules.base import Finding, Rule
 
 __all__ = ["Finding", "Rule", "all_rules", "get_rule"]
 

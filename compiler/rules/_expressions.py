@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from compiler.asldoc import AslDocument, StateRef, escape
+from flowc.compiler.asldoc import AslDocument, StateRef, escape
 
 # Fields holding a JSONPath "Path" (may select), a "Reference Path" (single node),
 # or a reference path / intrinsic (ErrorPath, CausePath).
@@ -118,7 +118,7 @@ def _template_values(value: Any, ptr: str, out: list[tuple[str, str, str]]) -> N
 
 def jsonata_strings(ref: StateRef) -> Iterator[tuple[str, str]]:
     """(pointer, text) for every string of a JSONata-mode state that contains `{%`."""
-    from compiler.asldoc import iter_strings
+    from flowc.compiler.asldoc import iter_strings
 
     for key, value in ref.body.items():
         if key in ("ItemProcessor", "Iterator", "Branches", "Type", "Next", "Comment", "Resource"):
@@ -149,7 +149,7 @@ def jsonata_fields(ref: StateRef) -> Iterator[tuple[str, str, str]]:
     ``where`` names the field: "Arguments", "Output", "Assign", "Catch.Output",
     "Catch.Assign", "Choices.Condition", "Choices.Output", "Choices.Assign", ...
     """
-    from compiler.asldoc import iter_strings
+    from flowc.compiler.asldoc import iter_strings
 
     def strings(value: Any, ptr: str) -> Iterator[tuple[str, str]]:
         if isinstance(value, str):
@@ -207,7 +207,7 @@ def assigned_names(body: dict) -> Iterator[tuple[str, str]]:
 
 def variable_references(ref: StateRef) -> Iterator[tuple[str, str]]:
     """(pointer, variable name) for every workflow variable a state reads."""
-    from compiler.rules import _jsonata
+    from flowc.compiler.rules import _jsonata
 
     if ref.query_language == "JSONata":
         for pointer, text, _where in jsonata_fields(ref):

@@ -1,8 +1,8 @@
 """ASL field tables (which fields each state type and structure has, per query language).
 
-The source of truth is `targets.asl.models`; importing pydantic costs ~0.1 s, so
+The source of truth is `flowc.targets.asl.models`; importing pydantic costs ~0.1 s, so
 the tables are kept as JSON next to this module (`asl_fields.json`) and a test
-checks that they match the models (`python -m compiler.rules._fields` rewrites it).
+checks that they match the models (`python -m flowc.compiler.rules._fields` rewrites it).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def allowed_any(name: str) -> frozenset[str]:
 
 
 def build_table() -> dict[str, dict[str, str]]:
-    from targets.asl import models
+    from flowc.targets.asl import models
 
     out = {name: models.asl_fields(cls) for name, cls in models.STATE_MODELS.items()}
     out.update({name: models.asl_fields(cls) for name, cls in models.STRUCTURE_MODELS.items()})

@@ -36,7 +36,7 @@ def walk(node: Any) -> Iterator[Any]:
 
 def referenced_names(node: Any) -> set[str]:
     """Names a subtree refers to: every NameRef, plus plain string values of options (over-approximate)."""
-    from dsl import ast
+    from flowc.dsl import ast
 
     name_ref, option, setting = ast.NameRef, ast.Option, ast.Setting
     names: set[str] = set()

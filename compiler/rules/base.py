@@ -1,7 +1,7 @@
 """What a lint rule is: a code, a default severity, a one-line summary, docs, and a check.
 
 Rules are small classes, one per module in this package, registered by being
-defined (see ``compiler.rules.registry``). ASL rules read an ``AslDocument``;
+defined (see ``flowc.compiler.rules.registry``). ASL rules read an ``AslDocument``;
 ``.flow`` rules read the AST. Both yield ``Finding``s located by JSON pointer or
 by span, which the engine turns into diagnostics.
 """
@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from dsl.diagnostics import Severity, Span
+from flowc.dsl.diagnostics import Severity, Span
 
 DOCS_URL = "https://github.com/flowc/flowc/blob/main/docs/rules/{code}.md"
 

@@ -1,7 +1,7 @@
-from compiler.asldoc import AslDocument, resolve
-from compiler.rules import _fields
-from compiler.rules.base import Finding, Rule
-from dsl.diagnostics import did_you_mean
+from flowc.compiler.asldoc import AslDocument, resolve
+from flowc.compiler.rules import _fields
+from flowc.compiler.rules.base import Finding, Rule
+from flowc.dsl.diagnostics import did_you_mean
 
 TOP_FIELDS = {"Comment", "StartAt", "States", "TimeoutSeconds", "Version", "QueryLanguage"}
 SCOPE_FIELDS = {"branch": {"Comment", "StartAt", "States", "QueryLanguage"},

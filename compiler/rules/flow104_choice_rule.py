@@ -1,10 +1,10 @@
 from functools import cache
 
-from compiler.asldoc import AslDocument
-from compiler.rules import _fields
-from compiler.rules._values import has_placeholder, is_jsonata, is_number, is_timestamp, json_type
-from compiler.rules.base import Finding, Rule
-from dsl.diagnostics import did_you_mean
+from flowc.compiler.asldoc import AslDocument
+from flowc.compiler.rules import _fields
+from flowc.compiler.rules._values import has_placeholder, is_jsonata, is_number, is_timestamp, json_type
+from flowc.compiler.rules.base import Finding, Rule
+from flowc.dsl.diagnostics import did_you_mean
 
 NOT_OPERATORS = {"Variable", "And", "Or", "Not", "Comment", "Assign", "Output", "Next", "Condition"}
 

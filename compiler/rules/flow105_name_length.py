@@ -1,5 +1,5 @@
-from compiler.asldoc import AslDocument
-from compiler.rules.base import Finding, Rule
+from flowc.compiler.asldoc import AslDocument
+from flowc.compiler.rules.base import Finding, Rule
 
 MAX_NAME = 80
 

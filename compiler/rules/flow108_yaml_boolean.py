@@ -1,6 +1,6 @@
-from compiler.asldoc import AslDocument
-from compiler.rules.base import Finding, Rule
-from dsl.diagnostics import Severity
+from flowc.compiler.asldoc import AslDocument
+from flowc.compiler.rules.base import Finding, Rule
+from flowc.dsl.diagnostics import Severity
 
 # Keys and values that must stay strings: state names and the fields that name states or enums.
 NAME_FIELDS = {"Next", "Default", "StartAt", "Type", "QueryLanguage", "Mode", "ExecutionType", "InputType"}

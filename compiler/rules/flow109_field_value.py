@@ -1,5 +1,5 @@
-from compiler.asldoc import AslDocument
-from compiler.rules._values import (
+from flowc.compiler.asldoc import AslDocument
+from flowc.compiler.rules._values import (
     MAX_SECONDS,
     is_int,
     is_jsonata,
@@ -8,7 +8,7 @@ from compiler.rules._values import (
     is_timestamp,
     json_type,
 )
-from compiler.rules.base import Finding, Rule
+from flowc.compiler.rules.base import Finding, Rule
 
 ENUMS = {
     "QueryLanguage": ("JSONPath", "JSONata"),

@@ -1,7 +1,7 @@
-from compiler.asldoc import AslDocument
-from compiler.rules._values import MAX_SECONDS, is_int, is_jsonata, is_number, is_substituted, json_type
-from compiler.rules.base import Finding, Rule
-from dsl.diagnostics import Severity
+from flowc.compiler.asldoc import AslDocument
+from flowc.compiler.rules._values import MAX_SECONDS, is_int, is_jsonata, is_number, is_substituted, json_type
+from flowc.compiler.rules.base import Finding, Rule
+from flowc.dsl.diagnostics import Severity
 
 # Errors Step Functions itself raises (AWS developer guide, "Error names").
 KNOWN_STATES_ERRORS = frozenset({

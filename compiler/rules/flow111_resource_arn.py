@@ -1,8 +1,8 @@
 from functools import lru_cache
 
-from compiler.asldoc import AslDocument
-from compiler.rules._values import arn_problem, integration, is_substituted, json_type
-from compiler.rules.base import Finding, Rule
+from flowc.compiler.asldoc import AslDocument
+from flowc.compiler.rules._values import arn_problem, integration, is_substituted, json_type
+from flowc.compiler.rules.base import Finding, Rule
 
 READERS = {("s3", "getObject"), ("s3", "listObjectsV2"), ("aws-sdk:s3", "getObject"), ("aws-sdk:s3", "listObjectsV2")}
 WRITERS = {("s3", "putObject"), ("aws-sdk:s3", "putObject")}

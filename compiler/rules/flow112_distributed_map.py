@@ -1,9 +1,9 @@
 import re
 
-from compiler.asldoc import AslDocument
-from compiler.rules._values import has_placeholder, is_substituted
-from compiler.rules.base import Finding, Rule
-from dsl.diagnostics import Severity
+from flowc.compiler.asldoc import AslDocument
+from flowc.compiler.rules._values import has_placeholder, is_substituted
+from flowc.compiler.rules.base import Finding, Rule
+from flowc.dsl.diagnostics import Severity
 
 LABEL_FORBIDDEN = re.compile(r"[\s<>{}\[\]?*\"#%\\^|~`$&,;:/\x00-\x1f\x7f-\x9f]")
 DISTRIBUTED_ONLY = ("ItemReader", "ItemBatcher", "ResultWriter", "Label")

@@ -1,8 +1,8 @@
 import re
 
-from compiler.asldoc import AslDocument, iter_strings
-from compiler.rules.base import Finding, Rule
-from dsl.diagnostics import Severity
+from flowc.compiler.asldoc import AslDocument, iter_strings
+from flowc.compiler.rules.base import Finding, Rule
+from flowc.dsl.diagnostics import Severity
 
 UNCLOSED = re.compile(r"\$\{(?![^}]*\})")
 UNCLOSED_IN_TEXT = re.compile(r"\$\{(?![^}\"'\n]*\})")

@@ -1,6 +1,6 @@
-from compiler.asldoc import AslDocument, escape
-from compiler.rules.base import Finding, Rule
-from dsl.diagnostics import did_you_mean
+from flowc.compiler.asldoc import AslDocument, escape
+from flowc.compiler.rules.base import Finding, Rule
+from flowc.dsl.diagnostics import did_you_mean
 
 
 class UnknownState(Rule):

@@ -1,5 +1,5 @@
-from compiler.asldoc import AslDocument, escape
-from compiler.rules.base import Finding, Rule
+from flowc.compiler.asldoc import AslDocument, escape
+from flowc.compiler.rules.base import Finding, Rule
 
 
 class Unreachable(Rule):

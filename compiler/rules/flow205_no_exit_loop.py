@@ -1,5 +1,5 @@
-from compiler.asldoc import AslDocument, escape, is_terminal
-from compiler.rules.base import Finding, Rule
+from flowc.compiler.asldoc import AslDocument, escape, is_terminal
+from flowc.compiler.rules.base import Finding, Rule
 
 
 class NoExitLoop(Rule):

@@ -1,9 +1,9 @@
 import re
 
-from compiler.asldoc import AslDocument, Scope
-from compiler.rules._expressions import assigned_names, variable_references
-from compiler.rules.base import Finding, Rule
-from dsl.diagnostics import Severity, did_you_mean
+from flowc.compiler.asldoc import AslDocument, Scope
+from flowc.compiler.rules._expressions import assigned_names, variable_references
+from flowc.compiler.rules.base import Finding, Rule
+from flowc.dsl.diagnostics import Severity, did_you_mean
 
 _MAYBE_VARIABLE = re.compile(r"\$[A-Za-z_]")
 

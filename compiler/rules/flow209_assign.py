@@ -1,10 +1,10 @@
 import re
 
-from compiler.asldoc import AslDocument
-from compiler.rules._expressions import assigned_names
-from compiler.rules._values import json_type
-from compiler.rules.base import Finding, Rule
-from dsl.diagnostics import Severity
+from flowc.compiler.asldoc import AslDocument
+from flowc.compiler.rules._expressions import assigned_names
+from flowc.compiler.rules._values import json_type
+from flowc.compiler.rules.base import Finding, Rule
+from flowc.dsl.diagnostics import Severity
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _HOLDERS = frozenset(("Assign", "Catch", "Choices"))  # where a state's Assign objects can be

@@ -1,10 +1,10 @@
 import re
 from functools import lru_cache
 
-from compiler.asldoc import AslDocument
-from compiler.rules._expressions import jsonpath_expressions, states_in
-from compiler.rules._values import fill_placeholders, has_placeholder, quote_bare_filter_words
-from compiler.rules.base import Finding, Rule
+from flowc.compiler.asldoc import AslDocument
+from flowc.compiler.rules._expressions import jsonpath_expressions, states_in
+from flowc.compiler.rules._values import fill_placeholders, has_placeholder, quote_bare_filter_words
+from flowc.compiler.rules.base import Finding, Rule
 
 # Plain dotted names and indexes from `$`, `$$` or a variable: valid as any kind of path, and common enough
 # that most files never need the full parser (or its import).
@@ -16,7 +16,7 @@ def path_problem(text: str, kind: str) -> str | None:
     simple = _SIMPLE.fullmatch(text)
     if simple is not None and (kind != "result" or simple.group(1) == "$"):
         return None
-    from targets.runtime import intrinsics, jsonpath
+    from flowc.targets.runtime import intrinsics, jsonpath
 
     if has_placeholder(text):
         text = fill_placeholders(text)

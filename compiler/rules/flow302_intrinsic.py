@@ -1,7 +1,7 @@
-from compiler.asldoc import AslDocument
-from compiler.rules._expressions import jsonpath_expressions, states_in
-from compiler.rules._values import fill_placeholders, quote_bare_filter_words
-from compiler.rules.base import Finding, Rule
+from flowc.compiler.asldoc import AslDocument
+from flowc.compiler.rules._expressions import jsonpath_expressions, states_in
+from flowc.compiler.rules._values import fill_placeholders, quote_bare_filter_words
+from flowc.compiler.rules.base import Finding, Rule
 
 
 class InvalidIntrinsic(Rule):
@@ -28,7 +28,7 @@ Good:
             for pointer, kind, text in jsonpath_expressions(ref):
                 if kind not in ("template", "path-or-intrinsic") or not text.startswith("States."):
                     continue
-                from targets.runtime import intrinsics
+                from flowc.targets.runtime import intrinsics
 
                 if "${" in text:
                     text = fill_placeholders(text)

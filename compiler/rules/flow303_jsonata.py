@@ -1,7 +1,7 @@
-from compiler.asldoc import AslDocument
-from compiler.rules import _jsonata
-from compiler.rules._expressions import jsonata_fields, states_in
-from compiler.rules.base import Finding, Rule
+from flowc.compiler.asldoc import AslDocument
+from flowc.compiler.rules import _jsonata
+from flowc.compiler.rules._expressions import jsonata_fields, states_in
+from flowc.compiler.rules.base import Finding, Rule
 
 
 def jsonata_problem(text: str) -> str | None:

@@ -1,6 +1,6 @@
-from compiler.asldoc import AslDocument
-from compiler.rules import _fields
-from compiler.rules.base import Finding, Rule
+from flowc.compiler.asldoc import AslDocument
+from flowc.compiler.rules import _fields
+from flowc.compiler.rules.base import Finding, Rule
 
 NESTED_LISTS = (("Catch", "Catcher"), ("Choices", "ChoiceRule"))
 NESTED = (("ItemReader", "ItemReader"), ("ItemBatcher", "ItemBatcher"), ("ResultWriter", "ResultWriter"))

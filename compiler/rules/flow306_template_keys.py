@@ -1,7 +1,7 @@
-from compiler.asldoc import AslDocument, escape
-from compiler.rules._expressions import NESTED_TEMPLATES, TEMPLATE_FIELDS, states_in
-from compiler.rules._values import json_type
-from compiler.rules.base import Finding, Rule
+from flowc.compiler.asldoc import AslDocument, escape
+from flowc.compiler.rules._expressions import NESTED_TEMPLATES, TEMPLATE_FIELDS, states_in
+from flowc.compiler.rules._values import json_type
+from flowc.compiler.rules.base import Finding, Rule
 
 
 def templates(ref):

@@ -1,7 +1,7 @@
-from compiler.asldoc import AslDocument, Scope, escape, transitions
-from compiler.rules._values import integration, is_int
-from compiler.rules.base import Finding, Rule
-from dsl.diagnostics import Severity
+from flowc.compiler.asldoc import AslDocument, Scope, escape, transitions
+from flowc.compiler.rules._values import integration, is_int
+from flowc.compiler.rules.base import Finding, Rule
+from flowc.dsl.diagnostics import Severity
 
 LIMIT = 25_000
 THRESHOLD = 20_000

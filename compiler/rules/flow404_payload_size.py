@@ -1,9 +1,9 @@
 import json
 
-from compiler.asldoc import AslDocument
-from compiler.rules._values import integration
-from compiler.rules.base import Finding, Rule
-from dsl.diagnostics import Severity
+from flowc.compiler.asldoc import AslDocument
+from flowc.compiler.rules._values import integration
+from flowc.compiler.rules.base import Finding, Rule
+from flowc.dsl.diagnostics import Severity
 
 LIMIT = 256 * 1024
 LITERAL_FIELDS = ("Result", "Parameters", "Arguments", "Output", "ItemSelector", "Assign")

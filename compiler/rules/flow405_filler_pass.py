@@ -1,6 +1,6 @@
-from compiler.asldoc import AslDocument
-from compiler.rules.base import Finding, Rule
-from dsl.diagnostics import Severity
+from flowc.compiler.asldoc import AslDocument
+from flowc.compiler.rules.base import Finding, Rule
+from flowc.dsl.diagnostics import Severity
 
 NO_OP_FIELDS = {"Type", "Next", "End", "Comment", "QueryLanguage"}
 

@@ -1,7 +1,7 @@
-from compiler.asldoc import AslDocument
-from compiler.rules._values import is_number
-from compiler.rules.base import Finding, Rule
-from dsl.diagnostics import Severity
+from flowc.compiler.asldoc import AslDocument
+from flowc.compiler.rules._values import is_number
+from flowc.compiler.rules.base import Finding, Rule
+from flowc.dsl.diagnostics import Severity
 
 
 def effective(entry: dict, key: str, default):

@@ -1,7 +1,7 @@
-from compiler.asldoc import AslDocument
-from compiler.rules._values import is_activity, waiting_suffix
-from compiler.rules.base import Finding, Rule
-from dsl.diagnostics import Severity
+from flowc.compiler.asldoc import AslDocument
+from flowc.compiler.rules._values import is_activity, waiting_suffix
+from flowc.compiler.rules.base import Finding, Rule
+from flowc.dsl.diagnostics import Severity
 
 TIMEOUTS = ("TimeoutSeconds", "TimeoutSecondsPath", "HeartbeatSeconds", "HeartbeatSecondsPath")
 

@@ -1,6 +1,6 @@
-from compiler.rules._flowast import referenced_names_cached
-from compiler.rules.base import Finding, Rule
-from dsl.diagnostics import Severity
+from flowc.compiler.rules._flowast import referenced_names_cached
+from flowc.compiler.rules.base import Finding, Rule
+from flowc.dsl.diagnostics import Severity
 
 
 class UnusedDeclaration(Rule):

@@ -1,10 +1,10 @@
-from compiler.rules.base import Finding, Rule
-from dsl.diagnostics import Severity
+from flowc.compiler.rules.base import Finding, Rule
+from flowc.dsl.diagnostics import Severity
 
 
 def _assigned(options) -> list:
     """(name, span) of `assign { name: ... }` options and of catchers' `assign`."""
-    from dsl import ast
+    from flowc.dsl import ast
 
     out = []
     for opt in options or []:
@@ -48,7 +48,7 @@ through its result instead.
                 yield from self.block(wf.body, {})
 
     def block(self, statements, outer: dict):
-        from dsl import ast
+        from flowc.dsl import ast
 
         own: dict = {}
         for st in statements:
@@ -86,7 +86,7 @@ through its result instead.
 
     def nested_same_scope(self, statements, visible: dict):
         """`choose` bodies are in the same scope; only their nested map/parallel blocks open new ones."""
-        from dsl import ast
+        from flowc.dsl import ast
 
         for st in statements:
             if isinstance(st, ast.Step) and isinstance(st.action, (ast.MapAction, ast.ParallelAction,

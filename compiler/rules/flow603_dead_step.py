@@ -1,5 +1,5 @@
-from compiler.rules._flowast import referenced_names_cached
-from compiler.rules.base import Finding, Rule
+from flowc.compiler.rules._flowast import referenced_names_cached
+from flowc.compiler.rules.base import Finding, Rule
 
 
 class DeadStep(Rule):
@@ -35,7 +35,7 @@ Good:
                 yield from self.block(wf.body, targets)
 
     def block(self, statements, targets: set[str]):
-        from dsl import ast
+        from flowc.dsl import ast
 
         after_terminal: str | None = None
         for st in statements:

@@ -1,4 +1,4 @@
-from compiler.rules.base import Rule
+from flowc.compiler.rules.base import Rule
 
 
 class SqsCredentials(Rule):

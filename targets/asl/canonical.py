@@ -4,8 +4,8 @@
 and dump it again, only to put every key in model declaration order (~0.2 s and
 a ~0.1 s import for 10,000 states). This module reaches the same result from a
 table of the models' shapes (`asl_shapes.json`, derived from
-`targets.asl.models` and checked against them by a test; `python -m
-targets.asl.canonical` rewrites it).
+`flowc.targets.asl.models` and checked against them by a test; `python -m
+flowc.targets.asl.canonical` rewrites it).
 
 `canonical(definition)` returns the reordered definition only when it can show
 that the models would accept the definition and dump it unchanged apart from key
@@ -45,10 +45,9 @@ def build_shapes() -> dict[str, Any]:
     import types
     import typing
 
+    from flowc.targets.asl import models
     from pydantic import BaseModel
     from pydantic.types import Strict
-
-    from targets.asl import models
 
     names = {cls: name for name, cls in {**models.STATE_MODELS, **models.STRUCTURE_MODELS}.items()}
 

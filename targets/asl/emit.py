@@ -12,11 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from compiler import ir
-from dsl import ast
-from dsl.diagnostics import Diagnostic, Span
-from targets import naming
-from targets.asl.values import ValueRenderer
+from flowc.compiler import ir
+from flowc.dsl import ast
+from flowc.dsl.diagnostics import Diagnostic, Span
+from flowc.targets import naming
+from flowc.targets.asl.values import ValueRenderer
 
 STATES_ARN = "arn:aws:states:::"
 MODE_SUFFIX = {"request": "", "async": "", "sync": ".sync", "sync2": ".sync:2", "callback": ".waitForTaskToken"}
@@ -60,11 +60,11 @@ class EmitResult:
     def to_json(self) -> str:
         """The deployable file, keys in ASL model declaration order.
 
-        The shape table (targets.asl.canonical) gives that order without the models' cost; what it
+        The shape table (flowc.targets.asl.canonical) gives that order without the models' cost; what it
         cannot vouch for goes through the models as before (which write the plain dict if they reject it).
         """
-        from targets.asl.canonical import canonical
-        from targets.output import dump_json
+        from flowc.targets.asl.canonical import canonical
+        from flowc.targets.output import dump_json
 
         ordered = canonical(self.definition)
         if ordered is not None:
@@ -478,7 +478,7 @@ def _escape(name: str) -> str:
 def _canonical(definition: dict) -> dict:
     """Round-trip through the ASL models: validates the shape and fixes the key order."""
     try:
-        from targets.asl import models
+        from flowc.targets.asl import models
     except ImportError:  # pragma: no cover - models land separately
         return definition
     try:

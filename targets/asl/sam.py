@@ -15,9 +15,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from compiler import ir
-from targets import naming
-from targets.asl.emit import EmitResult
+from flowc.compiler import ir
+from flowc.targets import naming
+from flowc.targets.asl.emit import EmitResult
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 
@@ -58,7 +58,7 @@ def trigger_events(program: ir.Program, wf: ir.Workflow, *, http: bool = False) 
 
     Shared by both templates: the state machine takes them here, the SQS chain's ingress function there.
     """
-    from targets.asl.values import ValueRenderer
+    from flowc.targets.asl.values import ValueRenderer
 
     literal = ValueRenderer(lambda d: None).literal
     events: dict[str, Any] = {}

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from compiler.pipeline import CompileResult
-from targets.output import dump_yaml
+from flowc.compiler.pipeline import CompileResult
+from flowc.targets.output import dump_yaml
 
 
 def render(result: CompileResult, out_dir: Path, sources: list[str]) -> dict[str, str]:
-    from compiler import __version__
-    from targets.asl.sam import build_template
+    from flowc.compiler import __version__
+    from flowc.targets.asl.sam import build_template
 
     assert result.program is not None
     files = {f"{name}.asl.json": emitted.to_json() for name, emitted in result.asl.items()}

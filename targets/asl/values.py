@@ -11,8 +11,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from dsl import ast
-from dsl.diagnostics import Diagnostic, Span
+from flowc.dsl import ast
+from flowc.dsl.diagnostics import Diagnostic, Span
 
 DDB_TYPES = {"S", "N", "B", "SS", "NS", "BS", "M", "L", "NULL", "BOOL"}
 

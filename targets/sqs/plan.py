@@ -18,10 +18,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from compiler import ir
-from compiler.pipeline import CompileResult
-from targets import naming
-from targets.asl.emit import EmitResult
+from flowc.compiler import ir
+from flowc.compiler.pipeline import CompileResult
+from flowc.targets import naming
+from flowc.targets.asl.emit import EmitResult
 
 INGRESS_TIMEOUT = 60  # s: the ingress/router function (scatters, inline runs, starts)
 INGRESS_MEMORY = 256
@@ -354,7 +354,7 @@ def _literal(value: Any) -> Any:
     """A static value from the IR (a literal node or a plain value); paths and JSONata give None."""
     if value is None or isinstance(value, (int, float, str, bool)):
         return value
-    from dsl import ast
+    from flowc.dsl import ast
 
     return value.value if isinstance(value, ast.LiteralValue) else None
 

@@ -11,10 +11,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from compiler import ir
-from targets import naming
-from targets.asl.sam import DEFAULT_BUS_ARN, SAM_TRANSFORM, SamBuilder, getatt, ref, sub
-from targets.sqs import plan as P
+from flowc.compiler import ir
+from flowc.targets import naming
+from flowc.targets.asl.sam import DEFAULT_BUS_ARN, SAM_TRANSFORM, SamBuilder, getatt, ref, sub
+from flowc.targets.sqs import plan as P
 
 PYTHON_RUNTIME = "python3.12"
 INLINE_CODE = "from flowc_sqs.entry import handler  # noqa: F401 - the code lives in the FlowcRuntime layer\n"
@@ -150,7 +150,7 @@ class SqsTemplate:
 
     # -- per workflow ------------------------------------------------------------------------------------
     def entry_events(self, wf: ir.Workflow) -> dict[str, Any]:
-        from targets.asl.sam import trigger_events
+        from flowc.targets.asl.sam import trigger_events
 
         return trigger_events(self.program, wf, http=True)
 

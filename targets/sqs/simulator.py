@@ -18,7 +18,7 @@ invocation play out in milliseconds, with real receive counts and real dead-lett
     result.status, result.output, result.billed.sqs_requests
 
 `handlers`/`mocks` are keyed by step name (a `Mock` also replaces a service integration); steps without one
-run the declared function's handler (`targets.local.load_handler`). `faults` injects duplicate deliveries and
+run the declared function's handler (`flowc.targets.local.load_handler`). `faults` injects duplicate deliveries and
 lost Lambda responses. Do not call this inside another active moto mock (it starts and resets its own).
 """
 
@@ -37,8 +37,16 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
-from compiler.pipeline import CompileResult
-from targets.local import BilledUnits, LambdaContext, Mock, RunResult, TaskFailure, lambda_error, load_handler
+from flowc.compiler.pipeline import CompileResult
+from flowc.targets.local import (
+    BilledUnits,
+    LambdaContext,
+    Mock,
+    RunResult,
+    TaskFailure,
+    lambda_error,
+    load_handler,
+)
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -657,8 +665,8 @@ def _mock_handler(m: Mock) -> Callable[..., Any]:
 
 
 def _error(exc: BaseException) -> Any:
-    """Handler exceptions as the shared local contract reports them (targets.local.lambda_error)."""
-    from targets.sqs.runtime.semantics import StatesError
+    """Handler exceptions as the shared local contract reports them (flowc.targets.local.lambda_error)."""
+    from flowc.targets.sqs.runtime.semantics import StatesError
 
     failure = exc if isinstance(exc, TaskFailure) else lambda_error(exc)
     return StatesError(failure.error, failure.cause or "")
@@ -675,9 +683,9 @@ def _runtime() -> Any:
     """The runtime package exactly as shipped in the layer (imported from flowc's source tree)."""
     import types
 
-    from targets.sqs.runtime.entry import App
-    from targets.sqs.runtime.flow import FlowRegistry
-    from targets.sqs.runtime.services import Services
+    from flowc.targets.sqs.runtime.entry import App
+    from flowc.targets.sqs.runtime.flow import FlowRegistry
+    from flowc.targets.sqs.runtime.services import Services
 
     return types.SimpleNamespace(App=App, FlowRegistry=FlowRegistry, Services=Services)
 
@@ -690,7 +698,7 @@ def deployment(result: CompileResult) -> Deployment:
     cached = _CACHE.get(id(result))
     if cached is not None and cached[0] is result:
         return cached[1]
-    from targets.sqs.target import check, render
+    from flowc.targets.sqs.target import check, render
 
     problems = [d for d in check(result) if d.is_error]
     if problems:

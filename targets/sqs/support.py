@@ -7,10 +7,10 @@ from __future__ import annotations
 import json
 import re
 
-from compiler import ir
-from compiler.pipeline import CompileResult
-from dsl.diagnostics import Diagnostic, Span
-from targets.sqs import plan as P
+from flowc.compiler import ir
+from flowc.compiler.pipeline import CompileResult
+from flowc.dsl.diagnostics import Diagnostic, Span
+from flowc.targets.sqs import plan as P
 
 SERVICES = {"lambda", "dynamodb", "sns", "sqs", "events", "states"}
 # Context fields with no counterpart in an SQS chain: task tokens (no callbacks) and the execution role (each

@@ -23,9 +23,9 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from compiler.pipeline import CompileResult
-from dsl.diagnostics import Diagnostic
-from targets.output import dump_json, dump_yaml
+from flowc.compiler.pipeline import CompileResult
+from flowc.dsl.diagnostics import Diagnostic
+from flowc.targets.output import dump_json, dump_yaml
 
 HERE = Path(__file__).resolve().parent
 RUNTIME_SOURCE = HERE / "runtime"
@@ -35,7 +35,7 @@ LAYER_PACKAGE = "runtime/python/flowc_sqs"
 
 def check(result: CompileResult) -> list[Diagnostic]:
     """Constructs the SQS target cannot reproduce faithfully (FLOW701-FLOW707), before anything is written."""
-    from targets.sqs.support import check as run
+    from flowc.targets.sqs.support import check as run
 
     return run(result)
 
@@ -55,9 +55,9 @@ def _indent(text: str, spaces: int = 2) -> str:
 
 
 def render(result: CompileResult, out_dir: Path, sources: list[str]) -> dict[str, str]:
-    from compiler import __version__
-    from targets.sqs.plan import RUNTIME_LAYER, TRACKING_TABLE, ProgramPlan
-    from targets.sqs.sam import SqsTemplate
+    from flowc.compiler import __version__
+    from flowc.targets.sqs.plan import RUNTIME_LAYER, TRACKING_TABLE, ProgramPlan
+    from flowc.targets.sqs.sam import SqsTemplate
 
     plan = ProgramPlan(result)
     builder = SqsTemplate(plan, Path(out_dir))
@@ -75,7 +75,7 @@ def render(result: CompileResult, out_dir: Path, sources: list[str]) -> dict[str
 
 
 def runtime_files(plan, jsonata: str = "") -> dict[str, str]:
-    from compiler import __version__
+    from flowc.compiler import __version__
 
     files: dict[str, str] = {}
     for path in sorted(RUNTIME_SOURCE.glob("*.py")):

@@ -1,6 +1,6 @@
 """The written `.asl.json` without the pydantic round trip is byte for byte what the models wrote.
 
-`targets.asl.canonical` orders keys from a table derived from the models and hands
+`flowc.targets.asl.canonical` orders keys from a table derived from the models and hands
 anything it cannot vouch for back to the models. These tests pin: the table matches
 the models; every example and corpus workflow is written exactly as
 `models.dump(models.load(d))` orders it; and on real, invalid and mutated ASL the
@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flowc.compiler.pipeline import analyse
+from flowc.targets.asl import models
+from flowc.targets.asl.canonical import build_shapes, canonical, shapes
+from flowc.targets.asl.emit import EmitResult, _canonical
+from flowc.targets.output import dump_json
 
-from compiler.pipeline import analyse
-from targets.asl import models
-from targets.asl.canonical import build_shapes, canonical, shapes
-from targets.asl.emit import EmitResult, _canonical
-from targets.output import dump_json
 from tests.helpers import CORPUS, SHARED, WORKFLOWS
 
 SOURCES = sorted([*WORKFLOWS.glob("*.flow"), *WORKFLOWS.glob("*.flow.yaml"), *CORPUS.glob("*.flow")])
@@ -46,7 +46,7 @@ def _loads(definition: Any) -> dict | None:
 
 
 def test_shape_table_matches_the_models() -> None:
-    assert build_shapes() == shapes(), "run `python -m targets.asl.canonical` to rewrite asl_shapes.json"
+    assert build_shapes() == shapes(), "run `python -m flowc.targets.asl.canonical` to rewrite asl_shapes.json"
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)

@@ -7,11 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
-from ruamel.yaml import YAML
-
-from targets.asl import models
-from targets.asl.models import (
+from flowc.targets.asl import models
+from flowc.targets.asl.models import (
     STATE_MODELS,
     STRUCTURE_MODELS,
     Catcher,
@@ -24,6 +21,8 @@ from targets.asl.models import (
     load,
     to_json,
 )
+from pydantic import ValidationError
+from ruamel.yaml import YAML
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 REAL_ASL = SHARED / "corpus" / "real-asl"

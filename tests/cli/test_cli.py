@@ -8,9 +8,9 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from flowc.compiler import __version__
+from flowc.compiler.cli import main
 
-from compiler import __version__
-from compiler.cli import main
 from tests.helpers import REPO, WORKFLOWS
 
 
@@ -107,7 +107,7 @@ def test_compile_never_overwrites_user_files_without_force(runner, tmp_path):
 
 def test_console_script_start_up_imports_nothing_heavy():
     """`flowc --version` must not import lark, pydantic, boto3, moto or jinja2."""
-    code = ("import sys; from compiler.cli import main\n"
+    code = ("import sys; from flowc.compiler.cli import main\n"
             "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
             "heavy = [m for m in ('lark', 'pydantic', 'boto3', 'moto', 'jinja2', 'ruamel') if m in sys.modules]\n"
             "print(heavy)")
@@ -116,12 +116,12 @@ def test_console_script_start_up_imports_nothing_heavy():
 
 
 def test_internal_errors_do_not_print_tracebacks(tmp_path, monkeypatch):
-    from compiler import cli
+    from flowc.compiler import cli
 
     def boom(*args, **kwargs):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr("compiler.pipeline.analyse", boom)
+    monkeypatch.setattr("flowc.compiler.pipeline.analyse", boom)
     monkeypatch.setattr(sys, "argv", ["flowc", "check", str(WORKFLOWS / "member_onboarding.flow")])
     with pytest.raises(SystemExit) as info:
         cli.run()

@@ -6,7 +6,7 @@ import functools
 from pathlib import Path
 from typing import Any
 
-from compiler.pipeline import CompileResult, analyse
+from flowc.compiler.pipeline import CompileResult, analyse
 
 FLOWS = Path(__file__).resolve().parent / "flows"
 
@@ -31,7 +31,7 @@ def compiled(file: str) -> CompileResult:
 
 @functools.cache
 def measured(name: str, target: str):
-    from compiler.compare import measure
+    from flowc.compiler.compare import measure
 
     file, workflow, data, mocks = CASES[name]
     result = compiled(file)

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
+from flowc.compiler.cli import main
 
-from compiler.cli import main
 from tests.compare.cases import FLOWS
 
 FLOW = str(FLOWS / "three_tasks.flow")

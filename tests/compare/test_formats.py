@@ -9,9 +9,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from flowc.compiler.commands.compare import render
+from flowc.compiler.compare.report import Report, build_report
 
-from compiler.commands.compare import render
-from compiler.compare.report import Report, build_report
 from tests.compare.cases import FLOWS
 from tests.helpers import WORKFLOWS
 

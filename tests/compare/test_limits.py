@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 import json
 
-from compiler.compare.report import LimitModel, Report, build_report
+from flowc.compiler.compare.report import LimitModel, Report, build_report
+
 from tests.compare.cases import FLOWS
 from tests.helpers import WORKFLOWS
 

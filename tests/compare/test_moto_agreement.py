@@ -13,9 +13,9 @@ import json
 from typing import Any
 
 import pytest
+from flowc.compiler.compare import analysis, measure
+from flowc.compiler.pipeline import analyse
 
-from compiler.compare import analysis, measure
-from compiler.pipeline import analyse
 from tests.compare.cases import CASES, FLOWS, compiled, measured
 from tests.helpers import WORKFLOWS
 from tests.oracles.sfn import HandlerError, SfnOracle
@@ -110,7 +110,7 @@ def test_caught_failure(sfn_warm: float) -> None:
 @pytest.mark.parametrize("name", ["three_tasks", "inline_only", "fan_out", "native"])
 def test_history_budget_predicts_moto(sfn_warm: float, name: str) -> None:
     """The per-state event budget (derived, D) gives moto's event count for straight-line runs."""
-    from compiler.compare.pricing import PriceBook
+    from flowc.compiler.compare.pricing import PriceBook
 
     file, workflow, data, _ = CASES[name]
     result = compiled(file)

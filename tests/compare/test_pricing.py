@@ -6,9 +6,9 @@ import json
 import math
 
 import pytest
+from flowc.compiler.compare import pricing
+from flowc.compiler.compare.pricing import PriceBook, Units, break_even, monthly_cost, tiered
 
-from compiler.compare import pricing
-from compiler.compare.pricing import PriceBook, Units, break_even, monthly_cost, tiered
 from tests.helpers import SHARED
 
 REFERENCE = SHARED / "reference" / "aws-prices-limits.json"

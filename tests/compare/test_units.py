@@ -12,8 +12,8 @@ that reached them. Every message is sent, received and deleted once: requests = 
 from __future__ import annotations
 
 import pytest
+from flowc.compiler.compare import analysis
 
-from compiler.compare import analysis
 from tests.compare.cases import CASES, compiled, measured
 
 
@@ -92,7 +92,7 @@ def test_the_sqs_chain_counts_the_same_states_as_step_functions() -> None:
 
 def test_units_from_the_sqs_trace_match_the_interpreter() -> None:
     """The fallback used when no ASL interpreter is installed gives the interpreter's numbers."""
-    from compiler.compare import measure
+    from flowc.compiler.compare import measure
 
     for name, (file, workflow, _data, _mocks) in CASES.items():
         result = compiled(file)
@@ -111,7 +111,8 @@ def test_units_from_the_sqs_trace_match_the_interpreter() -> None:
 def test_an_express_workflow_is_also_priced_as_standard() -> None:
     """The interpreter bills an Express execution by request and duration (no transitions); the Standard
     column counts the same run's transitions from its history: Enrich and Forward."""
-    from compiler.compare import measure
+    from flowc.compiler.compare import measure
+
     from tests.helpers import CORPUS
 
     result = compiled(str(CORPUS / "express.flow"))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dsl.diagnostics import render
+from flowc.dsl.diagnostics import render
+
 from tests.helpers import codes, compile_text
 
 
@@ -216,7 +217,7 @@ def test_unknown_child_workflow_and_imports(tmp_path):
 def test_missing_import_and_cycle(tmp_path):
     (tmp_path / "a.flow").write_text('import "b.flow"\nworkflow A\n  X: succeed\n')
     (tmp_path / "b.flow").write_text('import "a.flow"\nimport "gone.flow"\nworkflow B\n  Y: succeed\n')
-    from compiler.pipeline import analyse
+    from flowc.compiler.pipeline import analyse
 
     result = analyse([tmp_path / "a.flow"])
     messages = [d.message for d in result.diagnostics if d.code == "FLOW106"]

@@ -6,9 +6,8 @@ import gc
 from pathlib import Path
 
 from click.testing import CliRunner
-
-from compiler.cli import main
-from compiler.pipeline import analyse, paused_gc
+from flowc.compiler.cli import main
+from flowc.compiler.pipeline import analyse, paused_gc
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "workflows" / "member_onboarding.flow"
 

@@ -6,14 +6,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from flowc.dsl.diagnostics import FlowError
+from flowc.dsl.lalr import Abandon
+from flowc.dsl.lexer import IndentError
+from flowc.dsl.parser import _parser, parse_flow, parse_with_start
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lark.exceptions import UnexpectedCharacters
-
-from dsl.diagnostics import FlowError
-from dsl.lalr import Abandon
-from dsl.lexer import IndentError
-from dsl.parser import _parser, parse_flow, parse_with_start
 
 REPO = Path(__file__).resolve().parents[2]
 FLOW_FILES = sorted([*REPO.glob("workflows/*.flow"), *REPO.glob("tests/corpus/flow/*.flow")])

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from flowc.dsl import ast
+from flowc.dsl.diagnostics import FlowError, render
+from flowc.dsl.parser import parse_flow
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dsl import ast
-from dsl.diagnostics import FlowError, render
-from dsl.parser import parse_flow
 from tests.helpers import CORPUS, CORPUS_FILES, EXAMPLES, WORKFLOWS
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from flowc.compiler.pipeline import analyse
+from flowc.dsl.diagnostics import FlowError
+from flowc.dsl.yaml_loader import parse_flow_yaml
 
-from compiler.pipeline import analyse
-from dsl.diagnostics import FlowError
-from dsl.yaml_loader import parse_flow_yaml
 from tests.helpers import EXAMPLES, WORKFLOWS
 
 

@@ -1,5 +1,5 @@
 """Differential harness: the same definition, input and task behaviour on moto's Step Functions interpreter
-(`tests.oracles.sfn.SfnOracle`) and on flowc's interpreter (`targets.asl.interpreter`).
+(`tests.oracles.sfn.SfnOracle`) and on flowc's interpreter (`flowc.targets.asl.interpreter`).
 
 What is compared: status, output, error, cause and the sequence of state names entered. Normalisations, each
 a difference of environment rather than behaviour:
@@ -143,8 +143,8 @@ def run_on_moto(oracle: Any, definition: dict[str, Any], data: Any, *,
 def run_on_flowc(definition: dict[str, Any], data: Any, *, lambdas: dict[str, Callable[..., Any]],
                  name: str = "Flow", type: str = "STANDARD", substitutions: dict[str, str] | None = None,
                  seed: int = 0) -> tuple[Outcome, Any]:
-    from targets.asl.interpreter import FunctionSpec, Interpreter, TaskRunner
-    from targets.asl.interpreter.program import substitute
+    from flowc.targets.asl.interpreter import FunctionSpec, Interpreter, TaskRunner
+    from flowc.targets.asl.interpreter.program import substitute
 
     subs = dict(substitutions or {})
     functions = {}

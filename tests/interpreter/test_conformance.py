@@ -9,9 +9,9 @@ import time
 from typing import Any
 
 import pytest
+from flowc.targets.asl.interpreter import FunctionSpec, Interpreter, RunAborted, TaskRunner
+from flowc.targets.local import send_task_success
 
-from targets.asl.interpreter import FunctionSpec, Interpreter, RunAborted, TaskRunner
-from targets.local import send_task_success
 from tests.interpreter.harness import run_on_flowc, run_on_moto, same
 
 

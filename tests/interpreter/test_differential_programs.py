@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from flowc.compiler.pipeline import analyse
 
-from compiler.pipeline import analyse
 from tests.examples import MEMBER, always, flaky, real_handler, run_event
 from tests.helpers import CORPUS, WORKFLOWS
 from tests.interpreter.harness import outcome, same
@@ -42,7 +42,7 @@ WAITS_START = 1892851200.0  # 2029-12-25T00:00:00Z: "wait until 2030-01-01" stay
 
 
 def _corpus(function: str) -> Callable[..., Any]:
-    from targets.local import load_handler
+    from flowc.targets.local import load_handler
 
     return load_handler(CORPUS / "handlers", f"corpus.{function}")
 
@@ -163,8 +163,8 @@ def for_moto(definition: Any) -> Any:
 
 
 def run_both(oracle: Any, case: Case):
-    from targets.asl.interpreter import run_workflow
-    from targets.asl.interpreter.services import MotoServices
+    from flowc.targets.asl.interpreter import run_workflow
+    from flowc.targets.asl.interpreter.services import MotoServices
 
     result = compiled(case.file)
     functions = {name: make() for name, make in case.functions.items()}

@@ -6,8 +6,8 @@ import json
 import textwrap
 from pathlib import Path
 
-from compiler.lint.runner import Options, lint_asl_text, lint_flow_file
-from dsl.diagnostics import Diagnostic
+from flowc.compiler.lint.runner import Options, lint_asl_text, lint_flow_file
+from flowc.dsl.diagnostics import Diagnostic
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"

@@ -11,9 +11,9 @@ import os
 from collections import Counter
 
 import pytest
+from flowc.compiler.lint.discovery import discover
+from flowc.compiler.lint.runner import Options, lint_targets
 
-from compiler.lint.discovery import discover
-from compiler.lint.runner import Options, lint_targets
 from tests.lint.helpers import REPO, SHARED
 
 ROOT = SHARED / "corpus" / "real-asl"

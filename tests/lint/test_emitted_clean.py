@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from flowc.compiler.lint.runner import lint_flow_file
+from flowc.compiler.pipeline import analyse
 
-from compiler.lint.runner import lint_flow_file
-from compiler.pipeline import analyse
 from tests.helpers import CORPUS, WORKFLOWS
 from tests.lint.helpers import lint
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from compiler.engine import FlowContext
-from compiler.rules._flowast import referenced_names, referenced_names_cached, walk
-from dsl import ast
-from dsl.loader import load_program
+from flowc.compiler.engine import FlowContext
+from flowc.compiler.rules._flowast import referenced_names, referenced_names_cached, walk
+from flowc.dsl import ast
+from flowc.dsl.loader import load_program
 
 REPO = Path(__file__).resolve().parents[2]
 SOURCES = sorted([*REPO.glob("workflows/*.flow"), *REPO.glob("workflows/*.flow.yaml"),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from compiler.lint.docs import SERIES, lint_rules
-from compiler.rules import _fields
+from flowc.compiler.lint.docs import SERIES, lint_rules
+from flowc.compiler.rules import _fields
+
 from tests.lint.helpers import REPO
 
 RULE_TESTS = REPO / "tests" / "lint" / "rules"
@@ -29,11 +30,11 @@ def test_field_tables_match_the_asl_models():
 
 
 def test_generated_rule_pages_are_up_to_date():
-    from compiler.lint.docs import render_index, render_page
+    from flowc.compiler.lint.docs import render_index, render_page
 
     for code, rule in lint_rules().items():
         page = DOCS / f"{code}.md"
         assert page.exists() and page.read_text(encoding="utf-8") == render_page(rule), \
-            f"{page} is stale: python -m compiler.lint.docs"
+            f"{page} is stale: python -m flowc.compiler.lint.docs"
     assert (DOCS / "README.md").read_text(encoding="utf-8") == render_index()
     assert {p.stem for p in DOCS.glob("FLOW*.md") if p.stem.startswith(SERIES)} == set(lint_rules())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from compiler.lint.sources import parse_json, parse_yaml
+from flowc.compiler.lint.sources import parse_json, parse_yaml
 
 TEXT = '{\n  "StartAt": "A",\n  "States": {\n    "A": {"Type": "Pass", "Next": "B"},\n    "B": {"Type": "Succeed"}\n  }\n}'
 

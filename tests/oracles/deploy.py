@@ -11,8 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from compiler.pipeline import CompileResult
-from targets.local import load_handler
+from flowc.compiler.pipeline import CompileResult
+from flowc.targets.local import load_handler
+
 from tests.oracles.sfn import SfnOracle
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from flowc.compiler.cli import main
 
-from compiler.cli import main
 from tests.helpers import CORPUS, WORKFLOWS
 
 MEMBER = json.dumps({"action": "member_added", "organization": {"login": "acme"},
@@ -125,9 +125,9 @@ def test_a_malformed_tests_file_is_an_error(tmp_path: Path):
 
 @pytest.fixture
 def no_sqs(monkeypatch):
-    import targets.testspec
+    import flowc.targets.testspec
 
-    monkeypatch.setattr(targets.testspec, "sqs_available", lambda: False)
+    monkeypatch.setattr(flowc.targets.testspec, "sqs_available", lambda: False)
 
 
 def test_without_the_sqs_target_run_says_so(no_sqs):
@@ -148,7 +148,7 @@ def test_without_the_sqs_target_the_asl_side_works_alone(no_sqs):
 
 def test_yaml_twins_pass_the_same_tests():
     """Each example's .flow.yaml twin compiles to the same ASL, so its tests pass as well (ASL target)."""
-    from targets import testspec
+    from flowc.targets import testspec
 
     for spec_path in sorted(WORKFLOWS.glob("*.tests.yaml")):
         spec = testspec.load(spec_path)
@@ -166,7 +166,7 @@ def test_run_both_compares_lambda_errors_without_stack_traces():
 
 
 def test_same_outcome_masks_execution_arns_and_stack_traces():
-    from targets.local import RunResult
+    from flowc.targets.local import RunResult
 
     def run(target, arn, trace):
         cause = json.dumps({"errorMessage": "m", "errorType": "E", "stackTrace": [trace]})

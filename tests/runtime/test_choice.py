@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from targets.runtime import errors
-from targets.runtime.choice import (
+from flowc.targets.runtime import errors
+from flowc.targets.runtime.choice import (
     OPERATORS,
     NoChoiceMatched,
     evaluate_rule,

@@ -7,8 +7,8 @@ import datetime
 import sys
 from pathlib import Path
 
-from targets.runtime import evaluate
-from targets.runtime.context import (
+from flowc.targets.runtime import evaluate
+from flowc.targets.runtime.context import (
     build_context,
     enter_state,
     execution_arn,

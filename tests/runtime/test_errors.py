@@ -5,9 +5,8 @@ from __future__ import annotations
 import random
 
 import pytest
-
-from targets.runtime import errors
-from targets.runtime.errors import (
+from flowc.targets.runtime import errors
+from flowc.targets.runtime.errors import (
     RetryTracker,
     StatesError,
     error_matches,

@@ -8,9 +8,8 @@ import random
 import re
 
 import pytest
-
-from targets.runtime import errors
-from targets.runtime.intrinsics import (
+from flowc.targets.runtime import errors
+from flowc.targets.runtime.intrinsics import (
     FUNCTIONS,
     Call,
     IntrinsicFailure,
@@ -22,7 +21,7 @@ from targets.runtime.intrinsics import (
     is_intrinsic,
     parse_intrinsic,
 )
-from targets.runtime.jsonpath import PathNotFound
+from flowc.targets.runtime.jsonpath import PathNotFound
 
 DATA = {
     "name": "Arnav",

@@ -5,9 +5,8 @@ from __future__ import annotations
 import copy
 
 import pytest
-
-from targets.runtime import errors
-from targets.runtime.jsonpath import (
+from flowc.targets.runtime import errors
+from flowc.targets.runtime.jsonpath import (
     JsonPath,
     PathNotFound,
     PathSetError,

@@ -5,10 +5,9 @@ from __future__ import annotations
 import copy
 
 import pytest
-
-from targets.runtime import errors
-from targets.runtime.context import build_context, enter_state, with_map_item
-from targets.runtime.payload import (
+from flowc.targets.runtime import errors
+from flowc.targets.runtime.context import build_context, enter_state, with_map_item
+from flowc.targets.runtime.payload import (
     apply_input_path,
     apply_output_path,
     apply_result_path,

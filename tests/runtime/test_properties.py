@@ -8,13 +8,10 @@ import random
 import string
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
-from targets.runtime import errors
-from targets.runtime.intrinsics import IntrinsicSyntaxError, check, parse_intrinsic
-from targets.runtime.intrinsics import evaluate as run_intrinsic
-from targets.runtime.jsonpath import (
+from flowc.targets.runtime import errors
+from flowc.targets.runtime.intrinsics import IntrinsicSyntaxError, check, parse_intrinsic
+from flowc.targets.runtime.intrinsics import evaluate as run_intrinsic
+from flowc.targets.runtime.jsonpath import (
     PathSetError,
     PathSyntaxError,
     evaluate,
@@ -22,6 +19,8 @@ from targets.runtime.jsonpath import (
     parse_path,
     set_at,
 )
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -1,12 +1,12 @@
 """Run the same workflow, inputs and handlers on both targets and compare what an observer would see.
 
 The ASL target runs on moto's Step Functions interpreter (`tests.oracles.sfn.SfnOracle`), the SQS target on
-`targets.sqs.simulator`. Both get the workflow's own Python handlers (or the same replacements). Outcomes are
+`flowc.targets.sqs.simulator`. Both get the workflow's own Python handlers (or the same replacements). Outcomes are
 compared after two normalisations, each a difference of environment and not of behaviour:
 
 - execution ARNs (`...:execution:<machine>:<uuid>`) name different machines/ids in the two runs;
 - a Lambda error's Cause is the runtime's JSON: moto's oracle writes {"errorType", "errorMessage"}, the local
-  contract (`targets.local.lambda_error`, like AWS) adds a stack trace; errorType and errorMessage must match;
+  contract (`flowc.targets.local.lambda_error`, like AWS) adds a stack trace; errorType and errorMessage must match;
 - Step Functions prefixes run-time error causes with "An error occurred while executing the state 'X'
   (entered at the event id #N). ": an SQS chain has no event ids, so the prefix is dropped before comparing.
 """
@@ -19,7 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from compiler.pipeline import CompileResult
+from flowc.compiler.pipeline import CompileResult
+
 from tests.oracles.deploy import deploy_program
 from tests.oracles.sfn import SfnOracle
 
@@ -83,7 +84,7 @@ def run_asl(result: CompileResult, workflow: str, inputs: list[Any],
 
 
 def run_sqs(result: CompileResult, workflow: str, data: Any, **kwargs: Any) -> tuple[Outcome, Any]:
-    from targets.sqs.simulator import simulate
+    from flowc.targets.sqs.simulator import simulate
 
     run = simulate(result, workflow, data, **kwargs)
     return outcome(run.status, run.output, run.error, run.cause), run

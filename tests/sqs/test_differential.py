@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from flowc.compiler.pipeline import analyse
 
-from compiler.pipeline import analyse
 from tests.examples import MEMBER, always, flaky, real_handler, run_event
 from tests.helpers import CORPUS, WORKFLOWS
 from tests.oracles.sfn import KNOWN_DIFFERENCES
@@ -184,7 +184,8 @@ def test_same_outcome_on_both_targets(case: Case, sfn_warm: float) -> None:
 
 
 def test_every_supported_file_has_cases() -> None:
-    from targets.sqs.target import check
+    from flowc.targets.sqs.target import check
+
     from tests.helpers import CORPUS_FILES, EXAMPLES
 
     covered = {_path(c).rsplit("/", 1)[-1] for c in CASES}

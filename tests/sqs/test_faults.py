@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flowc.compiler.pipeline import analyse
+from flowc.targets.sqs.simulator import Faults, simulate, slow
 
-from compiler.pipeline import analyse
-from targets.sqs.simulator import Faults, simulate, slow
 from tests.examples import MEMBER
 from tests.helpers import WORKFLOWS
 from tests.oracles.sfn import HandlerError
@@ -55,7 +55,7 @@ def compile_with_handlers(tmp_path: Path, source: str, handlers: str) -> Any:
 
 
 def real(module: str, function: str):
-    from targets.local import load_handler
+    from flowc.targets.local import load_handler
 
     return load_handler(WORKFLOWS / "handlers", f"{module}.{function}")
 
@@ -282,7 +282,7 @@ def test_map_max_concurrency_is_honoured(tmp_path, options, peak):
 
 
 def test_map_concurrency_caps_the_event_source_mapping(tmp_path):
-    from targets.sqs.plan import ProgramPlan
+    from flowc.targets.sqs.plan import ProgramPlan
 
     result = compile_with_handlers(tmp_path, MAP_FLOW.format(options="concurrency 7"), MAP_HANDLERS)
     assert ProgramPlan(result).workflows["M"].steps["Work"].max_concurrency == 7
@@ -347,7 +347,7 @@ def test_express_workflows_end_after_five_minutes(tmp_path):
 
 # -- poison messages -------------------------------------------------------------------------------------------------
 def test_a_message_that_cannot_be_read_ends_in_the_dead_letter_queue(onboarding):
-    from targets.sqs import simulator
+    from flowc.targets.sqs import simulator
 
     dep = simulator.deployment(onboarding)
     sim = simulator._Simulation(onboarding, dep, handlers=None, mocks=None, seed=0, faults=None,
@@ -384,7 +384,7 @@ def test_starts_survive_throttling(tmp_path, seed):
 
 def test_mocks_replace_handlers_and_integrations(onboarding):
     """The contract `flowc run`/`flowc test` use: Mock specs keyed by step name, for functions and services."""
-    from targets.local import Mock
+    from flowc.targets.local import Mock
 
     store = Mock([{"error": "DynamoDB.ProvisionedThroughputExceededException", "cause": "slow down"},
                   {"result": {}}])

@@ -7,14 +7,14 @@ import json
 from typing import Any
 
 import pytest
+from flowc.compiler.pipeline import analyse
+from flowc.targets.sqs import simulator
+from flowc.targets.sqs.runtime import integrations, jsonata_eval
+from flowc.targets.sqs.runtime.envelope import Envelope, Frame, Line, join_id
+from flowc.targets.sqs.runtime.flow import Flow, substitute
+from flowc.targets.sqs.runtime.semantics import StatesError
+from flowc.targets.sqs.runtime.store import Store
 
-from compiler.pipeline import analyse
-from targets.sqs import simulator
-from targets.sqs.runtime import integrations, jsonata_eval
-from targets.sqs.runtime.envelope import Envelope, Frame, Line, join_id
-from targets.sqs.runtime.flow import Flow, substitute
-from targets.sqs.runtime.semantics import StatesError
-from targets.sqs.runtime.store import Store
 from tests.helpers import WORKFLOWS
 
 

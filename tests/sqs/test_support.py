@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
+from flowc.compiler.cli import main
+from flowc.compiler.rules import all_rules
+from flowc.targets.sqs.target import check
 
-from compiler.cli import main
-from compiler.rules import all_rules
-from targets.sqs.target import check
 from tests.helpers import CORPUS, compile_text
 
 HEAD = """
@@ -89,7 +89,7 @@ def test_huge_routing_tables_are_refused(tmp_path):
     ("integrations.flow", {"FLOW701", "FLOW702", "FLOW705"}),
 ])
 def test_corpus_files_the_sqs_target_refuses(name, codes):
-    from compiler.pipeline import analyse
+    from flowc.compiler.pipeline import analyse
 
     assert {d.code for d in check(analyse([CORPUS / name]))} == codes
 

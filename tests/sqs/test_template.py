@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from flowc.compiler.cli import main
+from flowc.compiler.pipeline import analyse
+from flowc.targets.output import write_outputs
+from flowc.targets.sqs.target import check, render
 
-from compiler.cli import main
-from compiler.pipeline import analyse
-from targets.output import write_outputs
-from targets.sqs.target import check, render
 from tests.helpers import CORPUS, CORPUS_FILES, EXAMPLES, REPO, WORKFLOWS
 
 SUPPORTED = [WORKFLOWS / n for n in EXAMPLES] + [CORPUS / n for n in CORPUS_FILES
@@ -78,7 +78,7 @@ def test_every_function_is_fronted_by_a_queue_with_a_dead_letter_queue(tmp_path,
 
 
 def test_owned_resources_keep_the_step_functions_logical_ids(tmp_path):
-    from targets.asl.sam import build_template
+    from flowc.targets.asl.sam import build_template
 
     template, _, _ = compiled(tmp_path, WORKFLOWS / "workflow_chargeback.flow")
     result = analyse([WORKFLOWS / "workflow_chargeback.flow"])
@@ -165,7 +165,7 @@ def test_the_generated_runtime_runs_without_flowc(tmp_path):
         "import flowc_sqs.entry, flowc_sqs.semantics as s, flowc_sqs.jsonata_eval as j\n"
         "from flowc_sqs.flow import FlowRegistry\n"
         "assert s.asl.__name__ == 'flowc_sqs.asl', s.asl.__name__\n"
-        "assert 'targets' not in sys.modules and 'compiler' not in sys.modules\n"
+        "assert 'flowc' not in sys.modules\n"
         "flow = FlowRegistry(values={})['Jsonata']\n"
         "print(json.dumps([flow.name, j.evaluate('{% $sum($states.input.a) %}', {'input': {'a': [1, 2]}})]))\n"
     )

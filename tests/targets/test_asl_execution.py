@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from flowc.compiler.pipeline import analyse
 
-from compiler.pipeline import analyse
 from tests.examples import MEMBER, run_event
 from tests.helpers import CORPUS, WORKFLOWS
 from tests.oracles.deploy import deploy_program
@@ -68,7 +68,7 @@ def test_onboarding_unknown_user_is_caught_and_reported(sfn_oracle, onboarding):
 
 
 def test_onboarding_retries_transient_lambda_errors_with_backoff(sfn_oracle, onboarding):
-    from targets.local import load_handler
+    from flowc.targets.local import load_handler
 
     real = load_handler(WORKFLOWS / "handlers", "onboarding.fetch_employee")
     calls = {"n": 0}

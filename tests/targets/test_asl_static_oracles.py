@@ -15,9 +15,9 @@ import re
 from pathlib import Path
 
 import pytest
+from flowc.compiler.pipeline import analyse
+from flowc.targets.asl.target import render
 
-from compiler.pipeline import analyse
-from targets.asl.target import render
 from tests.helpers import CORPUS, CORPUS_FILES, EXAMPLES, WORKFLOWS
 from tests.oracles.cfnlint import asl_errors, template_errors
 from tests.oracles.sam import load_template, translate

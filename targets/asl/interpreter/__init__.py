@@ -1,6 +1,6 @@
 """flowc's local Step Functions interpreter: runs compiled ASL in one process, on a virtual clock.
 
-    from targets.asl.interpreter import Interpreter, TaskRunner, run_workflow
+    from flowc.targets.asl.interpreter import Interpreter, TaskRunner, run_workflow
 
     # a compiled flowc program (what `flowc run --target asl` does)
     result = run_workflow(compile_result, "MemberOnboarding", {"action": "member_added", ...},
@@ -9,7 +9,7 @@
     # any ASL definition
     interp = Interpreter(TaskRunner(mocks={"Charge": [{"error": "Busy"}, {"result": {"ok": True}}]}), seed=1)
     interp.add_machine("Flow", definition)
-    run = interp.run("Flow", {"x": 1})   # targets.local.RunResult: status, output, error, cause, events, billed
+    run = interp.run("Flow", {"x": 1})   # flowc.targets.local.RunResult: status, output, error, cause, events, billed
 
 See docs/run.md for the semantics implemented and where they come from.
 """

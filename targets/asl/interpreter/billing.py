@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 
-from targets.local import BilledUnits
+from flowc.targets.local import BilledUnits
 
 CHUNK = 64 * 1024
 EXPRESS_BASE_MB = 50

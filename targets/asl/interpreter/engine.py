@@ -21,11 +21,11 @@ from collections import ChainMap
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from targets.local import BilledUnits, RunResult, TaskFailure
-from targets.runtime import choice as choice_rules
-from targets.runtime import context as ctxmod
-from targets.runtime.choice import parse_timestamp
-from targets.runtime.errors import (
+from flowc.targets.local import BilledUnits, RunResult, TaskFailure
+from flowc.targets.runtime import choice as choice_rules
+from flowc.targets.runtime import context as ctxmod
+from flowc.targets.runtime.choice import parse_timestamp
+from flowc.targets.runtime.errors import (
     BRANCH_FAILED,
     DATA_LIMIT_EXCEEDED,
     EXCEED_TOLERATED_FAILURE_THRESHOLD,
@@ -184,7 +184,7 @@ class Interpreter:
 
         interp = Interpreter(tasks=TaskRunner(...), seed=0)
         machine = interp.add_machine("Flow", definition)
-        result = interp.run(machine, {"x": 1})      # a targets.local.RunResult
+        result = interp.run(machine, {"x": 1})      # a flowc.targets.local.RunResult
 
     `tasks` executes Task states (see `integrations.TaskRunner`); `seed` makes Retry jitter, UUIDs,
     `States.MathRandom` and execution names reproducible; `record_history=False` skips building events.

@@ -14,9 +14,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import orjson
-
-from targets.runtime import intrinsics, jsonpath
-from targets.runtime.errors import QUERY_EVALUATION_ERROR, RUNTIME, StatesError
+from flowc.targets.runtime import intrinsics, jsonpath
+from flowc.targets.runtime.errors import QUERY_EVALUATION_ERROR, RUNTIME, StatesError
 
 Compiled = Callable[["Env"], Any]
 

@@ -2,7 +2,7 @@
 
 Resolution for a Task state `S` of workflow `W`, first match wins:
 
-1. a mock (`targets.local.Mock`) keyed `W.S` or `S`: it stands in for the whole integration (its result is the
+1. a mock (`flowc.targets.local.Mock`) keyed `W.S` or `S`: it stands in for the whole integration (its result is the
    task's raw result; for `.waitForTaskToken` it is the callback: result = SendTaskSuccess, error =
    SendTaskFailure, `{"wait": true}` = no callback ever);
 2. a handler keyed `W.S` or `S`: called like a Lambda handler with the task's parameters;
@@ -13,7 +13,7 @@ Resolution for a Task state `S` of workflow `W`, first match wins:
 4. otherwise the run stops with `RunAborted` naming the step and what it needs (a mock).
 
 Virtual durations: a Lambda handler takes `lambda_seconds` (default 50 ms, the SQS simulator's figure)
-unless it carries `flowc_duration` (see `targets.sqs.simulator.slow`) or its mock says `"seconds"`;
+unless it carries `flowc_duration` (see `flowc.targets.sqs.simulator.slow`) or its mock says `"seconds"`;
 service calls take `service_seconds` (10 ms).
 """
 
@@ -28,9 +28,9 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from targets import local
-from targets.local import LambdaContext, Mock, TaskFailure, lambda_error
-from targets.runtime.errors import HEARTBEAT_TIMEOUT, RUNTIME, TIMEOUT, StatesError
+from flowc.targets import local
+from flowc.targets.local import LambdaContext, Mock, TaskFailure, lambda_error
+from flowc.targets.runtime.errors import HEARTBEAT_TIMEOUT, RUNTIME, TIMEOUT, StatesError
 
 from . import billing
 from . import expressions as ex

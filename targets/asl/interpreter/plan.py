@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from targets.runtime.errors import StatesError
+from flowc.targets.runtime.errors import StatesError
 
 from . import expressions as ex
 

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from targets import naming
-from targets.local import Mock, RunResult, load_handler
+from flowc.targets import naming
+from flowc.targets.local import Mock, RunResult, load_handler
 
 from .engine import Interpreter
 from .integrations import ACCOUNT, REGION, FunctionSpec, TaskRunner
@@ -126,7 +126,7 @@ def run_workflow(result: Any, workflow: str, input: Any, *, handlers: dict[str, 
                  sdk_metadata: bool = True, start_time: float | None = None,
                  progress: Callable[[str, int, int], None] | None = None) -> RunResult:
     """Execute `workflow` of a compiled program on the ASL interpreter; the same contract as the SQS simulator's
-    `simulate` (`targets.local.RunResult`)."""
+    `simulate` (`flowc.targets.local.RunResult`)."""
     interp = build(result, handlers=handlers, mocks=mocks, functions=functions, services=services, seed=seed,
                    record_history=record_history, sdk_metadata=sdk_metadata, start_time=start_time)
     interp.progress = progress

@@ -28,7 +28,7 @@ import os
 from typing import Any
 from unittest import mock
 
-from targets.local import TaskFailure
+from flowc.targets.local import TaskFailure
 
 from . import expressions as ex
 from .integrations import REGION, iso_datetimes

@@ -10,7 +10,7 @@ from __future__ import annotations
 try:  # the generated app
     from . import asl  # type: ignore[attr-defined]
 except ImportError:  # flowc's source tree
-    import targets.runtime as asl  # type: ignore[no-redef]
+    import flowc.targets.runtime as asl  # type: ignore[no-redef]
 
 from importlib import import_module
 

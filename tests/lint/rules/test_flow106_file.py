@@ -1,5 +1,6 @@
-from compiler.lint.discovery import discover
-from compiler.lint.runner import Options, lint_targets
+from flowc.compiler.lint.discovery import discover
+from flowc.compiler.lint.runner import Options, lint_targets
+
 from tests.lint.helpers import codes, lint_flow
 
 
