@@ -8,7 +8,6 @@ from pathlib import Path
 from flowc.compiler.pipeline import CompileResult, analyse
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
 WORKFLOWS = REPO / "workflows"
 CORPUS = REPO / "tests" / "corpus" / "flow"
 EXAMPLES = sorted(p.name for p in WORKFLOWS.glob("*.flow"))

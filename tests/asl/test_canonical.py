@@ -23,10 +23,11 @@ from flowc.targets.asl.canonical import build_shapes, canonical, shapes
 from flowc.targets.asl.emit import EmitResult, _canonical
 from flowc.targets.output import dump_json
 
-from tests.helpers import CORPUS, SHARED, WORKFLOWS
+from tests import shared
+from tests.helpers import CORPUS, WORKFLOWS
 
 SOURCES = sorted([*WORKFLOWS.glob("*.flow"), *WORKFLOWS.glob("*.flow.yaml"), *CORPUS.glob("*.flow")])
-SHARED_ASL = SHARED / "corpus"
+SHARED_ASL = shared.path("corpus")
 
 
 def _models_path(definition: Any) -> str:
@@ -68,6 +69,7 @@ def _shared_files() -> list[Path]:
     return files
 
 
+@shared.marker
 def test_real_and_validation_corpus_agree_with_the_models() -> None:
     fast = rejected = 0
     for path in _shared_files():

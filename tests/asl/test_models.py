@@ -24,9 +24,10 @@ from flowc.targets.asl.models import (
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
-REAL_ASL = SHARED / "corpus" / "real-asl"
-VALIDATION = SHARED / "corpus" / "asl-validation"
+from tests import shared
+
+REAL_ASL = shared.path("corpus", "real-asl")
+VALIDATION = shared.path("corpus", "asl-validation")
 
 # Real files that are not valid ASL, with the reason. They must keep failing to load:
 # if one starts loading, the model was loosened (or the file fixed) and this list must be revisited.
@@ -89,18 +90,21 @@ def _round_trip(data: dict) -> None:
     assert json.loads(to_json(machine)) == data
 
 
+@shared.marker
 @pytest.mark.parametrize("path", REAL)
 def test_real_asl_round_trips(path: str) -> None:
     _round_trip(_read(REAL_ASL / path))
 
 
+@shared.marker
 @pytest.mark.parametrize("path", VALID)
 def test_valid_fixture_round_trips(path: str) -> None:
     _round_trip(_read(VALIDATION / path))
 
 
+@shared.marker
 def test_corpus_is_large() -> None:
-    assert (REAL_ASL / "manifest.tsv").is_file(), f"the shared corpus must be beside the repository: {REAL_ASL}"
+    assert (REAL_ASL / "manifest.tsv").is_file(), f"the shared corpus is incomplete: {REAL_ASL}"
     assert len(REAL) > 150 and len(VALID) >= 100
 
 

@@ -18,8 +18,11 @@ from typing import Any
 
 import pytest
 
+from tests import shared
 from tests.interpreter import realasl
 from tests.interpreter.harness import Outcome, run_on_flowc, run_on_moto, same
+
+pytestmark = shared.marker
 
 CANDIDATES = realasl.candidates()
 RUNNABLE = [path for path, reason in CANDIDATES if reason is None]

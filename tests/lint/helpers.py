@@ -10,7 +10,6 @@ from flowc.compiler.lint.runner import Options, lint_asl_text, lint_flow_file
 from flowc.dsl.diagnostics import Diagnostic
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO.parent / "shared"
 
 
 def lint(definition, name: str = "t.asl.json", **options) -> list[Diagnostic]:

@@ -12,9 +12,12 @@ import csv
 
 import pytest
 
-from tests.lint.helpers import SHARED, lint
+from tests import shared
+from tests.lint.helpers import lint
 
-ROOT = SHARED / "corpus" / "asl-validation"
+pytestmark = shared.marker
+
+ROOT = shared.path("corpus", "asl-validation")
 MANIFEST = ROOT / "manifest.tsv"
 
 # fixture -> (what flowc says, why the label is wrong, with the source)

@@ -14,9 +14,12 @@ import pytest
 from flowc.compiler.lint.discovery import discover
 from flowc.compiler.lint.runner import Options, lint_targets
 
-from tests.lint.helpers import REPO, SHARED
+from tests import shared
+from tests.lint.helpers import REPO
 
-ROOT = SHARED / "corpus" / "real-asl"
+pytestmark = shared.marker
+
+ROOT = shared.path("corpus", "real-asl")
 SNAPSHOT = REPO / "tests" / "lint" / "data" / "real_asl_warnings.tsv"
 
 NOT_DEPLOYABLE = {

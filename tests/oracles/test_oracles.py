@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from botocore.exceptions import ClientError
 
+from tests import shared
 from tests.oracles.cfnlint import asl_errors, errors, lint_asl, lint_template, template_errors
 from tests.oracles.sam import (
     SamPackageError,
@@ -36,7 +37,7 @@ from tests.oracles.sfn import (
 pytest_plugins = ["tests.oracles.fixtures"]
 
 REPO = Path(__file__).resolve().parents[2]
-REAL_ASL = REPO.parent / "shared" / "corpus" / "real-asl"
+REAL_ASL = shared.path("corpus", "real-asl")
 LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke"
 
 
@@ -427,6 +428,7 @@ REAL_ASL_SAMPLES = [
 ]
 
 
+@shared.marker
 @pytest.mark.parametrize("sample", REAL_ASL_SAMPLES)
 def test_real_asl_passes_cfn_lint_and_moto(sample, sfn_oracle):
     text = (REAL_ASL / sample).read_text(encoding="utf-8")
