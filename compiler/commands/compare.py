@@ -68,6 +68,9 @@ def command(file: Path, workflow: str | None, input_spec: str | None, executions
     """Compare the Step Functions (Standard, Express) and SQS-chain architectures of a workflow, with numbers:
     resources, billed units per execution (measured on both local executors), monthly cost and break-even
     volumes, limits, failure handling and observability, modelled latency. See docs/compare.md."""
+    from flowc.compiler.commands._extras import require
+
+    require("run", "compare")
     from flowc.compiler.compare.report import CompareError, build_report
 
     if check and out is None:

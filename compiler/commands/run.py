@@ -136,6 +136,10 @@ def command(file: Path, workflow: str | None, input_: str, target: str, mocks: t
     """Run a workflow of FILE locally and print its output."""
     import time
 
+    from flowc.compiler.commands._extras import require
+
+    require("run", "run")
+
     from flowc.compiler.commands._output import print_diagnostics, summary
     from flowc.compiler.pipeline import analyse
 

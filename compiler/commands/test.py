@@ -19,7 +19,10 @@ def command(paths: tuple[Path, ...], target: str, junit: Path | None, keyword: s
     """Run workflow tests (*.tests.yaml; default: under workflows/ or the current directory)."""
     import time
 
+    from flowc.compiler.commands._extras import require
     from flowc.targets import testspec
+
+    require("run", "test")
 
     targets = ("asl", "sqs") if target == "both" else (target,)
     if "sqs" in targets and not testspec.sqs_available():
