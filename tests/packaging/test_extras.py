@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from flowc.compiler.commands._extras import EXTRAS
 
 REPO = Path(__file__).resolve().parents[2]
