@@ -5,11 +5,12 @@
 Everything else is declared in pyproject.toml.
 """
 
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
 
 FOLDERS = ("dsl", "compiler", "targets")
 
 setup(
-    packages=["flowc"] + [f"flowc.{name}" for name in find_packages(include=[f"{f}*" for f in FOLDERS])],
+    packages=["flowc"] + [f"flowc.{name}" for name in find_namespace_packages(
+        include=[f"{f}*" for f in FOLDERS], exclude=["*__pycache__*"])],  # data folders (templates/) too
     package_dir={"flowc": "flowc", **{f"flowc.{f}": f for f in FOLDERS}},
 )
