@@ -31,7 +31,9 @@ def test_exactly_two_setup_commands_and_ci_runs_the_second():
     assert len(commands) == 2
     assert "flowc compile workflows/" in commands[0]
     assert "pytest" in commands[1]
-    assert commands[1].strip().split("&&")[-1].strip() in (REPO / ".ci" / "run").read_text()
+    ci = (REPO / ".ci" / "run").read_text()
+    assert f"{commands[1].strip()} --shared ../shared" in ci  # the same command, plus the corpus tests
+    assert "-c constraints.txt" in commands[1]  # the oracles at the versions the tests were written against
 
 
 def test_tour_and_yaml_examples_compile(tmp_path):
