@@ -57,7 +57,8 @@ def test_the_wheel_installs_one_import_root_with_its_data(dist: Path) -> None:
 
 def test_the_sdist_carries_tests_examples_and_pins(dist: Path) -> None:
     (sdist,) = dist.glob("flowc-*.tar.gz")
-    names = {n.split("/", 1)[1] for n in tarfile.open(sdist).getnames() if "/" in n}
+    with tarfile.open(sdist) as archive:
+        names = {n.split("/", 1)[1] for n in archive.getnames() if "/" in n}
     for part in ("LICENSE", "constraints.txt", "setup.py", "tests/conftest.py", "workflows/member_onboarding.flow",
                  "dsl/flow.lark"):
         assert part in names, part
