@@ -12,21 +12,28 @@ SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".html"
 
 
 def _command_line(file: Path, workflow: str | None, input_spec: str | None, executions: int, region: str,
-                  free_tier: bool) -> str:
+                  free_tier: bool, *, mocks: tuple[str, ...] = (), case: str | None = None,
+                  prices: Path | None = None) -> str:
     """How to regenerate a report, printed in it (only the options that differ from the defaults)."""
     from flowc.compiler.compare.report import DEFAULT_EXECUTIONS
 
     parts = ["flowc", "compare", file.as_posix()]
     if workflow:
         parts += ["--workflow", workflow]
+    if case is not None:
+        parts += ["--case", case]
     if input_spec is not None:
         parts += ["--input", input_spec]
+    for mock in mocks:
+        parts += ["--mock", mock]
     if executions != DEFAULT_EXECUTIONS:
         parts += ["--executions-per-month", str(executions)]
     if region != "us-east-1":
         parts += ["--region", region]
     if free_tier:
         parts.append("--free-tier")
+    if prices is not None:
+        parts += ["--prices", prices.as_posix()]
     return " ".join(shlex.quote(p) for p in parts)
 
 
@@ -52,6 +59,13 @@ def render(report, fmt: str, command: str | None) -> str:
 @click.option("--input", "-i", "input_spec", metavar="JSON|@FILE",
               help="The execution input (default: <file>.input.json or <file>.compare-input.json next to FILE, "
                    "else {}).")
+@click.option("--mock", "-m", "mocks", multiple=True, metavar="STEP=JSON|@FILE",
+              help="Replace a step's integration in both runs, as `flowc run --mock` does (repeatable).")
+@click.option("--case", "case", metavar="NAME",
+              help="Measure the run of this test case of <file>.tests.yaml beside FILE (its input and mocks).")
+@click.option("--prices", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Prices to use instead of the built-in ones (same schema as compiler/compare/prices.json; "
+                   "e.g. negotiated or regional prices).")
 @click.option("--executions-per-month", "-n", "executions", type=click.IntRange(min=1), default=1_000_000,
               show_default=True, help="Volume the monthly costs are computed for.")
 @click.option("--region", default="us-east-1", show_default=True,
@@ -63,14 +77,16 @@ def render(report, fmt: str, command: str | None) -> str:
 @click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file.")
 @click.option("--check", is_flag=True,
               help="With --out: do not write; exit 1 when the file differs from the report (stale).")
-def command(file: Path, workflow: str | None, input_spec: str | None, executions: int, region: str, free_tier: bool,
-            fmt: str | None, out: Path | None, check: bool) -> None:
+def command(file: Path, workflow: str | None, input_spec: str | None, mocks: tuple[str, ...], case: str | None,
+            prices: Path | None, executions: int, region: str, free_tier: bool, fmt: str | None, out: Path | None,
+            check: bool) -> None:
     """Compare the Step Functions (Standard, Express) and SQS-chain architectures of a workflow, with numbers:
     resources, billed units per execution (measured on both local executors), monthly cost and break-even
     volumes, limits, failure handling and observability, modelled latency. See docs/compare.md."""
     from flowc.compiler.commands._extras import require
 
     require("run", "compare")
+    from flowc.compiler.commands.run import parse_mocks
     from flowc.compiler.compare.report import CompareError, build_report
 
     if check and out is None:
@@ -80,21 +96,23 @@ def command(file: Path, workflow: str | None, input_spec: str | None, executions
     fmt = fmt or (SUFFIXES.get(out.suffix.lower(), "text") if out is not None else "text")
     try:
         report = build_report(file, workflow=workflow, input_spec=input_spec, executions=executions, region=region,
-                              free_tier=free_tier, display_path=file.as_posix())
+                              free_tier=free_tier, display_path=file.as_posix(), mocks=parse_mocks(mocks),
+                              case=case, prices=prices)
     except CompareError as err:
         if err.status == 2:
             raise click.UsageError(str(err)) from err
         click.echo(f"flowc compare: {err}", err=True)
         sys.exit(err.status)
-    text = render(report, fmt, _command_line(file, workflow, input_spec, executions, region, free_tier))
+    again = _command_line(file, workflow, input_spec, executions, region, free_tier, mocks=mocks, case=case,
+                          prices=prices)
+    text = render(report, fmt, again)
     if out is None:
         click.echo(text, nl=False)
         return
     if check:
         current = out.read_text(encoding="utf-8") if out.exists() else None
         if current != text:
-            click.echo(f"{out}: stale (regenerate it: {_command_line(file, workflow, input_spec, executions, region, free_tier)} "
-                       f"--out {out.as_posix()})", err=True)
+            click.echo(f"{out}: stale (regenerate it: {again} --out {out.as_posix()})", err=True)
             sys.exit(1)
         click.echo(f"{out}: up to date", err=True)
         return

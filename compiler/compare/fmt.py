@@ -104,6 +104,57 @@ def totals(report: Report) -> dict[str, float | None]:
     return {a: got.get(a) for a in report.architectures}
 
 
+def feasible(report: Report, architecture: str) -> bool:
+    f = report.feasibility.get(architecture)
+    return f is None or f.feasible
+
+
+def title(report: Report, architecture: str, names: dict[str, str] | None = None) -> str:
+    """An architecture's column title; one that cannot run the workflow is marked in every table."""
+    name = (names or report.architectures)[architecture]
+    return name if feasible(report, architecture) else f"{name} {ICONS['fail']}"
+
+
+def total(report: Report, architecture: str) -> str:
+    """The monthly total, or what it would be for an architecture that cannot run the workflow."""
+    value = totals(report)[architecture]
+    if feasible(report, architecture):
+        return usd(value)
+    return f"{ICONS['fail']} cannot run" + (f" ({usd(value)} if it could)" if value is not None else "")
+
+
+def ratio(report: Report, architecture: str) -> str:
+    """Cost at the report's volume relative to the cheapest architecture that can run the workflow (a log-scale
+    chart hides a 7-50x gap; the ratio says it)."""
+    feasible_totals = {a: v for a, v in totals(report).items() if v is not None and feasible(report, a)}
+    value = totals(report)[architecture]
+    if architecture not in feasible_totals or value is None:
+        return "—"
+    cheapest = min(feasible_totals.values())
+    if cheapest <= 0:
+        return "—" if value > 0 else "1x"
+    return f"{value / cheapest:.1f}x" if value / cheapest < 100 else f"{value / cheapest:,.0f}x"
+
+
+def prices_source(report: Report) -> str:
+    return report.prices_file or "compiler/compare/prices.json"
+
+
+def conclusions(report: Report) -> list[str]:
+    """What the report concludes: which architectures cannot run the workflow (and what would let them), then
+    the break-even statements between the ones that can."""
+    out = []
+    for arch, f in report.feasibility.items():
+        if f.feasible:
+            continue
+        why = "; ".join(f.blockers)
+        fix = "; or ".join(f.remedies)
+        out.append(f"{ICONS['fail']} {report.architectures[arch]} cannot run this workflow ({why})"
+                   + (f". It could if you {fix}." if fix else ".")
+                   + " It is left out of the break-even volumes and the cost chart.")
+    return out + [c.text for c in report.break_even]
+
+
 def headline(report: Report) -> str:
     free = "free tiers applied" if report.free_tier else "free tiers not applied"
     return (f"{report.file} · workflow {report.workflow} ({report.workflow_type.lower()}) · input: "

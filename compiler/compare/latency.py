@@ -35,16 +35,21 @@ class Model:
     aws_call_ms: float = 0.0
     hop_ms: float = 0.0
     runtime_calls: float = 0.0  # SQS: the runtime's AWS calls per hop (tracking table, sends)
+    timers: bool = True  # count Wait states and retry delays (off when the run's measured time carries them)
 
 
-def models(book: PriceBook, handler_ms: float, runtime_calls: float) -> dict[str, Model]:
+def models(book: PriceBook, handler_ms: float, runtime_calls: float, *, timers: bool = True) -> dict[str, Model]:
+    """The per-architecture models. With `handler_ms=0, timers=False` they give only the overheads AWS adds
+    (per state, per hop, per call), to be added to the run's measured virtual time."""
     state = book.value("latency.sfn.state_ms")
     call = book.value("latency.aws_call_ms")
     return {
-        "standard": Model("standard", handler_ms, book.value("latency.sfn.standard.lambda_task_ms"), state, call),
-        "express": Model("express", handler_ms, book.value("latency.sfn.express.lambda_task_ms"), state, call),
+        "standard": Model("standard", handler_ms, book.value("latency.sfn.standard.lambda_task_ms"), state, call,
+                          timers=timers),
+        "express": Model("express", handler_ms, book.value("latency.sfn.express.lambda_task_ms"), state, call,
+                         timers=timers),
         "sqs": Model("sqs", handler_ms, aws_call_ms=call, hop_ms=book.value("latency.sqs_hop_ms"),
-                     runtime_calls=runtime_calls),
+                     runtime_calls=runtime_calls, timers=timers),
     }
 
 
@@ -70,7 +75,8 @@ def _execution(ex: ExecutionTrace, index: WorkflowIndex, model: Model, children:
         state = info.state
         retries = ex.retries.get(name, 0)
         # which retrier matched is not in the trace: the first one is taken
-        delay = retry_delays(state.retries[0], retries) * 1000.0 if retries and state.retries else 0.0
+        delay = retry_delays(state.retries[0], retries) * 1000.0 if retries and state.retries and model.timers \
+            else 0.0
         if state.kind == "task":
             task = state.task
             if model.architecture == "sqs":
@@ -85,7 +91,7 @@ def _execution(ex: ExecutionTrace, index: WorkflowIndex, model: Model, children:
                 one += sum(times) / len(times) if times else 0.0
             return one * (1 + retries) + delay
         if state.kind == "wait":
-            wait = (seconds(state.wait_seconds) or 0) * 1000.0
+            wait = (seconds(state.wait_seconds) or 0) * 1000.0 if model.timers else 0.0
             return wait + (model.hop_ms + model.runtime_calls * model.aws_call_ms if model.architecture == "sqs"
                            else model.state_ms)
         if state.kind in ("map", "parallel"):

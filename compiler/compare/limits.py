@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flowc.compiler import ir
@@ -32,6 +32,27 @@ OK, WARN, FAIL, NA = "ok", "warn", "fail", "n/a"
 class Cell:
     status: str  # ok | warn | fail | n/a
     text: str
+    remedy: str = ""  # for a fail: what would let this architecture run the workflow
+
+
+# What would lift each limit an architecture fails (shown in the report's feasibility summary).
+REMEDIES = {
+    "payload": "keep large data in S3 and pass references: the payload limits cannot be raised",
+    "history": "move the Map body into a child workflow started per item, or make it `map distributed`",
+    "duration": "keep the workflow Standard, or make every wait, retry delay and task timeout short enough for "
+                "an execution to end within 5 minutes",
+    "sync": "start the child workflows without waiting (`start X` without `sync`/`sync2`/`callback`), or keep "
+            "the parent Standard (its children can still be Express)",
+    "concurrency": "ask AWS for a higher Lambda concurrency quota, or run fewer executions a month",
+    "throughput": "ask AWS for higher Step Functions quotas (state transitions, StartExecution), or use Express",
+}
+
+
+def _remedy(cells: dict[str, Cell], kind: str) -> dict[str, Cell]:
+    for cell in cells.values():
+        if cell.status == FAIL and not cell.remedy:
+            cell.remedy = REMEDIES[kind]
+    return cells
 
 
 @dataclass
@@ -128,7 +149,7 @@ def payload_row(ctx: Context) -> LimitRow:
     note = ("sizes measured on the run; the projection assumes the payload grows in proportion to the input "
             f"(here the largest payload is {grows:.1f} x the input)") if ctx.input_bytes else ""
     return LimitRow("Payload: 256 KiB per state (Step Functions) vs 1 MiB per message (SQS)",
-                    {"standard": sfn, "express": sfn, "sqs": sqs},
+                    _remedy({"standard": sfn, "express": replace(sfn), "sqs": sqs}, "payload"),
                     ["sfn.max_payload_bytes", "sqs.max_message_bytes", "dynamodb.max_item_bytes"], note)
 
 
@@ -193,8 +214,8 @@ def history_row(ctx: Context) -> LimitRow:
     standard = Cell(worst, "; ".join(parts))
     express = Cell(OK, "no history limit: Express keeps no execution history (CloudWatch Logs only)")
     sqs = Cell(OK, "no history: the tracking table keeps one claim item per step (expiring with a TTL)")
-    return LimitRow("History: 25,000 events per Standard execution", {"standard": standard, "express": express,
-                    "sqs": sqs}, ["sfn.standard.max_history_events", "sfn.history_events.per_state"],
+    return LimitRow("History: 25,000 events per Standard execution",
+                    _remedy({"standard": standard, "express": express, "sqs": sqs}, "history"), ["sfn.standard.max_history_events", "sfn.history_events.per_state"],
                     "events per state from the derived budget (D); checked against moto's histories in the tests")
 
 
@@ -295,7 +316,7 @@ def duration_row(ctx: Context) -> LimitRow:
     standard_max = book.value("sfn.standard.max_duration_s")
     wf = ctx.program.workflows[ctx.root]
     express_ms = ctx.latency_ms.get("express", 0.0)
-    parts = [f"this run about {express_ms / 1000:.2f} s (modelled) of {human(express_max)}"]
+    parts = [f"this run about {express_ms / 1000:.2f} s (the run's time plus modelled overheads) of {human(express_max)}"]
     status = OK if express_ms / 1000 < express_max else FAIL
     for name, secs, what in _long_waits(ctx):
         if what == "Wait" and secs > express_max:
@@ -313,12 +334,12 @@ def duration_row(ctx: Context) -> LimitRow:
     if wf.timeout and wf.timeout > express_max:
         parts.append(f"the workflow's timeout ({human(wf.timeout)}) is cut to {human(express_max)}")
         status = max(status, WARN, key=_rank)
-    standard = Cell(OK, f"this run about {ctx.latency_ms.get('standard', 0.0) / 1000:.2f} s (modelled) of "
+    standard = Cell(OK, f"this run about {ctx.latency_ms.get('standard', 0.0) / 1000:.2f} s (the run's time plus modelled overheads) of "
                         f"{human(standard_max)}")
     sqs = Cell(OK, "no execution limit: the runtime enforces the workflow's own timeout; a message waits at most "
                    "the queue's retention (4 days) and a tracking item lives until its TTL")
-    return LimitRow("Duration: Express 5 minutes", {"standard": standard, "express": Cell(status, "; ".join(parts)),
-                    "sqs": sqs}, ["sfn.express.max_duration_s", "sfn.standard.max_duration_s"])
+    return LimitRow("Duration: Express 5 minutes",
+                    _remedy({"standard": standard, "express": Cell(status, "; ".join(parts)), "sqs": sqs}, "duration"), ["sfn.express.max_duration_s", "sfn.standard.max_duration_s"])
 
 
 def _rank(status: str) -> int:
@@ -366,11 +387,10 @@ def sync_row(ctx: Context) -> LimitRow:
     listing = ", ".join(found)
     sqs_text = (f"{listing}: the runtime waits for child workflows through the tracking table; callbacks and "
                 f"activities are refused (FLOW701/FLOW702)")
-    return LimitRow("`.sync` and callbacks: not in Express", {
+    return LimitRow("`.sync` and callbacks: not in Express", _remedy({
         "standard": Cell(OK, f"{listing}: supported"),
-        "express": Cell(FAIL, f"{listing}: not supported by Express; start the child without waiting, or keep the "
-                              f"parent Standard"),
-        "sqs": Cell(WARN if any("callback" in f or "activity" in f for f in found) else OK, sqs_text)},
+        "express": Cell(FAIL, f"{listing}: not supported by Express"),
+        "sqs": Cell(WARN if any("callback" in f or "activity" in f for f in found) else OK, sqs_text)}, "sync"),
         ["sfn.express.supports_sync_and_callback"])
 
 
@@ -390,7 +410,7 @@ def concurrency_row(ctx: Context) -> LimitRow:
         cells[arch] = Cell(status, f"{secs:.2f} Lambda-seconds per execution: about {average:.2f} concurrent at "
                                    f"{count(ctx.executions)}/month (even traffic); {count(account)} (the account "
                                    f"default) is reached at about {count(ceiling)} executions/month, sooner in bursts")
-    return LimitRow("Lambda concurrency: 1,000 per account and region (default)", cells,
+    return LimitRow("Lambda concurrency: 1,000 per account and region (default)", _remedy(cells, "concurrency"),
                     ["lambda.account_concurrency_default"],
                     "average concurrency = executions per second x Lambda seconds per execution; bursts and Map "
                     "fan-out need more")
@@ -415,7 +435,8 @@ def throughput_row(ctx: Context) -> LimitRow:
     exp = Cell(OK if rate < e_rate / 2 else WARN, f"StartExecution {e_rate:,}/s; transitions unlimited")
     sqs = Cell(OK, "SQS standard queues: nearly unlimited API rate; Lambda scales 1,000 environments per 10 s "
                    "per function")
-    return LimitRow("Throughput quotas (soft)", {"standard": standard, "express": exp, "sqs": sqs},
+    return LimitRow("Throughput quotas (soft)", _remedy({"standard": standard, "express": exp, "sqs": sqs},
+                                                         "throughput"),
                     ["sfn.state_transition.standard.throttle", "sfn.start_execution.standard.throttle",
                      "sfn.start_execution.express.throttle"])
 

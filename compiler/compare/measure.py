@@ -63,6 +63,7 @@ class Measured:
     trace: Trace = field(default_factory=Trace)
     run: RunResult | None = None
     duration_ms: int = 0  # virtual time of the run (handlers, waits, retry delays), no per-hop overheads
+    execution_ms: list[float] = field(default_factory=list)  # the same per execution, in trace order (root first)
     error: str | None = None
     hops: int = 0  # SQS: messages delivered to a function (each one an SQS -> Lambda hop)
     lambda_seconds: float = 0.0  # compute time of every invocation, summed
@@ -208,6 +209,7 @@ def run_asl(result: CompileResult, workflow: str, data: Any, *, mocks: dict[str,
                 backend.open()
             run: RunResult = interp.run(workflow, data)
             children = [(ex.machine.name, list(ex.history.events), ex) for ex in interp.executions[1:]]
+            spans = [_span_ms(ex) for ex in interp.executions]
             express = any(getattr(ex, "express", False) for ex in interp.executions)
         finally:
             if backend is not None and hasattr(backend, "close"):
@@ -228,7 +230,16 @@ def run_asl(result: CompileResult, workflow: str, data: Any, *, mocks: dict[str,
         # Express executions bill requests and duration, so the meter counts no transitions for them; the
         # Standard column prices the same run as Standard executions: transitions from the histories
         billed = billed.model_copy(update={"state_transitions": billed_from_history(histories).state_transitions})
-    return Measured("asl", source, billed, Trace(traces), run, run.duration_ms)
+    measured = Measured("asl", source, billed, Trace(traces), run, run.duration_ms)
+    measured.execution_ms = [float(run.duration_ms), *spans[1:]]
+    return measured
+
+
+def _span_ms(execution: Any) -> float:
+    """Virtual milliseconds between an execution's start and stop (0 when it never stopped)."""
+    stop = getattr(execution, "stop_time", None)
+    start = getattr(execution, "start_time", None)
+    return round((stop - start) * 1000.0, 3) if stop is not None and start is not None else 0.0
 
 
 # ------------------------------------------------------------------------------------------------------

@@ -52,14 +52,34 @@ def _load(path: str) -> dict[str, Any]:
 class PriceBook:
     """The figures of `prices.json`, by key; `used` collects the keys a calculation read."""
 
-    def __init__(self, path: Path = DATA):
-        data = _load(str(path))
+    def __init__(self, path: Path = DATA, data: dict[str, Any] | None = None):
+        data = data if data is not None else _load(str(path))
+        self.path = path
         self.meta: dict[str, Any] = data["meta"]
         self.sources: dict[str, dict[str, Any]] = data["sources"]
         self.figures: dict[str, Figure] = {
             f["key"]: Figure(f["key"], f["value"], f["unit"], f["region"], tuple(f["source"]), f["url"], f["as_of"],
                              f["confidence"], f.get("note", "")) for f in data["figures"]}
         self.used: set[str] = set()
+
+    @classmethod
+    def from_file(cls, path: Path) -> PriceBook:
+        """A price file given by the user (`--prices`): the schema of `prices.json`, checked field by field.
+        Its figures replace the built-in ones of the same key; figures it leaves out keep the built-in values,
+        so a file holding only negotiated prices works. An unknown key or a source id it does not define is an
+        error, as is a value of another shape than the built-in figure's (a number for a number, tiers for
+        tiers)."""
+        from flowc.compiler.compare.price_file import merge
+
+        return cls(path, merge(_load(str(DATA)), path))
+
+    def with_value(self, key: str, value: Any) -> PriceBook:
+        """A copy of this book with one figure's value replaced (for sensitivity analysis); uses are not shared."""
+        data = {"meta": self.meta, "sources": self.sources,
+                "figures": [{"key": f.key, "value": value if f.key == key else f.value, "unit": f.unit,
+                             "region": f.region, "source": list(f.source), "url": f.url, "as_of": f.as_of,
+                             "confidence": f.confidence, "note": f.note} for f in self.figures.values()]}
+        return PriceBook(self.path, data)
 
     def figure(self, key: str) -> Figure:
         self.used.add(key)

@@ -33,8 +33,11 @@ def render(report: Report, command: str | None = None) -> str:
     context = {name: _escape(t) for name, t in tables(report).items()}
     context["extra"] = context["extra"] if context["extra"].rows else None
     context.update(notes(report))
+    from flowc.compiler.compare.mermaid import flowchart
+
     text = environment().get_template("report.md.j2").render(
         r=report, headline=fmt.headline(report), command=command, dagger=fmt.DAGGER,
+        mermaid=flowchart(report.graph_nodes, report.graph_edges), prices=fmt.prices_source(report),
         executions=f"{report.executions_per_month:,}", **context)
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")

@@ -33,24 +33,24 @@ def _section(title: str) -> list[str]:
 
 def render(report: Report) -> str:
     archs = list(report.architectures)
-    header = ["", *[SHORT[a] for a in archs]]
+    header = ["", *[fmt.title(report, a, SHORT) for a in archs]]
     weak = fmt.weak_keys(report)
     lines = [report.title, "=" * len(report.title), *_wrap(fmt.headline(report), "")]
     for warning in report.warnings:
         lines += _wrap(f"{fmt.ICONS['warn']} {warning}", "")
 
-    totals = fmt.totals(report)
     latency = report.latency[0].values if report.latency else {}
     resources = report.resources[0].values if report.resources else {}
     lines += _section("Summary")
     lines += _table(header, [
-        [f"Cost per month ({report.executions_per_month:,} executions)", *[fmt.usd(totals[a]) for a in archs]],
-        ["Latency of one execution (modelled)", *[fmt.ms(latency.get(a)) for a in archs]],
+        [f"Cost per month ({report.executions_per_month:,} executions)", *[fmt.total(report, a) for a in archs]],
+        ["Cost relative to the cheapest", *[fmt.ratio(report, a) for a in archs]],
+        ["Latency of one execution (run + overheads)", *[fmt.ms(latency.get(a)) for a in archs]],
         ["CloudFormation resources", *[fmt.number(resources.get(a)) for a in archs]],
         ["Limits (✗ cannot run so, ⚠ worth knowing)", *[fmt.limit_summary(report, a) for a in archs]],
     ])
-    for crossing in report.break_even:
-        lines += _wrap(crossing.text, "- ")
+    for conclusion in fmt.conclusions(report):
+        lines += _wrap(conclusion, "- ")
 
     lines += _section("Resources deployed")
     lines += _table(header, [[r.label, *[fmt.number(r.values.get(a)) for a in archs]] for r in report.resources])
@@ -59,12 +59,12 @@ def render(report: Report) -> str:
             lines += _wrap(f"{r.label}: {r.note}", "- ")
     types = sorted({t for counts in report.resource_types.values() for t in counts})
     lines.append("")
-    lines += _table(["CloudFormation type (after the SAM transform)", *[SHORT[a] for a in archs]],
+    lines += _table(["CloudFormation type (after the SAM transform)", *header[1:]],
                     [[t, *[fmt.number(report.resource_types.get(a, {}).get(t, 0)) if report.resource_types.get(a)
                            else "—" for a in archs]] for t in types])
 
     lines += _section("Billed units per execution")
-    lines += _table(["", *[SHORT[a] for a in archs], "how"],
+    lines += _table([*header, "how"],
                     [[r.label, *[fmt.number(r.values.get(a)) for a in archs], r.how] for r in report.units])
     for r in report.units:
         if r.note:
@@ -79,10 +79,18 @@ def render(report: Report) -> str:
             usd, is_weak = cells.get(a, {}).get(item, (None, False))
             row.append(fmt.usd(usd) + (fmt.DAGGER if is_weak and usd is not None else ""))
         rows.append(row)
-    rows.append(["Total", *[fmt.usd(totals[a]) for a in archs]])
+    rows.append(["Total", *[fmt.total(report, a) for a in archs]])
     lines += _table(header, rows)
     lines += _wrap(f"{fmt.DAGGER} uses a figure that is secondary (S), derived (D) or unconfirmed (U): see Figures",
                    "")
+
+    lines += _section("Sensitivity")
+    for line in [report.sensitivity.conclusion, *report.sensitivity.break_even_ranges]:
+        lines += _wrap(line, "- ")
+    if report.sensitivity.movers:
+        lines += _wrap("what moves it most:", "- ")
+        for mover in report.sensitivity.movers:
+            lines += _wrap(mover, "    - ")
 
     lines += _section("Limits")
     for limit in report.limits:
@@ -99,7 +107,7 @@ def render(report: Report) -> str:
         for a in archs:
             lines += _wrap(f"{SHORT[a]}: {r.values.get(a)}", "  ")
 
-    lines += _section("Latency (modelled, not measured)")
+    lines += _section("Latency (the run's time plus modelled overheads)")
     lines += _table(header, [[r.label, *[fmt.number(r.values.get(a)) for a in archs]] for r in report.latency])
     for r in report.latency:
         if r.note:

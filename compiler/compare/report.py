@@ -52,6 +52,16 @@ class Row(Model):
 class CellModel(Model):
     status: str
     text: str
+    remedy: str = ""
+
+
+class FeasibilityModel(Model):
+    """Whether an architecture can run this workflow (at this volume): an architecture with a limit it fails
+    is shown as such everywhere and left out of the break-even statements and the cost chart."""
+
+    feasible: bool
+    blockers: list[str] = Field(default_factory=list)  # "limit: why"
+    remedies: list[str] = Field(default_factory=list)  # what would make it feasible
 
 
 class LimitModel(Model):
@@ -84,6 +94,14 @@ class CrossingModel(Model):
     text: str
 
 
+class SensitivityModel(Model):
+    """How much the conclusions depend on the inputs (see compiler/compare/sensitivity.py)."""
+
+    conclusion: str  # the cheapest architecture that can run the workflow, and its margin over the next
+    break_even_ranges: list[str] = Field(default_factory=list)  # under the low/high idle-polling values
+    movers: list[str] = Field(default_factory=list)  # the inputs that move the conclusion most, biggest first
+
+
 class RunModel(Model):
     target: str
     source: str
@@ -112,6 +130,7 @@ class GraphEdge(Model):
     source: str
     target: str
     kind: str  # next | choice | default | catch
+    label: str = ""  # a choice's condition, the errors a catch takes
 
 
 class Report(Model):
@@ -127,6 +146,7 @@ class Report(Model):
     region: str
     free_tier: bool
     architectures: dict[str, str]
+    feasibility: dict[str, FeasibilityModel]
     runs: list[RunModel]
     resources: list[Row]
     resource_types: dict[str, dict[str, int]]  # architecture -> CloudFormation type -> count
@@ -134,11 +154,13 @@ class Report(Model):
     units: list[Row]
     costs: list[CostModel]
     break_even: list[CrossingModel]
+    sensitivity: SensitivityModel
     cost_curve: dict[str, list[float]]  # "volumes" and one list of monthly USD per architecture
     limits: list[LimitModel]
     failure_handling: list[Row]
     latency: list[Row]
     figures: list[FigureRef]
+    prices_file: str | None = None  # a --prices file laid over the built-in prices
     warnings: list[str]  # shown under the title: failed runs, targets that disagree
     notes: list[str]
     graph_nodes: list[GraphNode]
@@ -206,23 +228,72 @@ def choose_workflow(result, path: Path, name: str | None) -> str:
 # ------------------------------------------------------------------------------------------------------
 def build_report(path: Path, *, workflow: str | None = None, input_spec: str | None = None,
                  executions: int = DEFAULT_EXECUTIONS, region: str = "us-east-1", free_tier: bool = False,
-                 display_path: str | None = None) -> Report:
+                 display_path: str | None = None, mocks: dict[str, Any] | None = None, case: str | None = None,
+                 prices: Path | None = None) -> Report:
+    """`mocks` replace steps' integrations in both runs (as `flowc run --mock`); `case` names a test case of
+    the `*.tests.yaml` beside the file, whose input and mocks make the measured run (explicit mocks win);
+    `prices` is a price file that replaces the built-in one (validated against its schema)."""
     from flowc.compiler.pipeline import analyse
 
     if executions < 1:
         raise CompareError("--executions-per-month must be at least 1", 2)
+    book = load_prices(prices)
     result = analyse([path])
     if not result.ok or result.program is None:
         raise CompareError("; ".join(f"{d.code} {d.message}" for d in result.errors) or "compile failed")
+    mocks = dict(mocks or {})
+    if case is not None:
+        if input_spec is not None:
+            raise CompareError("--case gives the input: leave out --input", 2)
+        spec_case, spec_path = load_case(path, case)
+        if workflow is None and spec_case[0]:
+            workflow = spec_case[0]
+        data, case_mocks = spec_case[1], spec_case[2]
+        mocks = {**case_mocks, **mocks}
+        input_source = f"case '{case}' of {spec_path.as_posix()}"
     name = choose_workflow(result, path, workflow)
-    data, input_source = load_input(input_spec, path, name)
+    if case is None:
+        data, input_source = load_input(input_spec, path, name)
     return Builder(result, path, name, data, input_source, executions, region, free_tier,
-                   display_path or path.as_posix()).build()
+                   display_path or path.as_posix(), mocks=mocks, book=book).build()
+
+
+def load_case(path: Path, name: str) -> tuple[tuple[str | None, Any, dict[str, Any]], Path]:
+    """((workflow, input, mocks), tests file) of the test case `name` in the `*.tests.yaml` beside `path`."""
+    from flowc.targets import testspec
+    from flowc.targets.local import Mock
+
+    stem = path.name.split(".flow")[0]
+    candidates = [path.with_name(f"{stem}.tests.yaml"), path.with_name(f"{stem}.tests.yml")]
+    spec_path = next((c for c in candidates if c.exists()), None)
+    if spec_path is None:
+        raise CompareError(f"--case {name}: no {candidates[0].name} beside {path}", 2)
+    try:
+        spec = testspec.load(spec_path)
+    except testspec.SpecError as err:
+        raise CompareError(str(err), 2) from err
+    found = next((c for c in spec.cases if c.name == name), None)
+    if found is None:
+        raise CompareError(f"--case {name}: no such case in {spec_path} (have: "
+                           f"{', '.join(repr(c.name) for c in spec.cases)})", 2)
+    return (spec.workflow, found.input, {k: Mock(v) for k, v in found.mocks.items()}), spec_path
+
+
+def load_prices(path: Path | None) -> PriceBook:
+    """The built-in price book, or the one in `path` (a price file that does not match the schema is a usage
+    error, with where and why)."""
+    if path is None:
+        return PriceBook()
+    try:
+        return PriceBook.from_file(path)
+    except (OSError, ValueError) as err:
+        raise CompareError(f"--prices {path}: {err}", 2) from err
 
 
 class Builder:
     def __init__(self, result, path: Path, workflow: str, data: Any, input_source: str, executions: int,
-                 region: str, free_tier: bool, display: str):
+                 region: str, free_tier: bool, display: str, *, mocks: dict[str, Any] | None = None,
+                 book: PriceBook | None = None):
         self.result = result
         self.program = result.program
         self.path = path
@@ -233,7 +304,8 @@ class Builder:
         self.region = region
         self.free_tier = free_tier
         self.display = display
-        self.book = PriceBook()
+        self.book = book or PriceBook()
+        self.mocks = mocks or None
         self.names = analysis.reachable_workflows(self.program, workflow)
         self.indexes = {n: analysis.index_workflow(self.program.workflows[n]) for n in self.names}
         self.notes: list[str] = []
@@ -248,8 +320,8 @@ class Builder:
             self.sqs = measure.Measured("sqs", "SQS-chain simulator", error="the SQS target refuses this program: "
                                         + "; ".join(f"{d.code} {d.message}" for d in refused))
         else:
-            self.sqs = measure.run_sqs(self.result, self.workflow, self.data)
-        asl = measure.run_asl(self.result, self.workflow, self.data)
+            self.sqs = measure.run_sqs(self.result, self.workflow, self.data, mocks=self.fresh_mocks())
+        asl = measure.run_asl(self.result, self.workflow, self.data, mocks=self.fresh_mocks())
         if asl is None or not asl.ok:
             if asl is not None:
                 self.notes.append(f"the ASL interpreter could not run this workflow ({asl.error}); the Step "
@@ -259,6 +331,14 @@ class Builder:
             elif asl is None:
                 asl = measure.Measured("asl", "no ASL interpreter installed", error="no run")
         self.asl = asl
+
+    def fresh_mocks(self) -> dict[str, Any] | None:
+        """Mocks count their calls (fail twice, then succeed): each run starts them afresh."""
+        if not self.mocks:
+            return None
+        from flowc.targets.local import Mock
+
+        return {step: Mock(mock) for step, mock in self.mocks.items()}
 
     def handler_seconds(self) -> float:
         try:
@@ -285,6 +365,14 @@ class Builder:
         note = pricing.regional_note(self.book, self.region)
         if note:
             self.notes.append(note)
+        limit_rows = self.limit_rows(units)
+        feasibility = self.feasibility(limit_rows)
+        if not self.sqs_supported:
+            feasibility["sqs"] = FeasibilityModel(
+                feasible=False, blockers=[self.sqs.error or "the SQS target refuses this program"],
+                remedies=["leave out the constructs the SQS chain cannot reproduce faithfully (docs/sqs.md lists "
+                          "them with their FLOW70x codes)"])
+        feasible = {a: u for a, u in units.items() if feasibility[a].feasible}
         report = Report(
             title=f"{self.workflow}: Step Functions vs SQS chain",
             file=self.display, workflow=self.workflow, workflows=self.names,
@@ -292,6 +380,7 @@ class Builder:
             input_source=self.input_source, input_bytes=self.input_bytes,
             executions_per_month=self.executions, region=self.region, free_tier=self.free_tier,
             architectures={a: ARCH_TITLES[a] for a in ARCHITECTURES},
+            feasibility=feasibility,
             runs=self.runs(),
             resources=self.resource_rows(),
             resource_types=self.resource_types,
@@ -300,9 +389,10 @@ class Builder:
                              for f in resources.extra_functions(self.indexes)],
             units=self.unit_rows(units),
             costs=[self.cost_model(costs[a]) for a in units],
-            break_even=self.crossings(units),
-            cost_curve=self.curve(units),
-            limits=self.limit_rows(units),
+            break_even=self.crossings(feasible),
+            sensitivity=self.sensitivity(feasible, costs),
+            cost_curve=self.curve(feasible),
+            limits=limit_rows,
             failure_handling=self.failure_rows(),
             latency=self.latency_rows(),
             figures=[],
@@ -312,6 +402,7 @@ class Builder:
         )
         report.graph_nodes, report.graph_edges = self.graph()
         report.notes = self.final_notes()
+        report.prices_file = self.book.meta.get("overridden_by")
         report.figures = [FigureRef(key=f.key, value=f.value, unit=f.unit, region=f.region, confidence=f.confidence,
                                     weak=f.weak, source=list(f.source), url=f.url, as_of=f.as_of, note=f.note)
                           for f in self.book.used_figures()]
@@ -395,17 +486,45 @@ class Builder:
         self.runtime_calls = runtime_calls
         out: dict[str, float] = {}
         self.per_execution_ms: dict[str, dict[int, float]] = {}
-        for arch, model in latency.models(self.book, handler_ms, runtime_calls).items():
+        # The run's virtual time carries what the workflow itself spends: handlers, Wait states (seconds,
+        # timestamps, paths), retry backoff, callbacks. The model adds only what AWS adds per state and hop.
+        measured = self.measured_ms()
+        overheads = latency.models(self.book, 0.0 if measured else handler_ms, runtime_calls,
+                                   timers=not measured)
+        for arch, model in overheads.items():
             m = self.sqs if arch == "sqs" else self.asl
             if not m.trace.executions:
                 continue
             times = latency.execution_ms(m.trace, self.indexes, model)
+            if measured:
+                times = {i: ms + self.measured_for(m, i, measured) for i, ms in times.items()}
             self.per_execution_ms[arch] = times
             out[arch] = times.get(0, 0.0)
         for key in ("latency.sfn.standard.lambda_task_ms", "latency.sfn.express.lambda_task_ms",
                     "latency.sfn.state_ms", "latency.aws_call_ms", "latency.sqs_hop_ms"):
             self.book.figure(key)
         return out
+
+    def measured_ms(self) -> dict[str, list[float]]:
+        """Measured virtual milliseconds per execution, by workflow: the ASL run's (its clock follows AWS's
+        timers exactly), else the SQS run's root; {} when neither run finished."""
+        if self.asl.run is not None and self.asl.execution_ms:
+            out: dict[str, list[float]] = {}
+            for ex, ms in zip(self.asl.trace.executions, self.asl.execution_ms, strict=False):
+                out.setdefault(ex.workflow, []).append(ms)
+            return out
+        if self.sqs.run is not None:
+            return {self.workflow: [float(self.sqs.run.duration_ms)]}
+        return {}
+
+    def measured_for(self, m: measure.Measured, position: int, measured: dict[str, list[float]]) -> float:
+        """The measured time of execution `position` of a trace: the same execution of the ASL run when the
+        trace is the ASL run's, else the average of that workflow's executions."""
+        if m is self.asl and position < len(self.asl.execution_ms):
+            return self.asl.execution_ms[position]
+        workflow = m.trace.executions[position].workflow
+        times = measured.get(workflow) or [0.0]
+        return sum(times) / len(times)
 
     def express_units(self) -> tuple[float, float, int]:
         """(requests, billed ms summed over executions, billed MB) when every workflow of the run is Express."""
@@ -528,6 +647,25 @@ class Builder:
                                              cheaper_above=c.cheaper_above, volume=c.volume, text=text))
         return out
 
+    def sensitivity(self, units: dict[str, pricing.Units], costs: dict[str, pricing.Cost]) -> SensitivityModel:
+        from flowc.compiler.compare import sensitivity
+
+        keys = sorted({k for a in units for line in costs[a].lines for k in line.figures})
+        ranges = sensitivity.idle_break_even(units, self.book, region=self.region, free_tier=self.free_tier)
+        movers, base = sensitivity.movers(units, self.book, keys, self.executions, region=self.region,
+                                          free_tier=self.free_tier)
+        if base is None:
+            only = next(iter(units), None)
+            conclusion = (f"only {ARCH_TITLES[only]} can run this workflow (and was measured)" if only else
+                          "no architecture could be priced")
+        else:
+            cheapest, runner, ratio = base
+            conclusion = (f"at {self.executions:,} executions/month {ARCH_TITLES[cheapest]} is the cheapest "
+                          f"architecture that can run this workflow, {ratio:.2f}x cheaper than {ARCH_TITLES[runner]}")
+        return SensitivityModel(conclusion=conclusion,
+                                break_even_ranges=[sensitivity.describe_range(r) for r in ranges],
+                                movers=[sensitivity.describe_mover(m, base) for m in movers] if base else [])
+
     def curve(self, units: dict[str, pricing.Units]) -> dict[str, list[float]]:
         volumes = pricing.log_volumes()
         curves = pricing.cost_curve(units, self.book, region=self.region, free_tier=self.free_tier, volumes=volumes)
@@ -558,9 +696,23 @@ class Builder:
             transitions=float(self.asl.billed.state_transitions), executions=self.executions,
             envelope_bytes=limits.envelope_bytes(wf.name, longest, carries, self.input_bytes),
             sqs_supported=self.sqs_supported, sqs_visibility_changes=self.sqs.billed.sqs_visibility_changes)
-        return [LimitModel(limit=r.limit, cells={a: CellModel(status=c.status, text=c.text)
+        return [LimitModel(limit=r.limit, cells={a: CellModel(status=c.status, text=c.text, remedy=c.remedy)
                                                    for a, c in r.cells.items()}, figures=r.figures, note=r.note)
                 for r in limits.analyse_limits(ctx)]
+
+    @staticmethod
+    def feasibility(rows: list[LimitModel]) -> dict[str, FeasibilityModel]:
+        out = {}
+        for arch in ARCHITECTURES:
+            failed = [(row.limit, row.cells[arch]) for row in rows if row.cells.get(arch) is not None
+                      and row.cells[arch].status == limits.FAIL]
+            remedies: list[str] = []
+            for _, cell in failed:
+                if cell.remedy and cell.remedy not in remedies:
+                    remedies.append(cell.remedy)
+            out[arch] = FeasibilityModel(feasible=not failed, blockers=[f"{limit}: {cell.text}" for limit, cell in failed],
+                                         remedies=remedies)
+        return out
 
     # -- failure handling and observability --------------------------------------------------------------
     def failure_rows(self) -> list[Row]:
@@ -625,9 +777,10 @@ class Builder:
     # -- latency -----------------------------------------------------------------------------------------
     def latency_rows(self) -> list[Row]:
         values = {a: round(self.latency_ms[a], 1) if a in self.latency_ms else None for a in ARCHITECTURES}
-        rows = [Row(label="One execution, end to end (ms)", values=values, how="modelled",
-                    note="sum of handler durations and per-hop overheads from the data file (P50 figures, S and "
-                         "U): a model, not a measurement",
+        rows = [Row(label="One execution, end to end (ms)", values=values, how="measured + modelled",
+                    note="the run's virtual time (handlers, Wait states, retry backoff, callbacks: measured on the "
+                         "local executor) plus the overheads AWS adds per state, hop and call, from the data file "
+                         "(P50 figures, S and U): the overheads are a model, not a measurement",
                     figures=["latency.sfn.standard.lambda_task_ms", "latency.sfn.express.lambda_task_ms",
                              "latency.sfn.state_ms", "latency.aws_call_ms", "latency.sqs_hop_ms"])]
         if self.sqs.ok:
@@ -639,7 +792,10 @@ class Builder:
 
     # -- graph -------------------------------------------------------------------------------------------
     def graph(self) -> tuple[list[GraphNode], list[GraphEdge]]:
+        from flowc.compiler.compare.conditions import choice_rules, describe
+
         index = self.indexes[self.workflow]
+        rules = choice_rules(self.result.asl[self.workflow].definition)
         nodes, edges = [], []
         for name, info in index.states.items():
             state = info.state
@@ -650,14 +806,16 @@ class Builder:
                     detail += f" {state.task.target}"
             nodes.append(GraphNode(id=name, label=name, kind=state.kind, depth=info.depth, parent=info.block,
                                    detail=detail))
-            for rule in state.choices:
-                edges.append(GraphEdge(source=name, target=rule.next, kind="choice"))
+            asl_rules = rules.get(name, [])
+            for i, rule in enumerate(state.choices):
+                label = describe(asl_rules[i]) if i < len(asl_rules) else ""
+                edges.append(GraphEdge(source=name, target=rule.next, kind="choice", label=label))
             if state.default:
                 edges.append(GraphEdge(source=name, target=state.default, kind="default"))
             if state.next and not state.end:
                 edges.append(GraphEdge(source=name, target=state.next, kind="next"))
             for catch in state.catches:
-                edges.append(GraphEdge(source=name, target=catch.next, kind="catch"))
+                edges.append(GraphEdge(source=name, target=catch.next, kind="catch", label=", ".join(catch.errors)))
         return nodes, edges
 
     def warnings(self) -> list[str]:
@@ -679,8 +837,10 @@ class Builder:
         notes = [
             f"Step Functions units: {self.asl.source}. SQS units: {self.sqs.source}." if self.sqs.ok else
             f"Step Functions units: {self.asl.source}. SQS chain: {self.sqs.error}",
-            "Measured: the units each local executor counted for this input (deterministic, seed 0). Modelled: "
-            "latency, Express duration and memory, idle polling. Static: resources, IAM, lines, limits.",
+            "Measured: the units each local executor counted for this input (deterministic, seed 0), and the "
+            "run's virtual time (handlers, waits, retry backoff, callbacks). Modelled: the per-state and per-hop "
+            "overheads added to it for latency and Express duration, Express memory, idle polling. Static: "
+            "resources, IAM, lines, limits.",
             "Costs exclude what both architectures pay alike: the HTTP API or trigger, CloudWatch Logs, data "
             "transfer. DynamoDB writes are counted one unit each (items up to 1 KB).",
             f"Free tiers {'applied' if self.free_tier else 'not applied'} (always-free tiers are per account, "

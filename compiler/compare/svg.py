@@ -111,8 +111,10 @@ W, H, PAD_L, PAD_R, PAD_T, PAD_B = 720, 380, 70, 20, 20, 50
 
 
 def cost_chart(volumes: list[float], curves: dict[str, list[float]], titles: dict[str, str],
-               crossings: list[CrossingModel]) -> str:
-    """Monthly cost against executions per month, both on log scales, one line per architecture."""
+               crossings: list[CrossingModel], infeasible: list[str] = (),
+               marker: tuple[int, dict[str, str]] | None = None) -> str:
+    """Monthly cost against executions per month, both on log scales, one line per architecture that can run
+    the workflow; the legend names the ones that cannot (not drawn)."""
     if not volumes:
         return ""
     positive = [c for series in curves.values() for c in series if c > 0]
@@ -153,6 +155,22 @@ def cost_chart(volumes: list[float], curves: dict[str, list[float]], titles: dic
         x = px(c.volume)
         out.append(f'<line x1="{_f(x)}" y1="{PAD_T}" x2="{_f(x)}" y2="{H - PAD_B}" stroke="#888" '
                    f'stroke-dasharray="3 3"><title>{_t(c.text)}</title></line>')
+    if marker is not None and volumes[0] <= marker[0] <= volumes[-1]:
+        volume, ratios = marker
+        x = px(volume)
+        out.append(f'<line x1="{_f(x)}" y1="{PAD_T}" x2="{_f(x)}" y2="{H - PAD_B}" stroke="#b91c1c" '
+                   f'stroke-width="1.5"><title>{_t(f"{volume:,} executions/month: this report")}</title></line>')
+        anchor = "end" if x > (PAD_L + W - PAD_R) / 2 else "start"
+        tx = x - 6 if anchor == "end" else x + 6
+        out.append(f'<text x="{_f(tx)}" y="{H - PAD_B - 8}" font-size="11" fill="#b91c1c" text-anchor="{anchor}">'
+                   f"{_volume(volume)}/month (this report)</text>")
+        for arch, series in curves.items():
+            cost = _interpolate(volumes, series, volume)
+            out.append(f'<circle cx="{_f(x)}" cy="{_f(py(cost))}" r="4" fill="{COLORS.get(arch, "#333")}">'
+                       f"<title>{_t(f'{titles.get(arch, arch)}: {_money(cost)} a month, {ratios.get(arch, chr(8212))} the cheapest')}"
+                       f"</title></circle>")
+            out.append(f'<text x="{_f(tx)}" y="{_f(py(cost) - 6)}" font-size="11" text-anchor="{anchor}">'
+                       f"{_t(_money(cost))} ({_t(ratios.get(arch, ''))})</text>")
     for i, (arch, series) in enumerate(curves.items()):
         points = " ".join(f"{_f(px(v))},{_f(py(c))}" for v, c in zip(volumes, series, strict=True))
         color = COLORS.get(arch, "#333")
@@ -162,8 +180,21 @@ def cost_chart(volumes: list[float], curves: dict[str, list[float]], titles: dic
         out.append(f'<line x1="{PAD_L + 10}" y1="{ly - 4}" x2="{PAD_L + 30}" y2="{ly - 4}" stroke="{color}" '
                    f'stroke-width="2"/><text x="{PAD_L + 36}" y="{ly}" font-size="11">{_t(titles.get(arch, arch))}'
                    f"</text>")
+    for j, arch in enumerate(infeasible):
+        ly = PAD_T + 16 + (len(curves) + j) * 16
+        out.append(f'<text x="{PAD_L + 10}" y="{ly}" font-size="11" fill="#b91c1c">✗ {_t(titles.get(arch, arch))}: '
+                   f"cannot run this workflow (not drawn)</text>")
     out.append("</svg>")
     return "\n".join(out)
+
+
+def _interpolate(volumes: list[float], series: list[float], volume: float) -> float:
+    """The cost at `volume`, linear between the curve's points (costs are piecewise linear in the volume)."""
+    for (v0, c0), (v1, c1) in zip(zip(volumes, series, strict=True), zip(volumes[1:], series[1:], strict=True),
+                                  strict=False):
+        if v0 <= volume <= v1:
+            return c0 + (c1 - c0) * (volume - v0) / (v1 - v0) if v1 > v0 else c0
+    return series[0] if volume < volumes[0] else series[-1]
 
 
 def _volume(v: float) -> str:

@@ -27,8 +27,7 @@ def _text(header: list[str]) -> list[str]:
 
 def tables(report: Report) -> dict[str, Table]:
     archs = list(report.architectures)
-    names = [report.architectures[a] for a in archs]
-    totals = fmt.totals(report)
+    names = [fmt.title(report, a) for a in archs]
     latency = report.latency[0].values if report.latency else {}
     resources = report.resources[0].values if report.resources else {}
     out: dict[str, Table] = {}
@@ -36,8 +35,9 @@ def tables(report: Report) -> dict[str, Table]:
     header = ["", *names]
     out["summary"] = Table(header, [
         [f"**Cost per month** ({report.executions_per_month:,} executions)",
-         *[f"**{fmt.usd(totals[a])}**" for a in archs]],
-        ["Latency of one execution (modelled)", *[fmt.ms(latency.get(a)) for a in archs]],
+         *[f"**{fmt.total(report, a)}**" for a in archs]],
+        ["Cost relative to the cheapest", *[fmt.ratio(report, a) for a in archs]],
+        ["Latency of one execution (run + overheads)", *[fmt.ms(latency.get(a)) for a in archs]],
         ["CloudFormation resources", *[fmt.number(resources.get(a)) for a in archs]],
         ["Limits (✗ cannot run so, ⚠ worth knowing)", *[fmt.limit_summary(report, a) for a in archs]],
     ], _numeric(header))
@@ -64,7 +64,7 @@ def tables(report: Report) -> dict[str, Table]:
             usd, weak = cells.get(a, {}).get(item, (None, False))
             row.append(fmt.usd(usd) + (fmt.DAGGER if weak and usd is not None else ""))
         cost_rows.append(row)
-    cost_rows.append(["**Total**", *[f"**{fmt.usd(totals[a])}**" for a in archs]])
+    cost_rows.append(["**Total**", *[f"**{fmt.total(report, a)}**" for a in archs]])
     out["costs"] = Table(header, cost_rows, _numeric(header))
     limit_header = ["limit", *names]
     out["limits"] = Table(limit_header, [[lim.limit, *[f"{fmt.status(lim.cells[a].status)} {lim.cells[a].text}"
@@ -84,7 +84,10 @@ def tables(report: Report) -> dict[str, Table]:
 
 def notes(report: Report) -> dict[str, list[str]]:
     return {
-        "crossings": [c.text for c in report.break_even],
+        "crossings": fmt.conclusions(report),
+        "sensitivity": [report.sensitivity.conclusion, *report.sensitivity.break_even_ranges,
+                        *([f"what moves it most: {'; '.join(report.sensitivity.movers)}"]
+                          if report.sensitivity.movers else [])],
         "resource_notes": [f"**{r.label}**: {r.note}" for r in report.resources if r.note],
         "unit_notes": [f"**{r.label}**: {r.note}" for r in report.units if r.note],
         "limit_notes": [f"**{lim.limit}**: {lim.note}" for lim in report.limits if lim.note],

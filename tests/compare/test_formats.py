@@ -51,7 +51,7 @@ def test_markdown_tables_are_well_formed() -> None:
             i += 1
     assert tables >= 10  # summary, resources, types, extra functions, units, costs, limits, failure, latency, figures
     for heading in ("## Resources deployed", "## Billed units per execution", "## Cost per month",
-                    "## Limits", "## Failure handling and observability", "## Latency (modelled, not measured)",
+                    "## Limits", "## Failure handling and observability", "## Latency (the run's time plus modelled overheads)",
                     "## Figures"):
         assert heading in text
     assert "\n\n\n" not in text
@@ -65,15 +65,17 @@ def test_html_is_self_contained_with_graph_and_chart() -> None:
     assert "<script" not in text
     assert not re.search(r'(src|href)="(?!https?://[^"]*")[^"#]', text)  # no local or relative resources
     assert not re.search(r"<(link|img|iframe)\b", text)
-    # every architecture has a line in the chart; the Map's frame is in the graph
-    assert text.count("<polyline") == 3
+    # every architecture that can run the workflow has a line in the chart (Express cannot: `.sync:2`), and the
+    # legend says so; the Map's frame is in the graph
+    assert text.count("<polyline") == 2
+    assert "Step Functions Express: cannot run this workflow (not drawn)" in text
     assert "InvokeWorkers" in text and "stroke-dasharray=\"5 4\"" in text
 
 
 def test_text_has_every_section() -> None:
     text = render(report(), "text", None)
     for title in ("Summary", "Resources deployed", "Billed units per execution", "Limits",
-                  "Failure handling and observability", "Latency (modelled, not measured)", "Figures"):
+                  "Failure handling and observability", "Latency (the run's time plus modelled overheads)", "Figures"):
         assert f"\n{title}\n" in text
 
 
