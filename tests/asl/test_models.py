@@ -333,17 +333,12 @@ def test_load_state_dispatches_on_type() -> None:
     assert isinstance(state, models.WaitState) and state.seconds == "{% $delay %}"
 
 
-def test_building_many_states_is_fast() -> None:
-    import time
-
+def test_ten_thousand_states_round_trip() -> None:
+    """Correctness at size; the speed is measured in benchmarks/, not asserted here."""
     states = {f"S{i}": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
                         "Parameters": {"FunctionName": "${Fn}", "Payload.$": "$"},
                         "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 2}],
                         "Next": f"S{i + 1}"} for i in range(10_000)}
     states["S10000"] = {"Type": "Succeed"}
     data = {"StartAt": "S0", "States": states}
-    start = time.perf_counter()
-    out = dump(load(data))
-    elapsed = time.perf_counter() - start
-    assert out == data
-    assert elapsed < 2.0, f"load+dump of 10,000 states took {elapsed:.2f}s"
+    assert dump(load(data)) == data

@@ -9,6 +9,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 REPORT = os.environ.get("FLOWC_OUTSIDE_REPORT", "")
+# The Python installation itself may sit beside the repository (a venv next to the clone): not data.
+_PYTHON = tuple({Path(p).resolve() for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)})
 _seen: set[str] = set()
 
 
@@ -19,7 +21,8 @@ def _outside(target: object) -> str | None:
         path = Path(os.fsdecode(target)).resolve()
     except (TypeError, ValueError, OSError):
         return None
-    if path.is_relative_to(REPO.parent) and not path.is_relative_to(REPO):
+    if path.is_relative_to(REPO.parent) and not path.is_relative_to(REPO) \
+            and not any(path.is_relative_to(p) for p in _PYTHON):
         return str(path)
     return None
 
