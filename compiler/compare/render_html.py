@@ -49,7 +49,9 @@ def render(report: Report, command: str | None = None) -> str:
                            report.architectures, report.break_even,
                            [a for a in report.architectures if not fmt.feasible(report, a)],
                            marker=(report.executions_per_month, {a: fmt.ratio(report, a) for a in report.architectures}))
-    graph = svg.graph(report.graph_nodes, report.graph_edges, f"workflow {report.workflow}")
+    from flowc.targets.graph import svg as graph_svg
+
+    graph = graph_svg.graph(report.graph_nodes, report.graph_edges, f"workflow {report.workflow}")
     return environment().get_template("report.html.j2").render(
         r=report, headline=fmt.headline(report), command=command, dagger=fmt.DAGGER, prices=fmt.prices_source(report),
         executions=f"{report.executions_per_month:,}", chart=Markup(chart), graph=Markup(graph), **context)

@@ -33,7 +33,7 @@ def render(report: Report, command: str | None = None) -> str:
     context = {name: _escape(t) for name, t in tables(report).items()}
     context["extra"] = context["extra"] if context["extra"].rows else None
     context.update(notes(report))
-    from flowc.compiler.compare.mermaid import flowchart
+    from flowc.targets.graph.mermaid import flowchart
 
     text = environment().get_template("report.md.j2").render(
         r=report, headline=fmt.headline(report), command=command, dagger=fmt.DAGGER,

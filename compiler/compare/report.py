@@ -123,6 +123,7 @@ class GraphNode(Model):
     kind: str
     depth: int
     parent: str | None
+    branch: int | None = None  # the Parallel branch it belongs to
     detail: str = ""
 
 
@@ -792,31 +793,13 @@ class Builder:
 
     # -- graph -------------------------------------------------------------------------------------------
     def graph(self) -> tuple[list[GraphNode], list[GraphEdge]]:
-        from flowc.compiler.compare.conditions import choice_rules, describe
+        """The workflow's graph as `flowc graph` draws it (read off the emitted ASL)."""
+        from flowc.targets.graph.model import from_asl
 
-        index = self.indexes[self.workflow]
-        rules = choice_rules(self.result.asl[self.workflow].definition)
-        nodes, edges = [], []
-        for name, info in index.states.items():
-            state = info.state
-            detail = ""
-            if state.task is not None:
-                detail = resources.describe_integration(state.task.integration)
-                if state.task.target:
-                    detail += f" {state.task.target}"
-            nodes.append(GraphNode(id=name, label=name, kind=state.kind, depth=info.depth, parent=info.block,
-                                   detail=detail))
-            asl_rules = rules.get(name, [])
-            for i, rule in enumerate(state.choices):
-                label = describe(asl_rules[i]) if i < len(asl_rules) else ""
-                edges.append(GraphEdge(source=name, target=rule.next, kind="choice", label=label))
-            if state.default:
-                edges.append(GraphEdge(source=name, target=state.default, kind="default"))
-            if state.next and not state.end:
-                edges.append(GraphEdge(source=name, target=state.next, kind="next"))
-            for catch in state.catches:
-                edges.append(GraphEdge(source=name, target=catch.next, kind="catch", label=", ".join(catch.errors)))
-        return nodes, edges
+        drawn = from_asl(self.result.asl[self.workflow].definition)
+        return ([GraphNode(id=n.id, label=n.label, kind=n.kind, depth=n.depth, parent=n.parent, branch=n.branch,
+                           detail=n.detail) for n in drawn.nodes],
+                [GraphEdge(source=e.source, target=e.target, kind=e.kind, label=e.label) for e in drawn.edges])
 
     def warnings(self) -> list[str]:
         out = []

@@ -1,6 +1,7 @@
-"""Inline SVG for the html report: the workflow graph and the cost-vs-volume chart (no JS, no CDN).
+"""Inline SVG for the html report: the cost-vs-volume chart (no JS, no CDN); the workflow graph is drawn by
+`flowc.targets.graph.svg`, as `flowc graph` draws it.
 
-Both are plain functions of the report's data, so the same report gives byte-identical SVG.
+A plain function of the report's data, so the same report gives byte-identical SVG.
 """
 
 from __future__ import annotations
@@ -8,12 +9,9 @@ from __future__ import annotations
 import math
 from xml.sax.saxutils import escape
 
-from flowc.compiler.compare.report import CrossingModel, GraphEdge, GraphNode
+from flowc.compiler.compare.report import CrossingModel
 
 COLORS = {"standard": "#1f6feb", "express": "#d97706", "sqs": "#15803d"}
-EDGE_COLORS = {"next": "#555", "choice": "#1f6feb", "default": "#1f6feb", "catch": "#b91c1c"}
-KIND_FILL = {"task": "#eef4ff", "choice": "#fff7e6", "pass": "#f4f4f5", "wait": "#f4f4f5", "succeed": "#ecfdf5",
-             "fail": "#fef2f2", "map": "#faf5ff", "parallel": "#faf5ff"}
 
 
 def _t(text: str) -> str:
@@ -22,86 +20,6 @@ def _t(text: str) -> str:
 
 def _f(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".")
-
-
-# ------------------------------------------------------------------------------------------------------
-# the workflow graph
-# ------------------------------------------------------------------------------------------------------
-ROW, BOX_H, BOX_W, INDENT, LEFT, TOP = 46, 34, 250, 28, 16, 16
-
-
-def graph(nodes: list[GraphNode], edges: list[GraphEdge], title: str) -> str:
-    """States top to bottom in source order, blocks indented inside a dashed frame; `next` edges between
-    neighbours are short arrows, every other edge (goto, choice, catch) an arc on the right."""
-    if not nodes:
-        return ""
-    row = {n.id: i for i, n in enumerate(nodes)}
-    x_of = {n.id: LEFT + n.depth * INDENT for n in nodes}
-    last_row: dict[str, int] = {}
-    for n in nodes:  # the last row inside each block, for its frame
-        parent = n.parent
-        while parent is not None:
-            last_row[parent] = max(last_row.get(parent, row[parent]), row[n.id])
-            parent = next((p.parent for p in nodes if p.id == parent), None)
-    right = max(x_of[n.id] for n in nodes) + BOX_W
-    arcs = [e for e in edges if not _adjacent(e, row, nodes)]
-    width = right + 40 + 18 * min(len(arcs), 12)
-    height = TOP * 2 + len(nodes) * ROW
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="graph" width="{width}" height="{height}" '
-           f'viewBox="0 0 {width} {height}" role="img" aria-label="{_t(title)}">',
-           f"<title>{_t(title)}</title>",
-           '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
-           'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>']
-    for n in nodes:  # block frames first, so boxes draw over them
-        if n.id in last_row and n.kind in ("map", "parallel"):
-            y0 = TOP + row[n.id] * ROW - 6
-            y1 = TOP + last_row[n.id] * ROW + BOX_H + 6
-            x0 = x_of[n.id] - 6
-            out.append(f'<rect x="{x0}" y="{y0}" width="{right - x0 + 6}" height="{y1 - y0}" rx="8" fill="none" '
-                       f'stroke="#a78bfa" stroke-dasharray="5 4"/>')
-    for n in nodes:
-        x, y = x_of[n.id], TOP + row[n.id] * ROW
-        fill = KIND_FILL.get(n.kind, "#fff")
-        out.append(f'<g class="state {n.kind}"><rect x="{x}" y="{y}" width="{right - x}" height="{BOX_H}" rx="6" '
-                   f'fill="{fill}" stroke="#444"/>'
-                   f'<text x="{x + 8}" y="{y + 14}" font-size="12" font-weight="600">{_t(n.label)}</text>'
-                   f'<text x="{x + 8}" y="{y + 28}" font-size="10" fill="#555">{_t(_kind_text(n))}</text></g>')
-    for e in edges:
-        if e.target not in row:
-            continue
-        color = EDGE_COLORS.get(e.kind, "#555")
-        if _adjacent(e, row, nodes):
-            x = x_of[e.source] + 20
-            y0 = TOP + row[e.source] * ROW + BOX_H
-            y1 = TOP + row[e.target] * ROW
-            out.append(f'<line x1="{x}" y1="{y0}" x2="{x}" y2="{y1 - 1}" stroke="{color}" '
-                       f'marker-end="url(#arrow)"><title>{_t(e.kind)}</title></line>')
-            continue
-        k = arcs.index(e) % 12
-        y0 = TOP + row[e.source] * ROW + BOX_H / 2
-        y1 = TOP + row[e.target] * ROW + BOX_H / 2
-        bulge = right + 14 + 18 * k
-        dash = ' stroke-dasharray="4 3"' if e.kind == "catch" else ""
-        out.append(f'<path d="M{right},{_f(y0)} C{bulge},{_f(y0)} {bulge},{_f(y1)} {right + 2},{_f(y1)}" '
-                   f'fill="none" stroke="{color}"{dash} marker-end="url(#arrow)">'
-                   f"<title>{_t(f'{e.kind}: {e.source} -> {e.target}')}</title></path>")
-    out.append("</svg>")
-    return "\n".join(out)
-
-
-def _adjacent(e: GraphEdge, row: dict[str, int], nodes: list[GraphNode]) -> bool:
-    if e.kind != "next" or e.target not in row:
-        return False
-    src, dst = row[e.source], row[e.target]
-    if dst <= src:
-        return False
-    between = nodes[src + 1:dst]
-    depth = nodes[src].depth
-    return all(n.depth > depth for n in between)
-
-
-def _kind_text(n: GraphNode) -> str:
-    return f"{n.kind}: {n.detail}" if n.detail else n.kind
 
 
 # ------------------------------------------------------------------------------------------------------

@@ -41,20 +41,3 @@ def _group(rule: dict[str, Any]) -> str:
     text = describe(rule)
     return f"({text})" if " and " in text or " or " in text else text
 
-
-def choice_rules(definition: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    """Every Choice state's rules, by state name, through Map and Parallel bodies."""
-    out: dict[str, list[dict[str, Any]]] = {}
-
-    def walk(states: dict[str, Any]) -> None:
-        for name, state in (states or {}).items():
-            if not isinstance(state, dict):
-                continue
-            if state.get("Type") == "Choice":
-                out[name] = list(state.get("Choices") or [])
-            for body in [state.get("ItemProcessor") or state.get("Iterator") or {}, *(state.get("Branches") or [])]:
-                if isinstance(body, dict):
-                    walk(body.get("States") or {})
-
-    walk(definition.get("States") or {})
-    return out
