@@ -56,24 +56,25 @@ def paused_gc(*, process_ends: bool = False):
 
 
 def analyse(paths: list[str | Path], *, all_severities: bool = False, rules: list | None = None,
-            rule_options: dict | None = None) -> CompileResult:
+            rule_options: dict | None = None, sources: dict[Path, str] | None = None) -> CompileResult:
     """Parse, lower, emit and check.
 
     By default only error-severity ASL rules run (check, compile); lint passes its own selection in `rules`
-    and the options rules read in `rule_options`.
+    and the options rules read in `rule_options`. `sources` stands in for files on disk (resolved path -> text).
     """
     if rules is None:
         rules = asl_rules(min_severity=None if all_severities else Severity.ERROR)
     with paused_gc():
-        return _analyse(paths, rules, rule_options or {})
+        return _analyse(paths, rules, rule_options or {}, sources)
 
 
-def _analyse(paths: list[str | Path], rules: list, rule_options: dict) -> CompileResult:
+def _analyse(paths: list[str | Path], rules: list, rule_options: dict, sources: dict[Path, str] | None = None
+             ) -> CompileResult:
     from flowc.compiler.lower import lower
     from flowc.dsl.loader import load_program
     from flowc.targets.asl.emit import emit_workflow
 
-    modules, diagnostics = load_program(list(paths))
+    modules, diagnostics = load_program(list(paths), sources)
     if not modules:
         return CompileResult(None, {}, sort_diagnostics(diagnostics))
     program, lower_diags = lower(modules)

@@ -32,9 +32,12 @@ def parse_source(text: str, file: str) -> ast.Module:
     return parse_flow(text, file)
 
 
-def load_file(path: str | Path) -> ast.Module:
+def load_file(path: str | Path, text: str | None = None) -> ast.Module:
+    """Parse a file; `text` is its content when it comes from somewhere else than the disk (an editor's buffer)."""
     p = Path(path)
     name = display_path(p)
+    if text is not None:
+        return parse_source(text, name)
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -44,12 +47,15 @@ def load_file(path: str | Path) -> ast.Module:
     return parse_source(text, name)
 
 
-def load_program(paths: list[str | Path]) -> tuple[list[ast.Module], list[Diagnostic]]:
+def load_program(paths: list[str | Path], sources: dict[Path, str] | None = None
+                 ) -> tuple[list[ast.Module], list[Diagnostic]]:
     """Parse the given files and, transitively, their imports (each file once).
 
     Returns every module that parsed plus all diagnostics, so one run reports
-    the problems of every file.
+    the problems of every file. `sources` maps resolved paths to text that stands in for the file on disk (the
+    unsaved buffers of an editor, for the language server).
     """
+    sources = sources or {}
     modules: list[ast.Module] = []
     diagnostics: list[Diagnostic] = []
     seen: dict[Path, ast.Module | None] = {}
@@ -62,13 +68,13 @@ def load_program(paths: list[str | Path]) -> tuple[list[ast.Module], list[Diagno
             return
         if key in seen:
             return
-        if not path.exists():
+        if not path.exists() and key not in sources:
             diagnostics.append(Diagnostic("FLOW106", f"imported file not found: {display_path(path)}",
                                           from_span or Span.unknown(str(path))))
             seen[key] = None
             return
         try:
-            module = load_file(path)
+            module = load_file(path, sources.get(key))
         except FlowError as err:
             diagnostics.extend(err.diagnostics)
             seen[key] = None

@@ -11,6 +11,7 @@ import click
 EXTRAS: dict[str, tuple[str, ...]] = {
     # extra -> the top-level modules it installs that flowc imports
     "run": ("boto3", "botocore", "moto", "samtranslator"),
+    "lsp": ("pygls", "lsprotocol"),
 }
 EXIT_USAGE = 2
 
