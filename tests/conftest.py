@@ -35,7 +35,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     if not shared.given():
         terminalreporter.write_line(
             f"flowc: tests marked '{shared.MARK}' (shared corpora) were not run; "
-            f"run them with: python -m pytest {shared.OPTION} ../shared")
+            f"run them with: python -m pytest {shared.OPTION}=../shared")
 
 
 @pytest.fixture(autouse=True)

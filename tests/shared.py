@@ -1,7 +1,8 @@
 """The shared corpora and reference data, which live outside the repository.
 
 Users, packagers and contributors never have that folder, so nothing reads it unless the run asks:
-`python -m pytest --shared ../shared` (what `.ci/run` does). Tests that need it carry the `shared` marker;
+`python -m pytest --shared=../shared` (what `.ci/run` does; write it with `=`: pytest takes a bare path after an
+option it does not know yet for a test path, and looks for its configuration above both). Tests that need it carry the `shared` marker;
 without the option they are deselected and the run says so in one line. With the option, a missing or
 incomplete folder is a usage error, not a silent pass.
 """

@@ -32,7 +32,7 @@ def test_exactly_two_setup_commands_and_ci_runs_the_second():
     assert "flowc compile workflows/" in commands[0]
     assert "pytest" in commands[1]
     ci = (REPO / ".ci" / "run").read_text()
-    assert f"{commands[1].strip()} --shared ../shared" in ci  # the same command, plus the corpus tests
+    assert f"{commands[1].strip()} --shared=../shared" in ci  # the same command, plus the corpus tests
     assert "-c constraints.txt" in commands[1]  # the oracles at the versions the tests were written against
 
 

@@ -1,6 +1,6 @@
 """Nothing outside the repository is read unless the run asks for the shared corpora (`--shared DIR`).
 
-A user, packager or contributor has only the clone; `.ci/run` passes `--shared ../shared`, and there a missing
+A user, packager or contributor has only the clone; `.ci/run` passes `--shared=../shared`, and there a missing
 folder fails the run.
 """
 
@@ -51,11 +51,19 @@ def test_the_corpus_tests_are_reported_not_run_without_the_option(tmp_path: Path
     run, seen = _pytest(tmp_path, "-q", "tests/lint/test_corpus_fixtures.py")
     assert run.returncode == 5, run.stdout[-2000:]  # everything in it was deselected: nothing ran
     assert re.search(r"\d+ deselected", run.stdout), run.stdout[-2000:]
-    assert f"python -m pytest {shared.OPTION} ../shared" in run.stdout
+    assert f"python -m pytest {shared.OPTION}=../shared" in run.stdout
     assert seen == []
 
 
 def test_a_missing_shared_folder_fails_the_run(tmp_path: Path) -> None:
-    run, _ = _pytest(tmp_path, "-q", "--shared", str(tmp_path / "nowhere"), "tests/lint/test_corpus_fixtures.py")
+    run, _ = _pytest(tmp_path, "-q", f"--shared={tmp_path / 'nowhere'}", "tests/lint/test_corpus_fixtures.py")
     assert run.returncode != 0
     assert "not the shared folder" in run.stderr
+
+
+def test_the_ci_form_of_the_option_finds_the_configuration(tmp_path: Path) -> None:
+    """`.ci/run` gives no test path: the option must not be taken for one (pytest would then look for its
+    configuration in the folder above the repository and not know the option)."""
+    empty = tmp_path / "shared"
+    run, _ = _pytest(tmp_path, "--collect-only", "-q", f"--shared={empty}")
+    assert "not the shared folder" in run.stderr, run.stderr[-2000:]  # our check ran: the conftest was loaded
