@@ -34,12 +34,16 @@ def command(paths: tuple[Path, ...], fmt: str, output: Path | None, strict: bool
     Exit status: 0 clean, 1 errors (or warnings with --strict), 2 usage or configuration error.
     """
     from flowc.compiler.lint import formatters
-    from flowc.compiler.lint.config import ConfigError, load_config, load_substitutions
+    from flowc.compiler.lint.config import ConfigError, check_codes, load_config, load_substitutions
     from flowc.compiler.lint.discovery import discover
     from flowc.compiler.lint.runner import Options, lint_targets
+    from flowc.compiler.rules import all_rules
 
     try:
         config = load_config(config_file)
+        config.validate(all_rules())
+        check_codes(select, "--select", all_rules())
+        check_codes(ignore, "--ignore", all_rules())
         config.merge_cli(select=list(select), ignore=list(ignore), strict=strict)
         subs_file = substitutions or config.substitutions
         subs = load_substitutions(subs_file) if subs_file else None
