@@ -100,3 +100,18 @@ def discover(paths: list[str | Path], excluded=lambda _p: False) -> list[Target]
         else:
             add(p, "missing")
     return out
+
+
+def flow_sources(paths: list[str | Path], excluded=lambda _p: False) -> list[str]:
+    """`.flow` / `.flow.yaml` files named or found under directories (for `check` and `compile`).
+
+    A named file is kept whatever its suffix (the compiler reports what it cannot read); a directory
+    contributes its workflow sources, walked as `flowc lint` walks it.
+    """
+    out: list[str] = []
+    for raw in paths:
+        if Path(raw).is_dir():
+            out.extend(t.path for t in discover([raw], excluded) if t.kind == "flow")
+        else:
+            out.append(str(raw))
+    return list(dict.fromkeys(out))

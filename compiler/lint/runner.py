@@ -105,19 +105,62 @@ def lint_asl_text(text: str, file: str, options: Options | None = None) -> list[
 # ------------------------------------------------------------------------------------------ .flow
 
 
-def lint_flow_file(path: str, options: Options | None = None) -> list[Diagnostic]:
+@dataclass
+class FlowAnalysis:
+    """One verdict for `.flow` sources, shared by `check`, `compile` and `lint`: every rule at its configured
+    severity, with per-file ignores and inline suppressions applied."""
+
+    result: Any  # flowc.compiler.pipeline.CompileResult
+    diagnostics: list[Diagnostic]
+    config: LintConfig = field(default_factory=LintConfig)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    @property
+    def ok(self) -> bool:
+        return self.result.program is not None and not self.errors
+
+
+def analyse_flow(paths: list[str | Path], options: Options | None = None,
+                 texts: dict[str, str] | None = None) -> FlowAnalysis:
+    """Compile `paths` (with their imports) and run every enabled ASL and `.flow` rule."""
     from flowc.compiler.engine import FlowContext, flow_rules, run_flow_rules
     from flowc.compiler.pipeline import analyse, paused_gc
 
     options = options or Options()
-    result = analyse([path], rules=_asl_rules(options.config), rule_options=_rule_options(options))
+    result = analyse(paths, rules=_asl_rules(options.config), rule_options=_rule_options(options))
     diagnostics = list(result.diagnostics)
     if result.program is not None:
         ctx = FlowContext(result.modules, result.program, result.asl)
         with paused_gc():
             diagnostics.extend(run_flow_rules(ctx, [r for r in flow_rules() if options.config.enabled(r.code)]))
     dead = {(d.span.file, d.span.line) for d in diagnostics if d.code == "FLOW603"}
-    return [d for d in diagnostics if not (d.code == "FLOW203" and (d.span.file, d.span.line) in dead)]
+    diagnostics = [d for d in diagnostics if not (d.code == "FLOW203" and (d.span.file, d.span.line) in dead)]
+    return FlowAnalysis(result, finish_files(diagnostics, options.config, texts or {}), options.config)
+
+
+def lint_flow_file(path: str, options: Options | None = None) -> list[Diagnostic]:
+    return analyse_flow([path], options).diagnostics
+
+
+def finish_files(diags: list[Diagnostic], config: LintConfig, texts: dict[str, str]) -> list[Diagnostic]:
+    """`finish` per file the diagnostics point into (imports have their own inline suppressions)."""
+    by_file: dict[str, list[Diagnostic]] = {}
+    for d in diags:
+        by_file.setdefault(d.span.file, []).append(d)
+    out: list[Diagnostic] = []
+    for file, group in by_file.items():
+        out.extend(finish(group, file, texts[file] if file in texts else _read_text(file), config))
+    return sort_diagnostics(out)
+
+
+def _read_text(file: str) -> str | None:
+    try:
+        return Path(file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
 
 
 # ------------------------------------------------------------------------------------------ one file
@@ -138,7 +181,9 @@ def lint_target(target: Target, options: Options) -> FileReport:
         return FileReport(path, target.kind, [Diagnostic("FLOW106", f"cannot read {path}: {err.strerror or err}",
                                                          Span.unknown(path))])
     try:
-        diags = lint_flow_file(path, options) if target.kind == "flow" else lint_asl_text(text, path, options)
+        if target.kind == "flow":
+            return FileReport(path, target.kind, analyse_flow([path], options, {path: text}).diagnostics, text)
+        diags = lint_asl_text(text, path, options)
     except RecursionError:
         diags = [Diagnostic("FLOW100", "nesting is too deep to analyse", Span.unknown(path))]
     return FileReport(path, target.kind, finish(diags, path, text, options.config), text)
