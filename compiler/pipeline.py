@@ -83,10 +83,19 @@ def _analyse(paths: list[str | Path], rules: list, rule_options: dict) -> Compil
         result = emit_workflow(program, wf)
         emitted[name] = result
         diagnostics.extend(result.diagnostics)
-        doc = AslDocument(result.definition, wf.file, result.source_map.get, workflow_type=wf.type,
+        doc = AslDocument(_as_deployed(program, result), wf.file, result.source_map.get, workflow_type=wf.type,
                           source_kind="flow", options=rule_options)
         diagnostics.extend(_dedupe_against(run_rules(doc, rules), diagnostics))
     return CompileResult(program, emitted, sort_diagnostics(diagnostics), modules)
+
+
+def _as_deployed(program: ir.Program, result) -> dict:
+    """The definition with its resource placeholders filled in as the template fills them (for the rules)."""
+    if not result.substitutions:
+        return result.definition
+    from flowc.compiler.lint.placeholders import resolved_values, substitute
+
+    return substitute(result.definition, resolved_values(program, result.substitutions))
 
 
 def _dedupe_against(new: list[Diagnostic], existing: list[Diagnostic]) -> list[Diagnostic]:

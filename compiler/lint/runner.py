@@ -66,19 +66,6 @@ def _asl_rules(config: LintConfig):
     return rules
 
 
-def _substitute(value: Any, subs: dict[str, str]) -> Any:
-    if isinstance(value, str):
-        if "${" in value:
-            for key, repl in subs.items():
-                value = value.replace("${" + key + "}", repl)
-        return value
-    if isinstance(value, dict):
-        return {k: _substitute(v, subs) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_substitute(v, subs) for v in value]
-    return value
-
-
 # ------------------------------------------------------------------------------------------ raw ASL
 
 
@@ -95,7 +82,9 @@ def lint_asl_text(text: str, file: str, options: Options | None = None) -> list[
                            Span(file, err.line, err.col, err.line, err.col + 1))]
     definition = src.value
     if options.substitutions:
-        definition = _substitute(definition, options.substitutions)
+        from flowc.compiler.lint.placeholders import substitute
+
+        definition = substitute(definition, options.substitutions)
     doc = AslDocument(definition, file, src.locate, workflow_type=options.workflow_type, source_kind="asl",
                       raw_size=len(text.encode("utf-8", errors="replace")), locate_key_pointer=src.key_span,
                       source=src, options=_rule_options(options))
