@@ -7,14 +7,13 @@ problem it can find.
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flowc.compiler import ir
 from flowc.compiler.asldoc import AslDocument
 from flowc.compiler.engine import asl_rules, run_rules
+from flowc.compiler.gcpause import paused_gc  # re-exported: commands import it from here
 from flowc.dsl.diagnostics import Diagnostic, Severity, sort_diagnostics
 
 
@@ -32,27 +31,6 @@ class CompileResult:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-@contextmanager
-def paused_gc(*, process_ends: bool = False):
-    """Compiling allocates millions of small acyclic objects; the cycle collector only slows that down.
-
-    With `process_ends` (a CLI command whose process exits right after), what exists is frozen
-    (`gc.freeze`) before collection resumes: otherwise the first collection afterwards traverses
-    every object the compile made (~0.3-0.45 s for a 10,000-step workflow) while the command is
-    only printing and exiting. Library callers keep normal collection, since freezing would also
-    keep their cyclic garbage alive.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            if process_ends:
-                gc.freeze()
-            gc.enable()
 
 
 def analyse(paths: list[str | Path], *, all_severities: bool = False, rules: list | None = None,

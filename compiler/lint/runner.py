@@ -235,7 +235,7 @@ def lint_targets(targets: list[Target], options: Options, *, jobs: int | None = 
                 if progress:
                     progress(i + 1, total)
     else:
-        from flowc.compiler.pipeline import paused_gc
+        from flowc.compiler.gcpause import paused_gc
 
         with paused_gc(process_ends=process_ends):
             for i, target in enumerate(targets):
