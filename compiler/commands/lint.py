@@ -33,12 +33,17 @@ FORMATS = ["text", "json", "sarif", "github"]
               help="pyproject.toml to read [tool.flowc.lint] from (default: the nearest one).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Processes to lint with (default: automatic).")
 @click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
+@click.option("--by-content", is_flag=True,
+              help="Named files too are linted only when they are workflows by name or content, as in a "
+                   "directory (the pre-commit hook passes every JSON and YAML file).")
 @common_options
 def command(paths: tuple[Path, ...], fmt: str, output: Path | None, strict: bool, select: tuple[str, ...],
             ignore: tuple[str, ...], substitutions: str | None, workflow_type: str | None,
-            config_file: Path | None, jobs: int | None, no_progress: bool) -> None:
-    """Lint workflows: `.flow` / `.flow.yaml` sources and ASL (`*.asl.json`, `*.asl.yaml`, and any JSON or
-    YAML file with StartAt and States). PATHS default to the current directory.
+            config_file: Path | None, jobs: int | None, no_progress: bool, by_content: bool) -> None:
+    """Lint workflows: `.flow` / `.flow.yaml` sources, ASL (`*.asl.json`, `*.asl.yaml`, and any JSON or
+    YAML file with StartAt and States) and definitions embedded in serverless.yml, SAM and CloudFormation
+    templates. PATHS default to the current directory; in directories, files flowc generated (its
+    manifest) and files git ignores are skipped.
 
     Exit status: 0 clean, 1 errors (or warnings with --strict), 2 usage or configuration error.
     """
@@ -59,7 +64,7 @@ def command(paths: tuple[Path, ...], fmt: str, output: Path | None, strict: bool
     except (ConfigError, OSError, ValueError) as err:
         click.echo(f"flowc lint: {err}", err=True)
         sys.exit(2)
-    targets = discover(list(paths) or [Path(".")], config.excluded)
+    targets = discover(list(paths) or [Path(".")], config.excluded, sniff_named=by_content)
     options = Options(config, subs, workflow_type.upper() if workflow_type else None)
     progress = None
     out = console()

@@ -21,7 +21,7 @@ from flowc.dsl.diagnostics import Diagnostic, Severity, Span, sort_diagnostics
 
 # A process pool costs ~0.1-0.2 s to start; a raw ASL file takes ~0.5 ms to lint, a `.flow` file ~40 ms.
 PARALLEL_MIN_SECONDS = 1.0
-COST = {"asl": 0.0005, "flow": 0.04, "missing": 0.0}
+COST = {"asl": 0.0005, "template": 0.001, "flow": 0.04, "missing": 0.0}
 
 
 @dataclass
@@ -89,6 +89,45 @@ def lint_asl_text(text: str, file: str, options: Options | None = None) -> list[
                       raw_size=len(text.encode("utf-8", errors="replace")), locate_key_pointer=src.key_span,
                       source=src, options=_rule_options(options))
     return run_rules(doc, _asl_rules(options.config))
+
+
+# ------------------------------------------------------------------------------------------ templates
+
+
+def lint_template_text(text: str, file: str, options: Options | None = None) -> list[Diagnostic]:
+    """Every state machine definition embedded in a Serverless, SAM or CloudFormation template, in place."""
+    from flowc.compiler.asldoc import AslDocument
+    from flowc.compiler.engine import run_rules
+    from flowc.compiler.lint.embedded import find_definitions
+    from flowc.compiler.lint.placeholders import substitute
+    from flowc.compiler.lint.sources import parse_source
+
+    options = options or Options()
+    src = parse_source(text, file)
+    if src.error is not None:
+        err = src.error
+        return [Diagnostic("FLOW100", f"not valid {src.kind.upper()}: {err.message}",
+                           Span(file, err.line, err.col, err.line, err.col + 1))]
+    out: list[Diagnostic] = []
+    for found in find_definitions(src):
+        view = found.source
+        if view.error is not None:
+            err = view.error
+            at = view.map(Span(file, err.line, err.col, err.line, err.col + 1))
+            out.append(Diagnostic("FLOW100", f"{found.label}: the definition is not valid JSON: {err.message}", at))
+            continue
+        definition = found.definition
+        values = {**found.substitutions, **(options.substitutions or {})}
+        if values:
+            definition = substitute(definition, values)
+        rule_options = _rule_options(options)
+        if found.substitution_names and options.substitutions is None:
+            rule_options["substitution_names"] = found.substitution_names
+        rule_options["deployed_by"] = found.tool
+        doc = AslDocument(definition, file, view.locate, workflow_type=found.workflow_type or options.workflow_type,
+                          source_kind="asl", locate_key_pointer=view.key_span, source=view, options=rule_options)
+        out.extend(run_rules(doc, _asl_rules(options.config)))
+    return out
 
 
 # ------------------------------------------------------------------------------------------ .flow
@@ -172,7 +211,10 @@ def lint_target(target: Target, options: Options) -> FileReport:
     try:
         if target.kind == "flow":
             return FileReport(path, target.kind, analyse_flow([path], options, {path: text}).diagnostics, text)
-        diags = lint_asl_text(text, path, options)
+        if target.kind == "template":
+            diags = lint_template_text(text, path, options)
+        else:
+            diags = lint_asl_text(text, path, options)
     except RecursionError:
         diags = [Diagnostic("FLOW100", "nesting is too deep to analyse", Span.unknown(path))]
     return FileReport(path, target.kind, finish(diags, path, text, options.config), text)

@@ -178,8 +178,8 @@ def test_pre_commit_hooks_and_actions_example_run_flowc_lint():
     import yaml
 
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
-    assert {h["id"]: h["entry"] for h in hooks} == {"flowc-lint": "flowc lint",
-                                                    "flowc-lint-strict": "flowc lint --strict"}
+    assert {h["id"]: h["entry"] for h in hooks} == {"flowc-lint": "flowc lint --by-content",
+                                                    "flowc-lint-strict": "flowc lint --strict --by-content"}
     example = yaml.safe_load((REPO / ".github" / "workflows" / "flowc-lint.example.yml").read_text())
     runs = [s.get("run", "") for s in example["jobs"]["lint"]["steps"]]
     assert "flowc lint --format github" in runs and any("--format sarif" in r for r in runs)
