@@ -166,7 +166,21 @@ def analyse_flow(paths: list[str | Path], options: Options | None = None,
             diagnostics.extend(run_flow_rules(ctx, [r for r in flow_rules() if options.config.enabled(r.code)]))
     dead = {(d.span.file, d.span.line) for d in diagnostics if d.code == "FLOW603"}
     diagnostics = [d for d in diagnostics if not (d.code == "FLOW203" and (d.span.file, d.span.line) in dead)]
+    diagnostics = _duplicate_names_first(diagnostics)
     return FlowAnalysis(result, finish_files(diagnostics, options.config, texts or {}), options.config)
+
+
+# Graph checks read the emitted States object, where a duplicated step name kept only one of the steps: what
+# they report in such a file is an echo of the duplicate, not a second problem.
+GRAPH_ECHOES = frozenset({"FLOW203", "FLOW204", "FLOW205", "FLOW207"})
+
+
+def _duplicate_names_first(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """In a file with a duplicate step name (FLOW202), that is the problem reported, not its echoes."""
+    files = {d.span.file for d in diagnostics if d.code == "FLOW202"}
+    if not files:
+        return diagnostics
+    return [d for d in diagnostics if not (d.code in GRAPH_ECHOES and d.span.file in files)]
 
 
 def lint_flow_file(path: str, options: Options | None = None) -> list[Diagnostic]:
