@@ -91,8 +91,11 @@ def _embed(src: ParsedSource, pointer: str, value: Any, label: str, tool: str, k
            subs: dict) -> Embedded | None:
     names = frozenset(str(k) for k in subs)
     literal = {str(k): v for k, v in subs.items() if isinstance(v, str)}
-    if isinstance(value, dict) and not _is_intrinsic(value):
+    if (isinstance(value, dict) and not _is_intrinsic(value)) or not isinstance(value, (dict, str)):
+        # an object is the definition; a list, number or null is a wrong one the rules report as such
         return Embedded(label, value, PrefixedSource(src, pointer), tool, kind, names, literal)
+    if isinstance(value, dict) and not ({"Fn::Sub", "Fn::Join"} & set(value)):
+        return None  # Fn::If, Ref...: decided at deploy time, nothing to read here
     text, view = _string_definition(src, pointer, value)
     if text is None:
         return None
@@ -213,10 +216,16 @@ def _join_view(src: ParsedSource, pointer: str, join: Any) -> tuple[str | None, 
     base = pointer + "/Fn::Join/1"
 
     def mapper(span: Span) -> Span:
-        at = line_starts[min(span.line, len(line_starts)) - 1] + span.col - 1
+        whole = src.value_span(pointer) or Span(src.file, 1, 1)
+        if not starts:
+            return whole
+        at = line_starts[max(1, min(span.line, len(line_starts))) - 1] + max(1, span.col) - 1
         index = max(0, bisect.bisect_right(starts, at) - 1)
-        part = src.value_span(f"{base}/{index}") or src.value_span(pointer) or Span(src.file, 1, 1)
-        col = part.col + (1 if src.text[_offset(src, part)] in "\"'" else 0) + (at - starts[index])
+        part = src.value_span(f"{base}/{index}")
+        if part is None:
+            return whole
+        quoted = src.text[_offset(src, part):][:1] in ("\"", "'")
+        col = part.col + (1 if quoted else 0) + (at - starts[index])
         return Span(src.file, part.line, col, part.line, col + 1)
 
     return text, StringSource(src, inner, mapper)
@@ -224,4 +233,4 @@ def _join_view(src: ParsedSource, pointer: str, join: Any) -> tuple[str | None, 
 
 def _offset(src: ParsedSource, span: Span) -> int:
     lines = src.text.split("\n")
-    return min(len(src.text) - 1, sum(len(ln) + 1 for ln in lines[:span.line - 1]) + span.col - 1)
+    return max(0, min(len(src.text), sum(len(ln) + 1 for ln in lines[:span.line - 1]) + span.col - 1))

@@ -173,3 +173,30 @@ def test_pre_commit_files_regex_and_content_sniffing_agree_with_a_directory_walk
     by_walk = sorted(t.path for t in discover(["."]))
     assert by_hook == by_walk
     assert "sm.json" in by_walk and "serverless.yml" in by_walk and "package.json" not in by_walk
+
+
+# -- no template shape crashes the linter (FLOW000 is a crashed rule; an exception would escape) -------------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tests.lint.test_robustness import VALUES  # noqa: E402
+
+STRING_DEFS = st.one_of(st.text(max_size=40), st.sampled_from(['{"StartAt": "A", "States": {}}', "{", "[]", ""]))
+DEFINITION_VALUES = st.one_of(VALUES, STRING_DEFS,
+                              st.builds(lambda s: {"Fn::Sub": s}, STRING_DEFS),
+                              st.builds(lambda d, parts: {"Fn::Join": [d, parts]}, st.sampled_from(["", "\n", ","]),
+                                        st.lists(st.one_of(STRING_DEFS, st.just({"Ref": "X"})), max_size=4)))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(DEFINITION_VALUES, st.sampled_from(["Definition", "DefinitionString"]),
+       st.sampled_from(["AWS::StepFunctions::StateMachine", "AWS::Serverless::StateMachine"]),
+       st.sampled_from(["t.json", "t.yaml"]))
+def test_no_template_shape_crashes(value, key, kind, name):
+    from flowc.compiler.lint.runner import lint_template_text
+
+    template = {"Resources": {"M": {"Type": kind, "Properties": {key: value}}}}
+    text = json.dumps(template) if name.endswith(".json") else yaml.safe_dump(template)
+    diags = lint_template_text(text, name)
+    assert "FLOW000" not in {d.code for d in diags}, [d.message for d in diags if d.code == "FLOW000"]
+    assert all(d.span.line >= 1 for d in diags)
