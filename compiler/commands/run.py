@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flowc.compiler.commands._options import common_options
+from flowc.compiler.commands._options import common_options, console
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -194,7 +194,7 @@ def command(file: Path, workflow: str | None, input_: str, target: str, mocks: t
         runs[name] = run
         if trace:
             _trace(run)
-        click.echo(f"{name}: {_summary(run)}", err=True)
+        console().info(f"{name}: {_summary(run)}")
         if repeat > 1:
             click.echo(f"{name}: {repeat} executions in {elapsed:.2f} s ({repeat / elapsed:,.0f} executions/s)",
                        err=True)

@@ -129,3 +129,12 @@ def test_progress_draws_only_after_a_second(monkeypatch):
     assert "working 2/3 case b" in stream.text
     bar.close()
     assert stream.text.endswith("\r\033[K")
+
+
+def test_run_quiet_prints_only_the_output(project):
+    (project / "p.flow").write_text('workflow P\n  A: pass\n    value { ok: true }\n')
+    loud = CliRunner().invoke(main, ["run", "p.flow", "--target", "asl"])
+    quiet = CliRunner().invoke(main, ["run", "-q", "p.flow", "--target", "asl"])
+    assert loud.exit_code == quiet.exit_code == 0, loud.output
+    assert "SUCCEEDED" in loud.output and "SUCCEEDED" not in quiet.output
+    assert '"ok": true' in quiet.output
