@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable
@@ -117,6 +116,8 @@ def sarif(diagnostics: list[Diagnostic], *, root: Path | None = None, sources: S
 def _fingerprint(d: Diagnostic, uri: str, line_text: str) -> str:
     """What identifies a finding across commits: rule, file, message and the text of its line (not the line
     number, which moves whenever something above it changes); `:n` numbers repeats of the same one."""
+    import hashlib
+
     key = "\0".join((d.code, uri, d.message, " ".join(line_text.split())))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
