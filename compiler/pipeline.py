@@ -23,6 +23,9 @@ class CompileResult:
     asl: dict = field(default_factory=dict)  # workflow name -> flowc.targets.asl.emit.EmitResult
     diagnostics: list[Diagnostic] = field(default_factory=list)
     modules: list = field(default_factory=list)  # the parsed files (flowc.dsl.ast.Module), for .flow rules
+    #: errors of the front end itself (parse, lower, emit): the program cannot be built as written, whatever
+    #: a lint configuration says about rule severities
+    front_end_errors: list[Diagnostic] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -53,18 +56,23 @@ def _analyse(paths: list[str | Path], rules: list, rule_options: dict) -> Compil
 
     modules, diagnostics = load_program(list(paths))
     if not modules:
-        return CompileResult(None, {}, sort_diagnostics(diagnostics))
+        return CompileResult(None, {}, sort_diagnostics(diagnostics),
+                             front_end_errors=[d for d in diagnostics if d.severity is Severity.ERROR])
     program, lower_diags = lower(modules)
     diagnostics.extend(lower_diags)
     emitted = {}
+    from_rules: set[int] = set()
     for name, wf in program.workflows.items():
         result = emit_workflow(program, wf)
         emitted[name] = result
         diagnostics.extend(result.diagnostics)
         doc = AslDocument(_as_deployed(program, result), wf.file, result.source_map.get, workflow_type=wf.type,
                           source_kind="flow", options=rule_options)
-        diagnostics.extend(_dedupe_against(run_rules(doc, rules), diagnostics))
-    return CompileResult(program, emitted, sort_diagnostics(diagnostics), modules)
+        found = _dedupe_against(run_rules(doc, rules), diagnostics)
+        from_rules.update(id(d) for d in found)
+        diagnostics.extend(found)
+    front_end = [d for d in diagnostics if d.severity is Severity.ERROR and id(d) not in from_rules]
+    return CompileResult(program, emitted, sort_diagnostics(diagnostics), modules, front_end)
 
 
 def _as_deployed(program: ir.Program, result) -> dict:

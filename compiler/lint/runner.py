@@ -167,7 +167,19 @@ def analyse_flow(paths: list[str | Path], options: Options | None = None,
     dead = {(d.span.file, d.span.line) for d in diagnostics if d.code == "FLOW603"}
     diagnostics = [d for d in diagnostics if not (d.code == "FLOW203" and (d.span.file, d.span.line) in dead)]
     diagnostics = _duplicate_names_first(diagnostics)
-    return FlowAnalysis(result, finish_files(diagnostics, options.config, texts or {}), options.config)
+    kept = finish_files(diagnostics, options.config, texts or {})
+    return FlowAnalysis(result, _with_front_end_errors(kept, result.front_end_errors), options.config)
+
+
+def _with_front_end_errors(kept: list[Diagnostic], front_end: list[Diagnostic]) -> list[Diagnostic]:
+    """A program that cannot be built stays an error whatever the configuration says (as a syntax error
+    cannot be ignored in ruff): configuration selects and grades rules, not whether the source compiles."""
+    if not front_end:
+        return kept
+    shown = {id(d) for d in kept}
+    for d in front_end:
+        d.severity = Severity.ERROR
+    return sort_diagnostics([*kept, *(d for d in front_end if id(d) not in shown)])
 
 
 # Graph checks read the emitted States object, where a duplicated step name kept only one of the steps: what

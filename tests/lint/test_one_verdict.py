@@ -112,3 +112,15 @@ def test_examples_agree(project):
         path = str(WORKFLOWS / name)
         lint, check = runner.invoke(main, ["lint", path]), runner.invoke(main, ["check", path])
         assert _codes(check.output) == _codes(lint.output)
+
+
+def test_configuration_cannot_turn_a_program_that_does_not_build_into_output(project):
+    """Severities grade rules; they do not make an unknown function compile (no template with a dangling ARN)."""
+    (project / "pyproject.toml").write_text('[tool.flowc.lint]\nignore = ["FLOW2"]\n'
+                                            '[tool.flowc.lint.severity]\nFLOW201 = "off"\n')
+    (project / "broken.flow").write_text("workflow B\n  A: invoke missing\n")
+    runner = CliRunner()
+    for args in (["check", "broken.flow"], ["lint", "broken.flow"], ["compile", "broken.flow", "-o", "out"]):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 1 and "error FLOW201: unknown function 'missing'" in result.output, args
+    assert not (project / "out").exists()
