@@ -168,7 +168,11 @@ def test_small_file_under_a_third_of_a_second_wall(tmp_path):
            "PYTHONPYCACHEPREFIX": str(tmp_path / "pycache")}
     _timed([sys.executable, "-m", "flowc.compiler.cli", "lint", str(path)], env)
     best = min(_timed([sys.executable, "-m", "flowc.compiler.cli", "lint", str(path)], env) for _ in range(3))
-    assert best < 0.6  # 0.3 s is the goal on a quiet machine (benchmarks/bench_lint.py); CI runs in parallel
+    # Load on the machine (parallel CI, other jobs) slows every process: the budget grows with the interpreter's
+    # own start-up measured now (~20 ms on a quiet machine, where flowc takes ~0.1 s). What the lint imports is
+    # pinned load-independently in test_startup_imports.py.
+    bare = min(_timed([sys.executable, "-c", "pass"], env) for _ in range(3))
+    assert best < 0.3 + 4 * bare, (best, bare)
 
 
 def _timed(cmd, env) -> float:
