@@ -49,26 +49,24 @@ def classify(path: Path, explicit: bool) -> str | None:
     if name.endswith(ASL_SUFFIXES):
         return "asl"
     if name.endswith(DATA_SUFFIXES):
-        sniffed = sniff(path)
-        if sniffed is not None:
-            return sniffed
-        return "asl" if explicit else None
+        return sniff(path, explicit)
     return "asl" if explicit else None
 
 
-def sniff(path: Path) -> str | None:
-    """"template" or "asl" by content, else None."""
+def sniff(path: Path, explicit: bool = False) -> str | None:
+    """"template" or "asl" by content, else None (a named file that is no template is ASL: no need to parse
+    it here only to parse it again when it is linted)."""
     from flowc.compiler.lint.embedded import looks_like_template
 
     try:
         if path.stat().st_size > SNIFF_BYTES:
-            return None
+            return "asl" if explicit else None
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
-        return None
+        return "asl" if explicit else None
     if looks_like_template(text, path.name):
         return "template"
-    return "asl" if _looks_like_asl_text(text, path.name) else None
+    return "asl" if explicit or _looks_like_asl_text(text, path.name) else None
 
 
 def looks_like_asl(path: Path) -> bool:
