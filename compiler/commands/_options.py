@@ -166,19 +166,24 @@ def complete_rule_codes(_ctx: click.Context, _param: click.Parameter, incomplete
 
 
 class Progress:
-    """A one-line status on stderr, drawn only on a terminal and only once the work has taken a second."""
+    """A status on a terminal, drawn only once the work has taken a second.
+
+    By default a line of its own on stderr (`\r`-redrawn); `inline` draws it after the cursor of a line
+    still being written (the dots of `flowc test`) and restores the cursor, so the next output replaces it.
+    """
 
     DELAY = 1.0
 
     def __init__(self, label: str, total: int | None = None, *, enabled: bool | None = None,
-                 stream: TextIO | None = None) -> None:
+                 stream: TextIO | None = None, inline: bool = False) -> None:
         self.label, self.total, self.done = label, total, 0
         self.detail = ""
+        self.inline = inline
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = console().interactive(self.stream) if enabled is None else enabled
         self.started = time.monotonic()
         self.drawn = False
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -191,6 +196,13 @@ class Progress:
         if self.enabled and time.monotonic() - self.started >= self.DELAY:
             self._draw()
 
+    def restart(self, detail: str = "") -> None:
+        """Clear what is drawn and time the next piece of work from now (before writing to the stream)."""
+        with self._lock:
+            self.clear()
+            self.detail = detail
+            self.started = time.monotonic()
+
     def line(self) -> str:
         elapsed = time.monotonic() - self.started
         count = f" {self.done}/{self.total}" if self.total else ""
@@ -199,16 +211,23 @@ class Progress:
 
     def _draw(self) -> None:
         with self._lock:
-            self.stream.write("\r\033[K" + self.line()[:200])
+            text = self.line()[:120]
+            # DEC save/restore cursor around an inline status; a line of its own is redrawn from column 1
+            self.stream.write(f"\0337 {text}\0338" if self.inline else "\r\033[K" + text)
             self.stream.flush()
             self.drawn = True
 
+    def clear(self) -> None:
+        with self._lock:
+            if self.drawn:
+                self.stream.write("\033[K" if self.inline else "\r\033[K")
+                self.stream.flush()
+                self.drawn = False
+
     def _tick(self) -> None:
-        if self._stop.wait(self.DELAY):
-            return
-        while not self._stop.is_set():
-            self._draw()
-            self._stop.wait(0.5)
+        while not self._stop.wait(0.25):
+            if time.monotonic() - self.started >= self.DELAY:
+                self._draw()
 
     def start(self) -> Progress:
         if self.enabled:
@@ -220,9 +239,7 @@ class Progress:
         self._stop.set()
         if self._thread is not None:
             self._thread.join()
-        if self.drawn:
-            self.stream.write("\r\033[K")
-            self.stream.flush()
+        self.clear()
 
 
 @contextmanager

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import click
-from flowc.compiler.commands._options import common_options, console
+from flowc.compiler.commands._options import Progress, common_options, console
 
 
 @click.command()
@@ -41,6 +41,9 @@ def command(paths: tuple[Path, ...], target: str, junit: Path | None, keyword: s
         click.echo("no *.tests.yaml files found", err=True)
         sys.exit(5)
     verbose = console().verbose
+    # a case can take seconds (the SQS chain): after a second, say so after the dots, on a terminal only
+    status = Progress("running", enabled=not verbose and console().interactive(sys.stdout), stream=sys.stdout,
+                      inline=True).start()
     started = time.perf_counter()
     outcomes = []
     selected = 0
@@ -49,6 +52,7 @@ def command(paths: tuple[Path, ...], target: str, junit: Path | None, keyword: s
         try:
             spec = testspec.load(file)
         except testspec.SpecError as err:
+            status.clear()
             click.echo(f"ERROR {err}")
             spec_errors += 1
             continue
@@ -58,9 +62,11 @@ def command(paths: tuple[Path, ...], target: str, junit: Path | None, keyword: s
                 continue
         selected += len(spec.cases)
         if not verbose:
+            status.restart()
             click.echo(f"{file} ", nl=False)
 
         def report(outcome, verbose=verbose):
+            status.restart()
             if verbose:
                 mark = "SKIPPED" if outcome.skipped else ("PASSED" if outcome.passed else "FAILED")
                 click.echo(f"{outcome.spec.path}::{outcome.case.name}[{outcome.target}] {mark}")
@@ -69,11 +75,14 @@ def command(paths: tuple[Path, ...], target: str, junit: Path | None, keyword: s
         try:
             outcomes.extend(testspec.run_spec(spec, targets, on_result=report))
         except testspec.SpecError as err:
+            status.clear()
             click.echo(f"\nERROR {err}")
             spec_errors += 1
             continue
+        status.clear()
         if not verbose:
             click.echo("")
+    status.close()
     if keyword and not selected and not spec_errors:
         click.echo(f"no test case matches -k {keyword!r}", err=True)
         sys.exit(5)

@@ -131,6 +131,18 @@ def test_progress_draws_only_after_a_second(monkeypatch):
     assert stream.text.endswith("\r\033[K")
 
 
+def test_inline_status_after_the_dots_is_cleared_before_the_next_one():
+    stream = _Tty()
+    status = Progress("running", enabled=True, stream=stream, inline=True)
+    status.started -= 2
+    status.update()
+    assert stream.text.startswith("\0337 running (2s)\0338")  # drawn after the cursor, cursor restored
+    status.restart()
+    assert stream.text.endswith("\033[K") and not status.drawn
+    status.update()
+    assert stream.text.endswith("\033[K")  # restarted: under a second again, nothing drawn
+
+
 def test_run_quiet_prints_only_the_output(project):
     (project / "p.flow").write_text('workflow P\n  A: pass\n    value { ok: true }\n')
     loud = CliRunner().invoke(main, ["run", "p.flow", "--target", "asl"])
