@@ -14,6 +14,7 @@ import sys
 
 import click
 from flowc.compiler import __version__, commands
+from flowc.compiler.commands._options import common_options
 
 
 class LazyGroup(click.Group):
@@ -32,8 +33,13 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="flowc")
+@common_options
 def main() -> None:
-    """flowc: write a serverless workflow once, deploy it as Step Functions or as an SQS chain."""
+    """flowc: write a serverless workflow once, deploy it as Step Functions or as an SQS chain.
+
+    Shell completion (commands, options, rule codes): add `eval "$(_FLOWC_COMPLETE=bash_source flowc)"` to
+    ~/.bashrc (zsh: `zsh_source` in ~/.zshrc; fish: `_FLOWC_COMPLETE=fish_source flowc | source`).
+    """
 
 
 def run() -> None:

@@ -776,6 +776,23 @@ def _unclosed_bracket(text: str) -> tuple[int, int, str] | None:
 _CLOSERS = {"RBRACE", "RSQB", "RPAR"}
 
 
+def _hint(tok: Any, accepts: Any, text: str, line: int) -> str | None:
+    """A fix suggestion (dsl/syntax_hints.py) from the expected terminals as written."""
+    from flowc.dsl.syntax_hints import hint
+
+    if tok.type in ("$END", "_NL", "_INDENT", "_DEDENT"):
+        return None
+    expected = set()
+    for term in accepts or ():
+        human = _TERMINAL_NAMES.get(term)
+        if human is None and term.isupper() and not term.startswith("_"):
+            human = term.lower()
+        if human:
+            expected.add(human.strip("'"))
+    lines = text.splitlines()
+    return hint(str(tok.value), expected, lines[line - 1] if 0 < line <= len(lines) else "")
+
+
 def _syntax_diag(file: str, err: Exception, text: str = "") -> Diagnostic:
     if isinstance(err, _IndentError):
         return Diagnostic("FLOW100", err.message, Span(file, err.line, err.col, err.line, err.col + 1))
@@ -795,7 +812,8 @@ def _syntax_diag(file: str, err: Exception, text: str = "") -> Diagnostic:
         if tok.type in ("_INDENT", "_DEDENT") and tok.end_line:
             line, col = tok.end_line, max(1, tok.end_column or 1)
         width = len(str(tok.value)) if tok.type not in ("_NL", "_INDENT", "_DEDENT", "$END") else 1
-        return Diagnostic("FLOW100", what + expected, Span(file, line, col, line, col + width))
+        return Diagnostic("FLOW100", what + expected, Span(file, line, col, line, col + width),
+                          hint=_hint(tok, err.accepts or err.expected, text, line))
     if isinstance(err, UnexpectedCharacters):
         expected = _expected_text(err.allowed or set())
         return Diagnostic("FLOW100", f"unexpected character {err.char!r}{expected}",

@@ -8,13 +8,14 @@ import click
 
 
 def print_diagnostics(diagnostics, *, stream=None) -> tuple[int, int]:
+    from flowc.compiler.commands._options import console
     from flowc.dsl.diagnostics import render
 
     stream = stream or sys.stderr
-    color = hasattr(stream, "isatty") and stream.isatty()
+    color = console().use_color(stream)
     errors = warnings = 0
     for d in diagnostics:
-        click.echo(render(d, color=color), file=stream)
+        click.echo(render(d, color=color), file=stream, color=color)
         if d.severity.value == "error":
             errors += 1
         elif d.severity.value == "warning":

@@ -4,31 +4,44 @@ import sys
 from pathlib import Path
 
 import click
+from flowc.compiler.commands._options import common_options, console, format_option, output_option
 from flowc.compiler.commands._output import print_diagnostics, summary
 
 
 @click.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def command(files: tuple[Path, ...], fmt: str) -> None:
-    """Analyse FILES (and their imports) without writing anything.
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@format_option(["text", "json"], help="text (diagnostics on stderr) or json (a list on stdout).")
+@output_option(help="Write the json report to this file instead of standard output.")
+@common_options
+def command(paths: tuple[Path, ...], fmt: str, output: Path | None) -> None:
+    """Analyse PATHS (`.flow` / `.flow.yaml` files, or directories of them; imports included) without
+    compiling: every lint rule at its configured severity ([tool.flowc.lint]), the same verdict as `flowc lint`.
 
-    Exit status: 0 when there are no errors, 1 when there are, 2 on usage errors.
+    Exit status: 0 when there are no errors (warnings print), 1 when there are (or warnings with
+    `strict = true`), 2 on usage or configuration errors.
     """
-    from flowc.compiler.pipeline import analyse, paused_gc
+    from flowc.compiler.commands._verdict import analyse_sources
+    from flowc.compiler.pipeline import paused_gc
 
     with paused_gc(process_ends=True):
-        result = analyse(list(files))
+        analysis = analyse_sources(paths, "check")
+    diagnostics = analysis.diagnostics
+    failing = bool(analysis.errors) or (analysis.config.strict and any(d.severity.value == "warning"
+                                                                        for d in diagnostics))
     if fmt == "json":
         import json
 
-        click.echo(json.dumps([d.to_dict() for d in result.diagnostics], indent=2))
-        sys.exit(0 if result.ok else 1)
-    errors, warnings = print_diagnostics(result.diagnostics)
-    if result.program is not None and result.ok:
-        count = len(result.program.workflows)
-        click.echo(f"ok: {count} workflow{'' if count == 1 else 's'} checked ({summary(errors, warnings)})",
-                   err=True)
+        text = json.dumps([d.to_dict() for d in diagnostics], indent=2)
+        if output is not None:
+            output.write_text(text + "\n", encoding="utf-8")
+        else:
+            click.echo(text)
+        sys.exit(1 if failing or not analysis.ok else 0)
+    errors, warnings = print_diagnostics(diagnostics)
+    program = analysis.result.program
+    if program is not None and analysis.ok:
+        count = len(program.workflows)
+        console().info(f"ok: {count} workflow{'' if count == 1 else 's'} checked ({summary(errors, warnings)})")
     else:
-        click.echo(summary(errors, warnings), err=True)
-    sys.exit(0 if result.ok else 1)
+        console().info(summary(errors, warnings))
+    sys.exit(1 if failing or not analysis.ok else 0)

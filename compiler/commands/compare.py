@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import click
+from flowc.compiler.commands._options import common_options, console, format_option, output_option, progress
 
 FORMATS = ("text", "markdown", "json", "html")
 SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".html": "html", ".htm": "html",
@@ -72,14 +73,14 @@ def render(report, fmt: str, command: str | None) -> str:
               help="Prices for this region (Standard transitions are regional; other prices are us-east-1's).")
 @click.option("--free-tier/--no-free-tier", default=False, show_default=True,
               help="Subtract the always-free tiers (per account, shared with everything else in it).")
-@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default=None,
-              help="Output format (default: from --out's suffix, else text).")
-@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file.")
+@format_option(FORMATS, default=None, help="Output format (default: from --output's suffix, else text).")
+@output_option(aliases=("--out",), help="Write the report to this file.")
 @click.option("--check", is_flag=True,
-              help="With --out: do not write; exit 1 when the file differs from the report (stale).")
+              help="With --output: do not write; exit 1 when the file differs from the report (stale).")
+@common_options
 def command(file: Path, workflow: str | None, input_spec: str | None, mocks: tuple[str, ...], case: str | None,
-            prices: Path | None, executions: int, region: str, free_tier: bool, fmt: str | None, out: Path | None,
-            check: bool) -> None:
+            prices: Path | None, executions: int, region: str, free_tier: bool, fmt: str | None,
+            output: Path | None, check: bool) -> None:
     """Compare the Step Functions (Standard, Express) and SQS-chain architectures of a workflow, with numbers:
     resources, billed units per execution (measured on both local executors), monthly cost and break-even
     volumes, limits, failure handling and observability, modelled latency. See docs/compare.md."""
@@ -89,15 +90,17 @@ def command(file: Path, workflow: str | None, input_spec: str | None, mocks: tup
     from flowc.compiler.commands.run import parse_mocks
     from flowc.compiler.compare.report import CompareError, build_report
 
+    out = output
     if check and out is None:
-        raise click.UsageError("--check needs --out (the report file to check)")
+        raise click.UsageError("--check needs --output (the report file to check)")
     if not file.exists():
         raise click.UsageError(f"no such file: {file}")
     fmt = fmt or (SUFFIXES.get(out.suffix.lower(), "text") if out is not None else "text")
     try:
-        report = build_report(file, workflow=workflow, input_spec=input_spec, executions=executions, region=region,
-                              free_tier=free_tier, display_path=file.as_posix(), mocks=parse_mocks(mocks),
-                              case=case, prices=prices)
+        with progress(f"flowc compare: measuring {file.name} on both targets"):
+            report = build_report(file, workflow=workflow, input_spec=input_spec, executions=executions,
+                                  region=region, free_tier=free_tier, display_path=file.as_posix(),
+                                  mocks=parse_mocks(mocks), case=case, prices=prices)
     except CompareError as err:
         if err.status == 2:
             raise click.UsageError(str(err)) from err
@@ -112,10 +115,10 @@ def command(file: Path, workflow: str | None, input_spec: str | None, mocks: tup
     if check:
         current = out.read_text(encoding="utf-8") if out.exists() else None
         if current != text:
-            click.echo(f"{out}: stale (regenerate it: {again} --out {out.as_posix()})", err=True)
+            click.echo(f"{out}: stale (regenerate it: {again} --output {out.as_posix()})", err=True)
             sys.exit(1)
-        click.echo(f"{out}: up to date", err=True)
+        console().info(f"{out}: up to date")
         return
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
-    click.echo(f"wrote {out} ({fmt})", err=True)
+    console().info(f"wrote {out} ({fmt})")

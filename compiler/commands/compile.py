@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 import click
+from flowc.compiler.commands._options import common_options, console, output_option
 from flowc.compiler.commands._output import print_diagnostics, summary
 
 # target name -> module with `render(result, out_dir, sources) -> {relative path: text}`
@@ -17,14 +18,20 @@ def available_targets() -> list[str]:
 
 
 @click.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--target", "-t", type=click.Choice(sorted(TARGETS)), default="asl", show_default=True,
               help="asl: Step Functions (ASL + SAM); sqs: Lambdas chained by SQS queues (SAM + runtime).")
-@click.option("--out", "-o", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Directory to write into (created if missing).")
-@click.option("--force", is_flag=True, help="Overwrite files in --out that flowc did not write (or that were edited).")
-def command(files: tuple[Path, ...], target: str, out_dir: Path, force: bool) -> None:
-    """Compile FILES to deployable output in --out."""
+@output_option(directory=True, required=True, aliases=("--out",),
+               help="Directory to write into (created if missing).")
+@click.option("--force", is_flag=True, help="Overwrite files in --output that flowc did not write (or that were "
+                                            "edited).")
+@common_options
+def command(files: tuple[Path, ...], target: str, output: Path, force: bool) -> None:
+    """Compile FILES (`.flow` / `.flow.yaml` files, or directories of them) to deployable output in --output.
+
+    Nothing is written when `flowc check` would report an error (rules at their [tool.flowc.lint] severity).
+    """
+    out_dir = output
     from flowc.compiler.pipeline import paused_gc
 
     with paused_gc(process_ends=True):
@@ -34,14 +41,15 @@ def command(files: tuple[Path, ...], target: str, out_dir: Path, force: bool) ->
 def _compile(files: tuple[Path, ...], target: str, out_dir: Path, force: bool) -> None:
     import importlib
 
-    from flowc.compiler.pipeline import analyse
+    from flowc.compiler.commands._verdict import analyse_sources
     from flowc.targets.output import write_outputs
 
     if target not in available_targets():
         raise click.UsageError(f"target '{target}' is not available in this installation")
-    result = analyse(list(files))
-    errors, warnings = print_diagnostics(result.diagnostics)
-    if not result.ok or result.program is None:
+    analysis = analyse_sources(files, "compile")
+    result = analysis.result
+    errors, warnings = print_diagnostics(analysis.diagnostics)
+    if not analysis.ok or result.program is None:
         click.echo(f"{summary(errors, warnings)}; nothing written", err=True)
         sys.exit(1)
     module = importlib.import_module(TARGETS[target])
@@ -61,5 +69,5 @@ def _compile(files: tuple[Path, ...], target: str, out_dir: Path, force: bool) -
         sys.exit(1)
     for rel in sorted(outputs):
         click.echo(str(out_dir / rel))
-    click.echo(f"compiled {len(result.program.workflows)} workflow(s) to {out_dir} ({target}; "
-               f"{summary(errors, warnings)})", err=True)
+    console().info(f"compiled {len(result.program.workflows)} workflow(s) to {out_dir} ({target}; "
+                   f"{summary(errors, warnings)})")

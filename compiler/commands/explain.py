@@ -3,10 +3,12 @@ from __future__ import annotations
 import sys
 
 import click
+from flowc.compiler.commands._options import common_options, complete_rule_codes
 
 
 @click.command()
-@click.argument("code")
+@click.argument("code", shell_complete=complete_rule_codes)
+@common_options
 def command(code: str) -> None:
     """Explain one lint rule: what it checks, why it matters, a bad and a good example."""
     from flowc.compiler.rules import all_rules, get_rule

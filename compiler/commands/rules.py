@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import click
+from flowc.compiler.commands._options import common_options, format_option
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+@format_option(["text", "json", "markdown"])
+@common_options
 def command(fmt: str) -> None:
     """List the lint rules: code, default severity, where it applies, summary."""
     from flowc.compiler.rules import all_rules

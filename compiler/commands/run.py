@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from flowc.compiler.commands._options import common_options, console
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -131,6 +132,7 @@ def execute(result: Any, workflow: str, data: Any, target: str, mocks: dict[str,
 @click.option("--repeat", type=click.IntRange(min=1), default=1, show_default=True,
               help="Run the execution N times (reports executions per second).")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole run result as JSON.")
+@common_options
 def command(file: Path, workflow: str | None, input_: str, target: str, mocks: tuple[str, ...], trace: bool,
             seed: int, repeat: int, as_json: bool) -> None:
     """Run a workflow of FILE locally and print its output."""
@@ -196,7 +198,7 @@ def command(file: Path, workflow: str | None, input_: str, target: str, mocks: t
         runs[name] = run
         if trace:
             _trace(run)
-        click.echo(f"{name}: {_summary(run)}", err=True)
+        console().info(f"{name}: {_summary(run)}")
         if repeat > 1:
             click.echo(f"{name}: {repeat} executions in {elapsed:.2f} s ({repeat / elapsed:,.0f} executions/s)",
                        err=True)

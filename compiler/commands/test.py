@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import click
+from flowc.compiler.commands._options import Progress, common_options, console
 
 
 @click.command()
@@ -13,10 +14,15 @@ import click
 @click.option("--target", "-t", type=click.Choice(["asl", "sqs", "both"]), default="both", show_default=True,
               help="Which targets to run the cases on (a case may restrict itself with `targets:`).")
 @click.option("--junit", "junit", type=click.Path(dir_okay=False, path_type=Path), help="Write a JUnit XML report.")
-@click.option("-k", "keyword", help="Only cases whose name contains this text.")
-@click.option("--verbose", "-v", is_flag=True, help="One line per case.")
-def command(paths: tuple[Path, ...], target: str, junit: Path | None, keyword: str | None, verbose: bool) -> None:
-    """Run workflow tests (*.tests.yaml; default: under workflows/ or the current directory)."""
+@click.option("-k", "keyword", help="Only cases whose name contains this text (none matching: exit 5).")
+@common_options
+def command(paths: tuple[Path, ...], target: str, junit: Path | None, keyword: str | None) -> None:
+    """Run workflow tests (*.tests.yaml; default: under workflows/ or the current directory); `-v` prints
+    one line per case.
+
+    Exit status: 0 all passed, 1 failures or invalid test files, 2 usage error, 5 no test files or no
+    case selected by -k (as pytest).
+    """
     import time
 
     from flowc.compiler.commands._extras import require
@@ -37,22 +43,33 @@ def command(paths: tuple[Path, ...], target: str, junit: Path | None, keyword: s
     if not files:
         click.echo("no *.tests.yaml files found", err=True)
         sys.exit(5)
+    verbose = console().verbose
+    # a case can take seconds (the SQS chain): after a second, say so after the dots, on a terminal only
+    status = Progress("running", enabled=not verbose and console().interactive(sys.stdout), stream=sys.stdout,
+                      inline=True).start()
     started = time.perf_counter()
     outcomes = []
+    selected = 0
     spec_errors = 0
     for file in files:
         try:
             spec = testspec.load(file)
         except testspec.SpecError as err:
+            status.clear()
             click.echo(f"ERROR {err}")
             spec_errors += 1
             continue
         if keyword:
             spec.cases = [c for c in spec.cases if keyword in c.name]
+            if not spec.cases:
+                continue
+        selected += len(spec.cases)
         if not verbose:
+            status.restart()
             click.echo(f"{file} ", nl=False)
 
         def report(outcome, verbose=verbose):
+            status.restart()
             if verbose:
                 mark = "SKIPPED" if outcome.skipped else ("PASSED" if outcome.passed else "FAILED")
                 click.echo(f"{outcome.spec.path}::{outcome.case.name}[{outcome.target}] {mark}")
@@ -61,11 +78,17 @@ def command(paths: tuple[Path, ...], target: str, junit: Path | None, keyword: s
         try:
             outcomes.extend(testspec.run_spec(spec, targets, on_result=report))
         except testspec.SpecError as err:
+            status.clear()
             click.echo(f"\nERROR {err}")
             spec_errors += 1
             continue
+        status.clear()
         if not verbose:
             click.echo("")
+    status.close()
+    if keyword and not selected and not spec_errors:
+        click.echo(f"no test case matches -k {keyword!r}", err=True)
+        sys.exit(5)
     failed = [o for o in outcomes if not o.passed and not o.skipped]
     if failed:
         click.echo("\n" + "=" * 30 + " FAILURES " + "=" * 30)

@@ -20,11 +20,21 @@ FLOW503 = "error"      # error | warning | info | off
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 SEVERITIES = ("error", "warning", "info", "off")
+INTERNAL_CODE = "FLOW000"  # a rule that crashed; not a rule of its own, but selectable
+
+
+def unknown_code_message(code: str, setting: str, known: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(code.upper(), known, n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else "; `flowc rules` lists every code"
+    return f"unknown rule code or prefix '{code}' in {setting}{hint}"
 
 
 class ConfigError(ValueError):
@@ -69,6 +79,23 @@ class LintConfig:
         if strict:
             self.strict = True
         return self
+
+    def validate(self, known: Iterable[str]) -> None:
+        """Every code or prefix must name at least one rule: a typo would otherwise run nothing and pass CI."""
+        table = "[tool.flowc.lint]"
+        check_codes(self.select or (), f"{table} select", known)
+        check_codes(self.ignore, f"{table} ignore", known)
+        check_codes(self.severity, f"{table}.severity", known)
+        for pattern, codes in self.per_file_ignores.items():
+            check_codes(codes, f"{table}.per-file-ignores {pattern!r}", known)
+
+
+def check_codes(codes: Iterable[str], setting: str, known: Iterable[str]) -> None:
+    """Raise `ConfigError` (with a did-you-mean) for a code or prefix that names no rule."""
+    known = sorted(set(known) | {INTERNAL_CODE})
+    for code in codes:
+        if not any(k.startswith(code.upper()) for k in known):
+            raise ConfigError(unknown_code_message(code, setting, known))
 
 
 def _matches(file: str, pattern: str) -> bool:

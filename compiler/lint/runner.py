@@ -21,7 +21,7 @@ from flowc.dsl.diagnostics import Diagnostic, Severity, Span, sort_diagnostics
 
 # A process pool costs ~0.1-0.2 s to start; a raw ASL file takes ~0.5 ms to lint, a `.flow` file ~40 ms.
 PARALLEL_MIN_SECONDS = 1.0
-COST = {"asl": 0.0005, "flow": 0.04, "missing": 0.0}
+COST = {"asl": 0.0005, "template": 0.001, "flow": 0.04, "missing": 0.0}
 
 
 @dataclass
@@ -66,19 +66,6 @@ def _asl_rules(config: LintConfig):
     return rules
 
 
-def _substitute(value: Any, subs: dict[str, str]) -> Any:
-    if isinstance(value, str):
-        if "${" in value:
-            for key, repl in subs.items():
-                value = value.replace("${" + key + "}", repl)
-        return value
-    if isinstance(value, dict):
-        return {k: _substitute(v, subs) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_substitute(v, subs) for v in value]
-    return value
-
-
 # ------------------------------------------------------------------------------------------ raw ASL
 
 
@@ -95,29 +82,139 @@ def lint_asl_text(text: str, file: str, options: Options | None = None) -> list[
                            Span(file, err.line, err.col, err.line, err.col + 1))]
     definition = src.value
     if options.substitutions:
-        definition = _substitute(definition, options.substitutions)
+        from flowc.compiler.lint.placeholders import substitute
+
+        definition = substitute(definition, options.substitutions)
     doc = AslDocument(definition, file, src.locate, workflow_type=options.workflow_type, source_kind="asl",
                       raw_size=len(text.encode("utf-8", errors="replace")), locate_key_pointer=src.key_span,
                       source=src, options=_rule_options(options))
     return run_rules(doc, _asl_rules(options.config))
 
 
+# ------------------------------------------------------------------------------------------ templates
+
+
+def lint_template_text(text: str, file: str, options: Options | None = None) -> list[Diagnostic]:
+    """Every state machine definition embedded in a Serverless, SAM or CloudFormation template, in place."""
+    from flowc.compiler.asldoc import AslDocument
+    from flowc.compiler.engine import run_rules
+    from flowc.compiler.lint.embedded import find_definitions
+    from flowc.compiler.lint.placeholders import substitute
+    from flowc.compiler.lint.sources import parse_source
+
+    options = options or Options()
+    src = parse_source(text, file)
+    if src.error is not None:
+        err = src.error
+        return [Diagnostic("FLOW100", f"not valid {src.kind.upper()}: {err.message}",
+                           Span(file, err.line, err.col, err.line, err.col + 1))]
+    out: list[Diagnostic] = []
+    for found in find_definitions(src):
+        view = found.source
+        if view.error is not None:
+            err = view.error
+            at = view.map(Span(file, err.line, err.col, err.line, err.col + 1))
+            out.append(Diagnostic("FLOW100", f"{found.label}: the definition is not valid JSON: {err.message}", at))
+            continue
+        definition = found.definition
+        values = {**found.substitutions, **(options.substitutions or {})}
+        if values:
+            definition = substitute(definition, values)
+        rule_options = _rule_options(options)
+        if found.substitution_names and options.substitutions is None:
+            rule_options["substitution_names"] = found.substitution_names
+        rule_options["deployed_by"] = found.tool
+        doc = AslDocument(definition, file, view.locate, workflow_type=found.workflow_type or options.workflow_type,
+                          source_kind="asl", locate_key_pointer=view.key_span, source=view, options=rule_options)
+        out.extend(run_rules(doc, _asl_rules(options.config)))
+    return out
+
+
 # ------------------------------------------------------------------------------------------ .flow
 
 
-def lint_flow_file(path: str, options: Options | None = None) -> list[Diagnostic]:
+@dataclass
+class FlowAnalysis:
+    """One verdict for `.flow` sources, shared by `check`, `compile` and `lint`: every rule at its configured
+    severity, with per-file ignores and inline suppressions applied."""
+
+    result: Any  # flowc.compiler.pipeline.CompileResult
+    diagnostics: list[Diagnostic]
+    config: LintConfig = field(default_factory=LintConfig)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    @property
+    def ok(self) -> bool:
+        return self.result.program is not None and not self.errors
+
+
+def analyse_flow(paths: list[str | Path], options: Options | None = None,
+                 texts: dict[str, str] | None = None) -> FlowAnalysis:
+    """Compile `paths` (with their imports) and run every enabled ASL and `.flow` rule."""
     from flowc.compiler.engine import FlowContext, flow_rules, run_flow_rules
     from flowc.compiler.pipeline import analyse, paused_gc
 
     options = options or Options()
-    result = analyse([path], rules=_asl_rules(options.config), rule_options=_rule_options(options))
+    result = analyse(paths, rules=_asl_rules(options.config), rule_options=_rule_options(options))
     diagnostics = list(result.diagnostics)
     if result.program is not None:
         ctx = FlowContext(result.modules, result.program, result.asl)
         with paused_gc():
             diagnostics.extend(run_flow_rules(ctx, [r for r in flow_rules() if options.config.enabled(r.code)]))
     dead = {(d.span.file, d.span.line) for d in diagnostics if d.code == "FLOW603"}
-    return [d for d in diagnostics if not (d.code == "FLOW203" and (d.span.file, d.span.line) in dead)]
+    diagnostics = [d for d in diagnostics if not (d.code == "FLOW203" and (d.span.file, d.span.line) in dead)]
+    diagnostics = _duplicate_names_first(diagnostics)
+    kept = finish_files(diagnostics, options.config, texts or {})
+    return FlowAnalysis(result, _with_front_end_errors(kept, result.front_end_errors), options.config)
+
+
+def _with_front_end_errors(kept: list[Diagnostic], front_end: list[Diagnostic]) -> list[Diagnostic]:
+    """A program that cannot be built stays an error whatever the configuration says (as a syntax error
+    cannot be ignored in ruff): configuration selects and grades rules, not whether the source compiles."""
+    if not front_end:
+        return kept
+    shown = {id(d) for d in kept}
+    for d in front_end:
+        d.severity = Severity.ERROR
+    return sort_diagnostics([*kept, *(d for d in front_end if id(d) not in shown)])
+
+
+# Graph checks read the emitted States object, where a duplicated step name kept only one of the steps: what
+# they report in such a file is an echo of the duplicate, not a second problem.
+GRAPH_ECHOES = frozenset({"FLOW203", "FLOW204", "FLOW205", "FLOW207"})
+
+
+def _duplicate_names_first(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """In a file with a duplicate step name (FLOW202), that is the problem reported, not its echoes."""
+    files = {d.span.file for d in diagnostics if d.code == "FLOW202"}
+    if not files:
+        return diagnostics
+    return [d for d in diagnostics if not (d.code in GRAPH_ECHOES and d.span.file in files)]
+
+
+def lint_flow_file(path: str, options: Options | None = None) -> list[Diagnostic]:
+    return analyse_flow([path], options).diagnostics
+
+
+def finish_files(diags: list[Diagnostic], config: LintConfig, texts: dict[str, str]) -> list[Diagnostic]:
+    """`finish` per file the diagnostics point into (imports have their own inline suppressions)."""
+    by_file: dict[str, list[Diagnostic]] = {}
+    for d in diags:
+        by_file.setdefault(d.span.file, []).append(d)
+    out: list[Diagnostic] = []
+    for file, group in by_file.items():
+        out.extend(finish(group, file, texts[file] if file in texts else _read_text(file), config))
+    return sort_diagnostics(out)
+
+
+def _read_text(file: str) -> str | None:
+    try:
+        return Path(file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
 
 
 # ------------------------------------------------------------------------------------------ one file
@@ -138,7 +235,12 @@ def lint_target(target: Target, options: Options) -> FileReport:
         return FileReport(path, target.kind, [Diagnostic("FLOW106", f"cannot read {path}: {err.strerror or err}",
                                                          Span.unknown(path))])
     try:
-        diags = lint_flow_file(path, options) if target.kind == "flow" else lint_asl_text(text, path, options)
+        if target.kind == "flow":
+            return FileReport(path, target.kind, analyse_flow([path], options, {path: text}).diagnostics, text)
+        if target.kind == "template":
+            diags = lint_template_text(text, path, options)
+        else:
+            diags = lint_asl_text(text, path, options)
     except RecursionError:
         diags = [Diagnostic("FLOW100", "nesting is too deep to analyse", Span.unknown(path))]
     return FileReport(path, target.kind, finish(diags, path, text, options.config), text)
@@ -201,7 +303,7 @@ def lint_targets(targets: list[Target], options: Options, *, jobs: int | None = 
                 if progress:
                     progress(i + 1, total)
     else:
-        from flowc.compiler.pipeline import paused_gc
+        from flowc.compiler.gcpause import paused_gc
 
         with paused_gc(process_ends=process_ends):
             for i, target in enumerate(targets):

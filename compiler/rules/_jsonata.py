@@ -21,6 +21,7 @@ class JsonataInfo:
     variables: frozenset[str] = frozenset()  # free workflow variables ($name), without `states`
     states_fields: tuple[str, ...] = ()  # `$states.<field>` used (input, result, errorOutput, context, ...)
     bare_states: bool = False  # `$states` used on its own
+    functions: frozenset[str] = frozenset()  # functions called by name ($sum, $eval...), not bound by the expression
 
 
 @dataclass
@@ -90,7 +91,8 @@ def analyse(body: str) -> JsonataInfo:
         return JsonataInfo(None)
     free = walk.free - walk.bound - walk.functions
     free.discard("states")
-    return JsonataInfo(None, frozenset(free), tuple(walk.states_fields), walk.bare_states)
+    return JsonataInfo(None, frozenset(free), tuple(walk.states_fields), walk.bare_states,
+                       frozenset(walk.functions - walk.bound))
 
 
 def expression_body(text: str) -> str | None:

@@ -29,7 +29,9 @@ STRINGS = ("Comment", "Next", "Default", "Label", "StartAt", "Version", "Timeout
 NULLABLE_PATHS = ("InputPath", "OutputPath", "ResultPath")
 OBJECTS = ("ItemProcessor", "Iterator", "ItemReader", "ItemBatcher", "ResultWriter", "ReaderConfig",
            "WriterConfig", "ProcessorConfig")
-# field -> (minimum, maximum, integer only)
+# field -> (minimum, maximum, integer only). The Map Run bounds are the API's own (Step Functions API
+# Reference, UpdateMapRun: maxConcurrency Integer >= 0, no maximum; toleratedFailureCount Long >= 0;
+# toleratedFailurePercentage Float 0-100).
 NUMBERS = {
     "TimeoutSeconds": (1, MAX_SECONDS, True),
     "HeartbeatSeconds": (1, MAX_SECONDS, True),

@@ -5,6 +5,7 @@ from flowc.compiler.asldoc import AslDocument
 from flowc.compiler.rules._expressions import jsonpath_expressions, states_in
 from flowc.compiler.rules._values import fill_placeholders, has_placeholder, quote_bare_filter_words
 from flowc.compiler.rules.base import Finding, Rule
+from flowc.dsl.diagnostics import Severity
 
 # Plain dotted names and indexes from `$`, `$$` or a variable: valid as any kind of path, and common enough
 # that most files never need the full parser (or its import).
@@ -40,6 +41,19 @@ def path_problem(text: str, kind: str) -> str | None:
     return None
 
 
+# Evidence, not a guess: Jayway's `PathCompiler.compile` trims the path before parsing it
+# (json-path/JsonPath, PathCompiler.java: `ci.trim()`), and AWS's own samples deploy paths with a trailing
+# space. Leading whitespace is still an error: Step Functions checks that a path starts with `$`.
+TRAILING_WHITESPACE = ("Step Functions accepts it (its JSONPath compiler, Jayway, trims paths), but tools "
+                       "that do not trim (statelint, other ASL validators and emulators) reject it")
+
+
+def _trailing_whitespace_only(text: str, kind: str) -> bool:
+    stripped = text.rstrip()
+    return (stripped != text and bool(stripped) and not stripped[0].isspace()
+            and path_problem(stripped, kind) is None)
+
+
 # The same few paths ($.id, $.error...) recur in every state of a large workflow; the answer depends
 # only on the text and its kind.
 _path_problem = lru_cache(maxsize=4096)(path_problem)
@@ -58,7 +72,9 @@ number fields take Reference Paths: single nodes only, no wildcards, filters or
 slices; `ResultPath` writes into the state input, so it cannot start with `$$`
 or name a variable. Values of `key.$` fields — at any depth of a payload
 template — must be a path or an intrinsic function (no leading spaces). A
-`${Placeholder}` inside a path is accepted.
+`${Placeholder}` inside a path is accepted. Trailing whitespace is a warning, not
+an error: Step Functions' JSONPath compiler (Jayway) trims it, but other tools do
+not.
 
 Bad:
 ```
@@ -77,8 +93,13 @@ Good:
             for pointer, kind, text in jsonpath_expressions(ref):
                 if kind == "reference" and pointer.endswith("/ResultPath"):
                     kind = "result"
+                what = {"reference": "Reference Path", "result": "ResultPath",
+                        "template": "path in a `.$` field"}.get(kind, "JSONPath")
+                trailing = _trailing_whitespace_only(text, kind)
+                if trailing:
+                    yield Finding(f"{what} {text!r} ends with whitespace: {TRAILING_WHITESPACE}", pointer,
+                                  severity=Severity.WARNING, hint=f"write {text.rstrip()!r}")
+                    continue
                 problem = _path_problem(text, kind)
                 if problem:
-                    what = {"reference": "Reference Path", "result": "ResultPath",
-                            "template": "path in a `.$` field"}.get(kind, "JSONPath")
                     yield Finding(f"invalid {what} {text!r}: {problem}", pointer)

@@ -1,4 +1,3 @@
-from flowc.compiler.rules._flowast import referenced_names_cached
 from flowc.compiler.rules.base import Finding, Rule
 from flowc.dsl.diagnostics import Severity
 
@@ -31,6 +30,8 @@ workflow Orders
 """
 
     def check(self, ctx):
+        from flowc.compiler.rules._flowast import referenced_names_cached  # pydantic: only .flow needs it
+
         used: set[str] = set()
         for module in ctx.modules:
             for wf in module.workflows:

@@ -1,4 +1,3 @@
-from flowc.compiler.rules._flowast import referenced_names_cached
 from flowc.compiler.rules.base import Finding, Rule
 
 
@@ -29,6 +28,8 @@ Good:
 """
 
     def check(self, ctx):
+        from flowc.compiler.rules._flowast import referenced_names_cached  # pydantic: only .flow needs it
+
         for module in ctx.modules:
             for wf in module.workflows:
                 targets = referenced_names_cached(ctx, wf.body)

@@ -28,3 +28,18 @@ def test_bad(fields):
 ])
 def test_good(fields):
     assert "FLOW301" not in codes(passing(**fields))
+
+
+def test_trailing_whitespace_is_a_warning_leading_an_error():
+    """Jayway (Step Functions' JSONPath compiler) trims a path before parsing it; leading space is no path."""
+    from tests.lint.helpers import lint, machine
+
+    trailing = [d for d in lint(machine({"A": {"Type": "Pass", "InputPath": "$.a ", "End": True}}))
+                if d.code == "FLOW301"]
+    assert [d.severity.value for d in trailing] == ["warning"] and "Jayway" in trailing[0].message
+    leading = [d for d in lint(machine({"A": {"Type": "Pass", "InputPath": " $.a", "End": True}}))
+               if d.code == "FLOW301"]
+    assert [d.severity.value for d in leading] == ["error"]
+    broken = [d for d in lint(machine({"A": {"Type": "Pass", "InputPath": "$.a[ ", "End": True}}))
+              if d.code == "FLOW301"]
+    assert [d.severity.value for d in broken] == ["error"]
