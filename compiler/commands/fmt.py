@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import click
+from flowc.compiler.commands._options import common_options, console
 
 
 def _files(paths: tuple[str, ...]) -> list[Path]:
@@ -24,6 +25,7 @@ def _files(paths: tuple[str, ...]) -> list[Path]:
 @click.argument("paths", nargs=-1)
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when a file is not formatted.")
 @click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print a unified diff of the changes.")
+@common_options
 def command(paths: tuple[str, ...], check: bool, show_diff: bool) -> None:
     """Format `.flow` FILES (directories: every `.flow` below; `-`: standard input to standard output).
 
@@ -66,7 +68,7 @@ def command(paths: tuple[str, ...], check: bool, show_diff: bool) -> None:
             tmp = path.with_name(f".{path.name}.flowc-fmt")
             tmp.write_text(formatted, encoding="utf-8")
             tmp.replace(path)  # atomic: a full disk never leaves half a file
-            click.echo(f"reformatted {path}", err=True)
+            console().info(f"reformatted {path}")
     verb = "would be reformatted" if check or show_diff else "reformatted"
-    click.echo(f"{changed} file{'s' if changed != 1 else ''} {verb}, {len(files) - changed} unchanged", err=True)
+    console().info(f"{changed} file{'s' if changed != 1 else ''} {verb}, {len(files) - changed} unchanged")
     sys.exit(1 if (check or show_diff) and changed else 0)

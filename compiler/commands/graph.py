@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import click
+from flowc.compiler.commands._options import common_options, console, format_option, output_option
 
 FORMATS = ("mermaid", "dot", "svg")
 SUFFIXES = {".mmd": "mermaid", ".mermaid": "mermaid", ".md": "mermaid", ".dot": "dot", ".gv": "dot", ".svg": "svg"}
@@ -14,10 +15,9 @@ SUFFIXES = {".mmd": "mermaid", ".mermaid": "mermaid", ".md": "mermaid", ".dot": 
 @click.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--workflow", "-w", help="Which workflow of FILE (default: the first one FILE defines).")
-@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default=None,
-              help="Output format (default: from --output's suffix, else mermaid).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of standard output.")
+@format_option(FORMATS, default=None, help="Output format (default: from --output's suffix, else mermaid).")
+@output_option(help="Write to this file instead of standard output.")
+@common_options
 def command(file: Path, workflow: str | None, fmt: str | None, output: Path | None) -> None:
     """Draw a workflow of FILE: Choice arcs labelled with their conditions, Map bodies and Parallel branches as
     nested boxes (branches side by side in mermaid and DOT), Catch arcs dashed and labelled with their errors."""
@@ -55,3 +55,4 @@ def command(file: Path, workflow: str | None, fmt: str | None, output: Path | No
         click.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
+        console().info(f"wrote {output} ({fmt})")
