@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 from flowc.compiler.commands._options import common_options, console, output_option
 from flowc.compiler.commands._output import print_diagnostics, summary
+from flowc.compiler.commands._stdin import stdin_filename_option
 
 # target name -> module with `render(result, out_dir, sources) -> {relative path: text}`
 TARGETS = {"asl": "flowc.targets.asl.target", "sqs": "flowc.targets.sqs.target"}
@@ -18,27 +19,30 @@ def available_targets() -> list[str]:
 
 
 @click.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, allow_dash=True))
 @click.option("--target", "-t", type=click.Choice(sorted(TARGETS)), default="asl", show_default=True,
               help="asl: Step Functions (ASL + SAM); sqs: Lambdas chained by SQS queues (SAM + runtime).")
 @output_option(directory=True, required=True, aliases=("--out",),
                help="Directory to write into (created if missing).")
 @click.option("--force", is_flag=True, help="Overwrite files in --output that flowc did not write (or that were "
                                             "edited).")
+@stdin_filename_option
 @common_options
-def command(files: tuple[Path, ...], target: str, output: Path, force: bool) -> None:
+def command(files: tuple[Path, ...], target: str, output: Path, force: bool, stdin_filename: str | None) -> None:
     """Compile FILES (`.flow` / `.flow.yaml` files, or directories of them) to deployable output in --output.
 
     Nothing is written when `flowc check` would report an error (rules at their [tool.flowc.lint] severity).
     """
     out_dir = output
+    from flowc.compiler.commands import _stdin
     from flowc.compiler.pipeline import paused_gc
 
+    stdin = _stdin.read(files, stdin_filename)
     with paused_gc(process_ends=True):
-        _compile(files, target, out_dir, force)
+        _compile(files, target, out_dir, force, stdin)
 
 
-def _compile(files: tuple[Path, ...], target: str, out_dir: Path, force: bool) -> None:
+def _compile(files: tuple[Path, ...], target: str, out_dir: Path, force: bool, stdin=None) -> None:
     import importlib
 
     from flowc.compiler.commands._verdict import analyse_sources
@@ -46,7 +50,9 @@ def _compile(files: tuple[Path, ...], target: str, out_dir: Path, force: bool) -
 
     if target not in available_targets():
         raise click.UsageError(f"target '{target}' is not available in this installation")
-    analysis = analyse_sources(files, "compile")
+    analysis = analyse_sources(files, "compile", stdin)
+    if stdin is not None:
+        files = (stdin.path,)
     result = analysis.result
     errors, warnings = print_diagnostics(analysis.diagnostics)
     if not analysis.ok or result.program is None:

@@ -11,12 +11,13 @@ from flowc.compiler.commands._options import (
     format_option,
     output_option,
 )
+from flowc.compiler.commands._stdin import stdin_filename_option
 
 FORMATS = ["text", "json", "sarif", "github"]
 
 
 @click.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, allow_dash=True))
 @format_option(FORMATS, help="text (with code frames), json, sarif (2.1.0, GitHub code scanning), github "
                              "(annotations).")
 @output_option(help="Write the report to a file instead of standard output.")
@@ -36,10 +37,12 @@ FORMATS = ["text", "json", "sarif", "github"]
 @click.option("--by-content", is_flag=True,
               help="Named files too are linted only when they are workflows by name or content, as in a "
                    "directory (the pre-commit hook passes every JSON and YAML file).")
+@stdin_filename_option
 @common_options
 def command(paths: tuple[Path, ...], fmt: str, output: Path | None, strict: bool, select: tuple[str, ...],
             ignore: tuple[str, ...], substitutions: str | None, workflow_type: str | None,
-            config_file: Path | None, jobs: int | None, no_progress: bool, by_content: bool) -> None:
+            config_file: Path | None, jobs: int | None, no_progress: bool, by_content: bool,
+            stdin_filename: str | None) -> None:
     """Lint workflows: `.flow` / `.flow.yaml` sources, ASL (`*.asl.json`, `*.asl.yaml`, and any JSON or
     YAML file with StartAt and States) and definitions embedded in serverless.yml, SAM and CloudFormation
     templates. PATHS default to the current directory; in directories, files flowc generated (its
@@ -47,10 +50,11 @@ def command(paths: tuple[Path, ...], fmt: str, output: Path | None, strict: bool
 
     Exit status: 0 clean, 1 errors (or warnings with --strict), 2 usage or configuration error.
     """
+    from flowc.compiler.commands import _stdin
     from flowc.compiler.lint import formatters
     from flowc.compiler.lint.config import ConfigError, check_codes, load_config, load_substitutions
-    from flowc.compiler.lint.discovery import discover
-    from flowc.compiler.lint.runner import Options, lint_targets
+    from flowc.compiler.lint.discovery import Target, discover
+    from flowc.compiler.lint.runner import Options, lint_targets, lint_text
     from flowc.compiler.rules import all_rules
 
     try:
@@ -64,13 +68,18 @@ def command(paths: tuple[Path, ...], fmt: str, output: Path | None, strict: bool
     except (ConfigError, OSError, ValueError) as err:
         click.echo(f"flowc lint: {err}", err=True)
         sys.exit(2)
-    targets = discover(list(paths) or [Path(".")], config.excluded, sniff_named=by_content)
     options = Options(config, subs, workflow_type.upper() if workflow_type else None)
     progress = None
     out = console()
-    if not no_progress and len(targets) >= 50 and out.interactive(sys.stderr):
-        progress = _progress_bar(len(targets))
-    reports = lint_targets(targets, options, jobs=jobs, progress=progress, process_ends=True)
+    stdin = _stdin.read(paths, stdin_filename)
+    if stdin is not None:
+        targets = [Target(str(stdin.path), stdin_kind(stdin))]
+        reports = [lint_text(targets[0], stdin.text, options)]
+    else:
+        targets = discover(list(paths) or [Path(".")], config.excluded, sniff_named=by_content)
+        if not no_progress and len(targets) >= 50 and out.interactive(sys.stderr):
+            progress = _progress_bar(len(targets))
+        reports = lint_targets(targets, options, jobs=jobs, progress=progress, process_ends=True)
     if progress:
         click.echo("\r\033[K", nl=False, err=True)
     diagnostics = [d for r in reports for d in r.diagnostics]
@@ -103,6 +112,17 @@ def command(paths: tuple[Path, ...], fmt: str, output: Path | None, strict: bool
             stream.close()
     failing = {"error", "warning"} if config.strict else {"error"}
     sys.exit(1 if any(d.severity.value in failing for d in diagnostics) else 0)
+
+
+def stdin_kind(stdin) -> str:
+    """The front end for standard input, from the name it is given: `.flow`, a template, or ASL."""
+    from flowc.compiler.lint.discovery import FLOW_SUFFIXES
+    from flowc.compiler.lint.embedded import looks_like_template
+
+    name = stdin.path.name.lower()
+    if name.endswith(FLOW_SUFFIXES):
+        return "flow"
+    return "template" if looks_like_template(stdin.text, stdin.path.name) else "asl"
 
 
 def _github_summary(diagnostics: list, files: int) -> None:

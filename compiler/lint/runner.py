@@ -152,13 +152,15 @@ class FlowAnalysis:
 
 
 def analyse_flow(paths: list[str | Path], options: Options | None = None,
-                 texts: dict[str, str] | None = None) -> FlowAnalysis:
-    """Compile `paths` (with their imports) and run every enabled ASL and `.flow` rule."""
+                 texts: dict[str, str] | None = None, sources: dict[Path, str] | None = None) -> FlowAnalysis:
+    """Compile `paths` (with their imports) and run every enabled ASL and `.flow` rule. `sources` stands in for
+    files on disk (resolved path -> text: standard input, an editor's buffer)."""
     from flowc.compiler.engine import FlowContext, flow_rules, run_flow_rules
     from flowc.compiler.pipeline import analyse, paused_gc
 
     options = options or Options()
-    result = analyse(paths, rules=_asl_rules(options.config), rule_options=_rule_options(options))
+    result = analyse(paths, rules=_asl_rules(options.config), rule_options=_rule_options(options),
+                     sources=sources)
     diagnostics = list(result.diagnostics)
     if result.program is not None:
         ctx = FlowContext(result.modules, result.program, result.asl)
@@ -234,9 +236,17 @@ def lint_target(target: Target, options: Options) -> FileReport:
     except OSError as err:
         return FileReport(path, target.kind, [Diagnostic("FLOW106", f"cannot read {path}: {err.strerror or err}",
                                                          Span.unknown(path))])
+    return lint_text(target, text, options)
+
+
+def lint_text(target: Target, text: str, options: Options) -> FileReport:
+    """Lint a target whose text is given (read from its file, or from standard input)."""
+    path = target.path
     try:
         if target.kind == "flow":
-            return FileReport(path, target.kind, analyse_flow([path], options, {path: text}).diagnostics, text)
+            sources = {Path(path).resolve(): text}
+            return FileReport(path, target.kind, analyse_flow([path], options, {path: text}, sources).diagnostics,
+                              text)
         if target.kind == "template":
             diags = lint_template_text(text, path, options)
         else:

@@ -161,13 +161,21 @@ class Problem:
 
 
 def diagnostics(path: Path, text: str) -> list[Problem]:
-    """What `flowc check` says of this buffer (its imports read from disk), for this file only."""
-    from flowc.compiler.pipeline import analyse
+    """What `flowc check` says of this buffer (its imports read from disk), for this file only: every rule at
+    its `[tool.flowc.lint]` severity (the configuration the server finds from where it runs)."""
+    from flowc.compiler.lint.config import ConfigError, LintConfig, load_config
+    from flowc.compiler.lint.runner import Options, analyse_flow
+    from flowc.compiler.rules import all_rules
 
     key = path.resolve()
-    result = analyse([path], sources={key: text})
+    try:
+        config = load_config()
+        config.validate(all_rules())
+    except ConfigError:
+        config = LintConfig()
+    analysis = analyse_flow([path], Options(config), {str(path): text}, {key: text})
     out = []
-    for d in result.diagnostics:
+    for d in analysis.diagnostics:
         try:
             same = Path(d.span.file).resolve() == key
         except (OSError, ValueError):
