@@ -1,0 +1,189 @@
+"""AST -> `.flow.yaml` text: the YAML twin of `dsl.printer`, read back by `dsl.yaml_loader` to an equal tree.
+
+The loader reads a scalar that looks like an expression (`$...`, `{% %}`, `States.X(`, `N(`) as one, and
+an option's bare duration or word as a duration or name; a literal string that would be misread that way
+is written with the loader's `!lit` tag. Conditions are written in the `.flow` condition syntax (the
+loader parses them with the same grammar).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+from flowc.dsl import ast, printer
+from flowc.dsl.durations import format_duration
+
+_EXPR_START = re.compile(r"^(\$|\{%|States\.[A-Za-z0-9]+\(|(SS|NS|BS|S|N|B|BOOL|NULL|M|L)\()")
+_DURATION = re.compile(r"^\d+[smhd](\d+[smhd])*$")
+_WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
+
+
+class Lit(str):
+    """A string the loader must not read as an expression, duration or name: written `!lit "..."`."""
+
+
+def value(v: Any, *, option: bool = False) -> Any:
+    """An AST value as YAML data; `option`: it is an option's whole value (durations and words are read
+    specially there)."""
+    if isinstance(v, ast.LiteralValue):
+        x = v.value
+        if isinstance(x, str) and (_EXPR_START.match(x) or (option and (_DURATION.match(x) or _WORD.match(x)))):
+            return Lit(x)
+        return x
+    if isinstance(v, (ast.PathValue, ast.IntrinsicValue, ast.JsonataValue)):
+        return v.text
+    if isinstance(v, ast.TypedValue):
+        return printer.value(v)
+    if isinstance(v, ast.Duration):
+        return format_duration(v.seconds)
+    if isinstance(v, ast.NameRef):
+        return v.name
+    if isinstance(v, ast.ObjectValue):
+        return {i.key: value(i.value) for i in v.items}
+    if isinstance(v, ast.ArrayValue):
+        return [value(i) for i in v.items]
+    raise TypeError(f"cannot write {type(v).__name__} as YAML")
+
+
+def _retry(r: ast.RetrySpec) -> dict:
+    out: dict[str, Any] = {"errors": [e.name for e in r.errors]}
+    for name in ("interval", "attempts", "backoff", "max_delay", "jitter", "comment"):
+        v = getattr(r, name)
+        if v is not None:
+            out[name] = format_duration(v.seconds) if isinstance(v, ast.Duration) else v
+    return out
+
+
+def _catch(c: ast.CatchSpec) -> dict:
+    out: dict[str, Any] = {"errors": [e.name for e in c.errors]}
+    for name in ("into", "output", "assign"):
+        v = getattr(c, name)
+        if v is not None:
+            out[name] = value(v)
+    if c.comment is not None:
+        out["comment"] = c.comment
+    out["goto"] = c.target.name
+    return out
+
+
+def _options(step: ast.Step, out: dict) -> None:
+    for o in step.options:
+        if o.name == "retry":
+            out.setdefault("retry", []).append(_retry(o.value))
+        elif o.name == "catch":
+            out.setdefault("catch", []).append(_catch(o.value))
+        elif o.name == "tolerate_percent" and isinstance(o.value, ast.LiteralValue):
+            out["tolerate"] = f"{printer.literal(o.value.value)}%"
+        elif o.name in ("tolerate_percent", "tolerate_count"):
+            kind = o.name.split("_")[1]
+            out["tolerate"] = value(o.value) if kind == "count" and isinstance(o.value, ast.LiteralValue) else {
+                kind: value(o.value)}
+        else:
+            out[o.name] = value(o.value, option=True) if o.value is not None else None
+
+
+def statements(body: list) -> list:
+    out: list[Any] = []
+    for stmt in body:
+        if isinstance(stmt, ast.Goto):
+            out.append("end" if stmt.target is None else {"goto": stmt.target.name})
+        else:
+            out.append({stmt.name: step(stmt)})
+    return out
+
+
+def step(s: ast.Step) -> Any:
+    a = s.action
+    out: dict[str, Any] = {}
+    if isinstance(a, ast.TaskAction):
+        out[a.integration] = a.resource if a.integration == "call" else (a.target.name if a.target else None)
+        if a.mode:
+            out["mode"] = a.mode
+    elif isinstance(a, ast.PassAction):
+        out["pass"] = None
+    elif isinstance(a, ast.SucceedAction):
+        out["succeed"] = None
+    elif isinstance(a, ast.WaitAction):
+        out["wait_until" if a.until else "wait"] = value(a.value)
+    elif isinstance(a, ast.FailAction):
+        out["fail"] = None if a.error is None else value(a.error)
+        if a.cause is not None:
+            out["cause"] = value(a.cause)
+    elif isinstance(a, ast.ParallelAction):
+        out["parallel"] = [statements(b) for b in a.branches]
+    elif isinstance(a, ast.MapAction):
+        out["map"] = None if a.items is None else value(a.items)
+        if a.distributed:
+            out["distributed"] = True
+        if a.item_var is not None:
+            out["as"] = [a.item_var.name] + ([a.index_var.name] if a.index_var is not None else [])
+    elif isinstance(a, ast.ChooseAction):
+        out["choose"] = _choose(a)
+    _options(s, out)
+    if isinstance(a, ast.MapAction):
+        out["do"] = statements(a.body)
+    if len(out) == 1 and next(iter(out.values())) is None:
+        return next(iter(out))  # `- Done: succeed`
+    return out
+
+
+def _choose(a: ast.ChooseAction) -> list:
+    clauses: list[Any] = []
+    for i, branch in enumerate(a.branches):
+        clause: dict[str, Any] = {"if" if i == 0 else "elif": printer.condition(branch.condition)}
+        for o in branch.options:
+            clause[o.name] = value(o.value)
+        _body(clause, branch.body)
+        clauses.append(clause)
+    if a.no_match_error:
+        clauses.append({"else": "raise States.NoChoiceMatched"})
+    elif a.default is not None:
+        body = a.default
+        if len(body) == 1 and isinstance(body[0], ast.Goto) and body[0].target is not None:
+            clauses.append({"else": {"goto": body[0].target.name}})
+        else:
+            clauses.append({"else": statements(body)})
+    return clauses
+
+
+def _body(clause: dict, body: list) -> None:
+    if len(body) == 1 and isinstance(body[0], ast.Goto) and body[0].target is not None:
+        clause["goto"] = body[0].target.name
+    else:
+        clause["then"] = statements(body)
+
+
+def _plain(v: Any) -> Any:
+    """Settings and resource properties: the loader takes their strings as written (no `!lit`)."""
+    return v.value if isinstance(v, ast.LiteralValue) else value(v)
+
+
+def workflow(wf: ast.Workflow) -> dict:
+    out: dict[str, Any] = {"workflow": wf.name}
+    for s in wf.settings:
+        args = [_plain(a) for a in (s.value if isinstance(s.value, list) else [s.value])]
+        out[s.name] = args[0] if len(args) == 1 else args
+    if wf.resources:
+        out["resources"] = [{r.kind: r.name, **{p.name: _plain(p.value) if p.value is not None else True
+                                                 for p in r.props}} for r in wf.resources]
+    out["steps"] = statements(wf.body)
+    return out
+
+
+def format_module(module: ast.Module, header: list[str] | None = None) -> str:
+    """The whole `.flow.yaml` file (one workflow per file, like the examples); `header`: leading # lines."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.width = 120
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.representer.add_representer(
+        Lit, lambda r, d: r.represent_scalar("!lit", str(d), style='"'))
+    data: Any = workflow(module.workflows[0]) if len(module.workflows) == 1 else {
+        "workflows": [workflow(w) for w in module.workflows]}
+    buf = io.StringIO()
+    yaml.dump(data, buf)
+    lines = "".join(f"# {h}".rstrip() + "\n" for h in header or [])
+    return lines + buf.getvalue()
