@@ -27,6 +27,8 @@ _SUGAR = {"Equals": "==", "LessThan": "<", "LessThanEquals": "<=", "GreaterThan"
           "GreaterThanEquals": ">="}
 _TYPE_TESTS = {"IsPresent": "present", "IsNull": "null", "IsString": "string", "IsNumeric": "numeric",
                "IsBoolean": "boolean", "IsTimestamp": "timestamp"}
+_RETRY_WRITERS = {"duration": lambda v: format_duration(v.seconds), "string": lambda v: string(v),
+                  "word": str, "raw": lambda v: literal(v)}
 _RETRY_FIELDS = (("interval", "duration"), ("attempts", "raw"), ("backoff", "raw"), ("max_delay", "duration"),
                  ("jitter", "word"), ("comment", "string"))
 
@@ -153,9 +155,7 @@ def retry(r: ast.RetrySpec) -> str:
         v = getattr(r, field)
         if v is None:
             continue
-        text = {"duration": lambda: format_duration(v.seconds), "string": lambda: string(v), "word": lambda: str(v),
-                "raw": lambda: literal(v)}[kind]()
-        parts.append(f"{field} {text}")
+        parts.append(f"{field} {_RETRY_WRITERS[kind](v)}")
     return " ".join(parts)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from flowc.dsl.diagnostics import Diagnostic
+from flowc.dsl.diagnostics import Diagnostic, Span
 
 
 @dataclass
@@ -39,8 +39,13 @@ def import_definition(definition: Any, *, name: str = "Imported", file: str = "<
     from flowc.dsl import printer, yaml_printer
 
     imported = convert(definition, file=file, name=name, workflow_type=workflow_type, locate=locate)
-    text = (yaml_printer if yaml else printer).format_module(imported.module, header)
+    problems: list[str] = []
+    text = yaml_printer.format_module(imported.module, header, problems) if yaml else printer.format_module(
+        imported.module, header)
     result = ImportResult(imported.workflow, text, list(imported.diagnostics), list(imported.normalised))
+    for problem in problems:
+        result.diagnostics.append(Diagnostic("FLOW801", problem + "; left out of the YAML (the .flow form holds it)",
+                                             Span(file, 1, 1, 1, 1)))
     if check:
         out_name = "<import>.flow.yaml" if yaml else "<import>.flow"
         result.roundtrip = roundtrip.check(definition, text, out_name, imported.workflow)

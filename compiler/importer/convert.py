@@ -187,7 +187,7 @@ class Converter:
             else:
                 self.report(ptr, f"state '{name}' has neither Next nor End: true", code="FLOW802")
                 node.end = True
-        for i, c in enumerate(s.get("Catch") or []):
+        for c in s.get("Catch") or []:
             if isinstance(c, dict) and isinstance(c.get("Next"), str):
                 node.catches.append(c["Next"])
         return node
