@@ -282,12 +282,22 @@ def resource(r: ast.ResourceDecl) -> str:
     return " ".join(parts)
 
 
+def trigger(t: ast.Trigger) -> str:
+    parts = ["on", t.kind]
+    for p in t.props:
+        parts.append(value(p.value, 1) if not p.name else f"{p.name} {value(p.value, 1)}")
+    return " ".join(parts)
+
+
 def workflow(wf: ast.Workflow) -> list[str]:
     lines = [f"workflow {name(wf.name)}"]
     lines.extend(INDENT + setting(s) for s in wf.settings)
     if wf.resources:
         lines.append("")
         lines.extend(INDENT + resource(r) for r in wf.resources)
+    if wf.triggers:
+        lines.append("")
+        lines.extend(INDENT + trigger(t) for t in wf.triggers)
     lines.append("")
     lines.extend(statements(wf.body, 1))
     return lines
@@ -297,6 +307,10 @@ def format_module(module: ast.Module, header: list[str] | None = None) -> str:
     """The whole file; `header` lines are written first as `#` comments."""
     lines = [f"# {h}".rstrip() for h in header or []]
     if lines:
+        lines.append("")
+    for imp in module.imports:
+        lines.append(f"import {string(imp.path)}")
+    if module.imports:
         lines.append("")
     for r in module.resources:
         lines.append(resource(r))

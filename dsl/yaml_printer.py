@@ -181,6 +181,9 @@ class _Writer:
         return v.value if isinstance(v, ast.LiteralValue) else value(v)
 
 
+    def resource(self, r: ast.ResourceDecl) -> dict:
+        return {r.kind: r.name, **{p.name: self._plain(p.value) if p.value is not None else True for p in r.props}}
+
     def workflow(self, wf: ast.Workflow) -> dict:
         out: dict[str, Any] = {"workflow": wf.name}
         for s in wf.settings:
@@ -189,7 +192,21 @@ class _Writer:
         if wf.resources:
             out["resources"] = [{r.kind: r.name, **{p.name: self._plain(p.value) if p.value is not None else True
                                                      for p in r.props}} for r in wf.resources]
+        if wf.triggers:
+            out["triggers"] = [self.trigger(t) for t in wf.triggers]
         out["steps"] = self.statements(wf.body)
+        return out
+
+    def trigger(self, t: ast.Trigger) -> dict:
+        positional = [p.value for p in t.props if not p.name]
+        if t.kind == "http":
+            head: Any = " ".join(str(self._plain(v)) for v in positional)
+        else:
+            head = value(positional[0]) if positional else None
+        out: dict[str, Any] = {t.kind: head}
+        for p in t.props:
+            if p.name:
+                out[p.name] = value(p.value, option=True)
         return out
 
 
@@ -207,8 +224,15 @@ def format_module(module: ast.Module, header: list[str] | None = None, problems:
     yaml.representer.add_representer(
         Lit, lambda r, d: r.represent_scalar("!lit", str(d), style='"'))
     writer = _Writer(problems)
-    data: Any = writer.workflow(module.workflows[0]) if len(module.workflows) == 1 else {
-        "workflows": [writer.workflow(w) for w in module.workflows]}
+    data: Any
+    if len(module.workflows) == 1 and not module.resources:
+        data = writer.workflow(module.workflows[0])
+    else:
+        data = {"workflows": [writer.workflow(w) for w in module.workflows]}
+        if module.resources:
+            data = {"resources": [writer.resource(r) for r in module.resources], **data}
+    if module.imports:
+        data = {"imports": [i.path for i in module.imports], **data}
     buf = io.StringIO()
     yaml.dump(data, buf)
     lines = "".join(f"# {h}".rstrip() + "\n" for h in header or [])
