@@ -15,7 +15,12 @@ import click
 @click.option("--junit", "junit", type=click.Path(dir_okay=False, path_type=Path), help="Write a JUnit XML report.")
 @click.option("-k", "keyword", help="Only cases whose name contains this text.")
 @click.option("--verbose", "-v", is_flag=True, help="One line per case.")
-def command(paths: tuple[Path, ...], target: str, junit: Path | None, keyword: str | None, verbose: bool) -> None:
+@click.option("--mock-config", "mock_config", type=click.Path(dir_okay=False, path_type=Path),
+              help="Run the test cases of a Step Functions Local MockConfigFile.json against the definitions in "
+                   "PATH... (a case passes when its execution succeeds).")
+@click.option("--input", "-i", "input_", default="{}", help="With --mock-config: the execution input, JSON or @file.")
+def command(paths: tuple[Path, ...], target: str, junit: Path | None, keyword: str | None, verbose: bool,
+            mock_config: Path | None, input_: str) -> None:
     """Run workflow tests (*.tests.yaml; default: under workflows/ or the current directory)."""
     import time
 
@@ -30,16 +35,22 @@ def command(paths: tuple[Path, ...], target: str, junit: Path | None, keyword: s
     for root in roots:
         if not root.exists():
             raise click.UsageError(f"{root}: no such file or directory")
-    files = testspec.discover(roots)
-    if not files:
-        click.echo("no *.tests.yaml files found", err=True)
-        sys.exit(5)
     started = time.perf_counter()
     outcomes = []
     spec_errors = 0
+    if mock_config is not None:
+        from flowc.compiler.commands._mock_config import mock_config_specs
+
+        files = mock_config_specs(mock_config, list(roots), input_, targets)
+    else:
+        files = testspec.discover(roots)
+    if not files:
+        click.echo("no *.tests.yaml files found", err=True)
+        sys.exit(5)
     for file in files:
         try:
-            spec = testspec.load(file)
+            spec = file if isinstance(file, testspec.Spec) else testspec.load(file)
+            file = spec.path
         except testspec.SpecError as err:
             click.echo(f"ERROR {err}")
             spec_errors += 1
