@@ -266,6 +266,8 @@ def run_spec(spec: Spec, targets: tuple[str, ...], *,
             outcome = Outcome(spec, case, target, True)
             if target == "sqs" and not sqs_available():
                 outcome.skipped = "the SQS target is not installed"
+            elif runner is not None and (why := runner.unsupported(target)):  # type: ignore[attr-defined]
+                outcome.skipped = why
             else:
                 try:
                     run = (runner(case.input, target, case.mocks, case.seed) if runner is not None else
@@ -296,7 +298,11 @@ def _raw_runner(spec: Spec) -> Callable[..., Any] | None:
         raise SpecError("\n".join(render(d) for d in err.diagnostics)) from None
     if spec.workflow and spec.workflow != machine.name:
         raise SpecError(f"{spec.path}: {spec.flow.name} is the state machine {machine.name!r}, not {spec.workflow!r}")
-    return lambda data, target, mocks, seed: raw.run(machine, data, target, mocks=mocks, seed=seed)
+    def runner(data: Any, target: str, mocks: dict[str, Any], seed: int) -> Any:
+        return raw.run(machine, data, target, mocks=mocks, seed=seed)
+
+    runner.unsupported = lambda target: raw.unsupported(machine, target)  # type: ignore[attr-defined]
+    return runner
 
 
 # -- JUnit XML -------------------------------------------------------------------------------------------------

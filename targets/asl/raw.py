@@ -118,6 +118,24 @@ def run_sqs(machine: RawMachine, data: Any, *, mocks: dict[str, Any] | None = No
                                                          for k, v in (mocks or {}).items()}, seed=seed)
 
 
+def unsupported(machine: RawMachine, target: str) -> str | None:
+    """Why `target` cannot run this definition (None: it can). The interpreter runs any ASL; the SQS chain
+    only what `flowc import` and the SQS target's constructs allow."""
+    if target == "asl":
+        return None
+    try:
+        if machine.compiled is None:
+            machine.compiled = imported(machine)
+        from flowc.targets.sqs.simulator import deployment
+
+        deployment(machine.compiled)
+    except RawAslError as err:
+        return "not importable as .flow: " + "; ".join(d.message for d in err.diagnostics)[:300]
+    except ValueError as err:
+        return str(err)[:300]
+    return None
+
+
 def run(machine: RawMachine, data: Any, target: str, *, mocks: dict[str, Any] | None = None, seed: int = 0,
         progress: Any = None) -> Any:
     if target == "asl":
