@@ -227,6 +227,9 @@ def action(a: Any, indent: int) -> tuple[str, list[str]]:
             head += " as " + a.item_var.name + (f", {a.index_var.name}" if a.index_var is not None else "")
         return head, [pad + "do", *statements(a.body, indent + 1)]
     if isinstance(a, ast.ChooseAction):
+        variable = switch_variable(a)
+        if variable is not None:
+            return f"switch {variable}", _switch_clauses(a, indent)
         return "choose", _choose_clauses(a, indent)
     raise TypeError(f"cannot print {type(a).__name__}")
 
@@ -246,6 +249,50 @@ _RESOURCE = re.compile(r"[a-z][a-z0-9\-]*:[A-Za-z0-9\-]+(?::[A-Za-z0-9\-]+)?(?:\
 def _call_word(resource: str) -> bool:
     """`call lambda:invoke` reads better than the quoted string; both parse to the same resource."""
     return bool(_RESOURCE.fullmatch(resource))
+
+
+_CASE_FAMILY = {str: "String", int: "Numeric", float: "Numeric", bool: "Boolean"}
+
+
+def case_values(cond: Any, variable: str | None) -> list[Any] | None:
+    """The literals of a `case` that means exactly `cond` (`$.x == v` or an `or` of those), else None."""
+    tests = cond.operands if isinstance(cond, ast.BoolOp) and cond.op == "or" else [cond]
+    values = []
+    for t in tests:
+        if not (isinstance(t, ast.Compare) and isinstance(t.operand, ast.LiteralValue)
+                and (variable is None or t.variable.text == variable)):
+            return None
+        family = _CASE_FAMILY.get(type(t.operand.value))
+        if family is None or t.op != family + "Equals":
+            return None
+        variable = t.variable.text
+        values.append(t.operand.value)
+    return values
+
+
+def switch_variable(a: ast.ChooseAction) -> str | None:
+    """The path a `choose` tests in every branch against literals (2+ branches): then it reads as a `switch`."""
+    if len(a.branches) < 2 or a.no_match_error:
+        return None
+    first = a.branches[0].condition
+    tests = first.operands if isinstance(first, ast.BoolOp) else [first]
+    variable = getattr(getattr(tests[0], "variable", None), "text", None)
+    if variable is None or any(case_values(b.condition, variable) is None for b in a.branches):
+        return None
+    return variable
+
+
+def _switch_clauses(a: ast.ChooseAction, indent: int) -> list[str]:
+    pad = INDENT * indent
+    lines: list[str] = []
+    for branch in a.branches:
+        head = f"{pad}case " + ", ".join(literal(v) for v in case_values(branch.condition, None) or [])
+        for o in branch.options:
+            head += f" {o.name} {value(o.value, indent)}"
+        lines.extend(_target(head, branch.body, indent))
+    if a.default is not None:
+        lines.extend(_target(pad + "default", a.default, indent))
+    return lines
 
 
 def _choose_clauses(a: ast.ChooseAction, indent: int) -> list[str]:

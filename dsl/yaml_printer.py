@@ -139,6 +139,9 @@ class _Writer:
                 out["distributed"] = True
             if a.item_var is not None:
                 out["as"] = [a.item_var.name] + ([a.index_var.name] if a.index_var is not None else [])
+        elif isinstance(a, ast.ChooseAction) and (variable := printer.switch_variable(a)) is not None:
+            out["switch"] = variable
+            out["cases"] = self._cases(a)
         elif isinstance(a, ast.ChooseAction):
             out["choose"] = self._choose(a)
         self._options(s, out)
@@ -167,6 +170,19 @@ class _Writer:
                 clauses.append({"else": self.statements(body)})
         return clauses
 
+
+    def _cases(self, a: ast.ChooseAction) -> list:
+        clauses: list[Any] = []
+        for branch in a.branches:
+            values = printer.case_values(branch.condition, None) or []
+            clause: dict[str, Any] = {"case": values[0] if len(values) == 1 else values}
+            for o in branch.options:
+                clause[o.name] = value(o.value)
+            self._body(clause, branch.body)
+            clauses.append(clause)
+        if a.default is not None:
+            clauses.append({"default": self.statements(a.default)})
+        return clauses
 
     def _body(self, clause: dict, body: list) -> None:
         if len(body) == 1 and isinstance(body[0], ast.Goto) and body[0].target is not None:

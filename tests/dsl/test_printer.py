@@ -83,3 +83,15 @@ def test_long_objects_break_one_entry_per_line() -> None:
     text = printer.format_module(module)
     assert "    with {\n      field_0: $.input.value_0,\n" in text
     assert shape(parse_flow(text, "w.flow")) == shape(module)
+
+
+def test_a_choose_on_one_path_against_literals_prints_as_switch() -> None:
+    src = ('workflow W\n  Route: choose\n    if $.kind == "a" or $.kind == "b" goto A\n    elif $.kind == "c" goto B\n'
+           '    else goto B\n  A: succeed\n  B: succeed\n')
+    module = parse_flow(src, "s.flow")
+    text = printer.format_module(module)
+    assert '  Route: switch $.kind\n    case "a", "b" goto A\n    case "c" goto B\n    default goto B\n' in text
+    assert shape(parse_flow(text, "s.flow")) == shape(module)
+    assert compiled(parse_flow_yaml(yaml_printer.format_module(module), "s.flow.yaml")) == compiled(module)
+    mixed = parse_flow(src.replace('elif $.kind == "c"', 'elif $.other == "c"'), "m.flow")
+    assert "Route: choose" in printer.format_module(mixed)
