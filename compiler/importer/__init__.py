@@ -50,13 +50,14 @@ def import_definitions(found: list, *, file: str = "<import>", yaml: bool = Fals
     diagnostics: list[Diagnostic] = []
     normalised: list[str] = []
     used: set[str] = set()
+    taken: dict[str, tuple[str, str]] = {}  # resources shared by the workflows of this file
     for item in found:
         name, n = item.name, 2
         while name in used:
             name, n = f"{item.name}{n}", n + 1
         used.add(name)
         imported = convert(item.definition, file=file, name=name, workflow_type=item.workflow_type,
-                           locate=item.locate)
+                           locate=item.locate, taken=taken)
         workflows.extend(imported.module.workflows)
         diagnostics.extend(imported.diagnostics)
         normalised.extend(x for x in imported.normalised if x not in normalised)

@@ -87,7 +87,8 @@ def resource_name(text: str) -> str:
 
 class Converter:
     def __init__(self, file: str, name: str, *, workflow_type: str | None = None,
-                 locate: Callable[[str], Span | None] | None = None):
+                 locate: Callable[[str], Span | None] | None = None,
+                 taken: dict[str, tuple[str, str]] | None = None):
         self.file = file
         self.name = name
         self.workflow_type = workflow_type
@@ -96,6 +97,8 @@ class Converter:
         self.normalised: list[str] = []
         self.resources: dict[str, ast.ResourceDecl] = {}
         self._by_arn: dict[tuple[str, str], str] = {}
+        # resource name -> (kind, ARN) across every workflow of one output file: one name, one resource
+        self.taken = taken if taken is not None else {}
 
     # -- diagnostics -------------------------------------------------------------------------------
     def report(self, pointer: str, message: str, *, severity: Severity = Severity.ERROR, code: str = "FLOW801",
@@ -338,9 +341,10 @@ class Converter:
         if known is None:
             base = resource_name(wanted)
             known, n = base, 2
-            while known in self.resources:
+            while known in self.resources or self.taken.get(known, (kind, arn)) != (kind, arn):
                 known, n = f"{base}_{n}", n + 1
             self._by_arn[(kind, arn)] = known
+            self.taken[known] = (kind, arn)
             self.resources[known] = ast.ResourceDecl(
                 span=SPAN, kind=kind, name=known, name_span=SPAN,
                 props=[ast.Option(span=SPAN, name="arn", value=V.lit(arn))])
@@ -583,5 +587,6 @@ def _fits(v: Any, kind: str) -> bool:
 
 
 def convert(definition: Any, *, file: str = "<import>", name: str = "Imported", workflow_type: str | None = None,
-            locate: Callable[[str], Span | None] | None = None) -> Imported:
-    return Converter(file, name, workflow_type=workflow_type, locate=locate).convert(definition)
+            locate: Callable[[str], Span | None] | None = None,
+            taken: dict[str, tuple[str, str]] | None = None) -> Imported:
+    return Converter(file, name, workflow_type=workflow_type, locate=locate, taken=taken).convert(definition)

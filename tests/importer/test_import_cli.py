@@ -194,3 +194,17 @@ def test_imported_runs_like_the_original(tmp_path: Path, path: str) -> None:
     assert first["status"] == second["status"] == "SUCCEEDED"
     assert first["output"] == second["output"]
     assert first["states_entered"] == second["states_entered"] and len(first["states_entered"]) >= 5
+
+
+def test_machines_of_one_template_share_resources_by_arn(tmp_path: Path) -> None:
+    def machine(arn: str) -> dict:
+        return {"Type": "AWS::StepFunctions::StateMachine", "Properties": {"Definition": {
+            "StartAt": "A", "States": {"A": {"Type": "Task", "Resource": arn, "End": True}}}}}
+
+    same = "arn:aws:lambda:us-east-1:123456789012:function:work"
+    other = "arn:aws:lambda:eu-west-1:123456789012:function:work"
+    template = {"Resources": {"One": machine(same), "Two": machine(same), "Three": machine(other)}}
+    result = invoke("import", str(write(tmp_path / "template.json", template)))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count(f'function work arn "{same}"') == 2
+    assert f'function work_2 arn "{other}"' in result.stdout
