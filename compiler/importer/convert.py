@@ -117,14 +117,16 @@ class Converter:
         if not isinstance(definition, dict) or not isinstance(definition.get("States"), dict):
             self.report("", "not a state machine definition (no `States` object)", code="FLOW802")
             return Imported(ast.Module(span=SPAN, file=self.file, workflows=[wf]), self.name, self.diagnostics)
-        ql = definition.get("QueryLanguage") or "JSONPath"
-        if "Comment" in definition:
+        ql = self.query_language(definition, "", "JSONPath")
+        if isinstance(definition.get("Comment"), str):
             wf.settings.append(self.setting("doc", V.lit(definition["Comment"])))
-        if self.workflow_type and self.workflow_type.upper() == "EXPRESS":
+        elif "Comment" in definition:
+            self.report("/Comment", "the machine's Comment is not a string; left out")
+        if isinstance(self.workflow_type, str) and self.workflow_type.upper() == "EXPRESS":
             wf.settings.append(self.setting("type", ast.NameRef(span=SPAN, name="express")))
         if ql == "JSONata":
             wf.settings.append(self.setting("query", ast.NameRef(span=SPAN, name="jsonata")))
-        elif "QueryLanguage" in definition:
+        elif definition.get("QueryLanguage") == "JSONPath":
             self.normalise("QueryLanguage \"JSONPath\" at the top is the default: not written")
         if isinstance(definition.get("TimeoutSeconds"), int) and not isinstance(definition["TimeoutSeconds"], bool):
             wf.settings.append(self.setting("timeout", ast.Duration(span=SPAN, seconds=definition["TimeoutSeconds"])))
@@ -140,6 +142,14 @@ class Converter:
         module = ast.Module(span=SPAN, file=self.file, workflows=[wf])
         return Imported(module, self.name, self.diagnostics, self.normalised)
 
+    def query_language(self, holder: dict, ptr: str, outer: str) -> str:
+        """A QueryLanguage field, checked (a bad value is reported and the enclosing one applies)."""
+        ql = holder.get("QueryLanguage", outer)
+        if ql in ("JSONPath", "JSONata"):
+            return ql
+        self.report(f"{ptr}/QueryLanguage", "QueryLanguage is JSONPath or JSONata", code="FLOW802")
+        return outer
+
     def setting(self, name: str, value: Any) -> ast.Setting:
         return ast.Setting(span=SPAN, name=name, value=[value])
 
@@ -154,13 +164,13 @@ class Converter:
             self.report(prefix or "", "a graph needs at least one state in `States`", code="FLOW802")
             return []
         start = graph.get("StartAt")
-        if start not in states:
+        if not isinstance(start, str) or start not in states:
             self.report(f"{prefix}/StartAt", f"StartAt names no state of this graph: {start!r}", code="FLOW802")
             start = next(iter(states))
         nodes: dict[str, Node] = {}
         for name, state in states.items():
             ptr = f"{prefix}/States/{_escape(name)}"
-            if not isinstance(state, dict) or state.get("Type") not in FIELDS:
+            if not isinstance(state, dict) or not isinstance(state.get("Type"), str) or state["Type"] not in FIELDS:
                 self.report(ptr, f"state '{name}' has no known Type", code="FLOW802")
                 continue
             nodes[name] = self.state(name, state, ptr, ql)
@@ -172,7 +182,7 @@ class Converter:
     def state(self, name: str, s: dict, ptr: str, outer_ql: str) -> Node:
         type_ = s["Type"]
         kind = _KIND[type_]
-        ql = s.get("QueryLanguage") or outer_ql
+        ql = self.query_language(s, ptr, outer_ql)
         for key in s:
             if key not in FIELDS[type_] and not (type_ == "Map" and key == "ProcessorConfig"):
                 self.cannot(ptr, name, key, f"a {type_} state has no such field")
@@ -190,7 +200,7 @@ class Converter:
             else:
                 self.report(ptr, f"state '{name}' has neither Next nor End: true", code="FLOW802")
                 node.end = True
-        for c in s.get("Catch") or []:
+        for c in _list(s.get("Catch")):
             if isinstance(c, dict) and isinstance(c.get("Next"), str):
                 node.catches.append(c["Next"])
         return node
@@ -206,8 +216,8 @@ class Converter:
                 self.option(head, "comment", V.lit(s["Comment"]))
             else:
                 self.cannot(ptr, name, "Comment", "it is not a string")
-        if "QueryLanguage" in s:
-            self.option(head, "query", ast.NameRef(span=SPAN, name=str(s["QueryLanguage"]).lower()))
+        if s.get("QueryLanguage") in ("JSONPath", "JSONata"):
+            self.option(head, "query", ast.NameRef(span=SPAN, name=s["QueryLanguage"].lower()))
         for fld, opt in (("InputPath", "input"), ("OutputPath", "output"), ("ResultPath", "result")):
             if fld in s and fld in FIELDS[type_]:
                 value = s[fld]
@@ -221,11 +231,14 @@ class Converter:
                 self.option(opts, opt, V.payload(s[fld], ql))
         if "Credentials" in s and type_ == "Task":
             self.option(opts, "credentials", V.payload(s["Credentials"], ql))
-        for i, r in enumerate(s.get("Retry") or []):
+        for fld in ("Retry", "Catch"):
+            if fld in s and not isinstance(s[fld], list):
+                self.cannot(ptr, name, fld, "it is not a list")
+        for i, r in enumerate(_list(s.get("Retry"))):
             spec = self.retry(name, r, f"{ptr}/Retry/{i}")
             if spec is not None:
                 self.option(opts, "retry", spec)
-        for i, c in enumerate(s.get("Catch") or []):
+        for i, c in enumerate(_list(s.get("Catch"))):
             spec_c = self.catch(name, c, f"{ptr}/Catch/{i}", ql)
             if spec_c is not None:
                 self.option(opts, "catch", spec_c)
@@ -418,7 +431,7 @@ class Converter:
             for key, opt in (("Assign", "assign"), ("Output", "output")):
                 if key in rule:
                     options.append(ast.Option(span=SPAN, name=opt, value=V.payload(rule[key], ql)))
-            if "Comment" in rule:
+            if isinstance(rule.get("Comment"), str):
                 options.append(ast.Option(span=SPAN, name="comment", value=V.lit(rule["Comment"])))
             node.rules.append((ast.ChoiceBranch(span=SPAN, condition=cond, body=[], options=options), rule["Next"]))
         if "Default" in s:
@@ -470,8 +483,8 @@ class Converter:
             return None
         op = ops[0]
         raw = rule[op]
-        operand: Any = V.path(raw) if op.endswith("Path") else V.lit(raw)
-        if operand is None or isinstance(raw, (dict, list)):
+        operand: Any = None if isinstance(raw, (dict, list)) else V.path(raw) if op.endswith("Path") else V.lit(raw)
+        if operand is None:
             self.cannot(ptr, state, op, "the operand is not a value .flow can compare with")
             return None
         self._extra_keys(state, rule, ptr, {"Variable", op, *extras})
@@ -487,13 +500,15 @@ class Converter:
             if fld in s:
                 self.option(opts, "with", V.payload(s[fld], ql))
         branches = []
-        for i, b in enumerate(s.get("Branches") or []):
+        if not isinstance(s.get("Branches"), list) or not s["Branches"]:
+            self.report(ptr, f"state '{name}': a Parallel needs a non-empty Branches list", code="FLOW802")
+        for i, b in enumerate(_list(s.get("Branches"))):
             bptr = f"{ptr}/Branches/{i}"
             if not isinstance(b, dict):
                 self.report(bptr, f"state '{name}': branch {i} is not an object", code="FLOW802")
                 continue
             self._graph_extras(name, b, bptr, b.get("QueryLanguage"), ql)
-            branches.append(self.graph(b, bptr, b.get("QueryLanguage") or ql))
+            branches.append(self.graph(b, bptr, ql))
         return ast.ParallelAction(span=SPAN, branches=branches)
 
     def _graph_extras(self, state: str, graph: dict, ptr: str, own_ql: Any, ql: str) -> None:
@@ -562,14 +577,20 @@ class Converter:
                 else:
                     self.option(opts, opt, p)
         if "Label" in s and distributed:
-            self.option(opts, "label", V.lit(s["Label"]))
+            if isinstance(s["Label"], str):
+                self.option(opts, "label", V.lit(s["Label"]))
+            else:
+                self.cannot(ptr, name, "Label", "not a string")
         for fld, opt in (("ItemReader", "reader"), ("ItemBatcher", "batch"), ("ResultWriter", "writer")):
             if fld in s and distributed:
                 self.option(opts, opt, V.payload(s[fld], ql))
-        inner_ql = processor.get("QueryLanguage")
-        self._graph_extras(name, processor, f"{ptr}/{pname}", inner_ql, ql)
-        body = self.graph(processor, f"{ptr}/{pname}", inner_ql or ql) if processor else []
+        self._graph_extras(name, processor, f"{ptr}/{pname}", processor.get("QueryLanguage"), ql)
+        body = self.graph(processor, f"{ptr}/{pname}", ql) if processor else []
         return ast.MapAction(span=SPAN, distributed=distributed, items=items, body=body)
+
+
+def _list(v: Any) -> list:
+    return v if isinstance(v, list) else []
 
 
 def _string_list(v: Any) -> bool:

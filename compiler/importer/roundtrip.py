@@ -92,7 +92,8 @@ def _graph(graph: Any) -> None:
             continue
         if isinstance(state.get("Choices"), list):
             state["Choices"] = [_rule(r) for r in state["Choices"]]
-        for branch in state.get("Branches") or []:
+        branches = state.get("Branches")
+        for branch in branches if isinstance(branches, list) else []:
             _graph(branch)
         if state.get("Type") != "Map":
             continue

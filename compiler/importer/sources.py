@@ -83,9 +83,10 @@ def _template(data: Any, src: Any, path: Path) -> list[Found]:
     for logical_id, res in resources.items():
         if not isinstance(res, dict) or res.get("Type") not in _MACHINE_TYPES:
             continue
-        props = res.get("Properties") or {}
+        props = res.get("Properties") if isinstance(res.get("Properties"), dict) else {}
         base = f"/Resources/{logical_id}/Properties"
         wtype = props.get("Type") or props.get("StateMachineType")
+        wtype = wtype if isinstance(wtype, str) else None
         origin = f"{src.file} ({logical_id})"
         name = workflow_name(str(logical_id))
         if isinstance(props.get("Definition"), dict):
@@ -114,7 +115,8 @@ def _template(data: Any, src: Any, path: Path) -> list[Found]:
 def _serverless(data: Any, src: Any) -> list[Found]:
     from flowc.compiler.importer.convert import workflow_name
 
-    machines = ((data.get("stepFunctions") or {}) if isinstance(data, dict) else {}).get("stateMachines")
+    holder = data.get("stepFunctions") if isinstance(data, dict) else None
+    machines = holder.get("stateMachines") if isinstance(holder, dict) else None
     if not isinstance(machines, dict):
         return []
     out = []
@@ -123,8 +125,9 @@ def _serverless(data: Any, src: Any) -> list[Found]:
             continue
         name = workflow_name(str(machine.get("name") or key))
         ptr = f"/stepFunctions/stateMachines/{key}/definition"
-        out.append(Found(machine["definition"], name, f"{src.file} (stepFunctions.stateMachines.{key})",
-                         machine.get("type"), _at(src, ptr)))
+        wtype = machine.get("type") if isinstance(machine.get("type"), str) else None
+        out.append(Found(machine["definition"], name, f"{src.file} (stepFunctions.stateMachines.{key})", wtype,
+                         _at(src, ptr)))
     return out
 
 
