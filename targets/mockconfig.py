@@ -144,9 +144,43 @@ def specs(config: MockConfig, paths: list[Path], data: Any, targets: tuple[str, 
                             f"({', '.join(known) or 'none'}); name the file {machine}.asl.json or the workflow "
                             f"{machine}")
         path, workflow = match
+        tasks = _task_states(path, workflow)
+        for case, links in cases.items():
+            unknown = sorted(set(links) - tasks)
+            if unknown:
+                raise SpecError(f"{config.path}: test case {machine}#{case} mocks {', '.join(map(repr, unknown))}, "
+                                f"which {'is not a Task state' if len(unknown) == 1 else 'are not Task states'} of "
+                                f"{path.name} (Task states: {', '.join(sorted(tasks)) or 'none'})")
         out.append(Spec(config.path, path, workflow, [
             Case(f"{machine}#{case}", data, config.mocks(machine, case), {"status": "SUCCEEDED"}, targets)
             for case in cases]))
+    return out
+
+
+def _task_states(path: Path, workflow: str | None) -> set[str]:
+    """Names of the Task states of a definition (nested ones included): what a test case can mock."""
+    from flowc.targets.asl import raw
+
+    if raw.is_asl(path):
+        definition = raw.load(path).definition
+    else:
+        from flowc.targets.testspec import compiled
+
+        definition = compiled(path).asl[workflow].definition
+    out: set[str] = set()
+    stack = [definition]
+    while stack:
+        graph = stack.pop()
+        states = graph.get("States") if isinstance(graph, dict) else None
+        for name, state in (states or {}).items():
+            if not isinstance(state, dict):
+                continue
+            if state.get("Type") == "Task":
+                out.add(name)
+            stack.extend(b for b in state.get("Branches") or [] if isinstance(b, dict))
+            processor = state.get("ItemProcessor") or state.get("Iterator")
+            if isinstance(processor, dict):
+                stack.append(processor)
     return out
 
 

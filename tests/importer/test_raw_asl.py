@@ -153,3 +153,13 @@ def test_mock_config_machine_without_a_definition(tmp_path: Path) -> None:
     config = write(tmp_path / "MockConfigFile.json", MOCK_CONFIG)
     result = invoke("test", "--mock-config", str(config), str(tmp_path))
     assert result.exit_code == 1 and "no definition for state machine 'LambdaSQSIntegration'" in result.stderr
+
+
+def test_mock_config_naming_a_state_that_is_not_a_task_is_an_error(tmp_path: Path) -> None:
+    write(tmp_path / "LambdaSQSIntegration.asl.json", LAMBDA_SQS)
+    typo = json.loads(json.dumps(MOCK_CONFIG))
+    typo["StateMachines"]["LambdaSQSIntegration"]["TestCases"]["HappyPath"]["LambdaStat"] = "MockedLambdaSuccess"
+    config = write(tmp_path / "MockConfigFile.json", typo)
+    result = invoke("test", "--mock-config", str(config), str(tmp_path))
+    assert result.exit_code == 1
+    assert "LambdaSQSIntegration#HappyPath mocks 'LambdaStat', which is not a Task state" in result.stderr
