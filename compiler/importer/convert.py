@@ -25,14 +25,16 @@ STATES_ARN = "arn:aws:states:::"
 _LAMBDA_ARN = re.compile(r"arn:aws[a-z-]*:lambda:[^:]+:[^:]+:function:([^:]+)(?::[^:]+)?")
 _ACTIVITY_ARN = re.compile(r"arn:aws[a-z-]*:states:[^:]+:[^:]+:activity:(.+)")
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9_.:-]+)\}")
-_SUFFIXES = (".sync:2", ".sync", ".waitForTaskToken")
 
-# Fields every state may carry, and what each state type adds: field -> .flow option (None: handled by code).
-_COMMON = {"Type": None, "Comment": "comment", "QueryLanguage": "query"}
-_IO = {"InputPath": "input", "OutputPath": "output", "Output": "output", "Assign": "assign"}
-_RESULT = {"ResultPath": "result", "ResultSelector": "select"}
-_FLOW = {"Next": None, "End": None}
-_ERRORS = {"Retry": None, "Catch": None}
+# The data-flow fields every kind spells the same way: a path (or null) / a payload, and their option.
+_PATH_OPTIONS = (("InputPath", "input"), ("OutputPath", "output"), ("ResultPath", "result"))
+_PAYLOAD_OPTIONS = (("ResultSelector", "select"), ("Output", "output"), ("Assign", "assign"))
+# The fields each state type may carry; any other is reported (FLOW801), never dropped silently.
+_COMMON = {"Type", "Comment", "QueryLanguage"}
+_IO = {"InputPath", "OutputPath", "Output", "Assign"}
+_RESULT = {"ResultPath", "ResultSelector"}
+_FLOW = {"Next", "End"}
+_ERRORS = {"Retry", "Catch"}
 FIELDS: dict[str, set[str]] = {
     "Task": {*_COMMON, *_IO, *_RESULT, *_FLOW, *_ERRORS, "Resource", "Parameters", "Arguments", "Credentials",
              "TimeoutSeconds", "TimeoutSecondsPath", "HeartbeatSeconds", "HeartbeatSecondsPath"},
@@ -218,7 +220,7 @@ class Converter:
                 self.cannot(ptr, name, "Comment", "it is not a string")
         if s.get("QueryLanguage") in ("JSONPath", "JSONata"):
             self.option(head, "query", ast.NameRef(span=SPAN, name=s["QueryLanguage"].lower()))
-        for fld, opt in (("InputPath", "input"), ("OutputPath", "output"), ("ResultPath", "result")):
+        for fld, opt in _PATH_OPTIONS:
             if fld in s and fld in FIELDS[type_]:
                 value = s[fld]
                 node = V.lit(None) if value is None else V.path(value)
@@ -226,7 +228,7 @@ class Converter:
                     self.cannot(ptr, name, fld, "the path is not one .flow token")
                 else:
                     self.option(opts, opt, node)
-        for fld, opt in (("ResultSelector", "select"), ("Output", "output"), ("Assign", "assign")):
+        for fld, opt in _PAYLOAD_OPTIONS:
             if fld in s and fld in FIELDS[type_]:
                 self.option(opts, opt, V.payload(s[fld], ql))
         if "Credentials" in s and type_ == "Task":
