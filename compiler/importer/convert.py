@@ -294,7 +294,7 @@ class Converter:
         if not isinstance(resource, str):
             self.report(f"{ptr}/Resource", f"state '{name}': a Task needs a Resource string", code="FLOW802")
             resource = ""
-        action = self.task_action(resource)
+        action = self.task_action(resource, f"{ptr}/Resource")
         if action is None:
             self.cannot(ptr, name, "Resource", "neither an ARN nor a ${Placeholder}")
             action = ast.TaskAction(span=SPAN, integration="call", resource=resource)
@@ -321,13 +321,13 @@ class Converter:
             else:
                 self.option(opts, opt, node)
 
-    def task_action(self, resource: str) -> ast.TaskAction | None:
+    def task_action(self, resource: str, ptr: str = "") -> ast.TaskAction | None:
         """The step for a Task's Resource: a declared function or activity where there is one, else `call`."""
         if m := _LAMBDA_ARN.fullmatch(resource):
-            return ast.TaskAction(span=SPAN, integration="invoke", target=self.declare("function", m.group(1), resource))
+            return ast.TaskAction(span=SPAN, integration="invoke", target=self.declare("function", m.group(1), resource, ptr))
         if m := _ACTIVITY_ARN.fullmatch(resource):
             return ast.TaskAction(span=SPAN, integration="activity",
-                                  target=self.declare("activity", m.group(1), resource))
+                                  target=self.declare("activity", m.group(1), resource, ptr))
         if m := _PLACEHOLDER.fullmatch(resource):
             kind = "activity" if "activity" in m.group(1).lower() else "function"
             base = m.group(1)
@@ -336,11 +336,13 @@ class Converter:
                     base = base[: -len(suffix)]
                     break
             integration = "invoke" if kind == "function" else "activity"
-            return ast.TaskAction(span=SPAN, integration=integration, target=self.declare(kind, base, resource))
+            return ast.TaskAction(span=SPAN, integration=integration, target=self.declare(kind, base, resource, ptr))
         if not resource.startswith("arn:") and resource:
             # statelint accepts any URI; kept as a declared function whose "ARN" is the text as written
+            self.report(ptr, f"Resource {resource!r} is not an ARN: imported as a function with that `arn`",
+                        severity=Severity.INFO, code="FLOW804")
             return ast.TaskAction(span=SPAN, integration="invoke",
-                                  target=self.declare("function", resource.rsplit(":", 1)[-1], resource))
+                                  target=self.declare("function", resource.rsplit(":", 1)[-1], resource, ptr))
         if resource.startswith("arn:"):
             short = resource[len(STATES_ARN):] if resource.startswith(STATES_ARN) else None
             from flowc.dsl.printer import _call_word
@@ -350,7 +352,7 @@ class Converter:
             return ast.TaskAction(span=SPAN, integration="call", resource=resource)
         return None
 
-    def declare(self, kind: str, wanted: str, arn: str) -> ast.NameRef:
+    def declare(self, kind: str, wanted: str, arn: str, ptr: str = "") -> ast.NameRef:
         """One resource per (kind, ARN); names stay unique across kinds (they share one namespace)."""
         known = self._by_arn.get((kind, arn))
         if known is None:
@@ -360,6 +362,10 @@ class Converter:
                 known, n = f"{base}_{n}", n + 1
             self._by_arn[(kind, arn)] = known
             self.taken[known] = (kind, arn)
+            if "${" in arn:
+                self.report(ptr, f"{kind} '{known}' stands for the placeholder {arn}: flowc keeps it as the ARN "
+                                "(the round trip substitutes it back); give the real ARN before deploying the "
+                                "compiled template", severity=Severity.INFO, code="FLOW804")
             self.resources[known] = ast.ResourceDecl(
                 span=SPAN, kind=kind, name=known, name_span=SPAN,
                 props=[ast.Option(span=SPAN, name="arn", value=V.lit(arn))])
