@@ -105,6 +105,8 @@ def load(path: Path) -> Spec:
         raise SpecError(f"{path}: unknown keys {sorted(unknown)}")
     stem = path.name.removesuffix(".tests.yaml").removesuffix(".tests.yml")
     flow = path.parent / str(data.get("file") or f"{stem}.flow")
+    if not data.get("file") and not flow.exists():  # cases for an existing ASL definition (targets/asl/raw.py)
+        flow = next((p for s in (".asl.json", ".asl.yaml") if (p := path.parent / f"{stem}{s}").exists()), flow)
     if not flow.exists():
         raise SpecError(f"{path}: workflow file {flow} not found")
     default_targets = _targets(data.get("targets", list(TARGETS)), path)
@@ -252,8 +254,10 @@ def execute(result: Any, workflow: str, data: Any, target: str, mocks: dict[str,
 def run_spec(spec: Spec, targets: tuple[str, ...], *,
              on_result: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     outcomes: list[Outcome] = []
-    result = compiled(spec.flow)
-    workflow = workflow_of(spec, result)
+    runner = _raw_runner(spec)
+    if runner is None:
+        result = compiled(spec.flow)
+        workflow = workflow_of(spec, result)
     for case in spec.cases:
         for target in targets:
             if target not in case.targets:
@@ -262,9 +266,12 @@ def run_spec(spec: Spec, targets: tuple[str, ...], *,
             outcome = Outcome(spec, case, target, True)
             if target == "sqs" and not sqs_available():
                 outcome.skipped = "the SQS target is not installed"
+            elif runner is not None and (why := runner.unsupported(target)):  # type: ignore[attr-defined]
+                outcome.skipped = why
             else:
                 try:
-                    run = execute(result, workflow, case.input, target, case.mocks, case.seed)
+                    run = (runner(case.input, target, case.mocks, case.seed) if runner is not None else
+                           execute(result, workflow, case.input, target, case.mocks, case.seed))
                     outcome.result = run
                     outcome.failures = check(case.expect, run, target)
                 except Exception as err:  # a case that cannot run is a failure of that case, not of the runner
@@ -275,6 +282,27 @@ def run_spec(spec: Spec, targets: tuple[str, ...], *,
             if on_result is not None:
                 on_result(outcome)
     return outcomes
+
+
+def _raw_runner(spec: Spec) -> Callable[..., Any] | None:
+    """For cases of a raw ASL file: run it as written on the interpreter (through `flowc import` on SQS)."""
+    from flowc.targets.asl import raw
+
+    if not raw.is_asl(spec.flow):
+        return None
+    try:
+        machine = raw.load(spec.flow)
+    except raw.RawAslError as err:
+        from flowc.dsl.diagnostics import render
+
+        raise SpecError("\n".join(render(d) for d in err.diagnostics)) from None
+    if spec.workflow and spec.workflow != machine.name:
+        raise SpecError(f"{spec.path}: {spec.flow.name} is the state machine {machine.name!r}, not {spec.workflow!r}")
+    def runner(data: Any, target: str, mocks: dict[str, Any], seed: int) -> Any:
+        return raw.run(machine, data, target, mocks=mocks, seed=seed)
+
+    runner.unsupported = lambda target: raw.unsupported(machine, target)  # type: ignore[attr-defined]
+    return runner
 
 
 # -- JUnit XML -------------------------------------------------------------------------------------------------

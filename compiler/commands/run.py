@@ -154,6 +154,12 @@ def command(file: Path, workflow: str | None, input_: str, target: str, mocks: t
         sys.exit(EXIT_USAGE)
     if not file.exists():
         raise click.UsageError(f"{file}: no such file")
+    from flowc.targets.asl.raw import is_asl
+
+    if is_asl(file):  # an existing definition, run as written (compiler/commands/_raw_asl.py)
+        from flowc.compiler.commands._raw_asl import run_command
+
+        sys.exit(run_command(file, data, targets, mock_specs, trace=trace, seed=seed, repeat=repeat, as_json=as_json))
     result = analyse([file])
     errors, warnings = print_diagnostics(result.diagnostics)
     if not result.ok or result.program is None:

@@ -15,10 +15,15 @@ from flowc.compiler.commands._options import Progress, common_options, console
               help="Which targets to run the cases on (a case may restrict itself with `targets:`).")
 @click.option("--junit", "junit", type=click.Path(dir_okay=False, path_type=Path), help="Write a JUnit XML report.")
 @click.option("-k", "keyword", help="Only cases whose name contains this text (none matching: exit 5).")
+@click.option("--mock-config", "mock_config", type=click.Path(dir_okay=False, path_type=Path),
+              help="Run the test cases of a Step Functions Local MockConfigFile.json against the definitions in "
+                   "PATH... (a case passes when its execution succeeds).")
+@click.option("--input", "-i", "input_", default="{}", help="With --mock-config: the execution input, JSON or @file.")
 @common_options
-def command(paths: tuple[Path, ...], target: str, junit: Path | None, keyword: str | None) -> None:
-    """Run workflow tests (*.tests.yaml; default: under workflows/ or the current directory); `-v` prints
-    one line per case.
+def command(paths: tuple[Path, ...], target: str, junit: Path | None, keyword: str | None,
+            mock_config: Path | None, input_: str) -> None:
+    """Run workflow tests (*.tests.yaml beside workflows or ASL files; default: under workflows/ or the current
+    directory); `-v` prints one line per case.
 
     Exit status: 0 all passed, 1 failures or invalid test files, 2 usage error, 5 no test files or no
     case selected by -k (as pytest).
@@ -39,7 +44,12 @@ def command(paths: tuple[Path, ...], target: str, junit: Path | None, keyword: s
     for root in roots:
         if not root.exists():
             raise click.UsageError(f"{root}: no such file or directory")
-    files = testspec.discover(roots)
+    if mock_config is not None:
+        from flowc.compiler.commands._mock_config import mock_config_specs
+
+        files = mock_config_specs(mock_config, list(roots), input_, targets)
+    else:
+        files = testspec.discover(roots)
     if not files:
         click.echo("no *.tests.yaml files found", err=True)
         sys.exit(5)
@@ -53,7 +63,8 @@ def command(paths: tuple[Path, ...], target: str, junit: Path | None, keyword: s
     spec_errors = 0
     for file in files:
         try:
-            spec = testspec.load(file)
+            spec = file if isinstance(file, testspec.Spec) else testspec.load(file)
+            file = spec.path
         except testspec.SpecError as err:
             status.clear()
             click.echo(f"ERROR {err}")
