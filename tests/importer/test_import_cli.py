@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from flowc.compiler.cli import main
 from flowc.dsl.parser import parse_flow
 
-from tests.helpers import SHARED
+from tests import shared
 
-REAL = SHARED / "corpus" / "real-asl"
+REAL = shared.path("corpus", "real-asl")
 
 ORDER = {
     "Comment": "Charge, then ship or refund",
@@ -178,6 +178,7 @@ def _tasks(graph: dict):
             yield from _tasks(state.get("ItemProcessor") or state["Iterator"])
 
 
+@shared.marker
 @pytest.mark.parametrize("path", THREE)
 def test_imported_runs_like_the_original(tmp_path: Path, path: str) -> None:
     original = REAL / path

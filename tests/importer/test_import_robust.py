@@ -14,9 +14,9 @@ from click.testing import CliRunner
 from flowc.compiler.cli import main
 from flowc.compiler.importer import import_definition
 
-from tests.helpers import SHARED
+from tests import shared
 
-REAL = SHARED / "corpus" / "real-asl"
+REAL = shared.path("corpus", "real-asl")
 JUNK = [None, 1, -3, 2.5, True, "x", "$.a b", "{% %}", "States.Format(", [], [1, "a"], {}, {"a": 1},
         {"Type": "Task"}, "${X}"]
 FIELDS = ["Next", "End", "Default", "ItemsPath", "Resource", "Choices", "Branches", "Retry", "Catch", "Seconds",
@@ -47,6 +47,7 @@ def _mutate(value, rnd: random.Random):
     return value
 
 
+@shared.marker
 @pytest.mark.parametrize("seed", range(8))
 def test_mutated_definitions_import_without_crashing(seed: int) -> None:
     rnd = random.Random(seed)

@@ -16,10 +16,12 @@ from pathlib import Path
 import pytest
 from flowc.compiler.importer import import_definition
 
-from tests.helpers import SHARED
+from tests import shared
 
-REAL = SHARED / "corpus" / "real-asl"
-VALIDATION = SHARED / "corpus" / "asl-validation"
+pytestmark = shared.marker
+
+REAL = shared.path("corpus", "real-asl")
+VALIDATION = shared.path("corpus", "asl-validation")
 
 # path -> why `.flow` cannot say it (each also reported by `flowc import` with a diagnostic naming state and field)
 REAL_MISSES = {
