@@ -80,6 +80,7 @@ class Lowering:
         self.program = ir.Program(files=[m.file for m in modules])
         self.workflow_asts: dict[str, ast.Workflow] = {}
         self._allowed: dict[tuple[str, str | None], set[str]] = {}  # options a (kind, integration) takes
+        self._visible: dict[str, ir.Resource] = {}  # the resources the workflow being lowered sees
 
     # -- diagnostics ------------------------------------------------------------
     def error(self, code: str, span: Span, message: str, hint: str | None = None,
@@ -88,6 +89,7 @@ class Lowering:
 
     # -- entry ------------------------------------------------------------------
     def run(self) -> ir.Program:
+        self._workflow_names = {wf.name for module in self.modules for wf in module.workflows}
         file_resources: dict[str, dict[str, ir.Resource]] = {}
         for module in self.modules:
             file_resources[module.file] = self.declare(module.resources, {})
@@ -110,6 +112,7 @@ class Lowering:
 
     def declare(self, decls: list[ast.ResourceDecl], outer: dict[str, ir.Resource]) -> dict[str, ir.Resource]:
         out: dict[str, ir.Resource] = {}
+        pending: list[ir.Resource] = []
         for decl in decls:
             if decl.name in out:
                 self.error("FLOW202", decl.name_span, f"'{decl.name}' is declared twice",
@@ -144,6 +147,7 @@ class Lowering:
                 props.setdefault("runtime", DEFAULT_RUNTIME)
             resource = ir.Resource(kind=decl.kind, name=decl.name, span=decl.name_span, arn=arn, props=props)
             out[decl.name] = resource
+            pending.append(resource)
             key = (decl.kind, decl.name)
             existing = self.program.resources.get(key)
             if existing is not None and existing.span != resource.span and (existing.owned or resource.owned):
@@ -153,7 +157,35 @@ class Lowering:
                                hint=f"other declaration at {existing.span}; declare it once at file level")
                 continue
             self.program.resources.setdefault(key, resource)
+        scope = {**outer, **out}
+        for resource in pending:  # after the loop: a declaration may name one written below it
+            self.resolve_props(resource, scope)
         return out
+
+    def resolve_props(self, resource: ir.Resource, scope: dict[str, ir.Resource]) -> None:
+        """Resources named in `env` values become `ir.ResourceRef`s (an environment variable holds the
+        identifier the handler's SDK call needs: a table's name, a queue's URL, a topic's ARN...)."""
+        from flowc.compiler import refs
+
+        env = resource.props.get("env")
+        if not env:
+            return
+        for key, value in list(env.items()):
+            if not isinstance(value, ast.RefValue):
+                continue
+            target = scope.get(value.name)
+            kind = target.kind if target is not None else ("workflow" if value.name in self._workflow_names else None)
+            if kind is None:
+                near = did_you_mean(value.name, [*scope, *self._workflow_names])
+                self.error("FLOW201", value.span, f"'{value.name}' is not a declared resource or workflow",
+                           hint=f"did you mean '{near}'?" if near else f"declare it, or quote it for a string: "
+                                                                       f"\"{value.name}\"")
+                del env[key]
+                continue
+            attribute, problem = refs.choose(kind, key, value.attribute, name=value.name, default_ok=True)
+            if problem is not None:
+                self.error("FLOW101", value.span, problem)
+            env[key] = ir.ResourceRef(kind=kind, name=value.name, attribute=attribute)
 
     def prop_value(self, opt: ast.Option, kind: str, decl_kind: str) -> Any:
         v = opt.value
@@ -185,9 +217,10 @@ class Lowering:
             self.error("FLOW101", v.span, f"'{opt.name}' takes a name")
             return None
         if kind == "object":
-            if isinstance(v, ast.ObjectValue) and all(isinstance(i.value, ast.LiteralValue) for i in v.items):
-                return {i.key: i.value.value for i in v.items}
-            self.error("FLOW101", v.span, f"'{opt.name}' takes an object of literal values")
+            if isinstance(v, ast.ObjectValue) and all(isinstance(i.value, (ast.LiteralValue, ast.RefValue))
+                                                      for i in v.items):
+                return {i.key: i.value if isinstance(i.value, ast.RefValue) else i.value.value for i in v.items}
+            self.error("FLOW101", v.span, f"'{opt.name}' takes an object of literal values and resource names")
             return None
         if isinstance(v, ast.LiteralValue) and isinstance(v.value, str):
             return v.value
@@ -199,6 +232,7 @@ class Lowering:
     # -- workflows -------------------------------------------------------------------
     def lower_workflow(self, wf: ast.Workflow, file: str, resources: dict[str, ir.Resource]) -> ir.Workflow:
         settings = self.settings(wf)
+        self._visible = resources
         ctx = _Ctx(wf, resources, settings["query_language"], {}, [])
         graph = self.lower_graph(wf.body, ctx, wf.name_span, f"workflow '{wf.name}'")
         triggers = [t for t in (self.trigger(t) for t in wf.triggers) if t is not None]
@@ -400,8 +434,11 @@ class Lowering:
         return found[0] if found else None
 
     def value(self, v: Any) -> Any:
-        """Bare names in value position are strings (`message hello` == `message "hello"`)."""
+        """Bare names in value position name a declared resource or workflow, else are strings
+        (`message hello` == `message "hello"`)."""
         if isinstance(v, ast.NameRef):
+            if v.name in self._visible or v.name in self.workflow_asts:
+                return ast.RefValue(span=v.span, name=v.name)
             return ast.LiteralValue(span=v.span, value=v.name)
         if isinstance(v, ast.Duration):
             return ast.LiteralValue(span=v.span, value=v.seconds)

@@ -171,6 +171,19 @@ class _Build(Transformer):
         tok = c[0]
         return _new(ast.Duration, span=self.sp(tok), seconds=parse_duration(str(tok)))
 
+    def v_ref(self, c):
+        """A bare name in a value: a resource reference, resolved (or refused) by the compiler."""
+        tok = c[0]
+        name, _, attribute = str(tok).partition(".")
+        return _new(ast.RefValue, span=self.sp(tok), name=name, attribute=attribute or None)
+
+    @staticmethod
+    def _bare(value: Any) -> Any:
+        """A whole option value that is a plain name stays a NameRef (`execution express`, `query jsonata`)."""
+        if value.__class__ is ast.RefValue and value.attribute is None:
+            return _new(ast.NameRef, span=value.span, name=value.name)
+        return value
+
     def v_sq_string(self, c):
         return c[0]
 
@@ -291,7 +304,7 @@ class _Build(Transformer):
     # -- options ---------------------------------------------------------------------
     def option(self, c):
         kw, value = c
-        return _new(ast.Option, span=self.span_of(c), name=str(kw), value=value)
+        return _new(ast.Option, span=self.span_of(c), name=str(kw), value=self._bare(value))
 
     task_arg = option
 
@@ -641,11 +654,12 @@ class _Build(Transformer):
                                 props=props)
 
     def trigger_prop(self, c):
-        return _new(ast.Option, span=self.span_of(c), name=str(c[0]), value=c[1])
+        return _new(ast.Option, span=self.span_of(c), name=str(c[0]), value=self._bare(c[1]))
 
     def trigger(self, c):
         kw, *args = c
-        props = [a if isinstance(a, ast.Option) else _new(ast.Option, span=a.span, name="", value=a) for a in args]
+        props = [a if isinstance(a, ast.Option) else _new(ast.Option, span=a.span, name="", value=self._bare(a))
+                 for a in args]
         return _new(ast.Trigger, span=self.span_of(c), kind=str(kw), props=props)
 
     def workflow(self, c):

@@ -84,6 +84,18 @@ def trigger_events(program: ir.Program, wf: ir.Workflow, *, http: bool = False) 
     return events
 
 
+# (kind, attribute) -> "Ref" or the GetAtt attribute that gives it, per the CloudFormation resource reference.
+_ATTRIBUTE_VALUES: dict[tuple[str, str], str] = {
+    ("function", "Arn"): "Arn", ("function", "Name"): "Ref",
+    ("table", "Name"): "Ref", ("table", "Arn"): "Arn",
+    ("topic", "Arn"): "Ref", ("topic", "Name"): "TopicName",
+    ("queue", "Url"): "Ref", ("queue", "Arn"): "Arn", ("queue", "Name"): "QueueName",
+    ("bus", "Name"): "Ref", ("bus", "Arn"): "Arn",
+    ("activity", "Arn"): "Ref", ("activity", "Name"): "Name",
+    ("bucket", "Name"): "Ref", ("bucket", "Arn"): "Arn",
+}
+
+
 class SamBuilder:
     def __init__(self, program: ir.Program, emitted: dict[str, EmitResult], out_dir: Path):
         self.program = program
@@ -114,8 +126,18 @@ class SamBuilder:
         if "concurrency" in p:
             props["ReservedConcurrentExecutions"] = p["concurrency"]
         if p.get("env"):
-            props["Environment"] = {"Variables": {k: str(v) for k, v in sorted(p["env"].items())}}
+            props["Environment"] = {"Variables": self.env_values(p["env"])}
         return {"Type": "AWS::Serverless::Function", "Properties": props}
+
+    def env_values(self, env: dict[str, Any]) -> dict[str, Any]:
+        """Environment variables: literals as strings, resources as `!Ref`/`!GetAtt` of the attribute named."""
+        out: dict[str, Any] = {}
+        for key, value in sorted(env.items()):
+            if isinstance(value, ir.ResourceRef):
+                out[key] = self.substitution_value(value.kind, value.name, value.attribute.capitalize())
+            else:
+                out[key] = json.dumps(value) if isinstance(value, bool) or value is None else str(value)
+        return out
 
     def code_uri(self, res: ir.Resource) -> str:
         base = Path(res.span.file).parent
@@ -167,18 +189,21 @@ class SamBuilder:
     def resource(self, kind: str, name: str) -> ir.Resource | None:
         return self.program.resources.get((kind, name))
 
-    def substitution_value(self, kind: str, name: str) -> Any:
+    def substitution_value(self, kind: str, name: str, attribute: str | None = None) -> Any:
+        """A resource's attribute ("Arn", "Name", "Url"; default: what a task's own field needs) in CloudFormation."""
+        attribute = attribute or naming.KIND_ATTRIBUTE[kind]
         if kind == "workflow":
-            return machine_arn(name)
+            return machine_name(name) if attribute == "Name" else machine_arn(name)
         res = self.resource(kind, name)
         if res is None:
             return f"unknown-{kind}-{name}"
         if not res.owned:
-            return naming.arn_to_attribute(kind, res.arn or "")
+            return naming.arn_to_attribute(kind, res.arn or "", attribute)
         logical = naming.logical_id(kind, name)
-        return {"function": getatt(logical, "Arn"), "table": ref(logical), "topic": ref(logical),
-                "queue": ref(logical), "bus": ref(logical), "activity": ref(logical),
-                "bucket": ref(logical)}[kind]
+        how = _ATTRIBUTE_VALUES.get((kind, attribute))
+        if how is None:
+            return f"unknown-{kind}-{name}-{attribute}"
+        return ref(logical) if how == "Ref" else getatt(logical, how)
 
     def iam_arn(self, kind: str, name: str) -> Any:
         if kind == "workflow":
@@ -203,7 +228,8 @@ class SamBuilder:
         }
         if emitted.substitutions:
             props["DefinitionSubstitutions"] = {
-                key: self.substitution_value(kind, name) for key, (kind, name) in sorted(emitted.substitutions.items())}
+                key: self.substitution_value(kind, name, naming.key_attribute(key, kind, name))
+                for key, (kind, name) in sorted(emitted.substitutions.items())}
         statements = self.policy_statements(wf)
         if wf.logging and wf.logging != "OFF":
             group = logical + "Logs"

@@ -159,14 +159,15 @@ class ProgramPlan:
         constants: dict[str, str] = {}
         deploy: dict[str, tuple[str, str]] = {}
         for key, (kind, rname) in emitted.substitutions.items():
-            if kind == "workflow":
+            if kind == "workflow" and naming.key_attribute(key, kind, rname) == "Arn":
                 constants[key] = CHILD_PREFIX + rname
                 continue
             res = self.program.resources.get((kind, rname))
-            if kind == "function" and res is not None and res.owned:
+            attribute = naming.key_attribute(key, kind, rname)
+            if kind == "function" and res is not None and res.owned and attribute == "Arn":
                 constants[key] = OWN_FUNCTION + rname
             elif res is not None and not res.owned:
-                constants[key] = naming.arn_to_attribute(kind, res.arn or "")
+                constants[key] = naming.arn_to_attribute(kind, res.arn or "", attribute)
             else:
                 deploy[key] = (kind, rname)
         text = re.sub(r"\$\{([A-Za-z0-9_]+)\}", lambda m: json.dumps(constants[m.group(1)])[1:-1]

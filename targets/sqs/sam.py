@@ -75,7 +75,7 @@ class SqsTemplate:
             variables[queue] = getatt(queue, "QueueName")
         for key in sorted(substitutions):
             kind, name = wf.deploy_values[key]
-            variables[key] = self.asl.substitution_value(kind, name)
+            variables[key] = self.asl.substitution_value(kind, name, naming.key_attribute(key, kind, name))
         variables.update(extra or {})
         return {"Variables": variables}
 
@@ -175,7 +175,7 @@ class SqsTemplate:
             reserved = None
             if step.handler and step.function is not None:
                 extra["FLOWC_HANDLER"] = step.handler
-                extra.update({k: str(v) for k, v in sorted((step.function.props.get("env") or {}).items())})
+                extra.update(self.asl.env_values(step.function.props.get("env") or {}))
                 code = self.asl.code_uri(step.function)
                 reserved = step.function.props.get("concurrency")
             resources = {
