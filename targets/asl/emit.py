@@ -162,7 +162,6 @@ class AslEmitter:
         the deployed definition as literal text.
         """
         import orjson
-
         from flowc.compiler.asldoc import iter_strings
 
         try:
