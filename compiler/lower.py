@@ -145,6 +145,7 @@ class Lowering:
                 props.setdefault("key", "id")
             if decl.kind == "function" and arn is None:
                 props.setdefault("runtime", DEFAULT_RUNTIME)
+                self.check_handler(decl, props)
             resource = ir.Resource(kind=decl.kind, name=decl.name, span=decl.name_span, arn=arn, props=props)
             out[decl.name] = resource
             pending.append(resource)
@@ -161,6 +162,17 @@ class Lowering:
         for resource in pending:  # after the loop: a declaration may name one written below it
             self.resolve_props(resource, scope)
         return out
+
+    def check_handler(self, decl: ast.ResourceDecl, props: dict[str, Any]) -> None:
+        """The handler module and function exist under `code` (FLOW106 at the property otherwise)."""
+        if not isinstance(props.get("code"), str) or not isinstance(props.get("handler"), str):
+            return
+        from flowc.compiler import handlers
+
+        problem = handlers.check(decl.span.file, props["code"], props["handler"], str(props["runtime"]))
+        if problem is not None:
+            span = next((o.span for o in decl.props if o.name == problem.field), decl.name_span)
+            self.error("FLOW106", span, f"function '{decl.name}': {problem.message}", hint=problem.hint)
 
     def resolve_props(self, resource: ir.Resource, scope: dict[str, ir.Resource]) -> None:
         """Resources named in `env` values become `ir.ResourceRef`s (an environment variable holds the
@@ -328,7 +340,10 @@ class Lowering:
         for name, opt in named.items():
             v = opt.value
             if name == "input":
-                kwargs["input"] = v
+                from flowc.compiler import trigger_input
+
+                kwargs["input"] = trigger_input.check(t.kind, self.value(v), self.ref_kind, self.diagnostics.append,
+                                                      opt.span)
             elif name == "bus":
                 kwargs["bus"] = v.name if isinstance(v, ast.NameRef) else getattr(v, "value", None)
             elif name == "enabled":
@@ -432,6 +447,13 @@ class Lowering:
     def one(self, opts: dict[str, list[ast.Option]], name: str) -> ast.Option | None:
         found = opts.get(name)
         return found[0] if found else None
+
+    def ref_kind(self, name: str) -> str | None:
+        """The kind of what a name in a value refers to: a visible resource, or a workflow of the program."""
+        res = self._visible.get(name)
+        if res is not None:
+            return res.kind
+        return "workflow" if name in self._workflow_names else None
 
     def value(self, v: Any) -> Any:
         """Bare names in value position name a declared resource or workflow, else are strings

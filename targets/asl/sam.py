@@ -58,9 +58,16 @@ def trigger_events(program: ir.Program, wf: ir.Workflow, *, http: bool = False) 
 
     Shared by both templates: the state machine takes them here, the SQS chain's ingress function there.
     """
+    from flowc.targets.asl import trigger_input
     from flowc.targets.asl.values import ValueRenderer
 
     literal = ValueRenderer(lambda d: None).literal
+    values = SamBuilder(program, {}, Path("."))
+
+    def value_of(name: str, attribute: str) -> Any:
+        res = wf.resources.get(name)
+        return values.substitution_value(res.kind if res is not None else "workflow", name, attribute)
+
     events: dict[str, Any] = {}
     for i, t in enumerate(wf.triggers, start=1):
         if t.kind == "http" and http:
@@ -68,7 +75,7 @@ def trigger_events(program: ir.Program, wf: ir.Workflow, *, http: bool = False) 
         elif t.kind == "schedule":
             props: dict[str, Any] = {"Schedule": t.expression, "Enabled": t.enabled}
             if t.input is not None:
-                props["Input"] = json.dumps(literal(t.input, "JSONPath"), sort_keys=True)
+                props.update(trigger_input.properties(t.input, value_of))
             if t.description:
                 props["Description"] = t.description
             events[f"Schedule{i}"] = {"Type": "Schedule", "Properties": props}
@@ -79,7 +86,7 @@ def trigger_events(program: ir.Program, wf: ir.Workflow, *, http: bool = False) 
                 props["EventBusName"] = (ref(naming.logical_id("bus", t.bus)) if res is not None and res.owned
                                          else (res.arn if res is not None else t.bus))
             if t.input is not None:
-                props["Input"] = json.dumps(literal(t.input, "JSONPath"), sort_keys=True)
+                props.update(trigger_input.properties(t.input, value_of))
             events[f"Event{i}"] = {"Type": "EventBridgeRule", "Properties": props}
     return events
 
