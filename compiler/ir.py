@@ -30,6 +30,14 @@ class ResourceRef(IRModel):
     attribute: str  # arn | name | url
 
 
+class Use(IRModel):
+    """`uses NAME access`: a SAM policy template scoped to one resource (or workflow)."""
+
+    target: ResourceRef  # the resource, with the attribute the template's parameter takes
+    template: str
+    parameter: str
+
+
 class Resource(IRModel):
     """A declared AWS resource. Owned ones are created by the generated template."""
 

@@ -648,6 +648,26 @@ class _Build(Transformer):
         value = c[1] if len(c) > 1 else None
         return _new(ast.Option, span=self.span_of(c), name=str(kw), value=value)
 
+    def use_item(self, c):
+        return c
+
+    def res_uses(self, c):
+        """`uses Orders read, Jobs send receive` -> the object `{ Orders: "read", Jobs: ["send", "receive"] }`
+        (what the YAML twin writes as `uses: {Orders: read, Jobs: [send, receive]}`)."""
+        uses = c[1:]
+        items: list[ast.ObjectItem] = []
+        seen: set[str] = set()
+        for name, *levels in uses:
+            if str(name) in seen:
+                self.error(self.sp(name), f"'{name}' is named twice in `uses`",
+                           hint=f"list every access once: `{name} {' '.join(str(x) for x in levels)} ...`")
+            seen.add(str(name))
+            values = [_new(ast.LiteralValue, span=self.sp(t), value=str(t)) for t in levels]
+            value = values[0] if len(values) == 1 else _new(ast.ArrayValue, span=self.span_of(levels), items=values)
+            items.append(_new(ast.ObjectItem, key=str(name), key_span=self.sp(name), value=value))
+        obj = _new(ast.ObjectValue, span=self.span_of([tok for use in uses for tok in use]), items=items)
+        return _new(ast.Option, span=self.span_of(c), name="uses", value=obj)
+
     def resource_decl(self, c):
         kw, name, *props = c
         return _new(ast.ResourceDecl, span=self.span_of(c), kind=str(kw), name=str(name), name_span=self.sp(name),

@@ -218,7 +218,7 @@ class _Loader:
                 vspan = self.value_span(item, k)
                 if v is True and k == "fifo":
                     value = None
-                elif isinstance(v, dict):
+                elif isinstance(v, (dict, list)):
                     value = self.value(v, vspan)
                 elif isinstance(v, str) and _DURATION.match(v):
                     value = ast.Duration(span=vspan, seconds=parse_duration(v))

@@ -132,9 +132,69 @@ class SamBuilder:
             props["Description"] = p["description"]
         if "concurrency" in p:
             props["ReservedConcurrentExecutions"] = p["concurrency"]
-        if p.get("env"):
-            props["Environment"] = {"Variables": self.env_values(p["env"])}
+        env = self.function_env(res)
+        if env:
+            props["Environment"] = {"Variables": env}
+        policies = self.function_policies(res)
+        if policies:
+            props["Policies"] = policies
         return {"Type": "AWS::Serverless::Function", "Properties": props}
+
+    def function_env(self, res: ir.Resource) -> dict[str, Any]:
+        """`env` plus, for every resource the function `uses`, a variable holding what its SDK calls need
+        (`ORDERS_TABLE`: the table's name, `JOBS_QUEUE_URL`: the queue's URL...); `env` wins on a clash."""
+        from flowc.compiler import refs
+
+        env: dict[str, Any] = {}
+        for use in res.props.get("uses") or ():
+            target = use.target
+            attribute = refs.ATTRIBUTES[target.kind][0]
+            env.setdefault(refs.env_name(target.kind, target.name),
+                           ir.ResourceRef(kind=target.kind, name=target.name, attribute=attribute))
+        env.update(res.props.get("env") or {})
+        return self.env_values(env) if env else {}
+
+    def function_policies(self, res: ir.Resource) -> list[Any]:
+        """SAM policy templates for `uses` and `policies`, and the callback template for the handler of a
+        `invoke FN callback` step (it answers with SendTaskSuccess/Failure/Heartbeat)."""
+        from flowc.compiler import permissions
+
+        out: list[Any] = []
+
+        def add(policy: Any) -> None:
+            if policy not in out:
+                out.append(policy)
+
+        for use in res.props.get("uses") or ():
+            add({use.template: {use.parameter: self.ref_value(use.target)}})
+        for entry in res.props.get("policies") or ():
+            if isinstance(entry, str):
+                add(entry)
+            else:
+                add({name: {k: self.ref_value(v) if isinstance(v, ir.ResourceRef) else v for k, v in params.items()}
+                     for name, params in entry.items()})
+        template, parameter = permissions.CALLBACK_TEMPLATE
+        for workflow in self.callback_workflows().get(res.name, ()):
+            add({template: {parameter: machine_name(workflow)}})
+        return out
+
+    def ref_value(self, target: ir.ResourceRef) -> Any:
+        return self.substitution_value(target.kind, target.name, target.attribute.capitalize())
+
+    def callback_workflows(self) -> dict[str, list[str]]:
+        """Declared function -> the workflows that hand it a task token (`invoke FN callback`)."""
+        cached = getattr(self, "_callbacks", None)
+        if cached is not None:
+            return cached
+        out: dict[str, list[str]] = {}
+        for name, wf in sorted(self.program.workflows.items()):
+            for state in wf.graph.walk():
+                task = state.task
+                if task is not None and task.integration == "lambda" and task.mode == "callback" and task.target \
+                        and name not in out.setdefault(task.target, []):
+                    out[task.target].append(name)
+        self._callbacks = out
+        return out
 
     def env_values(self, env: dict[str, Any]) -> dict[str, Any]:
         """Environment variables: literals as strings, resources as `!Ref`/`!GetAtt` of the attribute named."""
