@@ -138,8 +138,9 @@ def test_mistakes_in_permissions_are_reported_at_the_line(tmp_path, decl, fragme
 
 def test_the_policy_template_list_matches_the_sam_translator():
     """flowc checks template names offline; its copy must be the translator's list."""
-    import samtranslator.policy_templates_data as data
     from importlib.resources import files
+
+    import samtranslator.policy_templates_data as data
 
     theirs = json.loads(files(data).joinpath("policy_templates.json").read_text())["Templates"]
     assert permissions.policy_templates() == {k: sorted(v.get("Parameters", {})) for k, v in theirs.items()}

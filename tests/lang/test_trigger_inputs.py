@@ -27,7 +27,7 @@ def _events(template):
 
 
 def test_event_paths_become_an_input_transformer(tmp_path):
-    result, files, template = _template(tmp_path, """
+    _, files, template = _template(tmp_path, """
         workflow W
           table Expenses
           on event { source: ["expenses"] } input { expense: $.detail, at: $.time, table: Expenses, kind: "new" }
