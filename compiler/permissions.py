@@ -47,6 +47,21 @@ def resolve_access(kind: str, access: str) -> tuple[str, str] | None:
     return ACCESS.get((kind, ALIASES.get(access, access)))
 
 
+def function_env(props: dict) -> dict:
+    """A function's environment before rendering: `env`, plus for each resource it `uses` a variable holding
+    what its SDK calls need (`ORDERS_TABLE`: the table's name, `JOBS_QUEUE_URL`...); `env` wins on a clash.
+    Values are literals or `ir.ResourceRef`s, rendered by each target (`!Ref`, local values)."""
+    from flowc.compiler import ir, refs
+
+    env: dict = {}
+    for use in props.get("uses") or ():
+        target = use.target
+        env.setdefault(refs.env_name(target.kind, target.name),
+                       ir.ResourceRef(kind=target.kind, name=target.name, attribute=refs.ATTRIBUTES[target.kind][0]))
+    env.update(props.get("env") or {})
+    return env
+
+
 @lru_cache(maxsize=1)
 def policy_templates() -> dict[str, list[str]]:
     """SAM policy template name -> its parameter names."""

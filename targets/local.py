@@ -175,6 +175,21 @@ def load_handler(code_dir: str | Path, handler: str) -> Callable[[Any, Any], Any
     return found
 
 
+def with_env(fn: Callable[..., Any], env: dict[str, str]) -> Callable[..., Any]:
+    """The handler run with its declared environment variables set, as Lambda would."""
+    if not env:
+        return fn
+    import functools
+    import os
+    from unittest import mock
+
+    @functools.wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        with mock.patch.dict(os.environ, env):
+            return fn(*args, **kwargs)
+    return run
+
+
 class HandlerError(Exception):
     """A declared function's handler cannot be loaded (missing module or function, import failure).
 

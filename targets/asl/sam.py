@@ -143,15 +143,9 @@ class SamBuilder:
     def function_env(self, res: ir.Resource) -> dict[str, Any]:
         """`env` plus, for every resource the function `uses`, a variable holding what its SDK calls need
         (`ORDERS_TABLE`: the table's name, `JOBS_QUEUE_URL`: the queue's URL...); `env` wins on a clash."""
-        from flowc.compiler import refs
+        from flowc.compiler.permissions import function_env
 
-        env: dict[str, Any] = {}
-        for use in res.props.get("uses") or ():
-            target = use.target
-            attribute = refs.ATTRIBUTES[target.kind][0]
-            env.setdefault(refs.env_name(target.kind, target.name),
-                           ir.ResourceRef(kind=target.kind, name=target.name, attribute=attribute))
-        env.update(res.props.get("env") or {})
+        env = function_env(res.props)
         return self.env_values(env) if env else {}
 
     def function_policies(self, res: ir.Resource) -> list[Any]:

@@ -146,3 +146,29 @@ def test_the_policy_template_list_matches_the_sam_translator():
     assert permissions.policy_templates() == {k: sorted(v.get("Parameters", {})) for k, v in theirs.items()}
     for template, parameter in permissions.ACCESS.values():
         assert list(theirs[template]["Parameters"]) == [parameter]
+
+
+@pytest.mark.parametrize("target", ["asl", "sqs"])
+def test_local_runs_give_the_handler_its_environment(tmp_path, target):
+    """`flowc run`: the handler reads the variables `uses` and `env` declare, as it would on Lambda."""
+    (tmp_path / "handlers").mkdir()
+    (tmp_path / "handlers" / "h.py").write_text(
+        "import os\ndef main(event, context):\n"
+        "    return {'table': os.environ['ORDERS_TABLE'], 'stage': os.environ['STAGE']}\n")
+    result = compile_text(tmp_path, """
+        workflow E
+          table Orders
+          function f handler "h.main" code "handlers" uses Orders read env { STAGE: "dev" }
+          Go: invoke f
+        """)
+    assert result.ok, [str(d) for d in result.diagnostics]
+    if target == "asl":
+        from flowc.targets.asl.interpreter import run_workflow
+
+        run = run_workflow(result, "E", {})
+    else:
+        from flowc.targets.sqs.simulator import simulate
+
+        run = simulate(result, "E", {})
+    assert run.status == "SUCCEEDED", (run.error, run.cause)
+    assert run.output["stage"] == "dev" and run.output["table"].startswith("Orders")

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from flowc.targets import naming
-from flowc.targets.local import Mock, RunResult, load_handler
+from flowc.targets.local import Mock, RunResult, load_handler, with_env
 
 from .engine import Interpreter
 from .integrations import ACCOUNT, REGION, FunctionSpec, TaskRunner
@@ -86,11 +86,27 @@ def functions_of(program: Any, overrides: dict[str, Callable[..., Any]] | None =
         elif res.owned and props.get("handler") and props.get("code") is not None:
             code_dir = Path(res.span.file).parent / str(props["code"])
             handler = str(props["handler"])
+            env = local_env(program, props)
             out[lambda_name] = FunctionSpec(
-                lambda_name, loader=lambda d=code_dir, h=handler: load_handler(d, h), memory_mb=memory,
-                timeout_s=timeout)
+                lambda_name, loader=lambda d=code_dir, h=handler, e=env: with_env(load_handler(d, h), e),
+                memory_mb=memory, timeout_s=timeout)
         else:
             out[lambda_name] = FunctionSpec(lambda_name, memory_mb=memory, timeout_s=timeout)
+    return out
+
+
+def local_env(program: Any, props: dict[str, Any]) -> dict[str, str]:
+    """The function's environment with the local account's values (what the template's `!Ref`s give on AWS)."""
+    from flowc.compiler import ir
+    from flowc.compiler.permissions import function_env
+
+    out: dict[str, str] = {}
+    for key, value in function_env(props).items():
+        if isinstance(value, ir.ResourceRef):
+            out[key] = resource_value(value.kind, value.name, program.resources.get((value.kind, value.name)),
+                                      value.attribute.capitalize())
+        else:
+            out[key] = json.dumps(value) if isinstance(value, bool) or value is None else str(value)
     return out
 
 
