@@ -162,7 +162,7 @@ class SqsTemplate:
             wf.ingress_dlq: self.dead_letter_queue(),
             wf.ingress_function: self.function(
                 wf, role="ingress", timeout=P.INGRESS_TIMEOUT, memory=P.INGRESS_MEMORY, routes=wf.routes,
-                substitutions=set(), queue=wf.ingress_queue, batch=P.ROUTER_BATCH, statements=[],
+                substitutions=wf.inline_substitutions, queue=wf.ingress_queue, batch=P.ROUTER_BATCH, statements=[],
                 more_events=self.entry_events(wf.workflow),
                 description=f"flowc: starts and routes executions of {wf.name}"),
         }

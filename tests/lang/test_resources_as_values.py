@@ -145,3 +145,26 @@ def test_references_execute_on_moto_with_the_deployed_values(tmp_path, sfn_oracl
     assert run.succeeded, run
     table = sfn_oracle.client("dynamodb").describe_table(TableName="Orders")["Table"]
     assert run.output == {"table": "Orders", "arn": table["TableArn"]}
+
+
+def test_the_sqs_chain_fills_references_in_inline_states(tmp_path):
+    """A Pass naming a table runs inside whichever function reaches it: each gets the value."""
+    from flowc.targets.sqs.simulator import simulate
+    from flowc.targets.sqs.target import render as render_sqs
+
+    result = compile_text(tmp_path, """
+        workflow P
+          table Orders
+          Info: pass with { table: Orders, arn: Orders.arn }
+          Put: dynamodb.putItem Orders item { id: "k", table: Orders }
+            result null
+        """)
+    assert result.ok, [str(d) for d in result.diagnostics]
+    files = render_sqs(result, tmp_path / "out", [str(tmp_path / "t.flow")])
+    resources = load_template(files["template.yaml"])["Resources"]
+    ingress = resources["PIngressFunction"]["Properties"]["Environment"]["Variables"]
+    assert ingress["OrdersTableName"] == {"Ref": "OrdersTable"}
+    assert ingress["OrdersTableArn"] == {"Fn::GetAtt": ["OrdersTable", "Arn"]}
+    run = simulate(result, "P", {})
+    assert run.status == "SUCCEEDED", (run.error, run.cause)
+    assert "${" not in json.dumps(run.output) and run.output["arn"].startswith("arn:aws:dynamodb:")
