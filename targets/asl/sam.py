@@ -10,7 +10,6 @@ and children never form a circular reference.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -197,7 +196,7 @@ class SamBuilder:
             if isinstance(value, ir.ResourceRef):
                 out[key] = self.substitution_value(value.kind, value.name, value.attribute.capitalize())
             else:
-                out[key] = json.dumps(value) if isinstance(value, bool) or value is None else str(value)
+                out[key] = str(value)
         return out
 
     def code_uri(self, res: ir.Resource) -> str:

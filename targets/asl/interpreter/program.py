@@ -106,7 +106,7 @@ def local_env(program: Any, props: dict[str, Any]) -> dict[str, str]:
             out[key] = resource_value(value.kind, value.name, program.resources.get((value.kind, value.name)),
                                       value.attribute.capitalize())
         else:
-            out[key] = json.dumps(value) if isinstance(value, bool) or value is None else str(value)
+            out[key] = str(value)
     return out
 
 
