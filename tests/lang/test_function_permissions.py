@@ -172,3 +172,34 @@ def test_local_runs_give_the_handler_its_environment(tmp_path, target):
         run = simulate(result, "E", {})
     assert run.status == "SUCCEEDED", (run.error, run.cause)
     assert run.output["stage"] == "dev" and run.output["table"].startswith("Orders")
+
+
+def test_the_yaml_twin_declares_the_same_permissions(tmp_path):
+    _handlers(tmp_path)
+    flow = compile_text(tmp_path, """
+        workflow W
+          table Orders
+          function f handler "h.main" code "handlers" uses Orders read policies ["AWSXRayDaemonWriteAccess", { DynamoDBWritePolicy: { TableName: Orders } }] env { T: Orders.arn }
+          S: invoke f
+        """, name="w.flow")
+    yaml = compile_text(tmp_path, """
+        workflow: W
+        resources:
+          - table: Orders
+          - function: f
+            handler: h.main
+            code: handlers
+            uses: {Orders: read}
+            policies: [AWSXRayDaemonWriteAccess, {DynamoDBWritePolicy: {TableName: !ref Orders}}]
+            env: {T: !ref Orders.arn}
+        steps:
+          - S:
+              invoke: f
+        """, name="w.flow.yaml")
+    assert flow.ok and yaml.ok, [str(d) for d in flow.diagnostics + yaml.diagnostics]
+    templates = [load_template(render(r, tmp_path / "out", [str(tmp_path / n)])["template.yaml"])
+                 for r, n in ((flow, "w.flow"), (yaml, "w.flow.yaml"))]
+    functions = [t["Resources"]["FFunction"]["Properties"] for t in templates]
+    assert functions[0] == functions[1]
+    assert functions[0]["Policies"][1] == "AWSXRayDaemonWriteAccess"
+    assert functions[0]["Environment"]["Variables"]["T"] == {"Fn::GetAtt": ["OrdersTable", "Arn"]}
