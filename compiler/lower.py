@@ -186,10 +186,17 @@ class Lowering:
                     del env[key]
                 else:
                     env[key] = ref
-        if "uses" in resource.props:
-            resource.props["uses"] = self.uses(resource.props["uses"], scope)
-        if "policies" in resource.props:
-            resource.props["policies"] = self.policies(resource.props["policies"], scope)
+        if "uses" in resource.props or "policies" in resource.props:
+            from flowc.compiler import permissions
+
+            def ref(value: ast.RefValue, key: str | None) -> ir.ResourceRef | None:
+                return self.resource_ref(value, scope, key, default_ok=key is None)
+
+            if "uses" in resource.props:
+                resource.props["uses"] = permissions.lower_uses(resource.props["uses"], ref, self.diagnostics.append)
+            if "policies" in resource.props:
+                resource.props["policies"] = permissions.lower_policies(resource.props["policies"], ref,
+                                                                        self.diagnostics.append)
 
     def resource_ref(self, value: ast.RefValue, scope: dict[str, ir.Resource], key: str | None, *,
                      default_ok: bool = False) -> ir.ResourceRef | None:
@@ -206,89 +213,6 @@ class Lowering:
         if problem is not None:
             self.error("FLOW101", value.span, problem)
         return ir.ResourceRef(kind=kind, name=value.name, attribute=attribute)
-
-    def uses(self, value: Any, scope: dict[str, ir.Resource]) -> list[ir.Use]:
-        """`uses Orders read, Jobs send` -> one SAM policy template per (resource, access)."""
-        from flowc.compiler import permissions
-
-        if not isinstance(value, ast.ObjectValue):
-            self.error("FLOW101", value.span, "`uses` lists resources and what the function does with them",
-                       hint="e.g. `uses Orders read, Notifications publish`")
-            return []
-        out: list[ir.Use] = []
-        for item in value.items:
-            ref = self.resource_ref(ast.RefValue(span=item.key_span, name=item.key), scope, None, default_ok=True)
-            if ref is None:
-                continue
-            levels = item.value.items if isinstance(item.value, ast.ArrayValue) else [item.value]
-            for level in levels:
-                text = getattr(level, "value", None)
-                found = permissions.resolve_access(ref.kind, str(text)) if isinstance(text, str) else None
-                if found is None:
-                    known = permissions.access_levels(ref.kind)
-                    near = did_you_mean(str(text), known) if isinstance(text, str) else None
-                    self.error("FLOW101", level.span, f"a function cannot '{text}' a {ref.kind}"
-                               if known else f"`uses` does not know what a function does with a {ref.kind}",
-                               hint=f"did you mean '{near}'?" if near else (
-                                   "a " + ref.kind + " takes: " + ", ".join(known) if known else
-                                   "name a SAM policy template in `policies` instead"))
-                    continue
-                template, parameter = found
-                use = ir.Use(target=ref.model_copy(update={"attribute": "name"}), template=template,
-                             parameter=parameter)
-                if use not in out:
-                    out.append(use)
-        return out
-
-    def policies(self, value: Any, scope: dict[str, ir.Resource]) -> list[Any]:
-        """SAM policy templates by name (`{ DynamoDBReadPolicy: { TableName: Orders } }`) and managed policies
-        (names or ARNs, as strings): checked against SAM's template list, resources resolved."""
-        from flowc.compiler import permissions
-
-        entries = value.items if isinstance(value, ast.ArrayValue) else [value]
-        out: list[Any] = []
-        templates = permissions.policy_templates()
-        for entry in entries:
-            if isinstance(entry, ast.LiteralValue) and isinstance(entry.value, str):
-                out.append(entry.value)
-                continue
-            if not isinstance(entry, ast.ObjectValue):
-                self.error("FLOW101", entry.span, "`policies` takes SAM policy templates `{ Name: { Param: value } }` "
-                                                  "and managed policy names")
-                continue
-            for item in entry.items:
-                params = templates.get(item.key)
-                if params is None:
-                    near = did_you_mean(item.key, templates)
-                    self.error("FLOW101", item.key_span, f"'{item.key}' is not a SAM policy template",
-                               hint=f"did you mean '{near}'?" if near else "see the AWS SAM policy templates list")
-                    continue
-                given = item.value.items if isinstance(item.value, ast.ObjectValue) else []
-                if not isinstance(item.value, ast.ObjectValue):
-                    self.error("FLOW101", item.value.span, f"{item.key} takes an object of its parameters"
-                               + (": " + ", ".join(params) if params else " (`{}`: it has none)"))
-                    continue
-                rendered: dict[str, Any] = {}
-                for param in given:
-                    if param.key not in params:
-                        self.error("FLOW101", param.key_span, f"{item.key} has no parameter '{param.key}'",
-                                   hint="it takes: " + (", ".join(params) or "nothing"))
-                        continue
-                    v = param.value
-                    if isinstance(v, ast.RefValue):
-                        ref = self.resource_ref(v, scope, param.key)
-                        if ref is not None:
-                            rendered[param.key] = ref
-                    elif isinstance(v, ast.LiteralValue) and isinstance(v.value, (str, int, float)) \
-                            and not isinstance(v.value, bool):
-                        rendered[param.key] = str(v.value)
-                    else:
-                        self.error("FLOW101", v.span, f"'{param.key}' takes a string or a declared resource")
-                missing = [p for p in params if p not in rendered and p not in {g.key for g in given}]
-                if missing:
-                    self.error("FLOW103", item.key_span, f"{item.key} needs {', '.join(missing)}")
-                out.append({item.key: rendered})
-        return out
 
     def prop_value(self, opt: ast.Option, kind: str, decl_kind: str) -> Any:
         v = opt.value
