@@ -168,3 +168,17 @@ def test_the_sqs_chain_fills_references_in_inline_states(tmp_path):
     run = simulate(result, "P", {})
     assert run.status == "SUCCEEDED", (run.error, run.cause)
     assert "${" not in json.dumps(run.output) and run.output["arn"].startswith("arn:aws:dynamodb:")
+
+
+@pytest.mark.parametrize("use", [
+    "S: call aws-sdk:s3:getObject with { Bucket: Exports, Key: \"k\" }",
+    "S: pass\n  function f handler \"h.main\" code \"handlers\" uses Exports read\n  T: invoke f",
+])
+def test_a_resource_named_in_a_value_or_uses_is_not_unused(tmp_path, use):
+    """FLOW601 counts references in values and in `uses` (else it would call Exports dead weight)."""
+    from flowc.compiler.lint.runner import lint_flow_file
+
+    _handlers(tmp_path)
+    (tmp_path / "w.flow").write_text(f"workflow W\n  bucket Exports\n  {use}\n")
+    found = [d.code for d in lint_flow_file(str(tmp_path / "w.flow"))]
+    assert "FLOW601" not in found and "FLOW100" not in found, found
