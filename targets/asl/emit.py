@@ -196,7 +196,7 @@ class AslEmitter:
     def unknown_placeholder(self, key: str, pointer: str, known: dict[str, tuple[str, str]]) -> Diagnostic:
         from flowc.dsl.diagnostics import did_you_mean
 
-        span = self.span_at(pointer)
+        span = self.literal_span("${" + key + "}") or self.span_at(pointer)
         near = did_you_mean(key, known)
         if near is not None:
             kind, name = known[near]
@@ -207,6 +207,24 @@ class AslEmitter:
                 else "declare the resource (e.g. `bucket Exports`) and name it: `Exports`"
         return Diagnostic("FLOW113", f"'${{{key}}}' is not a resource of this workflow: nothing would fill it in "
                                      "at deployment", span, hint=hint)
+
+    def literal_span(self, text: str) -> Span | None:
+        """Where the source wrote a string containing `text` (only looked for on the error path)."""
+        from pydantic import BaseModel
+
+        stack: list = list(self.wf.graph.walk())
+        while stack:
+            item = stack.pop(0)
+            if isinstance(item, ast.LiteralValue):
+                if isinstance(item.value, str) and text in item.value:
+                    return item.span
+            elif isinstance(item, (list, tuple)):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                stack.extend(item.values())
+            elif isinstance(item, BaseModel) and not isinstance(item, ir.Graph):  # nested graphs: walk() has them
+                stack.extend(item.__dict__.values())
+        return None
 
     def span_at(self, pointer: str) -> Span:
         """The span of the nearest source-mapped ancestor of a JSON pointer."""

@@ -118,7 +118,7 @@ def test_an_undeclared_placeholder_is_an_error_with_a_hint(tmp_path):
                                     '{ Bucket: "${ExportBucketName}", Key: "k" }\n')
     assert codes(result) == ["FLOW113"]
     diag = result.errors[0]
-    assert diag.span.line == 3 and "${ExportBucketName}" in diag.message
+    assert (diag.span.line, diag.span.col) == (3, 47) and "${ExportBucketName}" in diag.message
     assert "did you mean '${ExportsBucketName}'" in diag.hint and "`Exports`" in diag.hint
 
 
