@@ -355,7 +355,9 @@ class Lowering:
             if len(positional) != 1 or not isinstance(positional[0], ast.ObjectValue):
                 self.error("FLOW101", t.span, "an event trigger is `on event { source: [...], ... }`")
                 return None
-            kwargs["pattern"] = positional[0]
+            from flowc.compiler import trigger_input
+
+            kwargs["pattern"] = trigger_input.check_pattern(positional[0], self.ref_kind, self.diagnostics.append)
         for name, opt in named.items():
             v = opt.value
             if name == "input":

@@ -54,6 +54,16 @@ def check(trigger: str, value: Any, kind_of: KindOf, report: Report, span: Span)
     return checked
 
 
+def check_pattern(value: Any, kind_of: KindOf, report: Report) -> Any:
+    """An event pattern is literal JSON, where a resource's name may stand (`{ bucket: { name: [Exports] } }`)."""
+    paths: list[ast.PathValue] = []
+    checked = _walk(value, None, kind_of, report, paths)
+    for path in paths:
+        report(Diagnostic("FLOW101", f"an event pattern matches literal values: '{path.text}' is not read here",
+                          path.span, hint='to match a string that starts with $, quote it: "$..."'))
+    return checked
+
+
 def _walk(value: Any, key: str | None, kind_of: KindOf, report: Report, paths: list[ast.PathValue]) -> Any:
     if isinstance(value, ast.PathValue):
         paths.append(value)

@@ -60,12 +60,15 @@ def trigger_events(program: ir.Program, wf: ir.Workflow, *, http: bool = False) 
     from flowc.targets.asl import trigger_input
     from flowc.targets.asl.values import ValueRenderer
 
-    literal = ValueRenderer(lambda d: None).literal
     values = SamBuilder(program, {}, Path("."))
 
     def value_of(name: str, attribute: str) -> Any:
         res = wf.resources.get(name)
         return values.substitution_value(res.kind if res is not None else "workflow", name, attribute)
+
+    # Lowering has checked the pattern and settled each reference's attribute: render it as `!Ref`/`!GetAtt`.
+    pattern = ValueRenderer(lambda d: None, lambda v, _key: value_of(v.name, (v.attribute or "arn").capitalize())
+                            ).literal
 
     events: dict[str, Any] = {}
     for i, t in enumerate(wf.triggers, start=1):
@@ -79,7 +82,7 @@ def trigger_events(program: ir.Program, wf: ir.Workflow, *, http: bool = False) 
                 props["Description"] = t.description
             events[f"Schedule{i}"] = {"Type": "Schedule", "Properties": props}
         elif t.kind == "event":
-            props = {"Pattern": literal(t.pattern, "JSONPath")}
+            props = {"Pattern": pattern(t.pattern, "JSONPath")}
             if t.bus:
                 res = program.resources.get(("bus", t.bus))
                 props["EventBusName"] = (ref(naming.logical_id("bus", t.bus)) if res is not None and res.owned

@@ -86,3 +86,22 @@ def test_paths_a_trigger_cannot_carry_are_refused(tmp_path, trigger, fragment):
     assert codes(result) == ["FLOW101"], [str(d) for d in result.diagnostics]
     assert fragment in result.errors[0].message
     assert result.errors[0].span.line == 2
+
+
+def test_a_resource_in_an_event_pattern_is_its_deployed_name(tmp_path):
+    _, files, template = _template(tmp_path, """
+        workflow W
+          bucket Exports
+          on event { source: ["aws.s3"], detail: { bucket: { name: [Exports] } } } input { key: $.detail.object.key }
+          Done: succeed
+        """)
+    props = _events(template)["Event1"]["Properties"]
+    assert props["Pattern"]["detail"] == {"bucket": {"name": [{"Ref": "ExportsBucket"}]}}
+    out = tmp_path / "out"
+    out.mkdir()
+    for rel, body in files.items():
+        (out / rel).write_text(body)
+    cfn = translate(load_template(out / "template.yaml"), base_dir=out)
+    rule = next(r for r in cfn["Resources"].values() if r["Type"] == "AWS::Events::Rule")
+    assert rule["Properties"]["EventPattern"]["detail"]["bucket"]["name"] == [{"Ref": "ExportsBucket"}]
+    assert template_errors(cfn) == []
