@@ -22,6 +22,22 @@ class IRModel(BaseModel):
     model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True, defer_build=True)
 
 
+class ResourceRef(IRModel):
+    """A resource (or workflow) named in a declaration's value, with the attribute it renders as."""
+
+    kind: str
+    name: str
+    attribute: str  # arn | name | url
+
+
+class Use(IRModel):
+    """`uses NAME access`: a SAM policy template scoped to one resource (or workflow)."""
+
+    target: ResourceRef  # the resource, with the attribute the template's parameter takes
+    template: str
+    parameter: str
+
+
 class Resource(IRModel):
     """A declared AWS resource. Owned ones are created by the generated template."""
 

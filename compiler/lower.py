@@ -50,7 +50,8 @@ _DATAFLOW_FIELDS = (("input", "input_path"), ("result", "result_path"), ("output
 # Resource declarations: allowed properties and what they hold.
 RESOURCE_PROPS: dict[str, dict[str, str]] = {
     "function": {"arn": "str", "handler": "str", "code": "str", "runtime": "str", "memory": "int",
-                 "timeout": "duration", "env": "object", "description": "str", "concurrency": "int"},
+                 "timeout": "duration", "env": "object", "description": "str", "concurrency": "int",
+                 "uses": "ast", "policies": "ast"},
     "table": {"arn": "str", "key": "name", "key_type": "name", "sort": "name", "sort_type": "name"},
     "topic": {"arn": "str", "fifo": "flag"},
     "queue": {"arn": "str", "fifo": "flag", "visibility": "duration", "retention": "duration"},
@@ -80,6 +81,7 @@ class Lowering:
         self.program = ir.Program(files=[m.file for m in modules])
         self.workflow_asts: dict[str, ast.Workflow] = {}
         self._allowed: dict[tuple[str, str | None], set[str]] = {}  # options a (kind, integration) takes
+        self._visible: dict[str, ir.Resource] = {}  # the resources the workflow being lowered sees
 
     # -- diagnostics ------------------------------------------------------------
     def error(self, code: str, span: Span, message: str, hint: str | None = None,
@@ -88,6 +90,7 @@ class Lowering:
 
     # -- entry ------------------------------------------------------------------
     def run(self) -> ir.Program:
+        self._workflow_names = {wf.name for module in self.modules for wf in module.workflows}
         file_resources: dict[str, dict[str, ir.Resource]] = {}
         for module in self.modules:
             file_resources[module.file] = self.declare(module.resources, {})
@@ -110,6 +113,7 @@ class Lowering:
 
     def declare(self, decls: list[ast.ResourceDecl], outer: dict[str, ir.Resource]) -> dict[str, ir.Resource]:
         out: dict[str, ir.Resource] = {}
+        pending: list[ir.Resource] = []
         for decl in decls:
             if decl.name in out:
                 self.error("FLOW202", decl.name_span, f"'{decl.name}' is declared twice",
@@ -142,8 +146,10 @@ class Lowering:
                 props.setdefault("key", "id")
             if decl.kind == "function" and arn is None:
                 props.setdefault("runtime", DEFAULT_RUNTIME)
+                self.check_handler(decl, props)
             resource = ir.Resource(kind=decl.kind, name=decl.name, span=decl.name_span, arn=arn, props=props)
             out[decl.name] = resource
+            pending.append(resource)
             key = (decl.kind, decl.name)
             existing = self.program.resources.get(key)
             if existing is not None and existing.span != resource.span and (existing.owned or resource.owned):
@@ -153,10 +159,67 @@ class Lowering:
                                hint=f"other declaration at {existing.span}; declare it once at file level")
                 continue
             self.program.resources.setdefault(key, resource)
+        scope = {**outer, **out}
+        for resource in pending:  # after the loop: a declaration may name one written below it
+            self.resolve_props(resource, scope)
         return out
+
+    def check_handler(self, decl: ast.ResourceDecl, props: dict[str, Any]) -> None:
+        """The handler module and function exist under `code` (FLOW106 at the property otherwise)."""
+        if not isinstance(props.get("code"), str) or not isinstance(props.get("handler"), str):
+            return
+        from flowc.compiler import handlers
+
+        problem = handlers.check(decl.span.file, props["code"], props["handler"], str(props["runtime"]))
+        if problem is not None:
+            span = next((o.span for o in decl.props if o.name == problem.field), decl.name_span)
+            self.error("FLOW106", span, f"function '{decl.name}': {problem.message}", hint=problem.hint)
+
+    def resolve_props(self, resource: ir.Resource, scope: dict[str, ir.Resource]) -> None:
+        """Resources named in `env`, `uses` and `policies` become `ir.ResourceRef`s (an environment variable
+        holds the identifier the handler's SDK call needs: a table's name, a queue's URL, a topic's ARN...)."""
+        env = resource.props.get("env")
+        for key, value in list((env or {}).items()):
+            if isinstance(value, ast.RefValue):
+                ref = self.resource_ref(value, scope, key, default_ok=True)
+                if ref is None:
+                    del env[key]
+                else:
+                    env[key] = ref
+        if "uses" in resource.props or "policies" in resource.props:
+            from flowc.compiler import permissions
+
+            def ref(value: ast.RefValue, key: str | None) -> ir.ResourceRef | None:
+                return self.resource_ref(value, scope, key, default_ok=key is None)
+
+            if "uses" in resource.props:
+                resource.props["uses"] = permissions.lower_uses(resource.props["uses"], ref, self.diagnostics.append)
+            if "policies" in resource.props:
+                resource.props["policies"] = permissions.lower_policies(resource.props["policies"], ref,
+                                                                        self.diagnostics.append)
+
+    def resource_ref(self, value: ast.RefValue, scope: dict[str, ir.Resource], key: str | None, *,
+                     default_ok: bool = False) -> ir.ResourceRef | None:
+        from flowc.compiler import refs
+
+        target = scope.get(value.name)
+        kind = target.kind if target is not None else ("workflow" if value.name in self._workflow_names else None)
+        if kind is None:
+            near = did_you_mean(value.name, [*scope, *self._workflow_names])
+            self.error("FLOW201", value.span, f"'{value.name}' is not a declared resource or workflow",
+                       hint=f"did you mean '{near}'?" if near else f'declare it, or quote it for a string: "{value.name}"')
+            return None
+        attribute, problem = refs.choose(kind, key, value.attribute, name=value.name, default_ok=default_ok)
+        if problem is not None:
+            self.error("FLOW101", value.span, problem)
+        return ir.ResourceRef(kind=kind, name=value.name, attribute=attribute)
 
     def prop_value(self, opt: ast.Option, kind: str, decl_kind: str) -> Any:
         v = opt.value
+        if kind == "ast":  # checked once every name is declared (resolve_props)
+            if v is None:
+                self.error("FLOW101", opt.span, f"'{opt.name}' needs a value")
+            return v
         if kind == "flag":
             if v is not None and not (isinstance(v, ast.LiteralValue) and isinstance(v.value, bool)):
                 self.error("FLOW101", opt.span, f"'{opt.name}' takes no value")
@@ -185,9 +248,10 @@ class Lowering:
             self.error("FLOW101", v.span, f"'{opt.name}' takes a name")
             return None
         if kind == "object":
-            if isinstance(v, ast.ObjectValue) and all(isinstance(i.value, ast.LiteralValue) for i in v.items):
-                return {i.key: i.value.value for i in v.items}
-            self.error("FLOW101", v.span, f"'{opt.name}' takes an object of literal values")
+            if isinstance(v, ast.ObjectValue) and all(isinstance(i.value, (ast.LiteralValue, ast.RefValue))
+                                                      for i in v.items):
+                return {i.key: i.value if isinstance(i.value, ast.RefValue) else i.value.value for i in v.items}
+            self.error("FLOW101", v.span, f"'{opt.name}' takes an object of literal values and resource names")
             return None
         if isinstance(v, ast.LiteralValue) and isinstance(v.value, str):
             return v.value
@@ -199,6 +263,7 @@ class Lowering:
     # -- workflows -------------------------------------------------------------------
     def lower_workflow(self, wf: ast.Workflow, file: str, resources: dict[str, ir.Resource]) -> ir.Workflow:
         settings = self.settings(wf)
+        self._visible = resources
         ctx = _Ctx(wf, resources, settings["query_language"], {}, [])
         graph = self.lower_graph(wf.body, ctx, wf.name_span, f"workflow '{wf.name}'")
         triggers = [t for t in (self.trigger(t) for t in wf.triggers) if t is not None]
@@ -290,11 +355,16 @@ class Lowering:
             if len(positional) != 1 or not isinstance(positional[0], ast.ObjectValue):
                 self.error("FLOW101", t.span, "an event trigger is `on event { source: [...], ... }`")
                 return None
-            kwargs["pattern"] = positional[0]
+            from flowc.compiler import trigger_input
+
+            kwargs["pattern"] = trigger_input.check_pattern(positional[0], self.ref_kind, self.diagnostics.append)
         for name, opt in named.items():
             v = opt.value
             if name == "input":
-                kwargs["input"] = v
+                from flowc.compiler import trigger_input
+
+                kwargs["input"] = trigger_input.check(t.kind, self.value(v), self.ref_kind, self.diagnostics.append,
+                                                      opt.span)
             elif name == "bus":
                 kwargs["bus"] = v.name if isinstance(v, ast.NameRef) else getattr(v, "value", None)
             elif name == "enabled":
@@ -399,9 +469,19 @@ class Lowering:
         found = opts.get(name)
         return found[0] if found else None
 
+    def ref_kind(self, name: str) -> str | None:
+        """The kind of what a name in a value refers to: a visible resource, or a workflow of the program."""
+        res = self._visible.get(name)
+        if res is not None:
+            return res.kind
+        return "workflow" if name in self._workflow_names else None
+
     def value(self, v: Any) -> Any:
-        """Bare names in value position are strings (`message hello` == `message "hello"`)."""
+        """Bare names in value position name a declared resource or workflow, else are strings
+        (`message hello` == `message "hello"`)."""
         if isinstance(v, ast.NameRef):
+            if v.name in self._visible or v.name in self.workflow_asts:
+                return ast.RefValue(span=v.span, name=v.name)
             return ast.LiteralValue(span=v.span, value=v.name)
         if isinstance(v, ast.Duration):
             return ast.LiteralValue(span=v.span, value=v.seconds)

@@ -48,6 +48,18 @@ class JsonataValue(Node):
     text: str
 
 
+class RefValue(Node):
+    """A declared resource (or workflow) named inside a value: ``Exports`` or ``Exports.arn``.
+
+    Which attribute (name, ARN, URL) it renders as is decided by the compiler from the field it sits
+    in, unless written explicitly.
+    """
+
+    kind: Literal["ref"] = "ref"
+    name: str
+    attribute: str | None = None
+
+
 class TypedValue(Node):
     """A DynamoDB-typed attribute value such as ``N($.count)``."""
 
@@ -74,7 +86,7 @@ class ArrayValue(Node):
 
 
 Value = Annotated[
-    LiteralValue | PathValue | IntrinsicValue | JsonataValue | TypedValue | ObjectValue | ArrayValue,
+    LiteralValue | PathValue | IntrinsicValue | JsonataValue | TypedValue | ObjectValue | ArrayValue | RefValue,
     Field(discriminator="kind"),
 ]
 

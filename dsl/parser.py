@@ -171,6 +171,19 @@ class _Build(Transformer):
         tok = c[0]
         return _new(ast.Duration, span=self.sp(tok), seconds=parse_duration(str(tok)))
 
+    def v_ref(self, c):
+        """A bare name in a value: a resource reference, resolved (or refused) by the compiler."""
+        tok = c[0]
+        name, _, attribute = str(tok).partition(".")
+        return _new(ast.RefValue, span=self.sp(tok), name=name, attribute=attribute or None)
+
+    @staticmethod
+    def _bare(value: Any) -> Any:
+        """A whole option value that is a plain name stays a NameRef (`execution express`, `query jsonata`)."""
+        if value.__class__ is ast.RefValue and value.attribute is None:
+            return _new(ast.NameRef, span=value.span, name=value.name)
+        return value
+
     def v_sq_string(self, c):
         return c[0]
 
@@ -291,7 +304,7 @@ class _Build(Transformer):
     # -- options ---------------------------------------------------------------------
     def option(self, c):
         kw, value = c
-        return _new(ast.Option, span=self.span_of(c), name=str(kw), value=value)
+        return _new(ast.Option, span=self.span_of(c), name=str(kw), value=self._bare(value))
 
     task_arg = option
 
@@ -635,17 +648,38 @@ class _Build(Transformer):
         value = c[1] if len(c) > 1 else None
         return _new(ast.Option, span=self.span_of(c), name=str(kw), value=value)
 
+    def use_item(self, c):
+        return c
+
+    def res_uses(self, c):
+        """`uses Orders read, Jobs send receive` -> the object `{ Orders: "read", Jobs: ["send", "receive"] }`
+        (what the YAML twin writes as `uses: {Orders: read, Jobs: [send, receive]}`)."""
+        uses = c[1:]
+        items: list[ast.ObjectItem] = []
+        seen: set[str] = set()
+        for name, *levels in uses:
+            if str(name) in seen:
+                self.error(self.sp(name), f"'{name}' is named twice in `uses`",
+                           hint=f"list every access once: `{name} {' '.join(str(x) for x in levels)} ...`")
+            seen.add(str(name))
+            values = [_new(ast.LiteralValue, span=self.sp(t), value=str(t)) for t in levels]
+            value = values[0] if len(values) == 1 else _new(ast.ArrayValue, span=self.span_of(levels), items=values)
+            items.append(_new(ast.ObjectItem, key=str(name), key_span=self.sp(name), value=value))
+        obj = _new(ast.ObjectValue, span=self.span_of([tok for use in uses for tok in use]), items=items)
+        return _new(ast.Option, span=self.span_of(c), name="uses", value=obj)
+
     def resource_decl(self, c):
         kw, name, *props = c
         return _new(ast.ResourceDecl, span=self.span_of(c), kind=str(kw), name=str(name), name_span=self.sp(name),
                                 props=props)
 
     def trigger_prop(self, c):
-        return _new(ast.Option, span=self.span_of(c), name=str(c[0]), value=c[1])
+        return _new(ast.Option, span=self.span_of(c), name=str(c[0]), value=self._bare(c[1]))
 
     def trigger(self, c):
         kw, *args = c
-        props = [a if isinstance(a, ast.Option) else _new(ast.Option, span=a.span, name="", value=a) for a in args]
+        props = [a if isinstance(a, ast.Option) else _new(ast.Option, span=a.span, name="", value=self._bare(a))
+                 for a in args]
         return _new(ast.Trigger, span=self.span_of(c), kind=str(kw), props=props)
 
     def workflow(self, c):

@@ -32,6 +32,13 @@ class Literal:
         self.value = value
 
 
+class Ref:
+    """Marker for a `!ref Name` / `!ref Name.arn` tagged scalar: a declared resource named in a value."""
+
+    def __init__(self, value: str):
+        self.value = value
+
+
 class _Loader:
     def __init__(self, file: str, text: str):
         self.file = file
@@ -78,9 +85,12 @@ class _Loader:
 
     # -- values -----------------------------------------------------------------
     def value(self, raw: Any, span: Span) -> Any:
-        """A YAML node -> AST value (Literal/Path/Intrinsic/JSONata/Typed/Object/Array)."""
+        """A YAML node -> AST value (Literal/Path/Intrinsic/JSONata/Typed/Object/Array/Ref)."""
         if isinstance(raw, Literal):
             return ast.LiteralValue(span=span, value=raw.value)
+        if isinstance(raw, Ref):
+            name, _, attribute = raw.value.strip().partition(".")
+            return ast.RefValue(span=span, name=name, attribute=attribute or None)
         if isinstance(raw, dict):
             items = []
             for key in raw:
@@ -208,7 +218,7 @@ class _Loader:
                 vspan = self.value_span(item, k)
                 if v is True and k == "fifo":
                     value = None
-                elif isinstance(v, dict):
+                elif isinstance(v, (dict, list)):
                     value = self.value(v, vspan)
                 elif isinstance(v, str) and _DURATION.match(v):
                     value = ast.Duration(span=vspan, seconds=parse_duration(v))
@@ -561,6 +571,7 @@ def _yaml():
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     yaml.constructor.add_constructor("!lit", lambda loader, node: Literal(loader.construct_scalar(node)))
+    yaml.constructor.add_constructor("!ref", lambda loader, node: Ref(str(loader.construct_scalar(node))))
     return yaml
 
 

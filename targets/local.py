@@ -148,25 +148,54 @@ def load_handler(code_dir: str | Path, handler: str) -> Callable[[Any, Any], Any
     """
     module_name, _, func = handler.rpartition(".")
     if not module_name:
-        raise ValueError(f"handler {handler!r} must be written module.function")
+        raise HandlerError(f"handler {handler!r} must be written module.function")
     base = Path(code_dir).resolve()
     key = (str(base), module_name)
     module = _MODULES.get(key)
     if module is None:
-        path = base / (module_name.replace(".", "/") + ".py")
-        if not path.exists():
-            raise FileNotFoundError(f"handler module {module_name!r} not found in {base}")
+        relative = module_name.replace(".", "/")
+        path = next((p for p in (base / f"{relative}.py", base / relative / "__init__.py") if p.is_file()), None)
+        if path is None:
+            raise HandlerError(f"handler module {module_name!r} not found in {base}")
         private = f"_flowc_handlers_{abs(hash(key))}_{module_name.replace('.', '_')}"
         spec = importlib.util.spec_from_file_location(private, path)
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         sys.modules[private] = module
-        spec.loader.exec_module(module)
+        try:
+            spec.loader.exec_module(module)
+        except Exception as err:  # the user's module failed to import: their error, reported as theirs
+            del sys.modules[private]
+            raise HandlerError(f"handler module {module_name!r} ({path}) failed to load: "
+                               f"{type(err).__name__}: {err}") from err
         _MODULES[key] = module
-    try:
-        return getattr(module, func)
-    except AttributeError:
-        raise AttributeError(f"{handler!r}: module has no function {func!r}") from None
+    found = getattr(module, func, None)
+    if not callable(found):
+        raise HandlerError(f"handler {handler!r}: module {module_name!r} has no function {func!r}")
+    return found
+
+
+def with_env(fn: Callable[..., Any], env: dict[str, str]) -> Callable[..., Any]:
+    """The handler run with its declared environment variables set, as Lambda would."""
+    if not env:
+        return fn
+    import functools
+    import os
+    from unittest import mock
+
+    @functools.wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        with mock.patch.dict(os.environ, env):
+            return fn(*args, **kwargs)
+    return run
+
+
+class HandlerError(Exception):
+    """A declared function's handler cannot be loaded (missing module or function, import failure).
+
+    The user's mistake, not flowc's: `flowc run` and `flowc test` report it plainly (Lambda would fail the
+    invocation with Runtime.ImportModuleError / Runtime.HandlerNotFound).
+    """
 
 
 # -- mocks ------------------------------------------------------------------------------------------

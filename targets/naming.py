@@ -46,17 +46,25 @@ def logical_id(kind: str, name: str) -> str:
     return pascal(name) + KIND_SUFFIX[kind]
 
 
-def substitution_key(kind: str, name: str) -> str:
-    return logical_id(kind, name) + KIND_ATTRIBUTE[kind]
+def substitution_key(kind: str, name: str, attribute: str | None = None) -> str:
+    """`${<Logical><Attribute>}`; the attribute (arn, name, url) defaults to what a task's own field needs."""
+    return logical_id(kind, name) + (attribute.capitalize() if attribute else KIND_ATTRIBUTE[kind])
+
+
+def key_attribute(key: str, kind: str, name: str) -> str:
+    """The attribute ("Arn", "Name", "Url") a substitution key made by `substitution_key` stands for."""
+    stem = logical_id(kind, name)
+    tail = key[len(stem):] if key.startswith(stem) else ""
+    return tail if tail in ("Arn", "Name", "Url") else KIND_ATTRIBUTE[kind]
 
 
 def placeholder(kind: str, name: str) -> str:
     return "${" + substitution_key(kind, name) + "}"
 
 
-def arn_to_attribute(kind: str, arn: str) -> str:
+def arn_to_attribute(kind: str, arn: str, attribute: str | None = None) -> str:
     """What an external resource's ARN becomes in the field ASL needs (a name or a URL)."""
-    attribute = KIND_ATTRIBUTE[kind]
+    attribute = attribute or KIND_ATTRIBUTE[kind]
     if attribute == "Arn":
         return arn
     parts = arn.split(":")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 from flowc.compiler.pipeline import analyse
 
@@ -41,6 +42,7 @@ def test_tour_and_yaml_examples_compile(tmp_path):
     (tmp_path / "tour.flow").write_text(tour)
     yaml = next(b for b in blocks("yaml") if b.startswith("workflow:"))
     (tmp_path / "tour.flow.yaml").write_text(yaml)
+    shutil.copytree(REPO / "workflows" / "handlers", tmp_path / "handlers")  # the tour's `code "handlers"`
     for name in ("tour.flow", "tour.flow.yaml"):
         result = analyse([tmp_path / name])
         assert result.ok, [str(d.span) + " " + d.message for d in result.diagnostics]

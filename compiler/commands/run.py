@@ -174,6 +174,7 @@ def command(file: Path, workflow: str | None, input_: str, target: str, mocks: t
         raise click.UsageError(f"no workflow {workflow!r} (have: {', '.join(result.program.workflows)})")
 
     from flowc.targets.asl.interpreter import DefinitionError, RunAborted
+    from flowc.targets.local import HandlerError
 
     runs = {}
     for name in targets:
@@ -200,6 +201,9 @@ def command(file: Path, workflow: str | None, input_: str, target: str, mocks: t
         except ValueError as err:  # e.g. the SQS target refusing the program
             click.echo(f"flowc run ({name}): {err}", err=True)
             sys.exit(EXIT_USAGE)
+        except HandlerError as err:  # the user's handler code, not flowc
+            click.echo(f"flowc run ({name}): error: {err}", err=True)
+            sys.exit(EXIT_FAILED)
         assert run is not None
         runs[name] = run
         if trace:

@@ -38,7 +38,7 @@ def referenced_names(node: Any) -> set[str]:
     """Names a subtree refers to: every NameRef, plus plain string values of options (over-approximate)."""
     from flowc.dsl import ast
 
-    name_ref, option, setting = ast.NameRef, ast.Option, ast.Setting
+    name_ref, option, setting, ref_value = ast.NameRef, ast.Option, ast.Setting, ast.RefValue
     names: set[str] = set()
     stack = [node]
     while stack:  # order does not matter here, so no `walk` generator and no reversing
@@ -47,11 +47,13 @@ def referenced_names(node: Any) -> set[str]:
         if cls is list:
             stack.extend(item)
             continue
-        if cls is name_ref:
+        if cls is name_ref or cls is ref_value:  # a name in a value (`{ Bucket: Exports }`) uses it too
             names.add(item.name)
             continue
         if cls is option or cls is setting:
             value = item.value
+            if cls is option and item.name == "uses" and isinstance(value, ast.ObjectValue):
+                names.update(i.key for i in value.items)  # `uses Orders read`: keys are resource names
             if isinstance(value, str):
                 names.add(value)
             elif isinstance(value, list) and cls is option:

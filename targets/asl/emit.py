@@ -8,6 +8,7 @@ that run on ASL can report at the right `.flow` line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,7 @@ from flowc.targets.asl.values import ValueRenderer
 STATES_ARN = "arn:aws:states:::"
 MODE_SUFFIX = {"request": "", "async": "", "sync": ".sync", "sync2": ".sync:2", "callback": ".waitForTaskToken"}
 STARTED_BY = "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID"
+_PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
 
 TYPED = True  # the argument is a DynamoDB item/key/values map: each attribute becomes a typed value
 
@@ -82,7 +84,7 @@ class AslEmitter:
         self.program = program
         self.wf = workflow
         self.diagnostics: list[Diagnostic] = []
-        self.values = ValueRenderer(self.diagnostics.append)
+        self.values = ValueRenderer(self.diagnostics.append, self.resolve_ref)
         self.source_map: dict[str, Span] = {}
         self.substitutions: dict[str, tuple[str, str]] = {}
         self._refs: dict[tuple[str, str], str] = {}
@@ -102,6 +104,7 @@ class AslEmitter:
         if wf.version is not None:
             top["Version"] = wf.version
         self.source_map[""] = wf.span
+        self.check_placeholders(top)
         # Analysis reads the plain dict; the models (and their import cost) are only paid when
         # the definition is serialised (EmitResult.to_json).
         return EmitResult(wf.name, top, self.source_map, self.substitutions, self.diagnostics)
@@ -119,13 +122,119 @@ class AslEmitter:
             self.source_map[f"{prefix}/StartAt"] = first.span
         return {"StartAt": graph.start_at, "States": states}
 
-    def ref(self, kind: str, name: str) -> str:
+    def ref(self, kind: str, name: str, attribute: str | None = None) -> str:
         """The `${...}` placeholder for a resource (computed once per resource: most steps share a few)."""
-        key = self._refs.get((kind, name))
+        key = self._refs.get((kind, name, attribute))
         if key is None:
-            key = self._refs[(kind, name)] = naming.substitution_key(kind, name)
+            key = self._refs[(kind, name, attribute)] = naming.substitution_key(kind, name, attribute)
         self.substitutions[key] = (kind, name)  # every time: two names may share a key, the last one wins
         return "${" + key + "}"
+
+    def ref_kind(self, name: str) -> str | None:
+        """What a name in a value refers to: a resource this workflow sees, or a workflow of the program."""
+        res = self.wf.resources.get(name)
+        if res is not None:
+            return res.kind
+        return "workflow" if name in self.program.workflows else None
+
+    def resolve_ref(self, value: ast.RefValue, key: str | None) -> str:
+        """A resource named in a value -> its `${...}` DefinitionSubstitution, attribute chosen by the key."""
+        from flowc.compiler import refs
+        from flowc.dsl.diagnostics import did_you_mean
+
+        kind = self.ref_kind(value.name)
+        if kind is None:
+            near = did_you_mean(value.name, [*self.wf.resources, *self.program.workflows])
+            self.diagnostics.append(Diagnostic(
+                "FLOW201", f"'{value.name}' is not a declared resource or workflow", value.span,
+                hint=f"did you mean '{near}'?" if near else
+                f"declare it (e.g. `bucket {value.name}`), or quote it for a string: \"{value.name}\""))
+            return value.name
+        attribute, problem = refs.choose(kind, key, value.attribute, name=value.name)
+        if problem is not None:
+            self.diagnostics.append(Diagnostic("FLOW101", problem, value.span))
+        return self.ref(kind, value.name, attribute)
+
+    def check_placeholders(self, definition: dict) -> None:
+        """`${Key}` written by hand in a string: registered when it names a resource's attribute, else an error.
+
+        DefinitionSubstitutions replace only the keys the template defines; any other `${...}` would reach
+        the deployed definition as literal text.
+        """
+        import orjson
+        from flowc.compiler.asldoc import iter_strings
+
+        try:
+            if all(key in self.substitutions for key in _PLACEHOLDER.findall(orjson.dumps(definition).decode())):
+                return  # the common case: only the placeholders flowc wrote
+        except TypeError:  # lone surrogates: walk the strings below
+            pass
+        known: dict[str, tuple[str, str]] | None = None
+        for pointer, _key, text in iter_strings(definition, ""):
+            if "${" not in text:
+                continue
+            for key in _PLACEHOLDER.findall(text):
+                if key in self.substitutions:
+                    continue
+                if known is None:
+                    known = self.placeholder_keys()
+                if key in known:
+                    self.substitutions[key] = known[key]
+                    continue
+                self.diagnostics.append(self.unknown_placeholder(key, pointer, known))
+
+    def placeholder_keys(self) -> dict[str, tuple[str, str]]:
+        from flowc.compiler import refs
+
+        out: dict[str, tuple[str, str]] = {}
+        named = [(r.kind, r.name) for r in self.wf.resources.values()] + [("workflow", w) for w in self.program.workflows]
+        for kind, name in named:
+            for attribute in refs.ATTRIBUTES.get(kind, ()):
+                out[naming.substitution_key(kind, name, attribute)] = (kind, name)
+        return out
+
+    def unknown_placeholder(self, key: str, pointer: str, known: dict[str, tuple[str, str]]) -> Diagnostic:
+        from flowc.dsl.diagnostics import did_you_mean
+
+        span = self.literal_span("${" + key + "}") or self.span_at(pointer)
+        near = did_you_mean(key, known)
+        if near is not None:
+            kind, name = known[near]
+            hint = f"did you mean '${{{near}}}'? better, name the {kind} itself: `{name}`"
+        else:
+            names = [n for _, n in known.values()]
+            hint = ("name a declared resource instead of a placeholder, e.g. `" + sorted(names)[0] + "`") if names \
+                else "declare the resource (e.g. `bucket Exports`) and name it: `Exports`"
+        return Diagnostic("FLOW113", f"'${{{key}}}' is not a resource of this workflow: nothing would fill it in "
+                                     "at deployment", span, hint=hint)
+
+    def literal_span(self, text: str) -> Span | None:
+        """Where the source wrote a string containing `text` (only looked for on the error path)."""
+        from pydantic import BaseModel
+
+        stack: list = list(self.wf.graph.walk())
+        while stack:
+            item = stack.pop(0)
+            if isinstance(item, ast.LiteralValue):
+                if isinstance(item.value, str) and text in item.value:
+                    return item.span
+            elif isinstance(item, (list, tuple)):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                stack.extend(item.values())
+            elif isinstance(item, BaseModel) and not isinstance(item, ir.Graph):  # nested graphs: walk() has them
+                stack.extend(item.__dict__.values())
+        return None
+
+    def span_at(self, pointer: str) -> Span:
+        """The span of the nearest source-mapped ancestor of a JSON pointer."""
+        while True:
+            span = self.source_map.get(pointer)
+            if span is not None:
+                return span
+            if not pointer:
+                return self.wf.span
+            pointer = pointer.rsplit("/", 1)[0]
 
     def mark(self, pointer: str, span: Span | None) -> None:
         if span is not None:
@@ -330,7 +439,7 @@ class AslEmitter:
             if isinstance(value, _Raw):
                 rendered[key] = value.value
             elif ql == "JSONata":
-                rendered[key] = self.values.jsonata(value)
+                rendered[key] = self.values.jsonata(value, key)
             else:
                 k, v = self.values.template_entry(key, value)
                 rendered[k] = v

@@ -10,7 +10,6 @@ and children never form a circular reference.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -58,9 +57,19 @@ def trigger_events(program: ir.Program, wf: ir.Workflow, *, http: bool = False) 
 
     Shared by both templates: the state machine takes them here, the SQS chain's ingress function there.
     """
+    from flowc.targets.asl import trigger_input
     from flowc.targets.asl.values import ValueRenderer
 
-    literal = ValueRenderer(lambda d: None).literal
+    values = SamBuilder(program, {}, Path("."))
+
+    def value_of(name: str, attribute: str) -> Any:
+        res = wf.resources.get(name)
+        return values.substitution_value(res.kind if res is not None else "workflow", name, attribute)
+
+    # Lowering has checked the pattern and settled each reference's attribute: render it as `!Ref`/`!GetAtt`.
+    pattern = ValueRenderer(lambda d: None, lambda v, _key: value_of(v.name, (v.attribute or "arn").capitalize())
+                            ).literal
+
     events: dict[str, Any] = {}
     for i, t in enumerate(wf.triggers, start=1):
         if t.kind == "http" and http:
@@ -68,20 +77,32 @@ def trigger_events(program: ir.Program, wf: ir.Workflow, *, http: bool = False) 
         elif t.kind == "schedule":
             props: dict[str, Any] = {"Schedule": t.expression, "Enabled": t.enabled}
             if t.input is not None:
-                props["Input"] = json.dumps(literal(t.input, "JSONPath"), sort_keys=True)
+                props.update(trigger_input.properties(t.input, value_of))
             if t.description:
                 props["Description"] = t.description
             events[f"Schedule{i}"] = {"Type": "Schedule", "Properties": props}
         elif t.kind == "event":
-            props = {"Pattern": literal(t.pattern, "JSONPath")}
+            props = {"Pattern": pattern(t.pattern, "JSONPath")}
             if t.bus:
                 res = program.resources.get(("bus", t.bus))
                 props["EventBusName"] = (ref(naming.logical_id("bus", t.bus)) if res is not None and res.owned
                                          else (res.arn if res is not None else t.bus))
             if t.input is not None:
-                props["Input"] = json.dumps(literal(t.input, "JSONPath"), sort_keys=True)
+                props.update(trigger_input.properties(t.input, value_of))
             events[f"Event{i}"] = {"Type": "EventBridgeRule", "Properties": props}
     return events
+
+
+# (kind, attribute) -> "Ref" or the GetAtt attribute that gives it, per the CloudFormation resource reference.
+_ATTRIBUTE_VALUES: dict[tuple[str, str], str] = {
+    ("function", "Arn"): "Arn", ("function", "Name"): "Ref",
+    ("table", "Name"): "Ref", ("table", "Arn"): "Arn",
+    ("topic", "Arn"): "Ref", ("topic", "Name"): "TopicName",
+    ("queue", "Url"): "Ref", ("queue", "Arn"): "Arn", ("queue", "Name"): "QueueName",
+    ("bus", "Name"): "Ref", ("bus", "Arn"): "Arn",
+    ("activity", "Arn"): "Ref", ("activity", "Name"): "Name",
+    ("bucket", "Name"): "Ref", ("bucket", "Arn"): "Arn",
+}
 
 
 class SamBuilder:
@@ -113,9 +134,73 @@ class SamBuilder:
             props["Description"] = p["description"]
         if "concurrency" in p:
             props["ReservedConcurrentExecutions"] = p["concurrency"]
-        if p.get("env"):
-            props["Environment"] = {"Variables": {k: str(v) for k, v in sorted(p["env"].items())}}
+        env = self.function_env(res)
+        if env:
+            props["Environment"] = {"Variables": env}
+        policies = self.function_policies(res)
+        if policies:
+            props["Policies"] = policies
         return {"Type": "AWS::Serverless::Function", "Properties": props}
+
+    def function_env(self, res: ir.Resource) -> dict[str, Any]:
+        """`env` plus, for every resource the function `uses`, a variable holding what its SDK calls need
+        (`ORDERS_TABLE`: the table's name, `JOBS_QUEUE_URL`: the queue's URL...); `env` wins on a clash."""
+        from flowc.compiler.permissions import function_env
+
+        env = function_env(res.props)
+        return self.env_values(env) if env else {}
+
+    def function_policies(self, res: ir.Resource) -> list[Any]:
+        """SAM policy templates for `uses` and `policies`, and the callback template for the handler of a
+        `invoke FN callback` step (it answers with SendTaskSuccess/Failure/Heartbeat)."""
+        from flowc.compiler import permissions
+
+        out: list[Any] = []
+
+        def add(policy: Any) -> None:
+            if policy not in out:
+                out.append(policy)
+
+        for use in res.props.get("uses") or ():
+            add({use.template: {use.parameter: self.ref_value(use.target)}})
+        for entry in res.props.get("policies") or ():
+            if isinstance(entry, str):
+                add(entry)
+            else:
+                add({name: {k: self.ref_value(v) if isinstance(v, ir.ResourceRef) else v for k, v in params.items()}
+                     for name, params in entry.items()})
+        template, parameter = permissions.CALLBACK_TEMPLATE
+        for workflow in self.callback_workflows().get(res.name, ()):
+            add({template: {parameter: machine_name(workflow)}})
+        return out
+
+    def ref_value(self, target: ir.ResourceRef) -> Any:
+        return self.substitution_value(target.kind, target.name, target.attribute.capitalize())
+
+    def callback_workflows(self) -> dict[str, list[str]]:
+        """Declared function -> the workflows that hand it a task token (`invoke FN callback`)."""
+        cached = getattr(self, "_callbacks", None)
+        if cached is not None:
+            return cached
+        out: dict[str, list[str]] = {}
+        for name, wf in sorted(self.program.workflows.items()):
+            for state in wf.graph.walk():
+                task = state.task
+                if task is not None and task.integration == "lambda" and task.mode == "callback" and task.target \
+                        and name not in out.setdefault(task.target, []):
+                    out[task.target].append(name)
+        self._callbacks = out
+        return out
+
+    def env_values(self, env: dict[str, Any]) -> dict[str, Any]:
+        """Environment variables: literals as strings, resources as `!Ref`/`!GetAtt` of the attribute named."""
+        out: dict[str, Any] = {}
+        for key, value in sorted(env.items()):
+            if isinstance(value, ir.ResourceRef):
+                out[key] = self.substitution_value(value.kind, value.name, value.attribute.capitalize())
+            else:
+                out[key] = str(value)
+        return out
 
     def code_uri(self, res: ir.Resource) -> str:
         base = Path(res.span.file).parent
@@ -167,18 +252,21 @@ class SamBuilder:
     def resource(self, kind: str, name: str) -> ir.Resource | None:
         return self.program.resources.get((kind, name))
 
-    def substitution_value(self, kind: str, name: str) -> Any:
+    def substitution_value(self, kind: str, name: str, attribute: str | None = None) -> Any:
+        """A resource's attribute ("Arn", "Name", "Url"; default: what a task's own field needs) in CloudFormation."""
+        attribute = attribute or naming.KIND_ATTRIBUTE[kind]
         if kind == "workflow":
-            return machine_arn(name)
+            return machine_name(name) if attribute == "Name" else machine_arn(name)
         res = self.resource(kind, name)
         if res is None:
             return f"unknown-{kind}-{name}"
         if not res.owned:
-            return naming.arn_to_attribute(kind, res.arn or "")
+            return naming.arn_to_attribute(kind, res.arn or "", attribute)
         logical = naming.logical_id(kind, name)
-        return {"function": getatt(logical, "Arn"), "table": ref(logical), "topic": ref(logical),
-                "queue": ref(logical), "bus": ref(logical), "activity": ref(logical),
-                "bucket": ref(logical)}[kind]
+        how = _ATTRIBUTE_VALUES.get((kind, attribute))
+        if how is None:
+            return f"unknown-{kind}-{name}-{attribute}"
+        return ref(logical) if how == "Ref" else getatt(logical, how)
 
     def iam_arn(self, kind: str, name: str) -> Any:
         if kind == "workflow":
@@ -203,7 +291,8 @@ class SamBuilder:
         }
         if emitted.substitutions:
             props["DefinitionSubstitutions"] = {
-                key: self.substitution_value(kind, name) for key, (kind, name) in sorted(emitted.substitutions.items())}
+                key: self.substitution_value(kind, name, naming.key_attribute(key, kind, name))
+                for key, (kind, name) in sorted(emitted.substitutions.items())}
         statements = self.policy_statements(wf)
         if wf.logging and wf.logging != "OFF":
             group = logical + "Logs"

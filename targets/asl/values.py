@@ -20,9 +20,19 @@ DDB_TYPES = {"S", "N", "B", "SS", "NS", "BS", "M", "L", "NULL", "BOOL"}
 _OPERAND_KIND = {"String": "string", "Numeric": "number", "Boolean": "boolean", "Timestamp": "string"}
 
 
+# A resource named in a value -> the text that stands for it (a `${...}` placeholder); the key it sits
+# under (None at the top of a field) picks the attribute.
+RefResolver = Callable[[ast.RefValue, "str | None"], Any]
+
+
 class ValueRenderer:
-    def __init__(self, report: Callable[[Diagnostic], None]):
+    def __init__(self, report: Callable[[Diagnostic], None], resolve: RefResolver | None = None):
         self.report = report
+        self.resolve = resolve or self._unresolved
+
+    def _unresolved(self, value: ast.RefValue, key: str | None) -> Any:
+        self.error("FLOW101", value.span, f"'{value.name}' cannot be named here: this field takes a literal value")
+        return value.name
 
     def error(self, code: str, span: Span, message: str, hint: str | None = None) -> None:
         self.report(Diagnostic(code, message, span, hint=hint))
@@ -62,10 +72,12 @@ class ValueRenderer:
             return key, value.value
         if isinstance(value, ast.ObjectValue):
             return key, self.object_template(value)
+        if isinstance(value, ast.RefValue):
+            return key, self.resolve(value, key)
         if isinstance(value, ast.ArrayValue):
             if any(isinstance(v, (ast.PathValue, ast.IntrinsicValue)) for v in value.items):
                 return key + ".$", self.states_array(value)
-            return key, [self.template_item(v) for v in value.items]
+            return key, [self.template_item(v, key) for v in value.items]
         if isinstance(value, ast.TypedValue):
             return key, self.ddb(value, "JSONPath")
         if isinstance(value, ast.JsonataValue):
@@ -74,11 +86,13 @@ class ValueRenderer:
             return key, value.text
         return key, self.literal(value, "JSONPath")
 
-    def template_item(self, value: Any) -> Any:
+    def template_item(self, value: Any, key: str | None = None) -> Any:
         if isinstance(value, ast.ObjectValue):
             return self.object_template(value)
         if isinstance(value, ast.ArrayValue):
-            return [self.template_item(v) for v in value.items]
+            return [self.template_item(v, key) for v in value.items]
+        if isinstance(value, ast.RefValue):
+            return self.resolve(value, key)
         if isinstance(value, ast.TypedValue):
             return self.ddb(value, "JSONPath")
         if isinstance(value, ast.JsonataValue):
@@ -97,19 +111,23 @@ class ValueRenderer:
                 args.append(f"'{escaped}'")
             elif isinstance(v, ast.LiteralValue):
                 args.append(json.dumps(v.value))
+            elif isinstance(v, ast.RefValue):
+                args.append("'" + str(self.resolve(v, None)) + "'")
             else:
                 self.error("FLOW305", v.span, "an array that mixes paths with objects or arrays cannot be built in "
                                               "JSONPath", hint="use States.Array / States.JsonMerge, or JSONata")
                 args.append("null")
         return "States.Array(" + ", ".join(args) + ")"
 
-    def literal(self, value: Any, ql: str) -> Any:
+    def literal(self, value: Any, ql: str, key: str | None = None) -> Any:
         if isinstance(value, ast.LiteralValue):
             return value.value
         if isinstance(value, ast.ObjectValue):
-            return {i.key: self.literal(i.value, ql) for i in value.items}
+            return {i.key: self.literal(i.value, ql, i.key) for i in value.items}
         if isinstance(value, ast.ArrayValue):
-            return [self.literal(v, ql) for v in value.items]
+            return [self.literal(v, ql, key) for v in value.items]
+        if isinstance(value, ast.RefValue):
+            return self.resolve(value, key)
         if isinstance(value, (ast.PathValue, ast.IntrinsicValue, ast.JsonataValue)):
             self.error("FLOW305", value.span, "an expression is not allowed here: this field takes a literal value")
             return value.text
@@ -118,15 +136,17 @@ class ValueRenderer:
         return value
 
     # -- JSONata -------------------------------------------------------------------------
-    def jsonata(self, value: Any) -> Any:
+    def jsonata(self, value: Any, key: str | None = None) -> Any:
         if isinstance(value, ast.JsonataValue):
             return value.text
         if isinstance(value, ast.LiteralValue):
             return value.value
         if isinstance(value, ast.ObjectValue):
-            return {i.key: self.jsonata(i.value) for i in value.items}
+            return {i.key: self.jsonata(i.value, i.key) for i in value.items}
         if isinstance(value, ast.ArrayValue):
-            return [self.jsonata(v) for v in value.items]
+            return [self.jsonata(v, key) for v in value.items]
+        if isinstance(value, ast.RefValue):
+            return self.resolve(value, key)
         if isinstance(value, ast.TypedValue):
             return self.ddb(value, "JSONata")
         if isinstance(value, ast.PathValue):
@@ -171,10 +191,12 @@ class ValueRenderer:
             return {}
         out: dict[str, Any] = {}
         for item in value.items:
-            out[item.key] = self.attribute(item.value, ql)
+            out[item.key] = self.attribute(item.value, ql, item.key)
         return out
 
-    def attribute(self, value: Any, ql: str) -> Any:
+    def attribute(self, value: Any, ql: str, key: str | None = None) -> Any:
+        if isinstance(value, ast.RefValue):
+            return {"S": self.resolve(value, key)}
         if isinstance(value, ast.TypedValue):
             return self.ddb(value, ql)
         if isinstance(value, ast.ObjectValue) and len(value.items) == 1 and value.items[0].key in DDB_TYPES:
@@ -194,7 +216,7 @@ class ValueRenderer:
         if isinstance(value, ast.ObjectValue):
             return {"M": self.ddb_map(value, ql)}
         if isinstance(value, ast.ArrayValue):
-            return {"L": [self.attribute(v, ql) for v in value.items]}
+            return {"L": [self.attribute(v, ql, key) for v in value.items]}
         return value
 
     # -- paths ------------------------------------------------------------------------------

@@ -92,6 +92,8 @@ class WorkflowPlan:
     children: dict[str, str] = field(default_factory=dict)  # child workflow -> its ingress queue
     parents: dict[str, str] = field(default_factory=dict)  # workflows waiting on this one -> their ingress queue
     deploy_values: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (kind, name), filled at deploy
+    # deploy-time keys used by states that run inline (a Pass naming a table): every function may run those
+    inline_substitutions: set[str] = field(default_factory=set)
 
     @property
     def name(self) -> str:
@@ -159,19 +161,21 @@ class ProgramPlan:
         constants: dict[str, str] = {}
         deploy: dict[str, tuple[str, str]] = {}
         for key, (kind, rname) in emitted.substitutions.items():
-            if kind == "workflow":
+            if kind == "workflow" and naming.key_attribute(key, kind, rname) == "Arn":
                 constants[key] = CHILD_PREFIX + rname
                 continue
             res = self.program.resources.get((kind, rname))
-            if kind == "function" and res is not None and res.owned:
+            attribute = naming.key_attribute(key, kind, rname)
+            if kind == "function" and res is not None and res.owned and attribute == "Arn":
                 constants[key] = OWN_FUNCTION + rname
             elif res is not None and not res.owned:
-                constants[key] = naming.arn_to_attribute(kind, res.arn or "")
+                constants[key] = naming.arn_to_attribute(kind, res.arn or "", attribute)
             else:
                 deploy[key] = (kind, rname)
         text = re.sub(r"\$\{([A-Za-z0-9_]+)\}", lambda m: json.dumps(constants[m.group(1)])[1:-1]
                       if m.group(1) in constants else m.group(0), json.dumps(emitted.definition))
         plan = WorkflowPlan(wf, emitted, base, json.loads(text), deploy_values=deploy)
+        plan.inline_substitutions = {key for key in deploy if "${" + key + "}" in _inline_text(plan.definition)}
         for state in wf.graph.walk():
             if state.kind != "task" or state.task is None:
                 continue
@@ -186,7 +190,7 @@ class ProgramPlan:
                     step.memory = int(res.props.get("memory", DEFAULT_FUNCTION_MEMORY))
             step.max_concurrency = self._concurrency_cap(wf, state, step)
             step.substitutions = {key for key in deploy if "${" + key + "}" in json.dumps(
-                _find_state(plan.definition, state.name))}
+                _find_state(plan.definition, state.name))} | plan.inline_substitutions
             plan.steps[state.name] = step
         return plan
 
@@ -332,6 +336,21 @@ class _Router:
         everything = self.closure([("enter", n) for n in self.states] + [("after", n) for n in self.states]
                                   + [("fail", n) for n in self.states])
         plan.routes = self.resolve(everything)
+
+
+def _inline_text(graph: dict[str, Any]) -> str:
+    """The JSON of every non-Task state (without nested graphs, walked on their own): what runs inline."""
+    parts: list[str] = []
+    for state in graph.get("States", {}).values():
+        if state.get("Type") != "Task":
+            parts.append(json.dumps({k: v for k, v in state.items()
+                                     if k not in ("Branches", "ItemProcessor", "Iterator")}))
+        for branch in state.get("Branches", ()):
+            parts.append(_inline_text(branch))
+        processor = state.get("ItemProcessor") or state.get("Iterator")
+        if isinstance(processor, dict):
+            parts.append(_inline_text(processor))
+    return "\n".join(parts)
 
 
 def _find_state(definition: dict[str, Any], name: str) -> dict[str, Any]:

@@ -75,13 +75,14 @@ class SqsTemplate:
             variables[queue] = getatt(queue, "QueueName")
         for key in sorted(substitutions):
             kind, name = wf.deploy_values[key]
-            variables[key] = self.asl.substitution_value(kind, name)
+            variables[key] = self.asl.substitution_value(kind, name, naming.key_attribute(key, kind, name))
         variables.update(extra or {})
         return {"Variables": variables}
 
-    def policies(self, routes: set[str], statements: list[dict[str, Any]]) -> list[Any]:
+    def policies(self, routes: set[str], statements: list[dict[str, Any]], user: list[Any] | None = None) -> list[Any]:
         out: list[Any] = [{"DynamoDBCrudPolicy": {"TableName": ref(P.TRACKING_TABLE)}}]
         out += [{"SQSSendMessagePolicy": {"QueueName": getatt(q, "QueueName")}} for q in sorted(routes)]
+        out += [p for p in user or () if p not in out]  # what the user's handler `uses`
         if statements:
             out.append({"Version": "2012-10-17", "Statement": statements})
         return out
@@ -123,7 +124,8 @@ class SqsTemplate:
                  substitutions: set[str], queue: str, batch: int, statements: list[dict[str, Any]],
                  extra_env: dict[str, Any] | None = None, code: str | None = None,
                  max_concurrency: int | None = None, reserved: int | None = None,
-                 more_events: dict[str, Any] | None = None, description: str = "") -> dict[str, Any]:
+                 more_events: dict[str, Any] | None = None, description: str = "",
+                 user_policies: list[Any] | None = None) -> dict[str, Any]:
         event: dict[str, Any] = {"Queue": getatt(queue, "Arn"), "BatchSize": batch,
                                  "FunctionResponseTypes": ["ReportBatchItemFailures"]}
         if max_concurrency is not None:
@@ -144,7 +146,7 @@ class SqsTemplate:
         if wf.workflow.tracing:
             props["Tracing"] = "Active"
         props["Environment"] = self.environment(wf, role, timeout, routes, substitutions, extra_env)
-        props["Policies"] = self.policies(routes, statements)
+        props["Policies"] = self.policies(routes, statements, user_policies)
         props["Events"] = {"FromQueue": {"Type": "SQS", "Properties": event}, **(more_events or {})}
         return {"Type": "AWS::Serverless::Function", "Properties": props}
 
@@ -160,7 +162,7 @@ class SqsTemplate:
             wf.ingress_dlq: self.dead_letter_queue(),
             wf.ingress_function: self.function(
                 wf, role="ingress", timeout=P.INGRESS_TIMEOUT, memory=P.INGRESS_MEMORY, routes=wf.routes,
-                substitutions=set(), queue=wf.ingress_queue, batch=P.ROUTER_BATCH, statements=[],
+                substitutions=wf.inline_substitutions, queue=wf.ingress_queue, batch=P.ROUTER_BATCH, statements=[],
                 more_events=self.entry_events(wf.workflow),
                 description=f"flowc: starts and routes executions of {wf.name}"),
         }
@@ -175,7 +177,7 @@ class SqsTemplate:
             reserved = None
             if step.handler and step.function is not None:
                 extra["FLOWC_HANDLER"] = step.handler
-                extra.update({k: str(v) for k, v in sorted((step.function.props.get("env") or {}).items())})
+                extra.update(self.asl.function_env(step.function))
                 code = self.asl.code_uri(step.function)
                 reserved = step.function.props.get("concurrency")
             resources = {
@@ -186,7 +188,8 @@ class SqsTemplate:
                     substitutions=step.substitutions, queue=step.queue, batch=step.batch_size,
                     statements=self.task_statements(step), extra_env=extra, code=code,
                     max_concurrency=step.max_concurrency, reserved=reserved,
-                    description=f"flowc: {wf.name} step {step.name}"),
+                    description=f"flowc: {wf.name} step {step.name}",
+                    user_policies=self.asl.function_policies(step.function) if code and step.function else None),
             }
             routes = ", ".join(sorted(r for r in step.routes if r not in (step.queue, step.dlq)))
             self.sections.append((f"{wf.name} / {step.name}: queue -> function; sends to {routes or 'nothing else'}",

@@ -46,6 +46,7 @@ from flowc.targets.local import (
     TaskFailure,
     lambda_error,
     load_handler,
+    with_env,
 )
 
 REGION = "us-east-1"
@@ -376,11 +377,19 @@ class _Simulation:
                 elif conf.get("handler"):
                     res = program.resources.get(("function", conf.get("function")))
                     assert res is not None
-                    fn = load_handler(Path(res.span.file).parent / res.props["code"], conf["handler"])
+                    fn = with_env(load_handler(Path(res.span.file).parent / res.props["code"], conf["handler"]),
+                                  self._user_env(wf_name, step))
                 else:
                     continue  # a service integration: the runtime calls moto
                 out[step] = self._timed(fn)
         return out
+
+    def _user_env(self, workflow: str, step: str) -> dict[str, str]:
+        """The variables the template gives the step's function beyond the runtime's own (`env`, `uses`)."""
+        for spec in self.dep.functions.values():
+            if spec.state == step and spec.env.get("FLOWC_WORKFLOW") == workflow:
+                return {k: str(v) for k, v in spec.env.items() if not k.startswith("FLOWC_")}
+        return {}
 
     def _timed(self, fn: Callable) -> Callable:
         """The handler on the virtual clock: it takes its declared time (`slow`, a mock's "seconds"; a mock's

@@ -108,7 +108,7 @@ def _environment(result: CompileResult) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     plan = P.ProgramPlan(result)
     for wf in plan.workflows.values():
-        functions = [(wf.ingress_function, wf.routes, set(), {})]
+        functions = [(wf.ingress_function, wf.routes, wf.inline_substitutions, {})]
         functions += [(s.function_logical, s.routes, s.substitutions, s.function.props.get("env") or {}
                        if s.function else {}) for s in wf.steps.values()]
         for logical, routes, subs, env in functions:

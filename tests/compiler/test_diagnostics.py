@@ -237,6 +237,8 @@ def test_bare_path_payload_and_input_together(tmp_path):
 
 
 def test_bare_path_payload_becomes_input_path(tmp_path):
+    (tmp_path / "h").mkdir()
+    (tmp_path / "h" / "m.py").write_text("def f(event, context):\n    return event\n")
     result = compile_text(tmp_path, """
         workflow W
           function f handler "m.f" code "h"

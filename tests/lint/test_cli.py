@@ -115,6 +115,8 @@ def test_per_file_ignores(runner, tmp_path, monkeypatch):
 
 def test_inline_suppressions_in_flow_and_yaml(runner, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "h").mkdir()
+    (tmp_path / "h" / "m.py").write_text("def f(event, context):\n    return event\n")
     (tmp_path / "w.flow").write_text(
         "workflow W\n  function f handler \"m.f\" code \"h\"  # flowc: ignore[FLOW601]\n"
         "  # flowc: ignore[FLOW503]\n  R: choose\n    if $.a == 1 goto Done\n  Done: succeed\n")

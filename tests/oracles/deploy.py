@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from flowc.compiler.pipeline import CompileResult
+from flowc.targets import naming
 from flowc.targets.local import load_handler
 
 from tests.oracles.sfn import SfnOracle
@@ -50,8 +51,12 @@ def deploy_program(oracle: SfnOracle, result: CompileResult, *,
         emitted = result.asl[name]
         subs: dict[str, str] = {}
         for key, (kind, res_name) in emitted.substitutions.items():
-            if key not in values:
-                values[key] = _create(oracle, program, kind, res_name, handlers, arns)
+            default = naming.substitution_key(kind, res_name)
+            if default not in values:
+                values[default] = _create(oracle, program, kind, res_name, handlers, arns)
+            if key not in values:  # another attribute of the same resource (`Orders.arn`, `{ FunctionName: f }`)
+                values[key] = _attribute(oracle, kind, res_name, naming.key_attribute(key, kind, res_name),
+                                         values[default])
             subs[key] = values[key]
         wf = program.workflows[name]
         arns[name] = oracle.deploy(for_moto(emitted.definition), name=name, type=wf.type, substitutions=subs)
@@ -67,6 +72,20 @@ def for_moto(definition: Any) -> Any:
     if isinstance(definition, list):
         return [for_moto(v) for v in definition]
     return definition
+
+
+def _attribute(oracle: SfnOracle, kind: str, name: str, attribute: str, default: str) -> str:
+    """A resource's other attribute, read back from moto (what `!GetAtt`/`!Ref` would give on AWS)."""
+    if attribute == naming.KIND_ATTRIBUTE[kind]:
+        return default
+    if attribute == "Name":
+        return default.rsplit(":", 1)[-1].rsplit("/", 1)[-1]
+    if kind == "table":
+        return oracle.client("dynamodb").describe_table(TableName=name)["Table"]["TableArn"]
+    if kind == "queue":
+        return oracle.client("sqs").get_queue_attributes(QueueUrl=default, AttributeNames=["QueueArn"])[
+            "Attributes"]["QueueArn"]
+    raise ValueError(f"the oracle cannot give the {attribute} of a {kind}")
 
 
 def _create(oracle: SfnOracle, program: Any, kind: str, name: str, handlers: dict, arns: dict[str, str]) -> str:

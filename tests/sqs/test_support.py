@@ -53,6 +53,13 @@ def _source(step: str) -> str:
     return HEAD + "\n  " + step + "\n"
 
 
+@pytest.fixture(autouse=True)
+def _handler(tmp_path):
+    """HEAD's `function f` needs its code: a missing handler is a compile error (FLOW106)."""
+    (tmp_path / "handlers").mkdir()
+    (tmp_path / "handlers" / "h.py").write_text("def f(event, context):\n    return event\n")
+
+
 @pytest.mark.parametrize("code, step", [(c, s) for c, steps in REFUSED.items() for s in steps])
 def test_refused_constructs_are_compile_errors(tmp_path, code, step):
     result = compile_text(tmp_path, _source(step))

@@ -17,17 +17,20 @@ from pathlib import Path
 from typing import Any
 
 from flowc.targets import naming
-from flowc.targets.local import Mock, RunResult, load_handler
+from flowc.targets.local import Mock, RunResult, load_handler, with_env
 
 from .engine import Interpreter
 from .integrations import ACCOUNT, REGION, FunctionSpec, TaskRunner
 
 
-def resource_value(kind: str, name: str, resource: Any = None) -> str:
+def resource_value(kind: str, name: str, resource: Any = None, attribute: str | None = None) -> str:
     """What `${<Name><Kind><Attribute>}` becomes for a resource (or a workflow) in the local account."""
     if resource is not None and not resource.owned:
-        return naming.arn_to_attribute(kind, resource.arn)
-    attribute = naming.KIND_ATTRIBUTE[kind]
+        return naming.arn_to_attribute(kind, resource.arn, attribute)
+    default = naming.KIND_ATTRIBUTE[kind]
+    attribute = attribute or default
+    if attribute != default:
+        return _other_attribute(kind, name, attribute)
     if kind == "function":
         return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}"
     if kind == "topic":
@@ -41,6 +44,19 @@ def resource_value(kind: str, name: str, resource: Any = None) -> str:
         return f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{name}"
     assert attribute == "Name", (kind, attribute)
     return name
+
+
+def _other_attribute(kind: str, name: str, attribute: str) -> str:
+    """A resource's name or ARN where its tasks use the other one (`Exports.arn`, `{ FunctionName: worker }`)."""
+    if attribute == "Name":
+        return name
+    if attribute == "Url":
+        return resource_value("queue", name)
+    service = {"table": "dynamodb", "bucket": "s3", "queue": "sqs", "bus": "events"}.get(kind, kind)
+    if kind == "bucket":
+        return f"arn:aws:s3:::{name}"
+    resource = {"table": f"table/{name}", "bus": f"event-bus/{name}", "queue": name}.get(kind, name)
+    return f"arn:aws:{service}:{REGION}:{ACCOUNT}:{resource}"
 
 
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9_.:-]+)\}")
@@ -70,11 +86,27 @@ def functions_of(program: Any, overrides: dict[str, Callable[..., Any]] | None =
         elif res.owned and props.get("handler") and props.get("code") is not None:
             code_dir = Path(res.span.file).parent / str(props["code"])
             handler = str(props["handler"])
+            env = local_env(program, props)
             out[lambda_name] = FunctionSpec(
-                lambda_name, loader=lambda d=code_dir, h=handler: load_handler(d, h), memory_mb=memory,
-                timeout_s=timeout)
+                lambda_name, loader=lambda d=code_dir, h=handler, e=env: with_env(load_handler(d, h), e),
+                memory_mb=memory, timeout_s=timeout)
         else:
             out[lambda_name] = FunctionSpec(lambda_name, memory_mb=memory, timeout_s=timeout)
+    return out
+
+
+def local_env(program: Any, props: dict[str, Any]) -> dict[str, str]:
+    """The function's environment with the local account's values (what the template's `!Ref`s give on AWS)."""
+    from flowc.compiler import ir
+    from flowc.compiler.permissions import function_env
+
+    out: dict[str, str] = {}
+    for key, value in function_env(props).items():
+        if isinstance(value, ir.ResourceRef):
+            out[key] = resource_value(value.kind, value.name, program.resources.get((value.kind, value.name)),
+                                      value.attribute.capitalize())
+        else:
+            out[key] = str(value)
     return out
 
 
@@ -103,7 +135,8 @@ def build(result: Any, *, handlers: dict[str, Callable[..., Any]] | None = None,
     for name, emitted in result.asl.items():
         values = {}
         for key, (kind, res_name) in emitted.substitutions.items():
-            values[key] = resource_value(kind, res_name, program.resources.get((kind, res_name)))
+            values[key] = resource_value(kind, res_name, program.resources.get((kind, res_name)),
+                                         naming.key_attribute(key, kind, res_name))
         wf = program.workflows[name]
         interp.add_machine(name, substitute(emitted.definition, values), type=wf.type)
     interp.services = services  # type: ignore[attr-defined]
