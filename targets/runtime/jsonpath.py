@@ -19,7 +19,9 @@ guide, "Using JSONPath paths"), including the quirks observed on the real servic
   reported for real executions (only the console simulator resolves it); slices with
   negative bounds (``[-1:]``, ``[:-1]``) and the script index ``[(@.length-1)]`` work;
 * path functions (``.length()``, ``.sum()``) parse but never match at run time;
-* a filter's ``@`` only matches containers, never scalars (guide, "Reference Paths").
+* a filter over an array tests every element, scalars included (Jayway's own tests:
+  ``$.contents[?(@ == 2)]`` on ``[1,2,3]`` is ``[2]``); the Reference Path restriction on
+  ``@`` applies to ResultPath-like fields, which accept no filter at all.
 
 Variables (``$name``) and the context object (``$$``) are roots like ``$``.
 """
@@ -311,14 +313,14 @@ class Filter(Step):
     definite: ClassVar[bool] = False
 
     def accepts(self, item: Any, env: _Env) -> bool:
-        return isinstance(item, (dict, list)) and bool(self.expr.eval(item, env))
+        return bool(self.expr.eval(item, env))
 
     def apply(self, node, steps, i, env, out, upstream):
         if isinstance(node, dict):
             if self.accepts(node, env):
                 _walk(steps, i + 1, node, env, out, False)
         elif isinstance(node, list):
-            for item in node:
+            for item in node:  # Jayway tests every element of an array, scalars too
                 if self.accepts(item, env):
                     _walk(steps, i + 1, item, env, out, False)
         else:
