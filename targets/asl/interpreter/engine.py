@@ -6,8 +6,8 @@ developer guide. Each execution, Parallel branch and Map iteration is a generato
 Wait states and retry backoff advance that clock, nothing sleeps.
 
 Data flow (JSONPath states): InputPath -> Parameters -> (the work) -> ResultSelector -> ResultPath ->
-OutputPath; `Assign` is evaluated on the state's result (Choice and Wait: its input; Catch: the error
-output) with the variables as they were when the state started, and stored as the state exits.
+OutputPath; `Assign` is evaluated on the state's raw result, before ResultSelector (Choice and Wait: its
+input; Catch: the error output) with the variables as they were when the state started, and stored as the state exits.
 JSONata states: Arguments -> (the work) -> Output/Assign on `$states` (`input`, `context`, `result`,
 `errorOutput`).
 """
@@ -489,10 +489,11 @@ class Interpreter:
                 assigned = self._assign(st.assign, JSONATA, env, states)
                 output = st.output(env, states) if st.output is not None else result
             else:
-                if st.result_selector is not None:
-                    result = st.result_selector(ex.Env(result, ctx, frame.variables, self.rng))
+                # Assign reads the state's raw result, before ResultSelector (docs/run.md, "Variables").
                 assign_data = result if assign_env_data is None else assign_env_data
                 assigned = self._assign(st.assign, st.ql, ex.Env(assign_data, ctx, frame.variables, self.rng), None)
+                if st.result_selector is not None:
+                    result = st.result_selector(ex.Env(result, ctx, frame.variables, self.rng))
                 text = st.result_path_text
                 if text is None:
                     merged = raw
