@@ -163,10 +163,50 @@ def load_handler(code_dir: str | Path, handler: str) -> Callable[[Any, Any], Any
         sys.modules[private] = module
         spec.loader.exec_module(module)
         _MODULES[key] = module
+    return _function(module, handler, func)
+
+
+def _function(module: Any, handler: str, func: str) -> Callable[[Any, Any], Any]:
     try:
         return getattr(module, func)
     except AttributeError:
         raise AttributeError(f"{handler!r}: module has no function {func!r}") from None
+
+
+class HandlerModules:
+    """The handler modules of one run: every declared function gets its own module instances.
+
+    Lambda gives each function its own execution environment, so module globals (a call counter, a
+    cache, a client) are never shared between two functions, nor between two runs (`flowc run --target
+    both` runs each target with its own `HandlerModules`). A function's steps share its instance, as
+    invocations of one warm Lambda do.
+    """
+
+    def __init__(self) -> None:
+        self._modules: dict[tuple[str, str, str], Any] = {}
+
+    def load(self, function: str, code_dir: str | Path, handler: str) -> Callable[[Any, Any], Any]:
+        module_name, _, func = handler.rpartition(".")
+        if not module_name:
+            raise ValueError(f"handler {handler!r} must be written module.function")
+        base = Path(code_dir).resolve()
+        key = (function, str(base), module_name)
+        module = self._modules.get(key)
+        if module is None:
+            path = base / (module_name.replace(".", "/") + ".py")
+            if not path.exists():
+                raise FileNotFoundError(f"handler module {module_name!r} not found in {base}")
+            private = f"_flowc_fn_{id(self):x}_{function}_{module_name.replace('.', '_')}"
+            spec = importlib.util.spec_from_file_location(private, path)
+            assert spec is not None and spec.loader is not None
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[private] = module  # dataclasses and pickling look the module up while it loads
+            try:
+                spec.loader.exec_module(module)
+            finally:
+                sys.modules.pop(private, None)  # many runs (--repeat) must not pile modules up
+            self._modules[key] = module
+        return _function(module, handler, func)
 
 
 # -- mocks ------------------------------------------------------------------------------------------

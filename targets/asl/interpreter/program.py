@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from flowc.targets import naming
-from flowc.targets.local import Mock, RunResult, load_handler
+from flowc.targets.local import HandlerModules, Mock, RunResult
 
 from .engine import Interpreter
 from .integrations import ACCOUNT, REGION, FunctionSpec, TaskRunner
@@ -58,6 +58,7 @@ def functions_of(program: Any, overrides: dict[str, Callable[..., Any]] | None =
     """Every declared function with its handler loaded lazily from `code` (relative to its .flow file)."""
     out: dict[str, FunctionSpec] = {}
     overrides = overrides or {}
+    modules = HandlerModules()  # each function its own module instance, as each Lambda its own environment
     for (kind, name), res in program.resources.items():
         if kind != "function":
             continue
@@ -71,7 +72,7 @@ def functions_of(program: Any, overrides: dict[str, Callable[..., Any]] | None =
             code_dir = Path(res.span.file).parent / str(props["code"])
             handler = str(props["handler"])
             out[lambda_name] = FunctionSpec(
-                lambda_name, loader=lambda d=code_dir, h=handler: load_handler(d, h), memory_mb=memory,
+                lambda_name, loader=lambda n=name, d=code_dir, h=handler: modules.load(n, d, h), memory_mb=memory,
                 timeout_s=timeout)
         else:
             out[lambda_name] = FunctionSpec(lambda_name, memory_mb=memory, timeout_s=timeout)
