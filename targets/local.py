@@ -70,8 +70,9 @@ class RunResult(BaseModel):
 
     def same_outcome(self, other: RunResult) -> bool:
         """Same status, output, error and cause, up to what differs by environment and not by behaviour:
-        execution ARNs (execution names are random), and the stack trace inside a Lambda error's cause
-        (it names the executor's frames); errorType and errorMessage must match."""
+        execution ARNs (execution names are random), the stack trace inside a Lambda error's cause
+        (it names the executor's frames; errorType and errorMessage must match), and the history event id
+        in a run-time error's "(entered at the event id #N)" (an SQS chain keeps no history)."""
         return self.comparable() == other.comparable()
 
     def comparable(self) -> tuple[Any, ...]:
@@ -94,10 +95,12 @@ def _comparable_cause(cause: str | None) -> Any:
         return cause or None
     import json
 
+    from flowc.targets.runtime.messages import strip_event_id
+
     try:
         data = json.loads(cause)
-    except ValueError:
-        return _EXECUTION_ARN.sub("<execution-arn>", cause)
+    except ValueError:  # the history event id only an execution with a history has (an SQS chain has none)
+        return _EXECUTION_ARN.sub("<execution-arn>", strip_event_id(cause))
     if isinstance(data, dict) and "errorType" in data:
         return {"errorType": data.get("errorType"), "errorMessage": data.get("errorMessage")}
     return _masked(data)

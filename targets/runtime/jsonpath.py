@@ -1067,19 +1067,28 @@ def _set(node: Any, steps: tuple[Step, ...], i: int, value: Any, text: str) -> A
         return value
     step = steps[i]
     if isinstance(step, Name):
-        if not isinstance(node, dict):
-            raise PathSetError(f"Unable to apply ResultPath '{text}': expected an object at "
-                               f"'{step.key}' but found {_kind(node)}")
+        if not isinstance(node, dict):  # name the node that is not an object, not the key it should hold
+            raise PathSetError(f"Unable to apply ResultPath '{text}': '{_prefix(steps, i)}' is {_kind(node)}, "
+                               f"not an object that can hold '{step.key}'")
         copy = dict(node)
         child = node.get(step.key, {}) if i + 1 < len(steps) else None
         copy[step.key] = _set(child, steps, i + 1, value, text)
         return copy
     index = step.index  # type: ignore[attr-defined]
     if not isinstance(node, list) or not 0 <= index < len(node):
-        raise PathSetError(f"Unable to apply ResultPath '{text}': no array element [{index}] in {_kind(node)}")
+        raise PathSetError(f"Unable to apply ResultPath '{text}': '{_prefix(steps, i)}' has no array element "
+                           f"[{index}] ({_kind(node)})")
     copy_list = list(node)
     copy_list[index] = _set(node[index], steps, i + 1, value, text)
     return copy_list
+
+
+def _prefix(steps: tuple[Step, ...], i: int) -> str:
+    """The Reference Path of the node the first `i` steps reach, as written in messages."""
+    parts = ["$"]
+    for step in steps[:i]:
+        parts.append(f".{step.key}" if isinstance(step, Name) else f"[{step.index}]")  # type: ignore[attr-defined]
+    return "".join(parts)
 
 
 def dumps_compact(value: Any) -> str:
