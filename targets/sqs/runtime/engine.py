@@ -31,6 +31,9 @@ from .semantics import StatesError, choice, context, errors, messages, payload
 from .store import RUNNING, Store
 
 MAX_DELAY_SECONDS = 900  # SQS DelaySeconds
+# SQS delays are whole seconds: a message is sent with the delay rounded *down*, and the function waits the
+# fraction left (under a second) itself, so a retry backoff of 2.5 s takes 2.5 s as on Step Functions.
+IN_FUNCTION_WAIT_SECONDS = 1.0
 MAX_VISIBILITY_SECONDS = 43200  # SQS: 12 h from the first receive
 INLINE_BUDGET = 500  # inline states per message before the rest is handed on as messages
 BATCH = 10  # SendMessageBatch entries
@@ -95,6 +98,10 @@ class Engine:
         at = datetime.datetime.fromtimestamp(self.now if moment is None else moment, datetime.UTC)
         return context.format_timestamp(at)
 
+    def _pause(self, seconds: float) -> None:
+        clock = self.services.clock
+        (getattr(clock, "sleep", None) or clock.advance)(seconds)  # a virtual clock just moves on
+
     def emit(self, event_type: str, line: Line | None = None, **details: Any) -> None:
         event = {"type": event_type, "time": self.now}
         if line is not None:
@@ -107,7 +114,10 @@ class Engine:
         self._context = lambda_context
         flow = self.flows[env.line.workflow]
         if env.resume_at is not None and env.resume_at > self.now + 0.001:
-            return Outcome("defer", env.resume_at - self.now)
+            early = env.resume_at - self.now
+            if early >= IN_FUNCTION_WAIT_SECONDS:
+                return Outcome("defer", early)
+            self._pause(early)  # the fraction of a second SQS's whole-second delay could not express
         line = env.line
         if env.kind != "start":
             record, joins = self.store.statuses(line.execution_key, [f.join for f in line.scope])
@@ -882,7 +892,7 @@ class Engine:
             resume_at = min(resume_at, float(deadline))  # never wait past the execution's end
         if resume_at is not None:
             envelope.resume_at = resume_at
-            delay = max(0, min(MAX_DELAY_SECONDS, math.ceil(resume_at - self.now)))
+            delay = max(0, min(MAX_DELAY_SECONDS, math.floor(resume_at - self.now)))  # the rest: `_pause`
         self._outbox.append(Send(queue, envelope, delay))
 
     def _flush(self) -> None:
