@@ -479,7 +479,9 @@ class TaskRunner:
             raise
         described = done.describe(parsed=suffix == ".sync:2")
         if done.status != "SUCCEEDED":
-            raise StatesError("States.TaskFailed", ex.dumps(done.describe(parsed=False)))
+            # the cause is the same description the task would return: `.sync:2` with Input as JSON, `.sync`
+            # as text (moto/LocalStack, recorded from AWS, do the same)
+            raise StatesError("States.TaskFailed", ex.dumps(described))
         return described
 
     def _sfn_callback(self, action: str, params: Any) -> Any:

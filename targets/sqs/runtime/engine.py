@@ -829,10 +829,11 @@ class Engine:
         final = self.store.join_state(key, frame.join) or join
         c = ctx()
         results: list[Any] = []
-        stored, failed = final.get("results") or {}, final.get("errors") or {}
+        stored = final.get("results") or {}
         for index in range(total):
-            text = stored.get(str(index), failed.get(str(index), "null"))
-            results.append(json.loads(text))
+            # a tolerated failure leaves null in its slot, as on Step Functions' interpreter (moto/LocalStack,
+            # the ASL interpreter); its error is kept in the join for the record only
+            results.append(json.loads(stored.get(str(index), "null")))
         parent = self._parent(line, c)
         self.emit("ScatterSucceeded", parent, state=c["state"], total=total)
         self._gathered(flow, parent, c["state"], flow.state(c["state"]), c["raw"], results, c["retries"])
