@@ -71,8 +71,10 @@ class RunResult(BaseModel):
     def same_outcome(self, other: RunResult) -> bool:
         """Same status, output, error and cause, up to what differs by environment and not by behaviour:
         execution ARNs (execution names are random), the stack trace inside a Lambda error's cause
-        (it names the executor's frames; errorType and errorMessage must match), and the history event id
-        in a run-time error's "(entered at the event id #N)" (an SQS chain keeps no history)."""
+        (it names the executor's frames; errorType and errorMessage must match), the history event id
+        in a run-time error's "(entered at the event id #N)" (an SQS chain keeps no history), the context
+        object a `$$` path error quotes, and a failed child execution's names and dates
+        (`targets.runtime.messages.comparable`)."""
         return self.comparable() == other.comparable()
 
     def comparable(self) -> tuple[Any, ...]:
@@ -95,14 +97,18 @@ def _comparable_cause(cause: str | None) -> Any:
         return cause or None
     import json
 
-    from flowc.targets.runtime.messages import strip_event_id
+    from flowc.targets.runtime import messages
 
     try:
         data = json.loads(cause)
     except ValueError:  # the history event id only an execution with a history has (an SQS chain has none)
-        return _EXECUTION_ARN.sub("<execution-arn>", strip_event_id(cause))
+        return _EXECUTION_ARN.sub("<execution-arn>", messages.comparable(cause))
     if isinstance(data, dict) and "errorType" in data:
         return {"errorType": data.get("errorType"), "errorMessage": data.get("errorMessage")}
+    if isinstance(data, dict) and "ExecutionArn" in data and "Status" in data:  # a failed child execution
+        inner = data.get("Cause")
+        data = {**messages.comparable_description(data),
+                "Cause": _comparable_cause(inner) if isinstance(inner, str) else inner}
     return _masked(data)
 
 

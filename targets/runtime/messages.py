@@ -62,6 +62,24 @@ def strip_event_id(cause: str) -> str:
     return _EVENT_ID.sub("", cause, count=1) if cause.startswith(_PREFIX) else cause
 
 
+_CONTEXT_MISS = re.compile(r"^(.*The JSONPath '\$\$[^']*'.* could not be found in the input ').*'$", re.S)
+# DescribeExecution fields of a child execution that name or time the deployment, not the behaviour
+_EXECUTION_IDENTITY = ("ExecutionArn", "StateMachineArn", "Name", "StartDate", "StopDate")
+
+
+def comparable(cause: str) -> str:
+    """A text cause as two local targets can compare it: no history event id, and for a `$$` path that
+    selects nothing, not the context object it quotes (its ARNs and names are the deployment's)."""
+    return _CONTEXT_MISS.sub(r"\1<context object>'", strip_event_id(cause))
+
+
+def comparable_description(data: dict[str, Any]) -> dict[str, Any]:
+    """A child execution's DescribeExecution answer (a failed `.sync` task's cause) without its identity:
+    names, ARNs and start/stop dates differ between deployments; status, input, output, error and cause
+    must not."""
+    return {k: ("<" + k + ">" if k in _EXECUTION_IDENTITY else v) for k, v in data.items()}
+
+
 def _where(field: str | None) -> str:
     return f" specified for the field '{field}'" if field else ""
 
