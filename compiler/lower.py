@@ -667,6 +667,7 @@ class Lowering:
             self.error("FLOW102", state.spans[first], f"'{what}' only applies to `map distributed`",
                        hint="an inline map fails on its first failed iteration: write `map distributed` to "
                             "tolerate failures" if what == "tolerate" else None)
+            spec.tolerated_percentage = spec.tolerated_count = None  # reported once, here (not again as FLOW112)
         state.map = spec
 
     def item_selector(self, action: ast.MapAction, selector: Any, ql: str) -> Any:
