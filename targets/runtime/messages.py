@@ -18,6 +18,7 @@ import json
 import re
 from typing import Any
 
+from . import jsonpath
 from .errors import (
     INTRINSIC_FAILURE,
     PARAMETER_PATH_FAILURE,
@@ -84,10 +85,30 @@ def _where(field: str | None) -> str:
     return f" specified for the field '{field}'" if field else ""
 
 
+# Fields whose miss the service reports as an invalid path, with Jayway's normalised path.
+_PATH_FIELDS = frozenset({"InputPath", "OutputPath"})
+
+
 def path_not_found(path: str, field: str | None, searched: Any) -> str:
     """A JSONPath that selects nothing. `searched` is what it was applied to: the effective input for
-    `$`, the context object for `$$` (the service quotes that as "the input" too)."""
+    `$`, the context object for `$$` (the service quotes that as "the input" too). InputPath/OutputPath
+    misses are worded as the service words them (as recorded by LocalStack's snapshot tests)."""
+    if field in _PATH_FIELDS:
+        return f"Invalid path '{path}' : No results for path: {jayway_path(path)}"
     return f"The JSONPath '{path}'{_where(field)} could not be found in the input '{preview(searched)}'"
+
+
+def jayway_path(path: str) -> str:
+    """`$.a[0].b` as Jayway prints a path: `$['a'][0]['b']` (other paths as written)."""
+    try:
+        parsed = jsonpath.parse_reference_path(path)
+    except (jsonpath.PathSyntaxError, ValueError):
+        return path
+    parts = [parsed.root]
+    for step in parsed.steps:
+        key = getattr(step, "key", None)
+        parts.append(f"['{key}']" if key is not None else f"[{getattr(step, 'index', '?')}]")
+    return "".join(parts)
 
 
 def intrinsic_path_not_found(call: str, searched: Any, detail: str) -> str:

@@ -54,8 +54,6 @@ MOTO_DEVIATIONS = {
                               "cause; AWS: States.Runtime",
     "moto-tolerance-ignored": "ToleratedFailureCount/Percentage \"currently have no effect\" in moto (it logs so): "
                               "a Distributed Map succeeds however many iterations fail, each leaving null",
-    "moto-output-path-words": "InputPath/OutputPath selecting nothing: moto words it \"Invalid path '$.missing' : "
-                              "No results for path: $['missing']\"",
 }
 
 NODE_DEVIATIONS = {
@@ -141,7 +139,8 @@ CASES = [
                                            "that can hold 'b'"),
          moto="moto-result-path-type", node="node-result-path-type"),
     Case("message-output-path", 8, "messages.flow", "Messages", {"case": "output"}, "FAILED", "errors",
-         error="States.Runtime", moto="moto-output-path-words", node="status"),
+         error="States.Runtime", cause=_prefixed("OutputMiss", "Invalid path '$.missing' : No results for path: "
+                                                               "$['missing']"), node="status"),
     Case("handler-instances", 9, "handler_instances.flow", "HandlerInstances", {}, "SUCCEEDED", "lambda",
          output={"one": {"calls": 1}, "two": {"calls": 1}, "again": {"calls": 2}, "flaky": {"attempts": 3}}),
 ]
