@@ -378,7 +378,7 @@ def test_starts_survive_throttling(tmp_path, seed):
     """Throttled starts (and everything after them) still give the clean outcome. (A call fails after botocore's
     own retries: 5% of calls is already far beyond what DynamoDB or SQS do; at rates where five deliveries in a
     row fail, messages go to their dead-letter queue, as they should.)"""
-    result = compile_with_handlers(tmp_path, MAP_FLOW.format(options="concurrency 2"), MAP_HANDLERS)
+    result = compile_with_handlers(tmp_path, MAP_FLOW.format(mode="", options="concurrency 2"), MAP_HANDLERS)
     items = {"items": [{"n": i} for i in range(4)]}
     clean = simulate(result, "M", items)
     run = simulate(result, "M", items, faults=Faults(api_error_rate=0.05, duplicate_rate=0.2), seed=seed)
