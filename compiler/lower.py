@@ -737,11 +737,17 @@ class Lowering:
             if (o := self.one(opts, name)) is not None:
                 setattr(spec, field, self.value(o.value))
                 state.spans[field] = o.span
-        distributed_only = [n for n in ("label", "execution_type", "reader", "batcher", "writer")
-                            if n in state.spans]
+        distributed_only = [n for n in ("label", "execution_type", "reader", "batcher", "writer",
+                                        "tolerated_percentage", "tolerated_count") if n in state.spans]
         if distributed_only and not action.distributed:
-            self.error("FLOW102", state.spans[distributed_only[0]],
-                       f"'{distributed_only[0]}' only applies to `map distributed`")
+            first = distributed_only[0]
+            # ToleratedFailureCount/Percentage are Distributed Map fields: an inline Map fails on its first
+            # failed iteration whatever they say (Map state guide, "Distributed Map state" fields).
+            what = "tolerate" if first.startswith("tolerated") else first
+            self.error("FLOW102", state.spans[first], f"'{what}' only applies to `map distributed`",
+                       hint="an inline map fails on its first failed iteration: write `map distributed` to "
+                            "tolerate failures" if what == "tolerate" else None)
+            spec.tolerated_percentage = spec.tolerated_count = None  # reported once, here (not again as FLOW112)
         state.map = spec
 
     def item_selector(self, action: ast.MapAction, selector: Any, ql: str) -> Any:

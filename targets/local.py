@@ -70,8 +70,11 @@ class RunResult(BaseModel):
 
     def same_outcome(self, other: RunResult) -> bool:
         """Same status, output, error and cause, up to what differs by environment and not by behaviour:
-        execution ARNs (execution names are random), and the stack trace inside a Lambda error's cause
-        (it names the executor's frames); errorType and errorMessage must match."""
+        execution ARNs (execution names are random), the stack trace inside a Lambda error's cause
+        (it names the executor's frames; errorType and errorMessage must match), the history event id
+        in a run-time error's "(entered at the event id #N)" (an SQS chain keeps no history), the context
+        object a `$$` path error quotes, and a failed child execution's names and dates
+        (`targets.runtime.messages.comparable`)."""
         return self.comparable() == other.comparable()
 
     def comparable(self) -> tuple[Any, ...]:
@@ -94,12 +97,18 @@ def _comparable_cause(cause: str | None) -> Any:
         return cause or None
     import json
 
+    from flowc.targets.runtime import messages
+
     try:
         data = json.loads(cause)
-    except ValueError:
-        return _EXECUTION_ARN.sub("<execution-arn>", cause)
+    except ValueError:  # the history event id only an execution with a history has (an SQS chain has none)
+        return _EXECUTION_ARN.sub("<execution-arn>", messages.comparable(cause))
     if isinstance(data, dict) and "errorType" in data:
         return {"errorType": data.get("errorType"), "errorMessage": data.get("errorMessage")}
+    if isinstance(data, dict) and "ExecutionArn" in data and "Status" in data:  # a failed child execution
+        inner = data.get("Cause")
+        data = {**messages.comparable_description(data),
+                "Cause": _comparable_cause(inner) if isinstance(inner, str) else inner}
     return _masked(data)
 
 
@@ -144,35 +153,52 @@ def load_handler(code_dir: str | Path, handler: str) -> Callable[[Any, Any], Any
     """Import `module.function` from `code_dir` without touching sys.path for other modules.
 
     Each (directory, module) pair is loaded once per process, under a private module name, so two
-    workflows whose handlers share a module name do not clash.
+    workflows whose handlers share a module name do not clash. (A run gives each function its own instance
+    with `HandlerModules`.)
     """
     module_name, _, func = handler.rpartition(".")
     if not module_name:
         raise HandlerError(f"handler {handler!r} must be written module.function")
-    base = Path(code_dir).resolve()
-    key = (str(base), module_name)
+    path = handler_path(code_dir, module_name)
+    key = (str(path.parent), module_name)
     module = _MODULES.get(key)
     if module is None:
-        relative = module_name.replace(".", "/")
-        path = next((p for p in (base / f"{relative}.py", base / relative / "__init__.py") if p.is_file()), None)
-        if path is None:
-            raise HandlerError(f"handler module {module_name!r} not found in {base}")
-        private = f"_flowc_handlers_{abs(hash(key))}_{module_name.replace('.', '_')}"
-        spec = importlib.util.spec_from_file_location(private, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[private] = module
-        try:
-            spec.loader.exec_module(module)
-        except Exception as err:  # the user's module failed to import: their error, reported as theirs
-            del sys.modules[private]
-            raise HandlerError(f"handler module {module_name!r} ({path}) failed to load: "
-                               f"{type(err).__name__}: {err}") from err
+        module = _exec_module(f"_flowc_handlers_{abs(hash(key))}_{module_name.replace('.', '_')}", path,
+                              module_name)
         _MODULES[key] = module
+    return _function(module, handler, func)
+
+
+def _function(module: Any, handler: str, func: str) -> Callable[[Any, Any], Any]:
     found = getattr(module, func, None)
     if not callable(found):
-        raise HandlerError(f"handler {handler!r}: module {module_name!r} has no function {func!r}")
+        raise HandlerError(f"handler {handler!r}: module {handler.rpartition('.')[0]!r} has no function {func!r}")
     return found
+
+
+def _exec_module(private: str, path: Path, module_name: str) -> Any:
+    """Run a handler module's file under a private name; its import failure is the user's error."""
+    spec = importlib.util.spec_from_file_location(private, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[private] = module  # dataclasses and pickling look the module up while it loads
+    try:
+        spec.loader.exec_module(module)
+    except Exception as err:
+        raise HandlerError(f"handler module {module_name!r} ({path}) failed to load: "
+                           f"{type(err).__name__}: {err}") from err
+    finally:
+        sys.modules.pop(private, None)
+    return module
+
+
+def handler_path(code_dir: str | Path, module_name: str) -> Path:
+    base = Path(code_dir).resolve()
+    relative = module_name.replace(".", "/")
+    path = next((p for p in (base / f"{relative}.py", base / relative / "__init__.py") if p.is_file()), None)
+    if path is None:
+        raise HandlerError(f"handler module {module_name!r} not found in {base}")
+    return path
 
 
 def with_env(fn: Callable[..., Any], env: dict[str, str]) -> Callable[..., Any]:
@@ -196,6 +222,32 @@ class HandlerError(Exception):
     The user's mistake, not flowc's: `flowc run` and `flowc test` report it plainly (Lambda would fail the
     invocation with Runtime.ImportModuleError / Runtime.HandlerNotFound).
     """
+
+
+class HandlerModules:
+    """The handler modules of one run: every declared function gets its own module instances.
+
+    Lambda gives each function its own execution environment, so module globals (a call counter, a
+    cache, a client) are never shared between two functions, nor between two runs (`flowc run --target
+    both` runs each target with its own `HandlerModules`). A function's steps share its instance, as
+    invocations of one warm Lambda do.
+    """
+
+    def __init__(self) -> None:
+        self._modules: dict[tuple[str, str, str], Any] = {}
+
+    def load(self, function: str, code_dir: str | Path, handler: str) -> Callable[[Any, Any], Any]:
+        module_name, _, func = handler.rpartition(".")
+        if not module_name:
+            raise HandlerError(f"handler {handler!r} must be written module.function")
+        path = handler_path(code_dir, module_name)
+        key = (function, str(path.parent), module_name)
+        module = self._modules.get(key)
+        if module is None:
+            private = f"_flowc_fn_{id(self):x}_{function}_{module_name.replace('.', '_')}"
+            module = _exec_module(private, path, module_name)  # not left in sys.modules: --repeat piles none up
+            self._modules[key] = module
+        return _function(module, handler, func)
 
 
 # -- mocks ------------------------------------------------------------------------------------------

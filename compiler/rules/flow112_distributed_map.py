@@ -7,12 +7,16 @@ from flowc.dsl.diagnostics import Severity
 
 LABEL_FORBIDDEN = re.compile(r"[\s<>{}\[\]?*\"#%\\^|~`$&,;:/\x00-\x1f\x7f-\x9f]")
 DISTRIBUTED_ONLY = ("ItemReader", "ItemBatcher", "ResultWriter", "Label")
+# Tolerances are errors, not style: an inline Map ignores them and fails on its first failed iteration.
+TOLERANCES = ("ToleratedFailurePercentage", "ToleratedFailurePercentagePath", "ToleratedFailureCount",
+              "ToleratedFailureCountPath")
 
 
 class DistributedMap(Rule):
     code = "FLOW112"
     name = "distributed-map"
-    summary = "Distributed Map settings that do not fit: Label, ItemReader/CSV, ItemBatcher, ResultWriter, mode."
+    summary = ("Distributed Map settings that do not fit: Label, ItemReader/CSV, ItemBatcher, ResultWriter, "
+               "tolerances, mode.")
     docs = """\
 A Distributed Map (`ItemProcessor.ProcessorConfig.Mode: DISTRIBUTED`) runs each
 item as a child execution and takes settings an inline Map does not:
@@ -29,6 +33,9 @@ item as a child execution and takes settings an inline Map does not:
 
 `ItemReader`, `ItemBatcher`, `ResultWriter` and `Label` on a Map that does not
 say `Mode: DISTRIBUTED` are reported as warnings: write the mode out.
+`ToleratedFailurePercentage`/`ToleratedFailureCount` (and their `Path` forms) on such a
+Map are errors: AWS defines them for Distributed Map only, and an inline Map fails on
+its first failed iteration whatever they say.
 
 Bad:
 ```json
@@ -58,6 +65,12 @@ Good:
                         yield Finding(f"{key} is a Distributed Map setting, but '{ref.name}' is not in "
                                       "DISTRIBUTED mode", f"{ptr}/{key}", key=True, severity=Severity.WARNING,
                                       hint='set ItemProcessor.ProcessorConfig.Mode to "DISTRIBUTED"')
+                for key in TOLERANCES:
+                    if key in body:
+                        yield Finding(f"{key} applies only to a Distributed Map: the inline Map '{ref.name}' "
+                                      "fails on its first failed iteration", f"{ptr}/{key}", key=True,
+                                      hint='set ItemProcessor.ProcessorConfig.Mode to "DISTRIBUTED" to tolerate '
+                                           "failures")
                 if isinstance(config, dict) and "ExecutionType" in config:
                     yield Finding("ExecutionType applies only to a DISTRIBUTED Map",
                                   f"{ptr}/ItemProcessor/ProcessorConfig/ExecutionType", key=True)

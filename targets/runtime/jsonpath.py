@@ -19,7 +19,9 @@ guide, "Using JSONPath paths"), including the quirks observed on the real servic
   reported for real executions (only the console simulator resolves it); slices with
   negative bounds (``[-1:]``, ``[:-1]``) and the script index ``[(@.length-1)]`` work;
 * path functions (``.length()``, ``.sum()``) parse but never match at run time;
-* a filter's ``@`` only matches containers, never scalars (guide, "Reference Paths").
+* a filter over an array tests every element, scalars included (Jayway's own tests:
+  ``$.contents[?(@ == 2)]`` on ``[1,2,3]`` is ``[2]``); the Reference Path restriction on
+  ``@`` applies to ResultPath-like fields, which accept no filter at all.
 
 Variables (``$name``) and the context object (``$$``) are roots like ``$``.
 """
@@ -311,14 +313,14 @@ class Filter(Step):
     definite: ClassVar[bool] = False
 
     def accepts(self, item: Any, env: _Env) -> bool:
-        return isinstance(item, (dict, list)) and bool(self.expr.eval(item, env))
+        return bool(self.expr.eval(item, env))
 
     def apply(self, node, steps, i, env, out, upstream):
         if isinstance(node, dict):
             if self.accepts(node, env):
                 _walk(steps, i + 1, node, env, out, False)
         elif isinstance(node, list):
-            for item in node:
+            for item in node:  # Jayway tests every element of an array, scalars too
                 if self.accepts(item, env):
                     _walk(steps, i + 1, item, env, out, False)
         else:
@@ -1065,19 +1067,28 @@ def _set(node: Any, steps: tuple[Step, ...], i: int, value: Any, text: str) -> A
         return value
     step = steps[i]
     if isinstance(step, Name):
-        if not isinstance(node, dict):
-            raise PathSetError(f"Unable to apply ResultPath '{text}': expected an object at "
-                               f"'{step.key}' but found {_kind(node)}")
+        if not isinstance(node, dict):  # name the node that is not an object, not the key it should hold
+            raise PathSetError(f"Unable to apply ResultPath '{text}': '{_prefix(steps, i)}' is {_kind(node)}, "
+                               f"not an object that can hold '{step.key}'")
         copy = dict(node)
         child = node.get(step.key, {}) if i + 1 < len(steps) else None
         copy[step.key] = _set(child, steps, i + 1, value, text)
         return copy
     index = step.index  # type: ignore[attr-defined]
     if not isinstance(node, list) or not 0 <= index < len(node):
-        raise PathSetError(f"Unable to apply ResultPath '{text}': no array element [{index}] in {_kind(node)}")
+        raise PathSetError(f"Unable to apply ResultPath '{text}': '{_prefix(steps, i)}' has no array element "
+                           f"[{index}] ({_kind(node)})")
     copy_list = list(node)
     copy_list[index] = _set(node[index], steps, i + 1, value, text)
     return copy_list
+
+
+def _prefix(steps: tuple[Step, ...], i: int) -> str:
+    """The Reference Path of the node the first `i` steps reach, as written in messages."""
+    parts = ["$"]
+    for step in steps[:i]:
+        parts.append(f".{step.key}" if isinstance(step, Name) else f"[{step.index}]")  # type: ignore[attr-defined]
+    return "".join(parts)
 
 
 def dumps_compact(value: Any) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from . import intrinsics, jsonpath
+from . import intrinsics, jsonpath, messages
 from .errors import RUNTIME, StatesError
 
 __all__ = ["apply_input_path", "apply_output_path", "apply_result_path", "render_template", "resolve"]
@@ -27,22 +27,24 @@ __all__ = ["apply_input_path", "apply_output_path", "apply_result_path", "render
 _SUFFIX = ".$"
 
 
-def _preview(data: Any, limit: int = 200) -> str:
-    text = jsonpath.dumps_compact(data)
-    return text if len(text) <= limit else text[:limit] + "..."
-
-
 def resolve(expression: str, data: Any, *, context: Any = None,
             variables: Mapping[str, Any] | None = None, field: str | None = None) -> Any:
     """The value of one ``.$`` expression (a path or an intrinsic call)."""
     where = f" specified for the field '{field}'" if field else ""
-    try:
-        if intrinsics.is_intrinsic(expression):
+    if intrinsics.is_intrinsic(expression):
+        try:
             return intrinsics.evaluate(expression, data, context=context, variables=variables)
+        except jsonpath.PathNotFound as err:
+            raise StatesError(RUNTIME, messages.intrinsic_path_not_found(expression, data, err.cause)) from None
+        except intrinsics.IntrinsicSyntaxError as err:
+            raise StatesError(RUNTIME, f"The value '{expression}'{where} is not a valid JSONPath or "
+                                       f"intrinsic function: {err}") from None
+    try:
         return jsonpath.evaluate(expression, data, context=context, variables=variables)
-    except jsonpath.PathNotFound as err:
-        raise StatesError(RUNTIME, f"The JSONPath '{expression}'{where} could not be found in the input "
-                                   f"'{_preview(data)}' ({err.cause})") from None
+    except jsonpath.PathNotFound:
+        # a `$$` path searches the context object, and the service quotes that as "the input"
+        searched = context if expression.startswith("$$") else data
+        raise StatesError(RUNTIME, messages.path_not_found(expression, field, searched)) from None
     except (jsonpath.PathSyntaxError, intrinsics.IntrinsicSyntaxError) as err:
         raise StatesError(RUNTIME, f"The value '{expression}'{where} is not a valid JSONPath or "
                                    f"intrinsic function: {err}") from None

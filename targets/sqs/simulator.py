@@ -18,8 +18,9 @@ invocation play out in milliseconds, with real receive counts and real dead-lett
     result.status, result.output, result.billed.sqs_requests
 
 `handlers`/`mocks` are keyed by step name (a `Mock` also replaces a service integration); steps without one
-run the declared function's handler (`flowc.targets.local.load_handler`). `faults` injects duplicate deliveries and
-lost Lambda responses. Do not call this inside another active moto mock (it starts and resets its own).
+run the declared function's handler (`flowc.targets.local.HandlerModules`: one module instance per function
+and run). `faults` injects duplicate deliveries and lost Lambda responses. Do not call this inside another
+active moto mock (it starts and resets its own).
 """
 
 from __future__ import annotations
@@ -40,12 +41,12 @@ from unittest import mock
 from flowc.compiler.pipeline import CompileResult
 from flowc.targets.local import (
     BilledUnits,
+    HandlerModules,
     LambdaContext,
     Mock,
     RunResult,
     TaskFailure,
     lambda_error,
-    load_handler,
     with_env,
 )
 
@@ -366,6 +367,7 @@ class _Simulation:
         program = self.result.program
         assert program is not None
         out: dict[str, Callable] = {}
+        modules = HandlerModules()  # each function its own module instance, as each Lambda its own environment
         for wf_name, flow in self.dep.flows.items():
             for step, conf in flow.get("steps", {}).items():
                 given = handlers.get(f"{wf_name}.{step}", handlers.get(step))
@@ -377,8 +379,8 @@ class _Simulation:
                 elif conf.get("handler"):
                     res = program.resources.get(("function", conf.get("function")))
                     assert res is not None
-                    fn = with_env(load_handler(Path(res.span.file).parent / res.props["code"], conf["handler"]),
-                                  self._user_env(wf_name, step))
+                    fn = with_env(modules.load(conf["function"], Path(res.span.file).parent / res.props["code"],
+                                               conf["handler"]), self._user_env(wf_name, step))
                 else:
                     continue  # a service integration: the runtime calls moto
                 out[step] = self._timed(fn)

@@ -58,6 +58,12 @@ MOTO_SPINS = {
 }
 
 
+def path_miss(cause: str) -> bool:
+    """A path that selected nothing, in either of the service's wordings (InputPath/OutputPath: "Invalid path
+    ... No results for path", other fields: "... could not be found in the input ...")."""
+    return "could not be found" in cause or "No results for path" in cause
+
+
 def explain(moto: Outcome, flowc: Outcome, definition: dict[str, Any]) -> str | None:
     """The deviation that accounts for a difference, after checking flowc's side of it."""
     mc, fc = str(moto.cause or ""), str(flowc.cause or "")
@@ -67,9 +73,9 @@ def explain(moto: Outcome, flowc: Outcome, definition: dict[str, Any]) -> str | 
         return "choice-missing-variable"
     if "Custom Error Names MUST NOT begin" in mc:
         return "states-error-from-iteration"
-    if moto.error == "Exception" and flowc.error == "States.Runtime" and "could not be found" in fc:
+    if moto.error == "Exception" and flowc.error == "States.Runtime" and path_miss(fc):
         return "task-parameters-error-name"
-    if flowc.error == "States.Runtime" and "could not be found" in fc and moto.entered[:len(flowc.entered)] == \
+    if flowc.error == "States.Runtime" and path_miss(fc) and moto.entered[:len(flowc.entered)] == \
             flowc.entered and len(moto.entered) > len(flowc.entered):
         # moto's 'Exception' error was caught by a States.ALL catcher, which never sees States.Runtime on AWS
         return "task-parameters-error-name"
@@ -110,7 +116,7 @@ def _run(oracle: Any, path: str) -> tuple[str, str]:
         assert mine.error == "States.Timeout", mine.error
         return "limit", "waits past the one-year execution limit with mocked results"
     if path in MOTO_SPINS:
-        assert mine.error == "States.Runtime" and "could not be found" in str(mine.cause), mine
+        assert mine.error == "States.Runtime" and path_miss(str(mine.cause)), mine
         return "deviation", MOTO_SPINS[path]
     oracle.reset()
     theirs = run_on_moto(oracle, prepared, data, lambdas={fn: realasl.mock_handler(state, shape)

@@ -1,5 +1,5 @@
 """Every labelled fixture of shared/corpus/asl-validation (asl-validator's and statelint's own test suites)
-is classified like its label, except the three whose label we dispute, each with the reason and a citation.
+is classified like its label, except the four whose label we dispute, each with the reason and a citation.
 
 A fixture is "invalid" for flowc when flowc reports at least one error. Fixtures flagged `nonarn-resource`
 use a placeholder Task Resource such as "foo:bar" (statelint only wants a URI): they are judged with the
@@ -42,6 +42,13 @@ DISPUTED = {
         "query language is JSONPath, individual states can override the query language by setting QueryLanguage "
         "to JSONata ... You cannot revert a top-level JSONata-based state machine to a mix of JSONata and "
         "JSONPath states.' (the CDK enforces the same: a JSONata state machine cannot contain JSONPath states).",
+    ),
+    "asl-validator/valid-map-tolerated.json": (
+        "invalid",
+        "ToleratedFailureCount/ToleratedFailurePercentage on an inline Map (no ProcessorConfig Mode DISTRIBUTED): "
+        "the AWS Step Functions developer guide defines them as Distributed Map fields ('Distributed Map state'); "
+        "an inline Map fails on its first failed iteration whatever they say (moto logs that they have no effect). "
+        "asl-validator's schema accepts them on any Map; FLOW112 refuses them (issue 13 item 3).",
     ),
 }
 

@@ -186,7 +186,7 @@ EVALUATIONS = [
     ("$.store.book[?(@.price === '8.95')].title", []),
     ("$.store.book[?(@.title size 5)].title", ["Sword"]),
     ("$.nested[?(@.length > 2)]", [[3, 4, 5]]),
-    ("$.nums[?(@ > 2)]", []),
+    ("$.nums[?(@ > 2)]", [3, 4]),
     ("$.store.bicycle[?(@.color == 'red')].price", [19.95]),
     ("$['expensive','nope','null']", {"expensive": 10, "null": None}),
     ("$.store.bicycle.*", ["red", 19.95]),
@@ -238,8 +238,13 @@ def test_slice_between_keeps_jayway_arithmetic() -> None:
     assert evaluate("$.nums[1:3:2]", STORE) == [1, 2]
 
 
-def test_filter_does_not_match_scalars() -> None:
-    assert evaluate("$.nums[?(@ == 1)]", STORE) == []
+def test_filter_tests_scalar_elements() -> None:
+    """Jayway filters every array element, scalars included (its FilterTest: `$.contents[?(@ == 2)]` on
+    [1, 2, 3] is [2]); moto and aws-local-stepfunctions agree (issue 13 item 1)."""
+    assert evaluate("$.nums[?(@ == 1)]", STORE) == [1]
+    assert evaluate("$.xs[?(@ > 1)]", {"xs": [1, 2, 3]}) == [2, 3]
+    assert evaluate("$.xs[?(@ == 'a')]", {"xs": [1, "a", {"a": 1}]}) == ["a"]
+    assert evaluate("$.xs[?(@.a)]", {"xs": [1, "a", {"a": 1}]}) == [{"a": 1}]
 
 
 def test_indefinite_result_is_always_a_list() -> None:

@@ -92,7 +92,11 @@ def test_template_does_not_mutate_input() -> None:
 
 def test_resolve_reports_the_field() -> None:
     assert resolve("$.extra", DATA) == "foo"
-    with pytest.raises(errors.StatesError, match="field 'InputPath'"):
+    with pytest.raises(errors.StatesError, match=r"field 'a\.\$'"):
+        resolve("$.nope", DATA, field="a.$")
+    # InputPath/OutputPath misses are worded as the service words them (targets/runtime/messages.py)
+    with pytest.raises(errors.StatesError, match=r"^States.Runtime: Invalid path '\$.nope' : No results for path: "
+                                                 r"\$\['nope'\]$"):
         resolve("$.nope", DATA, field="InputPath")
 
 

@@ -8,7 +8,8 @@ compared after two normalisations, each a difference of environment and not of b
 - a Lambda error's Cause is the runtime's JSON: moto's oracle writes {"errorType", "errorMessage"}, the local
   contract (`flowc.targets.local.lambda_error`, like AWS) adds a stack trace; errorType and errorMessage must match;
 - Step Functions prefixes run-time error causes with "An error occurred while executing the state 'X'
-  (entered at the event id #N). ": an SQS chain has no event ids, so the prefix is dropped before comparing.
+  (entered at the event id #N). ": an SQS chain has no event ids (its prefix names the state only), so the
+  prefix is dropped before comparing.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from tests.oracles.deploy import deploy_program
 from tests.oracles.sfn import SfnOracle
 
 _EXECUTION_ARN = re.compile(r"arn:aws:states:[a-z0-9-]+:\d{12}:execution:[^\"\s,}]+")
-_EVENT_PREFIX = re.compile(r"^An error occurred while executing the state '[^']*' \(entered at the event id #\d+\)\. ")
+_EVENT_PREFIX = re.compile(r"^An error occurred while executing the state '[^']*'( \(entered at the event id #\d+\))?\. ")
 
 
 @dataclass

@@ -195,7 +195,8 @@ def test_messages_not_due_are_kept_invisible_or_re_sent(stack, monkeypatch):
     assert app.sqs_record(old, None) is True and calls[-1] == ("send", {
         "QueueUrl": calls[-1][1]["QueueUrl"], "MessageBody": far, "DelaySeconds": 900})
     near = Envelope("run", line, "CheckEvent", input={}, resume_at=now + 42.2).to_json()
-    assert app.sqs_record(_record(near, sent=now), None) is True and calls[-1][1]["DelaySeconds"] == 43
+    # whole seconds rounded down: the function waits the last 0.2 s itself when it arrives (issue 13 item 6)
+    assert app.sqs_record(_record(near, sent=now), None) is True and calls[-1][1]["DelaySeconds"] == 42
 
 
 # -- integrations -----------------------------------------------------------------------------------------------------

@@ -6,8 +6,8 @@ developer guide. Each execution, Parallel branch and Map iteration is a generato
 Wait states and retry backoff advance that clock, nothing sleeps.
 
 Data flow (JSONPath states): InputPath -> Parameters -> (the work) -> ResultSelector -> ResultPath ->
-OutputPath; `Assign` is evaluated on the state's result (Choice and Wait: its input; Catch: the error
-output) with the variables as they were when the state started, and stored as the state exits.
+OutputPath; `Assign` is evaluated on the state's raw result, before ResultSelector (Choice and Wait: its
+input; Catch: the error output) with the variables as they were when the state started, and stored as the state exits.
 JSONata states: Arguments -> (the work) -> Output/Assign on `$states` (`input`, `context`, `result`,
 `errorOutput`).
 """
@@ -24,6 +24,7 @@ from typing import Any
 from flowc.targets.local import BilledUnits, RunResult, TaskFailure
 from flowc.targets.runtime import choice as choice_rules
 from flowc.targets.runtime import context as ctxmod
+from flowc.targets.runtime import messages
 from flowc.targets.runtime.choice import parse_timestamp
 from flowc.targets.runtime.errors import (
     BRANCH_FAILED,
@@ -51,8 +52,6 @@ STANDARD_MAX_SECONDS = 365 * 24 * 3600
 EXPRESS_MAX_SECONDS = 300
 INLINE_MAP_CONCURRENCY = 40  # "up to 40 concurrent iterations" (Inline Map guide)
 DISTRIBUTED_MAP_CONCURRENCY = 10_000
-_DATAFLOW_ERRORS = frozenset({RUNTIME, "States.IntrinsicFailure", "States.QueryEvaluationError",
-                              "States.ResultPathMatchFailure", "States.ParameterPathFailure"})
 
 
 class RunAborted(Exception):
@@ -451,10 +450,8 @@ class Interpreter:
 
     @staticmethod
     def _located(err: StatesError, st: StatePlan, entered: int) -> StatesError:
-        if err.error in _DATAFLOW_ERRORS and not err.cause.startswith("An error occurred while executing"):
-            return StatesError(err.error, f"An error occurred while executing the state '{st.name}' "
-                                          f"(entered at the event id #{entered}). {err.cause}")
-        return err
+        cause = messages.located(err.error, st.name, err.cause, entered)
+        return err if cause == err.cause else StatesError(err.error, cause)
 
     def _effective_input(self, frame: Frame, st: StatePlan, raw: Any, ctx: Any) -> Any:
         mode = st.input_mode
@@ -489,10 +486,11 @@ class Interpreter:
                 assigned = self._assign(st.assign, JSONATA, env, states)
                 output = st.output(env, states) if st.output is not None else result
             else:
-                if st.result_selector is not None:
-                    result = st.result_selector(ex.Env(result, ctx, frame.variables, self.rng))
+                # Assign reads the state's raw result, before ResultSelector (docs/run.md, "Variables").
                 assign_data = result if assign_env_data is None else assign_env_data
                 assigned = self._assign(st.assign, st.ql, ex.Env(assign_data, ctx, frame.variables, self.rng), None)
+                if st.result_selector is not None:
+                    result = st.result_selector(ex.Env(result, ctx, frame.variables, self.rng))
                 text = st.result_path_text
                 if text is None:
                     merged = raw
@@ -589,7 +587,7 @@ class Interpreter:
                 cause = st.cause_path(env) if st.cause_path is not None else self._text(st.cause, env, None)
                 for what, value in (("ErrorPath", error), ("CausePath", cause)):
                     if value is not None and not isinstance(value, str):
-                        raise StatesError(RUNTIME, f"The {what} must resolve to a string, got {ex.dumps(value)}")
+                        raise StatesError(RUNTIME, messages.fail_path_not_string(what, value))
         except StatesError as err:
             return self._located(err, st, entered)
         failure = StatesError(error if error is not None else "", cause if cause is not None else "")
@@ -622,34 +620,30 @@ class Interpreter:
                 try:
                     value = st.seconds[1](env)
                 except StatesError:
-                    raise StatesError(RUNTIME, f"The SecondsPath parameter does not reference an input value: "
-                                               f"{path}") from None
-                shown = f"{path} == {_java_text(value)}"
+                    raise StatesError(RUNTIME, messages.wait_path_missing("SecondsPath", path)) from None
                 if not _is_int(value):
-                    raise StatesError(RUNTIME, f"The SecondsPath parameter cannot be parsed as a long value: {shown}")
+                    raise StatesError(RUNTIME, messages.seconds_not_long(path, value))
                 if value < 0:
-                    raise StatesError(RUNTIME, f"The SecondsPath parameter references a negative value: {shown}")
+                    raise StatesError(RUNTIME, messages.seconds_negative(path, value))
                 seconds = float(value)
             elif st.seconds is not None:
                 value = self._number(st.seconds, env, states)
                 if not _is_int(value) or value < 0:
-                    raise StatesError(RUNTIME, f"The Seconds parameter must be a non-negative integer, got "
-                                               f"{ex.dumps(value)}")
+                    raise StatesError(RUNTIME, messages.seconds_invalid(value))
                 seconds = float(value)
             elif st.timestamp is not None:
                 try:
                     value = self._text(st.timestamp, env, states)
                 except StatesError:
                     if "TimestampPath" in raw_def:
-                        raise StatesError(RUNTIME, f"The TimestampPath parameter does not reference an input value: "
-                                                   f"{raw_def['TimestampPath']}") from None
+                        raise StatesError(RUNTIME, messages.wait_path_missing("TimestampPath",
+                                                                              raw_def["TimestampPath"])) from None
                     raise
                 parsed = parse_timestamp(value) if isinstance(value, str) else None
                 if parsed is None:
                     field = "TimestampPath" if "TimestampPath" in raw_def else "Timestamp"
                     literal = raw_def.get(field)
-                    raise StatesError(RUNTIME, f"The {field} parameter does not reference a valid ISO-8601 extended "
-                                               f"offset date-time format string: {literal} == {_java_text(value)}")
+                    raise StatesError(RUNTIME, messages.timestamp_invalid(field, literal, value))
                 seconds = max(0.0, parsed[0] + parsed[1] / 1e9 - self.clock.t)
             else:
                 raise StatesError(RUNTIME, "A Wait state needs Seconds, SecondsPath, Timestamp or TimestampPath")

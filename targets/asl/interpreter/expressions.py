@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import orjson
-from flowc.targets.runtime import intrinsics, jsonpath
+from flowc.targets.runtime import intrinsics, jsonpath, messages
 from flowc.targets.runtime.errors import QUERY_EVALUATION_ERROR, RUNTIME, StatesError
 
 Compiled = Callable[["Env"], Any]
@@ -80,7 +80,6 @@ def path_reader(text: str, field: str | None = None) -> Compiled:
         parsed = jsonpath.parse_path(text)
     except jsonpath.PathSyntaxError as err:
         raise StatesError(RUNTIME, f"The value '{text}' is not a valid JSONPath: {err}") from None
-    where = f" specified for the field '{field}'" if field else ""
 
     if parsed.root == "$" and parsed.simple is not None and not parsed.simple:
         return lambda env: env.data
@@ -92,8 +91,7 @@ def path_reader(text: str, field: str | None = None) -> Compiled:
             return parsed.evaluate(env.data, context=env.context, variables=env.variables)
         except jsonpath.PathNotFound:
             shown = env.context if shown_context else env.data
-            raise StatesError(RUNTIME, f"The JSONPath '{text}'{where} could not be found in the input "
-                                       f"'{preview(shown)}'") from None
+            raise StatesError(RUNTIME, messages.path_not_found(text, field, shown)) from None
     return read
 
 
@@ -107,8 +105,7 @@ def intrinsic_reader(text: str, field: str | None = None) -> Compiled:
         try:
             return intrinsics.evaluate(call, env.data, context=env.context, variables=env.variables, rng=env.rng)
         except jsonpath.PathNotFound as err:
-            raise StatesError(RUNTIME, f"The JSONPath in '{text}' could not be found in the input "
-                                       f"'{preview(env.data)}' ({err.cause})") from None
+            raise StatesError(RUNTIME, messages.intrinsic_path_not_found(text, env.data, err.cause)) from None
     return run
 
 
@@ -298,7 +295,6 @@ def jsonata_expression(text: str, field: str | None = None) -> Callable[[Env, di
         compiled = _jsonata(body)
     except Exception as err:
         raise StatesError(QUERY_EVALUATION_ERROR, f"The JSONata expression '{body}' is not valid: {err}") from None
-    where = f" specified for the field '{field}'" if field else ""
 
     def run(env: Env, states: dict[str, Any]) -> Any:
         bindings = {k: _to_jsonata(v) for k, v in env.variables.items()} if env.variables else {}
@@ -307,14 +303,11 @@ def jsonata_expression(text: str, field: str | None = None) -> Callable[[Env, di
         try:
             value = compiled.evaluate(None, bindings)
         except Exception as err:
-            raise StatesError(QUERY_EVALUATION_ERROR,
-                              f"An error occurred while evaluating the JSONata expression '{body}'{where}: {err}"
-                              ) from None
+            raise StatesError(QUERY_EVALUATION_ERROR, messages.jsonata_failed(body, field, err)) from None
         finally:
             _CURRENT_RNG.pop()
         if value is None:
-            raise StatesError(QUERY_EVALUATION_ERROR, f"The JSONata expression '{body}'{where} returned nothing "
-                                                      "(undefined).")
+            raise StatesError(QUERY_EVALUATION_ERROR, messages.jsonata_undefined(body, field))
         return _plain(value)
     return run
 

@@ -479,7 +479,9 @@ class TaskRunner:
             raise
         described = done.describe(parsed=suffix == ".sync:2")
         if done.status != "SUCCEEDED":
-            raise StatesError("States.TaskFailed", ex.dumps(done.describe(parsed=False)))
+            # the cause is the same description the task would return: `.sync:2` with Input as JSON, `.sync`
+            # as text (moto/LocalStack, recorded from AWS, do the same)
+            raise StatesError("States.TaskFailed", ex.dumps(described))
         return described
 
     def _sfn_callback(self, action: str, params: Any) -> Any:
@@ -539,7 +541,7 @@ class TaskRunner:
         mock = self._lookup(self.mocks, workflow, f"{st.name}.ItemReader")
         reader = st.item_reader or {}
         params = reader.get("Parameters", reader.get("Arguments", {}))
-        params = ex.jsonata_template(params)(env, states) if st.ql == "JSONata" else ex.template(params)(env)
+        params = ex.jsonata_template(params, "Arguments")(env, states) if st.ql == "JSONata" else ex.template(params)(env)
         yield Sleep(self.service_seconds)
         if mock is not None:
             try:
@@ -560,7 +562,7 @@ class TaskRunner:
     def write_results(self, frame: Any, st: Any, env: Any, states: Any, results: list[Any], run_arn: str):
         writer = st.result_writer or {}
         params = writer.get("Parameters", writer.get("Arguments", {}))
-        params = ex.jsonata_template(params)(env, states) if st.ql == "JSONata" else ex.template(params)(env)
+        params = ex.jsonata_template(params, "Arguments")(env, states) if st.ql == "JSONata" else ex.template(params)(env)
         workflow = frame.execution.machine.name
         mock = self._lookup(self.mocks, workflow, f"{st.name}.ResultWriter")
         yield Sleep(self.service_seconds)

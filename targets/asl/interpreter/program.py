@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from flowc.targets import naming
-from flowc.targets.local import Mock, RunResult, load_handler, with_env
+from flowc.targets.local import HandlerModules, Mock, RunResult, with_env
 
 from .engine import Interpreter
 from .integrations import ACCOUNT, REGION, FunctionSpec, TaskRunner
@@ -74,6 +74,7 @@ def functions_of(program: Any, overrides: dict[str, Callable[..., Any]] | None =
     """Every declared function with its handler loaded lazily from `code` (relative to its .flow file)."""
     out: dict[str, FunctionSpec] = {}
     overrides = overrides or {}
+    modules = HandlerModules()  # each function its own module instance, as each Lambda its own environment
     for (kind, name), res in program.resources.items():
         if kind != "function":
             continue
@@ -88,7 +89,7 @@ def functions_of(program: Any, overrides: dict[str, Callable[..., Any]] | None =
             handler = str(props["handler"])
             env = local_env(program, props)
             out[lambda_name] = FunctionSpec(
-                lambda_name, loader=lambda d=code_dir, h=handler, e=env: with_env(load_handler(d, h), e),
+                lambda_name, loader=lambda n=name, d=code_dir, h=handler, e=env: with_env(modules.load(n, d, h), e),
                 memory_mb=memory, timeout_s=timeout)
         else:
             out[lambda_name] = FunctionSpec(lambda_name, memory_mb=memory, timeout_s=timeout)

@@ -27,10 +27,13 @@ from typing import Any
 from . import integrations, jsonata_eval
 from .envelope import Envelope, Line, digest, join_id
 from .flow import Flow, FlowRegistry
-from .semantics import StatesError, choice, context, errors, payload
+from .semantics import StatesError, choice, context, errors, messages, payload
 from .store import RUNNING, Store
 
 MAX_DELAY_SECONDS = 900  # SQS DelaySeconds
+# SQS delays are whole seconds: a message is sent with the delay rounded *down*, and the function waits the
+# fraction left (under a second) itself, so a retry backoff of 2.5 s takes 2.5 s as on Step Functions.
+IN_FUNCTION_WAIT_SECONDS = 1.0
 MAX_VISIBILITY_SECONDS = 43200  # SQS: 12 h from the first receive
 INLINE_BUDGET = 500  # inline states per message before the rest is handed on as messages
 BATCH = 10  # SendMessageBatch entries
@@ -95,6 +98,10 @@ class Engine:
         at = datetime.datetime.fromtimestamp(self.now if moment is None else moment, datetime.UTC)
         return context.format_timestamp(at)
 
+    def _pause(self, seconds: float) -> None:
+        clock = self.services.clock
+        (getattr(clock, "sleep", None) or clock.advance)(seconds)  # a virtual clock just moves on
+
     def emit(self, event_type: str, line: Line | None = None, **details: Any) -> None:
         event = {"type": event_type, "time": self.now}
         if line is not None:
@@ -107,7 +114,10 @@ class Engine:
         self._context = lambda_context
         flow = self.flows[env.line.workflow]
         if env.resume_at is not None and env.resume_at > self.now + 0.001:
-            return Outcome("defer", env.resume_at - self.now)
+            early = env.resume_at - self.now
+            if early >= IN_FUNCTION_WAIT_SECONDS:
+                return Outcome("defer", early)
+            self._pause(early)  # the fraction of a second SQS's whole-second delay could not express
         line = env.line
         if env.kind != "start":
             record, joins = self.store.statuses(line.execution_key, [f.join for f in line.scope])
@@ -254,6 +264,7 @@ class Engine:
             else:
                 raise StatesError(errors.RUNTIME, f"state {name} has unknown type {kind!r}")
         except StatesError as err:
+            err = _located(err, name)
             if kind in ("Map", "Parallel"):
                 self._state_failed(flow, line, name, data, err, item.attempt, item.retries)
             else:
@@ -271,8 +282,8 @@ class Engine:
     def _states(self, line: Line, name: str, data: Any, retry_count: int = 0, **extra: Any) -> dict[str, Any]:
         return {"input": data, "context": self.context(line, name, retry_count), **extra}
 
-    def _jsonata(self, template: Any, states: dict[str, Any], line: Line) -> Any:
-        return jsonata_eval.render(template, states, line.vars)
+    def _jsonata(self, template: Any, states: dict[str, Any], line: Line, field: str | None = None) -> Any:
+        return jsonata_eval.render(template, states, line.vars, field)
 
     def _effective_input(self, state: dict, data: Any, ctx: Any, line: Line) -> Any:
         return payload.apply_input_path(data, state.get("InputPath", "$"), context=ctx, variables=line.vars)
@@ -285,8 +296,8 @@ class Engine:
         """ResultSelector/ResultPath/OutputPath (or JSONata Output), Assign, then the transition."""
         if flow.ql(state) == "JSONata":
             states = jsonata_states or self._states(line, name, raw, retry_count, result=result)
-            out = self._jsonata(state["Output"], states, line) if "Output" in state else result
-            assigned = self._jsonata(state["Assign"], states, line) if "Assign" in state else {}
+            out = self._jsonata(state["Output"], states, line, "Output") if "Output" in state else result
+            assigned = self._jsonata(state["Assign"], states, line, "Assign") if "Assign" in state else {}
         else:
             ctx = self.context(line, name, retry_count)
             assigned = self._render(state["Assign"], result if assign_on is None else assign_on, ctx, line) \
@@ -306,7 +317,7 @@ class Engine:
 
     def _output_only(self, flow: Flow, line: Line, name: str, state: dict, data: Any) -> Any:
         if flow.ql(state) == "JSONata":
-            return self._jsonata(state["Output"], self._states(line, name, data), line) if "Output" in state \
+            return self._jsonata(state["Output"], self._states(line, name, data), line, "Output") if "Output" in state \
                 else data
         ctx = self.context(line, name)
         effective = self._effective_input(state, data, ctx, line)
@@ -316,8 +327,8 @@ class Engine:
     def _pass(self, flow: Flow, line: Line, name: str, state: dict, data: Any) -> None:
         if flow.ql(state) == "JSONata":
             states = self._states(line, name, data)
-            out = self._jsonata(state["Output"], states, line) if "Output" in state else data
-            assigned = self._jsonata(state["Assign"], states, line) if "Assign" in state else {}
+            out = self._jsonata(state["Output"], states, line, "Output") if "Output" in state else data
+            assigned = self._jsonata(state["Assign"], states, line, "Assign") if "Assign" in state else {}
             self._transition(flow, line.with_vars({**line.vars, **assigned}) if assigned else line, state, out)
             return
         ctx = self.context(line, name)
@@ -341,12 +352,12 @@ class Engine:
             if target is None:
                 raise errors.NoChoiceMatched()
             source = rule if rule is not None and ("Output" in rule or "Assign" in rule) else state
-            out = self._jsonata(source["Output"], states, line) if "Output" in source else data
+            out = self._jsonata(source["Output"], states, line, "Output") if "Output" in source else data
             assigned = {}
             if "Assign" in state:
-                assigned.update(self._jsonata(state["Assign"], states, line))
+                assigned.update(self._jsonata(state["Assign"], states, line, "Assign"))
             if rule is not None and "Assign" in rule:
-                assigned.update(self._jsonata(rule["Assign"], states, line))
+                assigned.update(self._jsonata(rule["Assign"], states, line, "Assign"))
         else:
             ctx = self.context(line, name)
             effective = self._effective_input(state, data, ctx, line)
@@ -370,37 +381,34 @@ class Engine:
         ql = flow.ql(state)
         if ql == "JSONata":
             states = self._states(line, name, data)
-            seconds = self._jsonata(state["Seconds"], states, line) if "Seconds" in state else None
-            stamp = self._jsonata(state["Timestamp"], states, line) if "Timestamp" in state else None
-            out = self._jsonata(state["Output"], states, line) if "Output" in state else data
-            assigned = self._jsonata(state["Assign"], states, line) if "Assign" in state else {}
+            seconds = self._jsonata(state["Seconds"], states, line, "Seconds") if "Seconds" in state else None
+            stamp = self._jsonata(state["Timestamp"], states, line, "Timestamp") if "Timestamp" in state else None
+            out = self._jsonata(state["Output"], states, line, "Output") if "Output" in state else data
+            assigned = self._jsonata(state["Assign"], states, line, "Assign") if "Assign" in state else {}
         else:
             ctx = self.context(line, name)
             effective = self._effective_input(state, data, ctx, line)
             seconds = state.get("Seconds")
             if "SecondsPath" in state:
-                seconds = payload.resolve(state["SecondsPath"], effective, context=ctx, variables=line.vars,
-                                          field="SecondsPath")
+                seconds = self._wait_path(state, "SecondsPath", effective, ctx, line)
+                if not _is_int(seconds):
+                    raise StatesError(errors.RUNTIME, messages.seconds_not_long(state["SecondsPath"], seconds))
+                if seconds < 0:
+                    raise StatesError(errors.RUNTIME, messages.seconds_negative(state["SecondsPath"], seconds))
             stamp = state.get("Timestamp")
             if "TimestampPath" in state:
-                stamp = payload.resolve(state["TimestampPath"], effective, context=ctx, variables=line.vars,
-                                        field="TimestampPath")
+                stamp = self._wait_path(state, "TimestampPath", effective, ctx, line)
             assigned = self._render(state["Assign"], effective, ctx, line) if "Assign" in state else {}
             out = payload.apply_output_path(effective, state.get("OutputPath", "$"), context=ctx, variables=line.vars)
         if seconds is not None:
-            if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0 or (
-                    isinstance(seconds, float) and not seconds.is_integer()):
-                where = state.get("SecondsPath", "Seconds")
-                raise StatesError(errors.RUNTIME, f"The SecondsPath parameter cannot be parsed as a long value: "
-                                                  f"{where} == {_plain_text(seconds)}")
+            if not _is_int(seconds) or seconds < 0:
+                raise StatesError(errors.RUNTIME, messages.seconds_invalid(seconds))
             resume = self.now + float(seconds)
         else:
             parsed = choice.parse_timestamp(stamp) if isinstance(stamp, str) else None
             if parsed is None:
-                where = state.get("TimestampPath", "Timestamp")
-                raise StatesError(errors.RUNTIME, "The TimestampPath parameter does not reference a valid ISO-8601 "
-                                                  f"extended offset date-time format string: {where} == "
-                                                  f"{_plain_text(stamp)}")
+                field = "TimestampPath" if "TimestampPath" in state else "Timestamp"
+                raise StatesError(errors.RUNTIME, messages.timestamp_invalid(field, state.get(field), stamp))
             resume = parsed[0] + parsed[1] / 1e9
         line = line.with_vars({**line.vars, **assigned}) if assigned else line
         self.emit("WaitStarted", line, state=name, until=resume)
@@ -414,18 +422,30 @@ class Engine:
         else:  # come back to this Wait through the ingress queue, then carry on inline
             self._send(flow.ingress, Envelope("run", line, name, 0, [], out, extra={"waited": True}), resume_at=resume)
 
+    @staticmethod
+    def _wait_path(state: dict, field: str, effective: Any, ctx: Any, line: Line) -> Any:
+        try:
+            return payload.resolve(state[field], effective, context=ctx, variables=line.vars, field=field)
+        except StatesError:
+            raise StatesError(errors.RUNTIME, messages.wait_path_missing(field, state[field])) from None
+
     def _fail_error(self, flow: Flow, line: Line, name: str, state: dict, data: Any) -> StatesError:
         if flow.ql(state) == "JSONata":
             states = self._states(line, name, data)
-            error = self._jsonata(state.get("Error"), states, line) if "Error" in state else None
-            cause = self._jsonata(state.get("Cause"), states, line) if "Cause" in state else None
+            error = self._jsonata(state.get("Error"), states, line, "Error") if "Error" in state else None
+            cause = self._jsonata(state.get("Cause"), states, line, "Cause") if "Cause" in state else None
         else:
             ctx = self.context(line, name)
             error, cause = state.get("Error"), state.get("Cause")
+            data = self._effective_input(state, data, ctx, line)
             if "ErrorPath" in state:
                 error = payload.resolve(state["ErrorPath"], data, context=ctx, variables=line.vars, field="ErrorPath")
             if "CausePath" in state:
                 cause = payload.resolve(state["CausePath"], data, context=ctx, variables=line.vars, field="CausePath")
+            # "ErrorPath ... must select a field that contains a string value" (Fail state guide); CausePath too
+            for what, value in (("ErrorPath", error), ("CausePath", cause)):
+                if what in state and value is not None and not isinstance(value, str):
+                    raise StatesError(errors.RUNTIME, messages.fail_path_not_string(what, value))
         return _fail_state_error(error, cause)
 
     # -- tasks -------------------------------------------------------------------------------------------
@@ -476,8 +496,8 @@ class Engine:
         try:
             if flow.ql(state) == "JSONata":
                 states = self._states(line, name, raw, retry_count)
-                params = self._jsonata(state["Arguments"], states, line) if "Arguments" in state else raw
-                limit = self._jsonata(state["TimeoutSeconds"], states, line) if "TimeoutSeconds" in state else None
+                params = self._jsonata(state["Arguments"], states, line, "Arguments") if "Arguments" in state else raw
+                limit = self._jsonata(state["TimeoutSeconds"], states, line, "TimeoutSeconds") if "TimeoutSeconds" in state else None
             else:
                 ctx = self.context(line, name, retry_count)
                 effective = self._effective_input(state, raw, ctx, line)
@@ -576,6 +596,7 @@ class Engine:
     def _state_failed(self, flow: Flow, line: Line, name: str, raw: Any, err: StatesError, attempt: int,
                       retries: list[int], *, retry_allowed: bool = True) -> bool:
         """Retry, else Catch, else fail the line. True when a retrier or catcher took the error."""
+        err = _located(err, name)
         state = flow.state(name)
         retriers = state.get("Retry") or []
         if retry_allowed and retriers:
@@ -595,8 +616,8 @@ class Engine:
         error_output = err.to_output()
         if flow.ql(state) == "JSONata":
             states = self._states(line, name, raw, sum(retries), errorOutput=error_output)
-            out = self._jsonata(catcher["Output"], states, line) if "Output" in catcher else error_output
-            assigned = self._jsonata(catcher["Assign"], states, line) if "Assign" in catcher else {}
+            out = self._jsonata(catcher["Output"], states, line, "Output") if "Output" in catcher else error_output
+            assigned = self._jsonata(catcher["Assign"], states, line, "Assign") if "Assign" in catcher else {}
         else:
             ctx = self.context(line, name)
             assigned = self._render(catcher["Assign"], error_output, ctx, line) if "Assign" in catcher else {}
@@ -666,16 +687,16 @@ class Engine:
         if ql == "JSONata":
             states = self._states(line, name, raw, sum(retries))
             if kind == "Parallel":
-                branch_input = self._jsonata(state["Arguments"], states, line) if "Arguments" in state else raw
+                branch_input = self._jsonata(state["Arguments"], states, line, "Arguments") if "Arguments" in state else raw
                 inputs = [branch_input] * len(state["Branches"])
             else:
-                items = self._jsonata(state["Items"], states, line) if "Items" in state else raw
+                items = self._jsonata(state["Items"], states, line, "Items") if "Items" in state else raw
                 inputs = self._map_inputs(line, name, state, items, raw, ql, states)
-                concurrency = self._number(self._jsonata(state.get("MaxConcurrency", 0), states, line), name)
+                concurrency = self._number(self._jsonata(state.get("MaxConcurrency", 0), states, line, "MaxConcurrency"), name)
                 if "ToleratedFailureCount" in state:
-                    tolerated_count = self._jsonata(state["ToleratedFailureCount"], states, line)
+                    tolerated_count = self._jsonata(state["ToleratedFailureCount"], states, line, "ToleratedFailureCount")
                 if "ToleratedFailurePercentage" in state:
-                    tolerated_pct = self._jsonata(state["ToleratedFailurePercentage"], states, line)
+                    tolerated_pct = self._jsonata(state["ToleratedFailurePercentage"], states, line, "ToleratedFailurePercentage")
         else:
             ctx = self.context(line, name, sum(retries))
             effective = self._effective_input(state, raw, ctx, line)
@@ -732,7 +753,7 @@ class Engine:
         for index, item in enumerate(items):
             if ql == "JSONata":
                 item_states = {**(states or {}), "context": context.with_map_item(states["context"], index, item)}
-                out.append(self._jsonata(selector, item_states, line))
+                out.append(self._jsonata(selector, item_states, line, "ItemSelector"))
             else:
                 ctx = context.with_map_item(self.context(line, name), index, item)
                 out.append(self._render(selector, effective, ctx, line))
@@ -808,10 +829,11 @@ class Engine:
         final = self.store.join_state(key, frame.join) or join
         c = ctx()
         results: list[Any] = []
-        stored, failed = final.get("results") or {}, final.get("errors") or {}
+        stored = final.get("results") or {}
         for index in range(total):
-            text = stored.get(str(index), failed.get(str(index), "null"))
-            results.append(json.loads(text))
+            # a tolerated failure leaves null in its slot, as on Step Functions' interpreter (moto/LocalStack,
+            # the ASL interpreter); its error is kept in the join for the record only
+            results.append(json.loads(stored.get(str(index), "null")))
         parent = self._parent(line, c)
         self.emit("ScatterSucceeded", parent, state=c["state"], total=total)
         self._gathered(flow, parent, c["state"], flow.state(c["state"]), c["raw"], results, c["retries"])
@@ -871,7 +893,7 @@ class Engine:
             resume_at = min(resume_at, float(deadline))  # never wait past the execution's end
         if resume_at is not None:
             envelope.resume_at = resume_at
-            delay = max(0, min(MAX_DELAY_SECONDS, math.ceil(resume_at - self.now)))
+            delay = max(0, min(MAX_DELAY_SECONDS, math.floor(resume_at - self.now)))  # the rest: `_pause`
         self._outbox.append(Send(queue, envelope, delay))
 
     def _flush(self) -> None:
@@ -918,8 +940,15 @@ def _fail_state_error(error: Any, cause: Any) -> StatesError:
     return StatesError("" if error is None else str(error), "" if cause is None else str(cause))
 
 
-def _plain_text(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value)
+def _located(err: StatesError, state: str) -> StatesError:
+    """The service's "An error occurred while executing the state 'X'" prefix on a data-flow error; a chain
+    keeps no execution history, so the prefix has no event id (`messages.located`)."""
+    cause = messages.located(err.error, state, err.cause)
+    return err if cause == err.cause else StatesError(err.error, cause)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == int(value)
 
 
 def _error_args(text: Any) -> dict[str, str]:

@@ -134,7 +134,7 @@ class App:
             sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=record["receiptHandle"],
                                           VisibilityTimeout=int(min(seconds, allowed)))
             return False
-        delay = max(0, min(MAX_DELAY_SECONDS, int(seconds + 0.999)))
+        delay = max(0, min(MAX_DELAY_SECONDS, int(seconds)))  # whole seconds down; the function waits the rest
         sqs.send_message(QueueUrl=url, MessageBody=record["body"], DelaySeconds=delay)
         return True
 

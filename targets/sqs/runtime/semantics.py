@@ -19,8 +19,10 @@ context = import_module(asl.__name__ + ".context")
 errors = import_module(asl.__name__ + ".errors")
 intrinsics = import_module(asl.__name__ + ".intrinsics")
 jsonpath = import_module(asl.__name__ + ".jsonpath")
+messages = import_module(asl.__name__ + ".messages")
 payload = import_module(asl.__name__ + ".payload")
 
 StatesError = errors.StatesError
 
-__all__ = ["StatesError", "asl", "choice", "context", "errors", "intrinsics", "jsonpath", "payload"]
+__all__ = ["StatesError", "asl", "choice", "context", "errors", "intrinsics", "jsonpath", "messages",
+           "payload"]

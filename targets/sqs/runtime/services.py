@@ -27,6 +27,9 @@ class SystemClock:
     def advance(self, seconds: float) -> None:  # pragma: no cover - only virtual clocks move on request
         pass
 
+    def sleep(self, seconds: float) -> None:  # pragma: no cover - a real wait inside the function
+        time.sleep(max(0.0, seconds))
+
 
 def lambda_error(exc: BaseException, request_id: str = "") -> StatesError:
     """A handler exception the way the AWS Lambda Python runtime reports it to Step Functions."""

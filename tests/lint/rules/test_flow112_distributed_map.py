@@ -43,3 +43,14 @@ def test_distributed_settings_on_an_inline_map_warn():
 ])
 def test_good(fields):
     assert "FLOW112" not in codes(dmap(**fields))
+
+
+@pytest.mark.parametrize("field", [("ToleratedFailurePercentage", 10), ("ToleratedFailureCount", 1),
+                                   ("ToleratedFailureCountPath", "$.n"), ("ToleratedFailurePercentagePath", "$.p")])
+def test_tolerances_on_an_inline_map_are_errors(field):
+    """AWS defines the tolerances for Distributed Map only; an inline Map fails on its first failed iteration
+    (issue 13 item 3)."""
+    inline = {"StartAt": "X", "States": {"X": {"Type": "Succeed"}}}
+    found = of(dmap(ItemProcessor=inline, **dict([field])), "FLOW112")
+    assert [d.severity.value for d in found] == ["error"] and "Distributed Map" in found[0].message
+    assert "FLOW112" not in codes(dmap(**dict([field])))
