@@ -17,25 +17,42 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                           "run only when it is given")
 
 
+NODE_MARK = "node_oracle"
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", f"{shared.MARK}: reads the shared corpora; runs only with {shared.OPTION} DIR")
+    config.addinivalue_line("markers", f"{NODE_MARK}: runs aws-local-stepfunctions (needs Node 20+ and npm)")
     shared.configure(config.getoption(shared.OPTION))
 
 
+def _not_run(config: pytest.Config) -> list[str]:
+    """The markers whose tests this run leaves out (and says so)."""
+    from tests.oracles import localsfn
+
+    out = [] if shared.given() else [shared.MARK]
+    if not localsfn.available():
+        out.append(NODE_MARK)
+    return out
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if shared.given():
-        return
-    skipped = [item for item in items if item.get_closest_marker(shared.MARK)]
+    marks = _not_run(config)
+    skipped = [item for item in items if any(item.get_closest_marker(m) for m in marks)]
     if skipped:
-        items[:] = [item for item in items if not item.get_closest_marker(shared.MARK)]
+        items[:] = [item for item in items if not any(item.get_closest_marker(m) for m in marks)]
         config.hook.pytest_deselected(items=skipped)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
-    if not shared.given():
+    marks = _not_run(config)
+    if shared.MARK in marks:
         terminalreporter.write_line(
             f"flowc: tests marked '{shared.MARK}' (shared corpora) were not run; "
             f"run them with: python -m pytest {shared.OPTION}=../shared")
+    if NODE_MARK in marks:
+        terminalreporter.write_line(f"flowc: tests marked '{NODE_MARK}' (aws-local-stepfunctions) were not run: "
+                                    f"node and npm (Node 20+) are not on PATH")
 
 
 @pytest.fixture(autouse=True)

@@ -114,6 +114,7 @@ NODE_CASES = [c for c in CASES if c.node is not None]
 
 
 @pytest.mark.parametrize("case", NODE_CASES, ids=[c.id for c in NODE_CASES])
+@pytest.mark.node_oracle
 def test_aws_local_stepfunctions_agrees_or_deviates_as_recorded(node_engine: LocalStepFunctions, case: Case) -> None:
     definition = compiled(case).asl[case.workflow].definition
     theirs = node_engine.run(definition, case.input, case.node_mocks)
