@@ -45,7 +45,8 @@ def test_figures_copied_from_the_reference_keep_their_values(book: PriceBook) ->
 
 def test_weak_figures_are_the_s_d_u_ones(book: PriceBook) -> None:
     assert book.figures["sqs.idle_esm_poll_requests_per_queue_month"].weak
-    assert book.figures["dynamodb.ondemand.wru"].weak
+    assert book.figures["latency.sqs_hop_ms"].weak  # S
+    assert not book.figures["dynamodb.ondemand.wru"].weak  # P*: the AWS page, read through third parties
     assert not book.figures["sfn.standard.transition"].weak
     assert not book.figures["sns.publish.request"].weak  # P*
 

@@ -20,6 +20,7 @@ from tests.compare.test_formats import render
 from tests.helpers import REPO
 
 FLOWS = Path(__file__).resolve().parent / "flows"
+TRUTH = Path(__file__).resolve().parent / "truth"  # workflows of these tests only (not in the moto agreement set)
 WORKFLOWS = REPO / "workflows"
 DAY_MS = 86_400_000
 
@@ -48,7 +49,7 @@ def test_express_cannot_run_a_sync2_fan_out_and_is_shown_so_everywhere(fanout) -
 
 
 def test_a_callback_workflow_is_infeasible_on_express_with_what_would_fix_it() -> None:
-    report = build_report(FLOWS / "approval.flow", input_spec="{}",
+    report = build_report(TRUTH / "approval.flow", input_spec="{}",
                           mocks=_mocks({"Ask": {"result": {"approved": True}, "seconds": 3600}}))
     assert not report.feasibility["express"].feasible
     assert any(".waitForTaskToken" in b for b in report.feasibility["express"].blockers)
@@ -60,7 +61,7 @@ def test_a_callback_workflow_is_infeasible_on_express_with_what_would_fix_it() -
 
 # -- 2. the time a workflow waits is measured ------------------------------------------------------------
 def test_latency_and_express_duration_include_waits_until_timestamps() -> None:
-    report = build_report(FLOWS / "waits.flow", input_spec='{"at": "2026-01-02T00:00:00Z"}')
+    report = build_report(TRUTH / "waits.flow", input_spec='{"at": "2026-01-02T00:00:00Z"}')
     latency = report.latency[0].values
     for arch in ("standard", "express", "sqs"):
         assert DAY_MS <= latency[arch] < DAY_MS + 1_000, (arch, latency)
@@ -72,13 +73,13 @@ def test_latency_and_express_duration_include_waits_until_timestamps() -> None:
 
 
 def test_a_callback_wait_counts_in_the_latency() -> None:
-    report = build_report(FLOWS / "approval.flow", input_spec="{}",
+    report = build_report(TRUTH / "approval.flow", input_spec="{}",
                           mocks=_mocks({"Ask": {"result": {"approved": True}, "seconds": 3600}}))
     assert report.latency[0].values["standard"] >= 3_600_000
 
 
 def test_the_sqs_chain_pays_its_long_wait_re_deliveries() -> None:
-    report = build_report(FLOWS / "waits.flow", input_spec='{"at": "2026-01-02T00:00:00Z"}')
+    report = build_report(TRUTH / "waits.flow", input_spec='{"at": "2026-01-02T00:00:00Z"}')
     delay = next(r for r in report.limits if r.limit.startswith("Delay"))
     assert "visibility change" in delay.cells["sqs"].text
     requests = next(r for r in report.units if r.label.startswith("SQS requests"))
