@@ -43,13 +43,17 @@ def machine_arn(workflow: str) -> dict:
                + workflow)
 
 
+def map_execution_arns(workflow: str) -> dict:
+    """Child executions a Distributed Map run starts: `execution:<machine>/<map run label>:<id>`."""
+    return sub("arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${AWS::StackName}-"
+               + workflow + "/*:*")
+
+
 def execution_arns(workflow: str) -> dict:
     return sub("arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${AWS::StackName}-"
                + workflow + ":*")
 
 
-SYNC_RULE_ARN = sub("arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/"
-                    "StepFunctionsGetEventsForStepFunctionsExecutionRule")
 DEFAULT_BUS_ARN = sub("arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default")
 
 
@@ -212,15 +216,8 @@ class SamBuilder:
                 "RetentionInDays": 30}}
             props["Logging"] = {"Level": wf.logging, "IncludeExecutionData": wf.log_data,
                                 "Destinations": [{"CloudWatchLogsLogGroup": {"LogGroupArn": getatt(group, "Arn")}}]}
-            statements.append({"Effect": "Allow", "Action": [
-                "logs:CreateLogDelivery", "logs:DeleteLogDelivery", "logs:DescribeLogGroups",
-                "logs:DescribeResourcePolicies", "logs:GetLogDelivery", "logs:ListLogDeliveries",
-                "logs:PutResourcePolicy", "logs:UpdateLogDelivery"], "Resource": "*"})
         if wf.tracing:
             props["Tracing"] = {"Enabled": True}
-            statements.append({"Effect": "Allow", "Action": [
-                "xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:PutTelemetryRecords",
-                "xray:PutTraceSegments"], "Resource": "*"})
         if statements:
             props["Policies"] = [{"Version": "2012-10-17", "Statement": statements}]
         events = self.events(wf)
@@ -232,75 +229,79 @@ class SamBuilder:
         self.http_routes(wf, logical)
 
     def policy_statements(self, wf: ir.Workflow) -> list[dict]:
-        import orjson
+        """The role's statements: for every distinct task shape, the table's grants (targets/iam_table.json)."""
+        from flowc.targets import iam
 
-        grants: dict[str, tuple[Any, set[str]]] = {}
-
-        def grant(resource: Any, *actions: str) -> None:
-            if resource is None:
-                return
-            key = orjson.dumps(resource, option=orjson.OPT_SORT_KEYS).decode()
-            grants.setdefault(key, (resource, set()))[1].update(actions)
-
-        distributed = False
+        pairs: list[tuple[Any, Any]] = []
         # Grants depend only on these task attributes and repeat (idempotently) for every task that
         # shares them: a 10,000-step workflow has a handful of distinct ones.
         seen: set[tuple] = set()
         for state in wf.graph.walk():
             if state.map is not None and state.map.distributed:
-                distributed = True
+                pairs += self.map_grants(wf, state.map)
             task = state.task
             if task is None:
                 continue
-            signature = (task.integration, task.target, task.mode, "qualifier" in task.args, task.resource)
+            payload = task.args.get("payload")
+            signature = (task.integration, task.target, task.mode, task.resource,
+                         tuple(sorted(iam.literal_params(payload).items())) if task.integration == "resource" else ())
             if signature in seen:
                 continue
             seen.add(signature)
-            integ = task.integration
-            if integ == "lambda":
-                arn = self.iam_arn("function", task.target or "")
-                grant(arn, "lambda:InvokeFunction")
-                if "qualifier" in task.args and isinstance(arn, dict) and "Fn::GetAtt" in arn:
-                    grant(sub("${" + arn["Fn::GetAtt"][0] + ".Arn}:*"), "lambda:InvokeFunction")
-            elif integ.startswith("dynamodb."):
-                action = "dynamodb:" + integ.split(".", 1)[1][0].upper() + integ.split(".", 1)[1][1:]
-                grant(self.iam_arn("table", task.target or ""), action)
-            elif integ == "sns.publish":
-                grant(self.iam_arn("topic", task.target or ""), "sns:Publish")
-            elif integ == "sqs.sendMessage":
-                grant(self.iam_arn("queue", task.target or ""), "sqs:SendMessage")
-            elif integ == "events.putEvents":
-                grant(self.iam_arn("bus", task.target) if task.target else DEFAULT_BUS_ARN, "events:PutEvents")
-            elif integ == "states.startExecution":
-                res = wf.resources.get(task.target or "")
-                if task.target in self.program.workflows:
-                    target_arn, executions = machine_arn(task.target), execution_arns(task.target)
-                else:
-                    target_arn = res.arn if res is not None else None
-                    executions = None
-                    if target_arn:
-                        executions = target_arn.replace(":stateMachine:", ":execution:") + ":*"
-                grant(target_arn, "states:StartExecution")
-                if task.mode in ("sync", "sync2"):
-                    grant(executions, "states:DescribeExecution", "states:StopExecution")
-                    grant(SYNC_RULE_ARN, "events:PutTargets", "events:PutRule", "events:DescribeRule")
-            elif integ == "resource" and task.resource:
-                parts = task.resource.split(":")
-                if task.resource.startswith("aws-sdk:") and len(parts) >= 3:
-                    service, action = parts[1], parts[2]
-                elif len(parts) >= 2 and not task.resource.startswith("arn:"):
-                    service, action = parts[0], parts[1]
-                else:
-                    continue
-                # No concrete ARN is known for a generic call: the action is scoped, the resource cannot be.
-                grant("*", f"{service}:{action[:1].upper()}{action[1:]}")
-        if distributed:
-            grant(machine_arn(wf.name), "states:StartExecution")
-            grant(execution_arns(wf.name), "states:DescribeExecution", "states:StopExecution")
-        statements = []
-        for _key, (resource, actions) in sorted(grants.items()):
-            statements.append({"Effect": "Allow", "Action": sorted(actions), "Resource": resource})
-        return statements
+            pairs += self.task_grants(task)
+        for key, on in (("logging", wf.logging and wf.logging != "OFF"), ("tracing", wf.tracing)):
+            if on:
+                pairs += iam.grants(key, iam.GrantContext()) or []
+        return iam.merge(pairs)
+
+    def grant_context(self, task: ir.TaskSpec) -> Any:
+        """What the table's scopes mean for one task: its target's ARN, executions, KMS key, parameters."""
+        from flowc.targets import iam
+
+        ctx = iam.GrantContext(params=iam.literal_params(task.args.get("payload")))
+        if task.integration == "states.startExecution":
+            if task.target in self.program.workflows:
+                ctx.target, ctx.target_executions = machine_arn(task.target), execution_arns(task.target)
+            else:
+                res = self.program.resources.get(("machine", task.target or ""))
+                ctx.target = res.arn if res is not None else None
+                if ctx.target:
+                    ctx.target_executions = ctx.target.replace(":stateMachine:", ":execution:") + ":*"
+        elif task.integration == "events.putEvents" and not task.target:
+            ctx.target = DEFAULT_BUS_ARN
+        elif task.target and task.target_kind:
+            ctx.target = self.iam_arn(task.target_kind, task.target)
+            res = self.resource(task.target_kind, task.target)
+            ctx.kms = res.props.get("kms") if res is not None else None
+        return ctx
+
+    def task_grants(self, task: ir.TaskSpec) -> list[tuple[Any, Any]]:
+        from flowc.targets import iam
+
+        key = iam.task_key(task)
+        if key is None:
+            return []
+        found = iam.grants(key, self.grant_context(task))
+        if found is not None:
+            return found
+        action = iam.fallback_action(key)
+        return [("*", (action,))] if action else []
+
+    def map_grants(self, wf: ir.Workflow, spec: ir.MapSpec) -> list[tuple[Any, Any]]:
+        """A Distributed Map starts child executions of its own machine, and reads/writes S3 if told to."""
+        from flowc.targets import iam
+
+        ctx = iam.GrantContext(self_arn=machine_arn(wf.name), self_map_executions=map_execution_arns(wf.name))
+        pairs = iam.grants("map:distributed", ctx) or []
+        for kind, value in (("itemreader", spec.reader), ("resultwriter", spec.writer)):
+            params = iam.literal_params(value)
+            resource = params.get("Resource")
+            key = iam.resource_key(resource) if resource else None
+            if key is None:
+                continue
+            inner = iam.literal_params(next((i.value for i in value.items if i.key == "Parameters"), None))
+            pairs += iam.grants(f"{kind}:{key}", iam.GrantContext(params=inner)) or []
+        return pairs
 
     def events(self, wf: ir.Workflow) -> dict:
         return trigger_events(self.program, wf)

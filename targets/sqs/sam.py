@@ -7,13 +7,12 @@ deployments differ only where the architectures do: instead of state machines, q
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from flowc.compiler import ir
 from flowc.targets import naming
-from flowc.targets.asl.sam import DEFAULT_BUS_ARN, SAM_TRANSFORM, SamBuilder, getatt, ref, sub
+from flowc.targets.asl.sam import SAM_TRANSFORM, SamBuilder, getatt, ref, sub
 from flowc.targets.sqs import plan as P
 
 PYTHON_RUNTIME = "python3.12"
@@ -87,37 +86,16 @@ class SqsTemplate:
         return out
 
     def task_statements(self, step: P.StepPlan) -> list[dict[str, Any]]:
-        """Least privilege for the step's own integration (the ASL target's grants, minus state machines)."""
+        """Least privilege for the step's own integration: the cited table's grants (targets/iam_table.json),
+        as the ASL target computes them; a handler step runs in-process and calls nothing."""
+        from flowc.targets import iam
+
         task = step.state.task
-        if task is None:
+        if task is None or (task.integration == "lambda" and step.handler is not None):
             return []
-        grants: dict[str, tuple[Any, set[str]]] = {}
-
-        def grant(resource: Any, *actions: str) -> None:
-            if resource is not None:
-                grants.setdefault(json.dumps(resource, sort_keys=True), (resource, set()))[1].update(actions)
-
-        integ = task.integration
-        if integ == "lambda" and step.handler is None:
-            grant(self.asl.iam_arn("function", task.target or ""), "lambda:InvokeFunction")
-        elif integ.startswith("dynamodb."):
-            action = integ.split(".", 1)[1]
-            grant(self.asl.iam_arn("table", task.target or ""), "dynamodb:" + action[:1].upper() + action[1:])
-        elif integ == "sns.publish":
-            grant(self.asl.iam_arn("topic", task.target or ""), "sns:Publish")
-        elif integ == "sqs.sendMessage":
-            grant(self.asl.iam_arn("queue", task.target or ""), "sqs:SendMessage")
-        elif integ == "events.putEvents":
-            grant(self.asl.iam_arn("bus", task.target) if task.target else DEFAULT_BUS_ARN, "events:PutEvents")
-        elif integ == "states.startExecution" and task.target not in self.plan.workflows:
-            res = self.program.resources.get(("machine", task.target or ""))
-            grant(res.arn if res is not None else None, "states:StartExecution")
-        elif integ == "resource" and task.resource and task.resource.startswith("aws-sdk:"):
-            parts = task.resource.split(":")
-            if len(parts) >= 3:
-                grant("*", f"{parts[1]}:{parts[2][:1].upper()}{parts[2][1:]}")
-        return [{"Effect": "Allow", "Action": sorted(actions), "Resource": resource}
-                for _key, (resource, actions) in sorted(grants.items())]
+        if task.integration == "states.startExecution" and task.target in self.plan.workflows:
+            return []  # child workflows of the chain are started through their ingress queue
+        return iam.merge(self.asl.task_grants(task))
 
     def function(self, wf: P.WorkflowPlan, *, role: str, timeout: int, memory: int, routes: set[str],
                  substitutions: set[str], queue: str, batch: int, statements: list[dict[str, Any]],
