@@ -131,12 +131,17 @@ def _s3(params: dict[str, str | None], scope: str) -> Any:
 
 
 def _param(params: dict[str, str | None], scope: str) -> Any:
-    _, name, service, rtype = scope.split(":", 3)
+    """`param:` names the resource without a revision, `param-revision:` with one (`:*` if none given)."""
+    kind, name, service, rtype = scope.split(":", 3)
     value = params.get(name)
     if value and value.startswith("arn:"):
-        return value
-    value = _lit(value)
-    return {"Fn::Sub": f"arn:{PARTITION}:{service}:{REGION_ACCOUNT}:{rtype}/{value or '*'}"}
+        value = value.split(":", 5)[5].split("/", 1)[-1]
+    value = _lit(value) or "*"
+    if kind == "param":
+        value = value.split(":", 1)[0]
+    elif ":" not in value and value != "*":
+        value += ":*"
+    return {"Fn::Sub": f"arn:{PARTITION}:{service}:{REGION_ACCOUNT}:{rtype}/{value}"}
 
 
 def resolve(scope: str, ctx: GrantContext) -> list[Any]:
@@ -155,8 +160,11 @@ def resolve(scope: str, ctx: GrantContext) -> list[Any]:
         return [{"Fn::Sub": f"arn:{PARTITION}:events:{REGION_ACCOUNT}:rule/{scope[5:]}"}]
     if scope.startswith("s3-"):
         return [_s3(ctx.params, scope)]
-    if scope.startswith("param:"):
+    if scope.startswith(("param:", "param-revision:")):
         return [_param(ctx.params, scope)]
+    if scope.startswith("any:"):
+        _, service, rtype = scope.split(":", 2)
+        return [{"Fn::Sub": f"arn:{PARTITION}:{service}:{REGION_ACCOUNT}:{rtype}/*"}]
     if scope.startswith("sdk-arns:"):
         service = scope.split(":", 1)[1]
         arns = sorted({v for v in ctx.params.values() if v and v.startswith("arn:") and v.split(":")[2:3] == [service]})
@@ -176,15 +184,23 @@ def _versions(target: Any) -> Any:
     return target
 
 
-def grants(key: str, ctx: GrantContext) -> list[tuple[Any, tuple[str, ...]]] | None:
-    """(resource value, actions) pairs for a table key, or None when the table does not know the key."""
+Grant = tuple[tuple[Any, ...], tuple[str, ...]]  # (resources, actions): one statement
+
+
+def grants(key: str, ctx: GrantContext) -> list[Grant] | None:
+    """One (resources, actions) pair per table grant, or None when the table does not know the key.
+
+    A grant's scopes stay together in one statement: an action that needs several resource types at once
+    (batch:SubmitJob: the job queue, the job definition and the job) is only allowed if one statement has all.
+    """
     row = entry(key)
     if row is None:
         return None
-    out: list[tuple[Any, tuple[str, ...]]] = []
+    out: list[Grant] = []
     for actions, scopes in row.grants:
-        for scope in scopes:
-            out.extend((value, actions) for value in resolve(scope, ctx))
+        values = tuple(value for scope in scopes for value in resolve(scope, ctx))
+        if values:
+            out.append((values, actions))
     return out
 
 
@@ -198,12 +214,12 @@ def fallback_action(key: str) -> str | None:
     return None
 
 
-def merge(pairs: Iterable[tuple[Any, Iterable[str]]]) -> list[dict[str, Any]]:
-    """Policy statements, one per resource, actions sorted, statements in a stable order."""
+def merge(pairs: Iterable[Grant]) -> list[dict[str, Any]]:
+    """Policy statements, one per distinct resource list, actions sorted, statements in a stable order."""
     grouped: dict[str, tuple[Any, set[str]]] = {}
-    for resource, actions in pairs:
-        if resource is None:
-            continue
-        grouped.setdefault(json.dumps(resource, sort_keys=True), (resource, set()))[1].update(actions)
+    for resources, actions in pairs:
+        unique = list(dict.fromkeys(json.dumps(r, sort_keys=True) for r in resources))
+        value = json.loads(unique[0]) if len(unique) == 1 else [json.loads(u) for u in sorted(unique)]
+        grouped.setdefault(json.dumps(value, sort_keys=True), (value, set()))[1].update(actions)
     return [{"Effect": "Allow", "Action": sorted(actions), "Resource": resource}
             for _key, (resource, actions) in sorted(grouped.items())]

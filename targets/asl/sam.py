@@ -285,7 +285,7 @@ class SamBuilder:
         if found is not None:
             return found
         action = iam.fallback_action(key)
-        return [("*", (action,))] if action else []
+        return [(("*",), (action,))] if action else []
 
     def map_grants(self, wf: ir.Workflow, spec: ir.MapSpec) -> list[tuple[Any, Any]]:
         """A Distributed Map starts child executions of its own machine, and reads/writes S3 if told to."""

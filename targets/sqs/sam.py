@@ -78,12 +78,19 @@ class SqsTemplate:
         variables.update(extra or {})
         return {"Variables": variables}
 
+    # What flowc_sqs's store does with the tracking table (runtime/store.py): no Scan, Query, batch writes,
+    # or table-level calls, which SAM's DynamoDBCrudPolicy would also grant.
+    TRACKING_ACTIONS = ("dynamodb:BatchGetItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem",
+                        "dynamodb:UpdateItem")
+
     def policies(self, routes: set[str], statements: list[dict[str, Any]]) -> list[Any]:
-        out: list[Any] = [{"DynamoDBCrudPolicy": {"TableName": ref(P.TRACKING_TABLE)}}]
-        out += [{"SQSSendMessagePolicy": {"QueueName": getatt(q, "QueueName")}} for q in sorted(routes)]
-        if statements:
-            out.append({"Version": "2012-10-17", "Statement": statements})
-        return out
+        """One explicit policy document (SAM's policy templates expand to documents without a Version)."""
+        own: list[dict[str, Any]] = [{"Effect": "Allow", "Action": list(self.TRACKING_ACTIONS),
+                                      "Resource": getatt(P.TRACKING_TABLE, "Arn")}]
+        if routes:
+            own.append({"Effect": "Allow", "Action": ["sqs:SendMessage"],
+                        "Resource": [getatt(q, "Arn") for q in sorted(routes)]})
+        return [{"Version": "2012-10-17", "Statement": own + statements}]
 
     def task_statements(self, step: P.StepPlan) -> list[dict[str, Any]]:
         """Least privilege for the step's own integration: the cited table's grants (targets/iam_table.json),

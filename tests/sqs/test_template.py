@@ -92,8 +92,10 @@ def test_functions_may_send_only_to_the_queues_they_route_to(tmp_path):
     functions = resources(template, "AWS::Serverless::Function")
 
     def sends(name: str) -> set[str]:
-        policies = functions[name]["Properties"]["Policies"]
-        return {p["SQSSendMessagePolicy"]["QueueName"]["Fn::GetAtt"][0] for p in policies if "SQSSendMessagePolicy" in p}
+        return {r["Fn::GetAtt"][0] for s in statements(name) if s["Action"] == ["sqs:SendMessage"] for r in s["Resource"]}
+
+    def statements(name: str) -> list[dict]:
+        return [s for pol in functions[name]["Properties"]["Policies"] for s in pol["Statement"]]
 
     def env_queues(name: str) -> set[str]:
         variables = functions[name]["Properties"]["Environment"]["Variables"]
@@ -106,11 +108,10 @@ def test_functions_may_send_only_to_the_queues_they_route_to(tmp_path):
     assert sends(f"{p}NotifySuccessFunction") == {f"{p}NotifySuccessQueue", f"{p}NotifySuccessDLQ", f"{p}IngressQueue"}
     for name in functions:
         assert sends(name) == env_queues(name), name
-        statements = [s for pol in functions[name]["Properties"]["Policies"] if "Statement" in pol
-                      for s in pol["Statement"]]
-        assert all(s["Resource"] != "*" for s in statements), name
-    store = [s for pol in functions[f"{p}StoreFunction"]["Properties"]["Policies"] if "Statement" in pol
-             for s in pol["Statement"]]
+        assert all(s["Resource"] != "*" for s in statements(name)), name
+        tracking = [s for s in statements(name) if s["Resource"] == {"Fn::GetAtt": ["FlowcExecutionsTable", "Arn"]}]
+        assert tracking and "dynamodb:Scan" not in tracking[0]["Action"], name
+    store = [s for s in statements(f"{p}StoreFunction") if s["Resource"] == {"Fn::GetAtt": ["MembersTable", "Arn"]}]
     assert store == [{"Effect": "Allow", "Action": ["dynamodb:PutItem"],
                       "Resource": {"Fn::GetAtt": ["MembersTable", "Arn"]}}]
 
