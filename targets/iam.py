@@ -223,3 +223,25 @@ def merge(pairs: Iterable[Grant]) -> list[dict[str, Any]]:
         grouped.setdefault(json.dumps(value, sort_keys=True), (value, set()))[1].update(actions)
     return [{"Effect": "Allow", "Action": sorted(actions), "Resource": resource}
             for _key, (resource, actions) in sorted(grouped.items())]
+
+
+def markdown_table() -> str:
+    """The table as the Markdown that docs/iam.md carries (`python -m flowc.targets.iam`)."""
+    t = table()
+    lines = ["| task shape | actions | on | AWS documentation |", "|---|---|---|---|"]
+
+    def rows(prefix: str, items: dict[str, Any]) -> None:
+        for key, row in items.items():
+            for g in row["grants"] or [{"actions": [], "on": []}]:
+                actions = ", ".join(f"`{a}`" for a in g["actions"]) or "none"
+                lines.append(f"| `{prefix}{key}` | {actions} | {', '.join(g['on']) or '-'} | {row['doc']} |")
+
+    rows("", t["integrations"])
+    rows("aws-sdk:", t["aws-sdk"]["exceptions"])
+    sdk = t["aws-sdk"]
+    lines.append(f"| `aws-sdk:<service>:<api>` | `<prefix>:<Api>` | ARNs in literal parameters, else * | {sdk['doc']} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(markdown_table(), end="")

@@ -180,3 +180,12 @@ def test_parliament_finds_nothing_in_the_sqs_chain_policies(source, tmp_path):
                     if not (f.startswith("RESOURCE_STAR") and set(eval_list(f)) <= documented)]
         assert findings == [], f"{where}: {findings}"
         assert iam.star_actions(iam.statements([doc])) <= documented, where
+
+
+def test_docs_carry_the_current_table():
+    from flowc.targets.iam import markdown_table
+
+    from tests.helpers import REPO
+
+    assert markdown_table() in (REPO / "docs" / "iam.md").read_text(encoding="utf-8"), \
+        "regenerate: python -m flowc.targets.iam, paste into docs/iam.md"
