@@ -69,7 +69,8 @@ class SqsTemplate:
                     substitutions: set[str], extra: dict[str, Any] | None = None) -> dict[str, Any]:
         variables: dict[str, Any] = {
             "FLOWC_WORKFLOW": wf.name, "FLOWC_ROLE": role, "FLOWC_TIMEOUT": str(timeout),
-            "FLOWC_TABLE": ref(P.TRACKING_TABLE), "FLOWC_STACK": ref("AWS::StackName"), "FLOWC_LOG": "info"}
+            "FLOWC_TABLE": ref(P.TRACKING_TABLE), "FLOWC_STACK": ref("AWS::StackName"), "FLOWC_LOG": "info",
+            "FLOWC_LOG_DATA": "true" if wf.workflow.log_data else "false"}
         for queue in sorted(routes):
             variables[queue] = getatt(queue, "QueueName")
         for key in sorted(substitutions):
