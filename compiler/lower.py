@@ -9,6 +9,7 @@ ASL, by the rules every input shares.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -51,15 +52,16 @@ _DATAFLOW_FIELDS = (("input", "input_path"), ("result", "result_path"), ("output
 RESOURCE_PROPS: dict[str, dict[str, str]] = {
     "function": {"arn": "str", "handler": "str", "code": "str", "runtime": "str", "memory": "int",
                  "timeout": "duration", "env": "object", "description": "str", "concurrency": "int"},
-    "table": {"arn": "str", "key": "name", "key_type": "name", "sort": "name", "sort_type": "name"},
-    "topic": {"arn": "str", "fifo": "flag"},
-    "queue": {"arn": "str", "fifo": "flag", "visibility": "duration", "retention": "duration"},
+    "table": {"arn": "str", "key": "name", "key_type": "name", "sort": "name", "sort_type": "name", "kms": "str"},
+    "topic": {"arn": "str", "fifo": "flag", "kms": "str"},
+    "queue": {"arn": "str", "fifo": "flag", "visibility": "duration", "retention": "duration", "kms": "str"},
     "bus": {"arn": "str"},
     "activity": {"arn": "str"},
     "bucket": {"arn": "str"},
     "machine": {"arn": "str"},
 }
 _REQUIRED_PROPS = {"machine": ("arn",)}
+_KMS_KEY_ARN = re.compile(r"arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+")
 _OWNED_REQUIRED = {"function": ("handler", "code")}
 DEFAULT_RUNTIME = "python3.12"
 
@@ -132,6 +134,11 @@ class Lowering:
             for req in _REQUIRED_PROPS.get(decl.kind, ()):
                 if req not in props:
                     self.error("FLOW103", decl.name_span, f"{decl.kind} '{decl.name}' needs `{req}`")
+            if "kms" in props and not _KMS_KEY_ARN.fullmatch(props["kms"]):
+                span = next(o.span for o in decl.props if o.name == "kms")
+                self.error("FLOW101", span, "'kms' takes a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)",
+                           hint="an alias cannot scope the IAM grants for the key")
+                props.pop("kms")
             arn = props.pop("arn", None)
             if arn is None:
                 for req in _OWNED_REQUIRED.get(decl.kind, ()):

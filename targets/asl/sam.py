@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from flowc.compiler import ir
-from flowc.targets import naming
+from flowc.targets import naming, security
 from flowc.targets.asl.emit import EmitResult
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
@@ -41,6 +41,11 @@ def machine_name(workflow: str) -> dict:
 def machine_arn(workflow: str) -> dict:
     return sub("arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:${AWS::StackName}-"
                + workflow)
+
+
+def logging_level(wf: ir.Workflow) -> str:
+    """Execution logging is on by default at ERROR (without execution data); `logging off` turns it off."""
+    return wf.logging or security.DEFAULT_LOG_LEVEL
 
 
 def map_execution_arns(workflow: str) -> dict:
@@ -104,6 +109,18 @@ class SamBuilder:
             builder = getattr(self, f"res_{kind}", None)
             if builder is not None:
                 self.resources[naming.logical_id(kind, name)] = builder(res)
+                self.resources.update(self.companions(res))
+
+    def companions(self, res: ir.Resource) -> dict[str, Any]:
+        """What a security review expects next to an owned resource: a function's log group with a
+        retention (instead of the never-expiring one Lambda creates), a queue's dead-letter queue and an
+        alarm on its depth."""
+        logical = naming.logical_id(res.kind, res.name)
+        if res.kind == "function":
+            return {logical + "Logs": security.log_group(sub("/aws/lambda/${" + logical + "}"))}
+        if res.kind == "queue":
+            return security.dead_letter(logical, res.name, res.props)
+        return {}
 
     def res_function(self, res: ir.Resource) -> dict:
         p = res.props
@@ -138,13 +155,15 @@ class SamBuilder:
             attrs.append({"AttributeName": p["sort"], "AttributeType": p.get("sort_type", "S")})
             schema.append({"AttributeName": p["sort"], "KeyType": "RANGE"})
         return {"Type": "AWS::DynamoDB::Table", "Properties": {
-            "BillingMode": "PAY_PER_REQUEST", "AttributeDefinitions": attrs, "KeySchema": schema}}
+            "BillingMode": "PAY_PER_REQUEST", "AttributeDefinitions": attrs, "KeySchema": schema,
+            **security.table_defaults(p.get("kms"))}}
 
     def res_topic(self, res: ir.Resource) -> dict:
         props: dict[str, Any] = {}
         if res.props.get("fifo"):
             props = {"FifoTopic": True, "TopicName": sub("${AWS::StackName}-" + res.name + ".fifo")}
-        return {"Type": "AWS::SNS::Topic", **({"Properties": props} if props else {})}
+        props.update(security.topic_encryption(res.props.get("kms")))
+        return {"Type": "AWS::SNS::Topic", "Properties": props}
 
     def res_queue(self, res: ir.Resource) -> dict:
         p = res.props
@@ -156,7 +175,10 @@ class SamBuilder:
             props["VisibilityTimeout"] = p["visibility"]
         if "retention" in p:
             props["MessageRetentionPeriod"] = p["retention"]
-        return {"Type": "AWS::SQS::Queue", **({"Properties": props} if props else {})}
+        props.update(security.queue_encryption(p.get("kms")))
+        props["RedrivePolicy"] = {"deadLetterTargetArn": getatt(naming.logical_id("queue", res.name) + "DLQ", "Arn"),
+                                  "maxReceiveCount": security.MAX_RECEIVE_COUNT}
+        return {"Type": "AWS::SQS::Queue", "Properties": props}
 
     def res_bus(self, res: ir.Resource) -> dict:
         return {"Type": "AWS::Events::EventBus", "Properties": {"Name": sub("${AWS::StackName}-" + res.name)}}
@@ -209,12 +231,10 @@ class SamBuilder:
             props["DefinitionSubstitutions"] = {
                 key: self.substitution_value(kind, name) for key, (kind, name) in sorted(emitted.substitutions.items())}
         statements = self.policy_statements(wf)
-        if wf.logging and wf.logging != "OFF":
+        if logging_level(wf) != "OFF":
             group = logical + "Logs"
-            self.resources[group] = {"Type": "AWS::Logs::LogGroup", "Properties": {
-                "LogGroupName": sub("/aws/vendedlogs/states/${AWS::StackName}-" + wf.name),
-                "RetentionInDays": 30}}
-            props["Logging"] = {"Level": wf.logging, "IncludeExecutionData": wf.log_data,
+            self.resources[group] = security.log_group(sub("/aws/vendedlogs/states/${AWS::StackName}-" + wf.name))
+            props["Logging"] = {"Level": logging_level(wf), "IncludeExecutionData": wf.log_data,
                                 "Destinations": [{"CloudWatchLogsLogGroup": {"LogGroupArn": getatt(group, "Arn")}}]}
         if wf.tracing:
             props["Tracing"] = {"Enabled": True}
@@ -249,7 +269,7 @@ class SamBuilder:
                 continue
             seen.add(signature)
             pairs += self.task_grants(task)
-        for key, on in (("logging", wf.logging and wf.logging != "OFF"), ("tracing", wf.tracing)):
+        for key, on in (("logging", logging_level(wf) != "OFF"), ("tracing", wf.tracing)):
             if on:
                 pairs += iam.grants(key, iam.GrantContext()) or []
         return iam.merge(pairs)

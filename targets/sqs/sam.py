@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from flowc.compiler import ir
-from flowc.targets import naming
+from flowc.targets import naming, security
 from flowc.targets.asl.sam import SAM_TRANSFORM, SamBuilder, getatt, ref, sub
 from flowc.targets.sqs import plan as P
 
@@ -42,6 +42,7 @@ class SqsTemplate:
                                          {"AttributeName": "sk", "AttributeType": "S"}],
                 "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
                               {"AttributeName": "sk", "KeyType": "RANGE"}],
+                **security.table_defaults(None),
                 "TimeToLiveSpecification": {"AttributeName": "expires", "Enabled": True}}},
         }
 
@@ -53,17 +54,28 @@ class SqsTemplate:
             builder = getattr(self.asl, f"res_{kind}", None)
             if builder is not None:
                 out[naming.logical_id(kind, name)] = builder(res)
+                out.update(self.asl.companions(res))
         return out
 
     @staticmethod
     def queue(visibility: int, dlq: str) -> dict[str, Any]:
         return {"Type": "AWS::SQS::Queue", "Properties": {
-            "VisibilityTimeout": visibility, "MessageRetentionPeriod": P.RETENTION,
+            "VisibilityTimeout": visibility, "MessageRetentionPeriod": P.RETENTION, "SqsManagedSseEnabled": True,
             "RedrivePolicy": {"deadLetterTargetArn": getatt(dlq, "Arn"), "maxReceiveCount": P.MAX_RECEIVE_COUNT}}}
 
     @staticmethod
     def dead_letter_queue() -> dict[str, Any]:
-        return {"Type": "AWS::SQS::Queue", "Properties": {"MessageRetentionPeriod": P.DLQ_RETENTION}}
+        return {"Type": "AWS::SQS::Queue", "Properties": {"MessageRetentionPeriod": P.DLQ_RETENTION,
+                                                          "SqsManagedSseEnabled": True}}
+
+    @staticmethod
+    def with_log_groups(resources: dict[str, Any]) -> dict[str, Any]:
+        """Each function's log group, with a retention (Lambda's own never expires)."""
+        out = dict(resources)
+        for logical, res in resources.items():
+            if res["Type"] == "AWS::Serverless::Function":
+                out[logical + "Logs"] = security.log_group(sub("/aws/lambda/${" + logical + "}"))
+        return out
 
     def environment(self, wf: P.WorkflowPlan, role: str, timeout: int, routes: set[str],
                     substitutions: set[str], extra: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -151,7 +163,7 @@ class SqsTemplate:
                 description=f"flowc: starts and routes executions of {wf.name}"),
         }
         self.sections.append((f"{wf.name}: entry point (starts executions, resumes after waits and child "
-                              "workflows, runs inline states)", entry))
+                              "workflows, runs inline states)", self.with_log_groups(entry)))
         self.outputs[wf.base + "IngressQueueUrl"] = {
             "Description": f"Send {{\"v\":1,\"kind\":\"start\",...}} envelopes or invoke "
                            f"{wf.ingress_function} to start {wf.name}", "Value": ref(wf.ingress_queue)}
@@ -176,7 +188,7 @@ class SqsTemplate:
             }
             routes = ", ".join(sorted(r for r in step.routes if r not in (step.queue, step.dlq)))
             self.sections.append((f"{wf.name} / {step.name}: queue -> function; sends to {routes or 'nothing else'}",
-                                  resources))
+                                  self.with_log_groups(resources)))
 
     def build(self) -> dict[str, Any]:
         self.sections.append(("flowc runtime layer and the execution-tracking table", self.runtime()))

@@ -260,8 +260,23 @@ def _samples(scope: str, target: str | None, params: dict[str, Any], machine_arn
         arns = [v for v in params.values() if isinstance(v, str) and v.startswith(f"arn:aws:{service}:")]
         return arns or ["*"]
     if scope == "kms":
-        return []  # checked separately: only encrypted targets need it
+        key = KEYS.get(target or "")
+        return [key] if key else []
     raise AssertionError(f"unknown scope {scope}")
+
+
+KEYS: dict[str, str] = {}  # resource ARN -> its customer managed key ARN (set by `needs`)
+
+
+def customer_keys(cfn: dict[str, Any], resolver: Resolver) -> dict[str, str]:
+    """Tables, topics and queues of a template that name a KMS key ARN: their ARN -> the key."""
+    out = {}
+    for logical, res in (cfn.get("Resources") or {}).items():
+        props = res.get("Properties") or {}
+        key = props.get("KmsMasterKeyId") or (props.get("SSESpecification") or {}).get("KMSMasterKeyId")
+        if isinstance(key, str) and key.startswith("arn:"):
+            out[resolver.arn(logical)] = key
+    return out
 
 
 def row(key: str) -> dict[str, Any] | None:
@@ -279,8 +294,13 @@ def row(key: str) -> dict[str, Any] | None:
 
 
 def needs(definition: dict[str, Any], substitutions: dict[str, Any], machine_arn: str,
-          *, logging: bool = False, tracing: bool = False) -> tuple[list[Need], list[str]]:
-    """Every (action, sample resource) the definition needs, and the task shapes the table lacks."""
+          *, logging: bool = False, tracing: bool = False,
+          keys: dict[str, str] | None = None) -> tuple[list[Need], list[str]]:
+    """Every (action, sample resource) the definition needs, and the task shapes the table lacks.
+
+    `keys`: the customer managed key of each encrypted resource (`customer_keys`)."""
+    KEYS.clear()
+    KEYS.update(keys or {})
     out: list[Need] = []
     unknown: list[str] = []
 

@@ -45,7 +45,8 @@ def machine_checks(cfn: dict, result) -> list[tuple[str, list[iam.Need], list[st
         logging = props.get("LoggingConfiguration", {}).get("Level", "OFF") != "OFF"
         tracing = props.get("TracingConfiguration", {}).get("Enabled", False)
         needs, unknown = iam.needs(definition, {k: resolver.value(v) for k, v in subs.items()},
-                                   resolver.arn(logical), logging=logging, tracing=tracing)
+                                   resolver.arn(logical), logging=logging, tracing=tracing,
+                                   keys=iam.customer_keys(cfn, resolver))
         out.append((logical, needs, unknown, iam.statements(iam.role_policies(cfn, role, resolver))))
     return out
 
@@ -189,3 +190,44 @@ def test_docs_carry_the_current_table():
 
     assert markdown_table() in (REPO / "docs" / "iam.md").read_text(encoding="utf-8"), \
         "regenerate: python -m flowc.targets.iam, paste into docs/iam.md"
+
+
+KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
+def test_customer_managed_keys_encrypt_and_are_granted(tmp_path):
+    result = compile_text(tmp_path, f"""
+        workflow W
+          topic Alerts kms "{KEY}"
+          queue Jobs kms "{KEY}"
+          table Orders kms "{KEY}"
+          queue Plain
+          Publish: sns.publish Alerts message "x"
+          Send: sqs.send Jobs body "x"
+          Put: dynamodb.putItem Orders item {{ id: "1" }}
+          SendPlain: sqs.send Plain body "x"
+    """)
+    assert result.ok, result.diagnostics
+    cfn = translated(result, tmp_path / "t.flow", tmp_path)
+    res = cfn["Resources"]
+    assert res["AlertsTopic"]["Properties"]["KmsMasterKeyId"] == KEY
+    assert res["JobsQueue"]["Properties"]["KmsMasterKeyId"] == KEY
+    assert res["OrdersTable"]["Properties"]["SSESpecification"] == {"SSEEnabled": True, "SSEType": "KMS",
+                                                                     "KMSMasterKeyId": KEY}
+    assert res["PlainQueue"]["Properties"]["SqsManagedSseEnabled"] is True
+    ((_m, needs, unknown, stmts),) = machine_checks(cfn, result)
+    assert unknown == []
+    kms = {(n.action, n.key) for n in needs if n.action.startswith("kms:")}
+    assert ("kms:GenerateDataKey", "sns:publish") in kms and ("kms:GenerateDataKey", "sqs:sendMessage") in kms
+    assert ("kms:Decrypt", "dynamodb:putItem") in kms
+    assert [str(n) for n in needs if not iam.allows(stmts, n.action, n.resource)] == []
+    assert not iam.allows(stmts, "kms:Decrypt", KEY.replace("1234abcd", "99999999"))
+
+
+def test_an_alias_is_not_a_key_for_iam(tmp_path):
+    result = compile_text(tmp_path, """
+        workflow W
+          topic Alerts kms "alias/mine"
+          Go: pass
+    """)
+    assert [d.code for d in result.errors] == ["FLOW101"]
