@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flowc.compiler import ir
+from flowc.compiler.http_auth import HTTP_PROPS, lower_http_auth
 from flowc.compiler.integrations import CALL_SUFFIX_MODES, INTEGRATIONS
 from flowc.dsl import ast
 from flowc.dsl.diagnostics import Diagnostic, Severity, Span, did_you_mean
@@ -274,6 +275,9 @@ class Lowering:
         positional = [p.value for p in t.props if p.name == ""]
         named = {p.name: p for p in t.props if p.name}
         kwargs: dict[str, Any] = {}
+        public = next((v.span for v in positional[2:] if isinstance(v, ast.NameRef) and v.name == "public"), None)
+        if t.kind == "http" and public is not None:
+            positional = [v for v in positional if v.span != public]
         if t.kind == "http":
             if len(positional) != 2 or not isinstance(positional[0], ast.NameRef):
                 self.error("FLOW101", t.span, "an http trigger is `on http METHOD \"/path\"`")
@@ -287,6 +291,10 @@ class Lowering:
                 self.error("FLOW101", positional[1].span, "the http path must be a string starting with /")
                 return None
             kwargs.update(method=method, path=path)
+            http = lower_http_auth(t.span, public, named, self.error)
+            if http is None:
+                return None
+            kwargs["http"] = http
         elif t.kind == "schedule":
             expr = getattr(positional[0], "value", None) if len(positional) == 1 else None
             if not isinstance(expr, str) or not expr.startswith(("rate(", "cron(", "at(")):
@@ -313,6 +321,9 @@ class Lowering:
                 kwargs[name] = v.name if isinstance(v, ast.NameRef) else getattr(v, "value", None)
         if t.kind != "event" and "bus" in kwargs:
             self.error("FLOW102", named["bus"].span, "'bus' only applies to event triggers")
+        for name in HTTP_PROPS:
+            if t.kind != "http" and name in named:
+                self.error("FLOW102", named[name].span, f"'{name}' only applies to http triggers")
         return ir.Trigger(kind=t.kind, span=t.span, **kwargs)
 
     # -- graphs --------------------------------------------------------------------------

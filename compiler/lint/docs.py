@@ -6,7 +6,7 @@ from pathlib import Path
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "rules"
 # The lint's series; other series (FLOW7xx: the SQS target's compiler checks) are documented by their owners.
-SERIES = ("FLOW1", "FLOW2", "FLOW3", "FLOW4", "FLOW5", "FLOW6")
+SERIES = ("FLOW1", "FLOW2", "FLOW3", "FLOW4", "FLOW5", "FLOW6", "FLOW8")
 TARGETS = {"asl": "ASL (raw files and compiled `.flow`)", "flow": "`.flow` sources", "compiler": "the compiler"}
 
 

@@ -62,8 +62,8 @@ def execution_arns(workflow: str) -> dict:
 DEFAULT_BUS_ARN = sub("arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default")
 
 
-def trigger_events(program: ir.Program, wf: ir.Workflow, *, http: bool = False) -> dict:
-    """SAM `Events` for a workflow's schedule and event triggers (and, with `http`, HttpApi routes).
+def trigger_events(program: ir.Program, wf: ir.Workflow) -> dict:
+    """SAM `Events` for a workflow's schedule and event triggers (http routes: targets/http_api.py).
 
     Shared by both templates: the state machine takes them here, the SQS chain's ingress function there.
     """
@@ -72,9 +72,7 @@ def trigger_events(program: ir.Program, wf: ir.Workflow, *, http: bool = False) 
     literal = ValueRenderer(lambda d: None).literal
     events: dict[str, Any] = {}
     for i, t in enumerate(wf.triggers, start=1):
-        if t.kind == "http" and http:
-            events[f"Http{i}"] = {"Type": "HttpApi", "Properties": {"Method": t.method, "Path": t.path}}
-        elif t.kind == "schedule":
+        if t.kind == "schedule":
             props: dict[str, Any] = {"Schedule": t.expression, "Enabled": t.enabled}
             if t.input is not None:
                 props["Input"] = json.dumps(literal(t.input, "JSONPath"), sort_keys=True)
@@ -100,6 +98,7 @@ class SamBuilder:
         self.out_dir = out_dir
         self.resources: dict[str, Any] = {}
         self.outputs: dict[str, Any] = {}
+        self.routes: list[Any] = []  # http_api.Route
 
     # -- resources the program owns ---------------------------------------------------
     def owned_resources(self) -> None:
@@ -327,38 +326,23 @@ class SamBuilder:
         return trigger_events(self.program, wf)
 
     def http_routes(self, wf: ir.Workflow, machine_logical: str) -> None:
+        """Routes of this workflow; the HTTP API is built once all workflows are known (targets/http_api.py)."""
+        from flowc.targets.http_api import Route
+
         routes = [t for t in wf.triggers if t.kind == "http"]
-        if not routes:
-            return
-        api = "HttpApi"
-        if api not in self.resources:
-            self.resources[api] = {"Type": "AWS::ApiGatewayV2::Api", "Properties": {
-                "Name": sub("${AWS::StackName}-api"), "ProtocolType": "HTTP"}}
-            self.resources[api + "Stage"] = {"Type": "AWS::ApiGatewayV2::Stage", "Properties": {
-                "ApiId": ref(api), "StageName": "$default", "AutoDeploy": True}}
-            self.outputs["HttpApiUrl"] = {"Description": "Base URL of the HTTP API",
-                                          "Value": sub("https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}")}
-        role = machine_logical + "ApiRole"
-        self.resources[role] = {"Type": "AWS::IAM::Role", "Properties": {
-            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
-                "Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
-            "Policies": [{"PolicyName": "StartExecution", "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
-                "Effect": "Allow", "Action": "states:StartExecution", "Resource": ref(machine_logical)}]}}]}}
-        integration = machine_logical + "Integration"
-        self.resources[integration] = {"Type": "AWS::ApiGatewayV2::Integration", "Properties": {
-            "ApiId": ref(api), "IntegrationType": "AWS_PROXY", "IntegrationSubtype": "StepFunctions-StartExecution",
-            "PayloadFormatVersion": "1.0", "CredentialsArn": getatt(role, "Arn"),
-            "RequestParameters": {"StateMachineArn": ref(machine_logical), "Input": "$request.body"}}}
-        for i, t in enumerate(routes, start=1):
-            self.resources[f"{machine_logical}Route{i}"] = {"Type": "AWS::ApiGatewayV2::Route", "Properties": {
-                "ApiId": ref(api), "RouteKey": f"{t.method} {t.path}",
-                "Target": sub("integrations/${" + integration + "}")}}
+        self.routes += [Route(t, machine_logical, "states", machine_logical, i) for i, t in enumerate(routes, start=1)]
 
     # -- whole template ----------------------------------------------------------------------
     def build(self) -> dict:
         self.owned_resources()
         for name, wf in self.program.workflows.items():
             self.state_machine(wf, self.emitted[name])
+        if self.routes:
+            from flowc.targets import http_api
+
+            resources, outputs = http_api.build(self.routes)
+            self.resources.update(resources)
+            self.outputs.update(outputs)
         names = ", ".join(self.program.workflows)
         template: dict[str, Any] = {
             "AWSTemplateFormatVersion": "2010-09-09",

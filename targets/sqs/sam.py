@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from flowc.compiler import ir
-from flowc.targets import naming, security
+from flowc.targets import http_api, naming, security
 from flowc.targets.asl.sam import SAM_TRANSFORM, SamBuilder, getatt, ref, sub
 from flowc.targets.sqs import plan as P
 
@@ -150,7 +150,7 @@ class SqsTemplate:
     def entry_events(self, wf: ir.Workflow) -> dict[str, Any]:
         from flowc.targets.asl.sam import trigger_events
 
-        return trigger_events(self.program, wf, http=True)
+        return trigger_events(self.program, wf)
 
     def workflow(self, wf: P.WorkflowPlan) -> None:
         entry = {
@@ -201,10 +201,14 @@ class SqsTemplate:
         self.outputs["FlowcExecutionsTableName"] = {
             "Description": "Execution tracking: status, output, error and cause per execution (pk = Workflow/name)",
             "Value": ref(P.TRACKING_TABLE)}
-        if any(t.kind == "http" for wf in self.program.workflows.values() for t in wf.triggers):
-            self.outputs["HttpApiUrl"] = {"Description": "Base URL of the HTTP API",
-                                          "Value": sub("https://${ServerlessHttpApi}.execute-api.${AWS::Region}."
-                                                       "${AWS::URLSuffix}")}
+        routes = [http_api.Route(t, wf.base, "lambda", wf.ingress_function, i)
+                  for wf in self.plan.workflows.values()
+                  for i, t in enumerate((t for t in wf.workflow.triggers if t.kind == "http"), start=1)]
+        if routes:
+            api, outputs = http_api.build(routes)
+            self.sections.append(("HTTP API: authorization, throttling and access logs per route",
+                                  api))
+            self.outputs.update(outputs)
         resources: dict[str, Any] = {}
         for _comment, section in self.sections:
             resources.update(section)
