@@ -110,7 +110,9 @@ def test_the_deployed_code_is_the_tested_module_and_fits_inline():
     assert len(code) < 4096  # CloudFormation's inline ZipFile limit
     from flowc.targets.webhook import verifier
 
-    assert code == open(verifier.__file__, encoding="utf-8").read()
+    from pathlib import Path
+
+    assert code == Path(verifier.__file__).read_text(encoding="utf-8")
 
 
 # ------------------------------------------------------------------------------------------- templates --
