@@ -108,9 +108,9 @@ def test_a_signed_body_that_is_not_json_is_refused(aws, verifier, monkeypatch):
 def test_the_deployed_code_is_the_tested_module_and_fits_inline():
     code = http_api.verifier_code()
     assert len(code) < 4096  # CloudFormation's inline ZipFile limit
-    from flowc.targets.webhook import verifier
-
     from pathlib import Path
+
+    from flowc.targets.webhook import verifier
 
     assert code == Path(verifier.__file__).read_text(encoding="utf-8")
 
