@@ -156,6 +156,7 @@ class SqsTemplate:
         entry = {
             wf.ingress_queue: self.queue(P.VISIBILITY_FACTOR * P.INGRESS_TIMEOUT, wf.ingress_dlq),
             wf.ingress_dlq: self.dead_letter_queue(),
+            wf.ingress_dlq + "Alarm": security.dlq_alarm(wf.ingress_dlq),
             wf.ingress_function: self.function(
                 wf, role="ingress", timeout=P.INGRESS_TIMEOUT, memory=P.INGRESS_MEMORY, routes=wf.routes,
                 substitutions=set(), queue=wf.ingress_queue, batch=P.ROUTER_BATCH, statements=[],
@@ -179,6 +180,7 @@ class SqsTemplate:
             resources = {
                 step.queue: self.queue(P.VISIBILITY_FACTOR * step.function_timeout, step.dlq),
                 step.dlq: self.dead_letter_queue(),
+                step.dlq + "Alarm": security.dlq_alarm(step.dlq),
                 step.function_logical: self.function(
                     wf, role="step", timeout=step.function_timeout, memory=step.memory, routes=step.routes,
                     substitutions=step.substitutions, queue=step.queue, batch=step.batch_size,

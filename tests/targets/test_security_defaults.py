@@ -96,3 +96,13 @@ def test_logging_off_turns_it_off(tmp_path):
     result = compile_text(tmp_path, "workflow W\n  logging off\n  Go: pass\n")
     template = render_asl(result, tmp_path / "o", ["t.flow"])["template.yaml"]
     assert "Logging" not in template and "logs:CreateLogDelivery" not in template
+
+
+def test_every_dead_letter_queue_has_an_alarm(cfn):
+    """Declared queues' DLQs and, in the SQS chain, every step's and ingress's DLQ."""
+    _, res = cfn
+    watched = {a["Properties"]["Dimensions"][0]["Value"]["Fn::GetAtt"][0]
+               for a in of_type(res, "AWS::CloudWatch::Alarm").values()}
+    dlqs = {q["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
+            for q in of_type(res, "AWS::SQS::Queue").values() if "RedrivePolicy" in q["Properties"]}
+    assert dlqs and dlqs <= watched
