@@ -231,3 +231,52 @@ def test_an_alias_is_not_a_key_for_iam(tmp_path):
           Go: pass
     """)
     assert [d.code for d in result.errors] == ["FLOW101"]
+
+
+def test_every_integration_form_the_language_emits(tmp_path):
+    """The forms the examples and the corpus do not use, each through the same oracle."""
+    (tmp_path / "h.py").write_text("def worker(event, context):\n    return event\n")
+    result = compile_text(tmp_path, """
+        workflow Parent
+          function worker handler "h.worker" code "."
+          table Orders key id
+          topic Alerts
+          bus Commerce
+          activity review
+          Live: invoke worker qualifier "live" with { a: 1 }
+          Get: dynamodb.getItem Orders key { id: "1" }
+          Ask: sns.publish Alerts callback message { token: $$.Task.Token }
+          Emit: events.put Commerce callback detail { token: $$.Task.Token } detail_type "T" source "s"
+          Child: start Child with { a: 1 }
+          ChildSync: start Child sync with { a: 1 }
+          ChildWait: start Child callback with { token: $$.Task.Token }
+          Review: activity review
+          Describe: call aws-sdk:sfn:describeStateMachine with { StateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:other" }
+          Batch: call "arn:aws:states:::batch:submitJob" with { JobName: "j", JobQueue: "arn:aws:batch:us-east-1:123456789012:job-queue/q", JobDefinition: "d" }
+        workflow Child
+          Go: pass
+    """)
+    assert result.ok, result.diagnostics
+    cfn = translated(result, tmp_path / "t.flow", tmp_path)
+    checks = machine_checks(cfn, result)
+    keys = {n.key for _, needs, _, _ in checks for n in needs}
+    assert {"lambda-arn", "sns:publish.waitForTaskToken", "events:putEvents.waitForTaskToken",
+            "states:startExecution", "states:startExecution.sync", "states:startExecution.waitForTaskToken",
+            "aws-sdk:sfn:describeStateMachine", "batch:submitJob"} <= keys
+    for machine, needs, unknown, stmts in checks:
+        assert unknown == [], machine
+        assert [str(n) for n in needs if not iam.allows(stmts, n.action, n.resource)] == [], machine
+    (parent,) = [stmts for m, _, _, stmts in checks if m.startswith("Parent")]
+    # scoped, not `*`: the aws-sdk call's ARN parameter, the qualifier's versions, the child's executions
+    assert iam.allows(parent, "states:DescribeStateMachine",
+                      "arn:aws:states:us-east-1:123456789012:stateMachine:other")
+    assert not iam.allows(parent, "states:DescribeStateMachine",
+                          "arn:aws:states:us-east-1:123456789012:stateMachine:another")
+    assert iam.allows(parent, "lambda:InvokeFunction", "arn:aws:lambda:us-east-1:123456789012:function:"
+                                                       "flowc-stack-WorkerFunction:live")
+    assert not iam.allows(parent, "states:DescribeExecution",
+                          "arn:aws:states:us-east-1:123456789012:execution:flowc-stack-Other:run-1")
+    for where, doc in iam.every_role_policy(cfn):
+        findings = [f for f in iam.parliament_findings(doc) if not (f.startswith("NO_VERSION") and sam_event_role(where))
+                    and not (f.startswith("RESOURCE_STAR") and set(eval_list(f)) <= iam.documented_star_actions())]
+        assert findings == [], f"{where}: {findings}"
