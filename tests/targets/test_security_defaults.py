@@ -28,8 +28,8 @@ SOURCE = """
 
 @pytest.fixture(params=["asl", "sqs"])
 def cfn(request, tmp_path):
-    result = compile_text(tmp_path, SOURCE)
     (tmp_path / "h.py").write_text("def work(event, context):\n    return event\n")
+    result = compile_text(tmp_path, SOURCE)
     assert result.ok, result.diagnostics
     out = tmp_path / "out"
     render = render_asl if request.param == "asl" else render_sqs
