@@ -212,3 +212,30 @@ def test_both_front_ends_build_the_same_routes(tmp_path):
     a, b = (analyse([p]).program.workflows["W"].triggers for p in (flow, yaml))
     assert [t.http for t in a] == [t.http for t in b]
     assert a[0].http.kind == "public" and a[1].http.audience == ["a", "b"]
+
+
+def test_sqs_chain_verifier_invokes_the_ingress_function_only_when_signed(verifier, monkeypatch):
+    """`FLOWC_TARGET_KIND=lambda`: a signed delivery becomes one direct invocation of the ingress function."""
+    calls = []
+
+    class Secrets:
+        def get_secret_value(self, SecretId):  # noqa: N803 - boto3's parameter name
+            return {"SecretString": "k"}
+
+    class Lambda:
+        def invoke(self, FunctionName, Payload):  # noqa: N803
+            import io
+
+            calls.append((FunctionName, json.loads(Payload)))
+            return {"Payload": io.BytesIO(json.dumps({"executionArn": "W/1"}).encode())}
+
+    monkeypatch.setenv("FLOWC_SECRET", "s")
+    monkeypatch.setenv("FLOWC_TARGET", "stack-WIngressFunction")
+    monkeypatch.setenv("FLOWC_TARGET_KIND", "lambda")
+    clients = {"secret": Secrets(), "lambda": Lambda()}
+    body = json.dumps({"n": 1})
+    assert verifier.handler(request(body, sign("other", body)), None, clients)["statusCode"] == 401
+    assert calls == []
+    reply = verifier.handler(request(body, sign("k", body)), None, clients)
+    assert reply["statusCode"] == 200 and json.loads(reply["body"]) == {"executionArn": "W/1"}
+    assert calls == [("stack-WIngressFunction", {"n": 1})]
