@@ -219,11 +219,11 @@ def test_sqs_chain_verifier_invokes_the_ingress_function_only_when_signed(verifi
     calls = []
 
     class Secrets:
-        def get_secret_value(self, SecretId):  # noqa: N803 - boto3's parameter name
+        def get_secret_value(self, SecretId):
             return {"SecretString": "k"}
 
     class Lambda:
-        def invoke(self, FunctionName, Payload):  # noqa: N803
+        def invoke(self, FunctionName, Payload):
             import io
 
             calls.append((FunctionName, json.loads(Payload)))
