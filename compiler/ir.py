@@ -64,6 +64,19 @@ class Trigger(IRModel):
     enabled: bool = True
     name: str | None = None
     description: str | None = None
+    http: HttpAuth | None = None  # http triggers: who may call the route, and how often
+
+
+class HttpAuth(IRModel):
+    """Access to an http route: `auth github|iam|jwt` or `public`, and its throttling."""
+
+    kind: Literal["public", "iam", "jwt", "github"]
+    secret: str | None = None  # github: Secrets Manager ARN/name, or `ssm:/parameter/name`
+    issuer: str | None = None  # jwt
+    audience: list[str] = Field(default_factory=list)  # jwt
+    scopes: list[str] = Field(default_factory=list)  # jwt
+    throttle: float | None = None  # requests per second (steady state)
+    burst: int | None = None
 
 
 class TaskSpec(IRModel):
@@ -205,6 +218,7 @@ class Program(IRModel):
     files: list[str] = Field(default_factory=list)
 
 
+Trigger.model_rebuild()
 MapSpec.model_rebuild()
 State.model_rebuild()
 Graph.model_rebuild()

@@ -9,11 +9,13 @@ ASL, by the rules every input shares.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from flowc.compiler import ir
+from flowc.compiler.http_auth import HTTP_PROPS, lower_http_auth
 from flowc.compiler.integrations import CALL_SUFFIX_MODES, INTEGRATIONS
 from flowc.dsl import ast
 from flowc.dsl.diagnostics import Diagnostic, Severity, Span, did_you_mean
@@ -52,15 +54,16 @@ RESOURCE_PROPS: dict[str, dict[str, str]] = {
     "function": {"arn": "str", "handler": "str", "code": "str", "runtime": "str", "memory": "int",
                  "timeout": "duration", "env": "object", "description": "str", "concurrency": "int",
                  "uses": "ast", "policies": "ast"},
-    "table": {"arn": "str", "key": "name", "key_type": "name", "sort": "name", "sort_type": "name"},
-    "topic": {"arn": "str", "fifo": "flag"},
-    "queue": {"arn": "str", "fifo": "flag", "visibility": "duration", "retention": "duration"},
+    "table": {"arn": "str", "key": "name", "key_type": "name", "sort": "name", "sort_type": "name", "kms": "str"},
+    "topic": {"arn": "str", "fifo": "flag", "kms": "str"},
+    "queue": {"arn": "str", "fifo": "flag", "visibility": "duration", "retention": "duration", "kms": "str"},
     "bus": {"arn": "str"},
     "activity": {"arn": "str"},
     "bucket": {"arn": "str"},
     "machine": {"arn": "str"},
 }
 _REQUIRED_PROPS = {"machine": ("arn",)}
+_KMS_KEY_ARN = re.compile(r"arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+")
 _OWNED_REQUIRED = {"function": ("handler", "code")}
 DEFAULT_RUNTIME = "python3.12"
 
@@ -136,6 +139,11 @@ class Lowering:
             for req in _REQUIRED_PROPS.get(decl.kind, ()):
                 if req not in props:
                     self.error("FLOW103", decl.name_span, f"{decl.kind} '{decl.name}' needs `{req}`")
+            if "kms" in props and not _KMS_KEY_ARN.fullmatch(props["kms"]):
+                span = next(o.span for o in decl.props if o.name == "kms")
+                self.error("FLOW101", span, "'kms' takes a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)",
+                           hint="an alias cannot scope the IAM grants for the key")
+                props.pop("kms")
             arn = props.pop("arn", None)
             if arn is None:
                 for req in _OWNED_REQUIRED.get(decl.kind, ()):
@@ -332,6 +340,9 @@ class Lowering:
         positional = [p.value for p in t.props if p.name == ""]
         named = {p.name: p for p in t.props if p.name}
         kwargs: dict[str, Any] = {}
+        public = next((v.span for v in positional[2:] if isinstance(v, ast.NameRef) and v.name == "public"), None)
+        if t.kind == "http" and public is not None:
+            positional = [v for v in positional if v.span != public]
         if t.kind == "http":
             if len(positional) != 2 or not isinstance(positional[0], ast.NameRef):
                 self.error("FLOW101", t.span, "an http trigger is `on http METHOD \"/path\"`")
@@ -345,6 +356,10 @@ class Lowering:
                 self.error("FLOW101", positional[1].span, "the http path must be a string starting with /")
                 return None
             kwargs.update(method=method, path=path)
+            http = lower_http_auth(t.span, public, named, self.error)
+            if http is None:
+                return None
+            kwargs["http"] = http
         elif t.kind == "schedule":
             expr = getattr(positional[0], "value", None) if len(positional) == 1 else None
             if not isinstance(expr, str) or not expr.startswith(("rate(", "cron(", "at(")):
@@ -376,6 +391,9 @@ class Lowering:
                 kwargs[name] = v.name if isinstance(v, ast.NameRef) else getattr(v, "value", None)
         if t.kind != "event" and "bus" in kwargs:
             self.error("FLOW102", named["bus"].span, "'bus' only applies to event triggers")
+        for name in HTTP_PROPS:
+            if t.kind != "http" and name in named:
+                self.error("FLOW102", named[name].span, f"'{name}' only applies to http triggers")
         return ir.Trigger(kind=t.kind, span=t.span, **kwargs)
 
     # -- graphs --------------------------------------------------------------------------

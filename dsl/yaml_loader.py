@@ -258,6 +258,10 @@ class _Loader:
             for k in item:
                 if k == kind:
                     continue
+                if k == "public" and item[k] is True:  # `.flow`'s bare word `public`
+                    kspan = self.key_span(item, k)
+                    props.append(ast.Option(span=kspan, name="", value=ast.NameRef(span=kspan, name="public")))
+                    continue
                 props.append(ast.Option(span=self.key_span(item, k), name=str(k),
                                         value=self.option_value(item[k], self.value_span(item, k))))
             out.append(ast.Trigger(span=self.key_span(item, kind), kind=kind, props=props))

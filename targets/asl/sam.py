@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from flowc.compiler import ir
-from flowc.targets import naming
+from flowc.targets import naming, security
 from flowc.targets.asl.emit import EmitResult
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
@@ -42,18 +42,27 @@ def machine_arn(workflow: str) -> dict:
                + workflow)
 
 
+def logging_level(wf: ir.Workflow) -> str:
+    """Execution logging is on by default at ERROR (without execution data); `logging off` turns it off."""
+    return wf.logging or security.DEFAULT_LOG_LEVEL
+
+
+def map_execution_arns(workflow: str) -> dict:
+    """Child executions a Distributed Map run starts: `execution:<machine>/<map run label>:<id>`."""
+    return sub("arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${AWS::StackName}-"
+               + workflow + "/*:*")
+
+
 def execution_arns(workflow: str) -> dict:
     return sub("arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${AWS::StackName}-"
                + workflow + ":*")
 
 
-SYNC_RULE_ARN = sub("arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/"
-                    "StepFunctionsGetEventsForStepFunctionsExecutionRule")
 DEFAULT_BUS_ARN = sub("arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default")
 
 
-def trigger_events(program: ir.Program, wf: ir.Workflow, *, http: bool = False) -> dict:
-    """SAM `Events` for a workflow's schedule and event triggers (and, with `http`, HttpApi routes).
+def trigger_events(program: ir.Program, wf: ir.Workflow) -> dict:
+    """SAM `Events` for a workflow's schedule and event triggers (http routes: targets/http_api.py).
 
     Shared by both templates: the state machine takes them here, the SQS chain's ingress function there.
     """
@@ -72,9 +81,7 @@ def trigger_events(program: ir.Program, wf: ir.Workflow, *, http: bool = False) 
 
     events: dict[str, Any] = {}
     for i, t in enumerate(wf.triggers, start=1):
-        if t.kind == "http" and http:
-            events[f"Http{i}"] = {"Type": "HttpApi", "Properties": {"Method": t.method, "Path": t.path}}
-        elif t.kind == "schedule":
+        if t.kind == "schedule":
             props: dict[str, Any] = {"Schedule": t.expression, "Enabled": t.enabled}
             if t.input is not None:
                 props.update(trigger_input.properties(t.input, value_of))
@@ -112,6 +119,7 @@ class SamBuilder:
         self.out_dir = out_dir
         self.resources: dict[str, Any] = {}
         self.outputs: dict[str, Any] = {}
+        self.routes: list[Any] = []  # http_api.Route
 
     # -- resources the program owns ---------------------------------------------------
     def owned_resources(self) -> None:
@@ -121,6 +129,18 @@ class SamBuilder:
             builder = getattr(self, f"res_{kind}", None)
             if builder is not None:
                 self.resources[naming.logical_id(kind, name)] = builder(res)
+                self.resources.update(self.companions(res))
+
+    def companions(self, res: ir.Resource) -> dict[str, Any]:
+        """What a security review expects next to an owned resource: a function's log group with a
+        retention (instead of the never-expiring one Lambda creates), a queue's dead-letter queue and an
+        alarm on its depth."""
+        logical = naming.logical_id(res.kind, res.name)
+        if res.kind == "function":
+            return {logical + "Logs": security.log_group(sub("/aws/lambda/${" + logical + "}"))}
+        if res.kind == "queue":
+            return security.dead_letter(logical, res.name, res.props)
+        return {}
 
     def res_function(self, res: ir.Resource) -> dict:
         p = res.props
@@ -219,13 +239,15 @@ class SamBuilder:
             attrs.append({"AttributeName": p["sort"], "AttributeType": p.get("sort_type", "S")})
             schema.append({"AttributeName": p["sort"], "KeyType": "RANGE"})
         return {"Type": "AWS::DynamoDB::Table", "Properties": {
-            "BillingMode": "PAY_PER_REQUEST", "AttributeDefinitions": attrs, "KeySchema": schema}}
+            "BillingMode": "PAY_PER_REQUEST", "AttributeDefinitions": attrs, "KeySchema": schema,
+            **security.table_defaults(p.get("kms"))}}
 
     def res_topic(self, res: ir.Resource) -> dict:
         props: dict[str, Any] = {}
         if res.props.get("fifo"):
             props = {"FifoTopic": True, "TopicName": sub("${AWS::StackName}-" + res.name + ".fifo")}
-        return {"Type": "AWS::SNS::Topic", **({"Properties": props} if props else {})}
+        props.update(security.topic_encryption(res.props.get("kms")))
+        return {"Type": "AWS::SNS::Topic", "Properties": props}
 
     def res_queue(self, res: ir.Resource) -> dict:
         p = res.props
@@ -237,7 +259,10 @@ class SamBuilder:
             props["VisibilityTimeout"] = p["visibility"]
         if "retention" in p:
             props["MessageRetentionPeriod"] = p["retention"]
-        return {"Type": "AWS::SQS::Queue", **({"Properties": props} if props else {})}
+        props.update(security.queue_encryption(p.get("kms")))
+        props["RedrivePolicy"] = {"deadLetterTargetArn": getatt(naming.logical_id("queue", res.name) + "DLQ", "Arn"),
+                                  "maxReceiveCount": security.MAX_RECEIVE_COUNT}
+        return {"Type": "AWS::SQS::Queue", "Properties": props}
 
     def res_bus(self, res: ir.Resource) -> dict:
         return {"Type": "AWS::Events::EventBus", "Properties": {"Name": sub("${AWS::StackName}-" + res.name)}}
@@ -294,22 +319,13 @@ class SamBuilder:
                 key: self.substitution_value(kind, name, naming.key_attribute(key, kind, name))
                 for key, (kind, name) in sorted(emitted.substitutions.items())}
         statements = self.policy_statements(wf)
-        if wf.logging and wf.logging != "OFF":
+        if logging_level(wf) != "OFF":
             group = logical + "Logs"
-            self.resources[group] = {"Type": "AWS::Logs::LogGroup", "Properties": {
-                "LogGroupName": sub("/aws/vendedlogs/states/${AWS::StackName}-" + wf.name),
-                "RetentionInDays": 30}}
-            props["Logging"] = {"Level": wf.logging, "IncludeExecutionData": wf.log_data,
+            self.resources[group] = security.log_group(sub("/aws/vendedlogs/states/${AWS::StackName}-" + wf.name))
+            props["Logging"] = {"Level": logging_level(wf), "IncludeExecutionData": wf.log_data,
                                 "Destinations": [{"CloudWatchLogsLogGroup": {"LogGroupArn": getatt(group, "Arn")}}]}
-            statements.append({"Effect": "Allow", "Action": [
-                "logs:CreateLogDelivery", "logs:DeleteLogDelivery", "logs:DescribeLogGroups",
-                "logs:DescribeResourcePolicies", "logs:GetLogDelivery", "logs:ListLogDeliveries",
-                "logs:PutResourcePolicy", "logs:UpdateLogDelivery"], "Resource": "*"})
         if wf.tracing:
             props["Tracing"] = {"Enabled": True}
-            statements.append({"Effect": "Allow", "Action": [
-                "xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:PutTelemetryRecords",
-                "xray:PutTraceSegments"], "Resource": "*"})
         if statements:
             props["Policies"] = [{"Version": "2012-10-17", "Statement": statements}]
         events = self.events(wf)
@@ -321,112 +337,101 @@ class SamBuilder:
         self.http_routes(wf, logical)
 
     def policy_statements(self, wf: ir.Workflow) -> list[dict]:
-        import orjson
+        """The role's statements: for every distinct task shape, the table's grants (targets/iam_table.json)."""
+        from flowc.targets import iam
 
-        grants: dict[str, tuple[Any, set[str]]] = {}
-
-        def grant(resource: Any, *actions: str) -> None:
-            if resource is None:
-                return
-            key = orjson.dumps(resource, option=orjson.OPT_SORT_KEYS).decode()
-            grants.setdefault(key, (resource, set()))[1].update(actions)
-
-        distributed = False
+        pairs: list[tuple[Any, Any]] = []
         # Grants depend only on these task attributes and repeat (idempotently) for every task that
         # shares them: a 10,000-step workflow has a handful of distinct ones.
         seen: set[tuple] = set()
         for state in wf.graph.walk():
             if state.map is not None and state.map.distributed:
-                distributed = True
+                pairs += self.map_grants(wf, state.map)
             task = state.task
             if task is None:
                 continue
-            signature = (task.integration, task.target, task.mode, "qualifier" in task.args, task.resource)
+            payload = task.args.get("payload")
+            signature = (task.integration, task.target, task.mode, task.resource,
+                         tuple(sorted(iam.literal_params(payload).items())) if task.integration == "resource" else ())
             if signature in seen:
                 continue
             seen.add(signature)
-            integ = task.integration
-            if integ == "lambda":
-                arn = self.iam_arn("function", task.target or "")
-                grant(arn, "lambda:InvokeFunction")
-                if "qualifier" in task.args and isinstance(arn, dict) and "Fn::GetAtt" in arn:
-                    grant(sub("${" + arn["Fn::GetAtt"][0] + ".Arn}:*"), "lambda:InvokeFunction")
-            elif integ.startswith("dynamodb."):
-                action = "dynamodb:" + integ.split(".", 1)[1][0].upper() + integ.split(".", 1)[1][1:]
-                grant(self.iam_arn("table", task.target or ""), action)
-            elif integ == "sns.publish":
-                grant(self.iam_arn("topic", task.target or ""), "sns:Publish")
-            elif integ == "sqs.sendMessage":
-                grant(self.iam_arn("queue", task.target or ""), "sqs:SendMessage")
-            elif integ == "events.putEvents":
-                grant(self.iam_arn("bus", task.target) if task.target else DEFAULT_BUS_ARN, "events:PutEvents")
-            elif integ == "states.startExecution":
-                res = wf.resources.get(task.target or "")
-                if task.target in self.program.workflows:
-                    target_arn, executions = machine_arn(task.target), execution_arns(task.target)
-                else:
-                    target_arn = res.arn if res is not None else None
-                    executions = None
-                    if target_arn:
-                        executions = target_arn.replace(":stateMachine:", ":execution:") + ":*"
-                grant(target_arn, "states:StartExecution")
-                if task.mode in ("sync", "sync2"):
-                    grant(executions, "states:DescribeExecution", "states:StopExecution")
-                    grant(SYNC_RULE_ARN, "events:PutTargets", "events:PutRule", "events:DescribeRule")
-            elif integ == "resource" and task.resource:
-                parts = task.resource.split(":")
-                if task.resource.startswith("aws-sdk:") and len(parts) >= 3:
-                    service, action = parts[1], parts[2]
-                elif len(parts) >= 2 and not task.resource.startswith("arn:"):
-                    service, action = parts[0], parts[1]
-                else:
-                    continue
-                # No concrete ARN is known for a generic call: the action is scoped, the resource cannot be.
-                grant("*", f"{service}:{action[:1].upper()}{action[1:]}")
-        if distributed:
-            grant(machine_arn(wf.name), "states:StartExecution")
-            grant(execution_arns(wf.name), "states:DescribeExecution", "states:StopExecution")
-        statements = []
-        for _key, (resource, actions) in sorted(grants.items()):
-            statements.append({"Effect": "Allow", "Action": sorted(actions), "Resource": resource})
-        return statements
+            pairs += self.task_grants(task)
+        for key, on in (("logging", logging_level(wf) != "OFF"), ("tracing", wf.tracing)):
+            if on:
+                pairs += iam.grants(key, iam.GrantContext()) or []
+        return iam.merge(pairs)
+
+    def grant_context(self, task: ir.TaskSpec) -> Any:
+        """What the table's scopes mean for one task: its target's ARN, executions, KMS key, parameters."""
+        from flowc.targets import iam
+
+        ctx = iam.GrantContext(params=iam.literal_params(task.args.get("payload")))
+        if task.integration == "states.startExecution":
+            if task.target in self.program.workflows:
+                ctx.target, ctx.target_executions = machine_arn(task.target), execution_arns(task.target)
+            else:
+                res = self.program.resources.get(("machine", task.target or ""))
+                ctx.target = res.arn if res is not None else None
+                if ctx.target:
+                    ctx.target_executions = ctx.target.replace(":stateMachine:", ":execution:") + ":*"
+        elif task.integration == "events.putEvents" and not task.target:
+            ctx.target = DEFAULT_BUS_ARN
+        elif task.target and task.target_kind:
+            ctx.target = self.iam_arn(task.target_kind, task.target)
+            res = self.resource(task.target_kind, task.target)
+            ctx.kms = res.props.get("kms") if res is not None else None
+        return ctx
+
+    def task_grants(self, task: ir.TaskSpec) -> list[tuple[Any, Any]]:
+        from flowc.targets import iam
+
+        key = iam.task_key(task)
+        if key is None:
+            return []
+        found = iam.grants(key, self.grant_context(task))
+        if found is not None:
+            return found
+        action = iam.fallback_action(key)
+        return [(("*",), (action,))] if action else []
+
+    def map_grants(self, wf: ir.Workflow, spec: ir.MapSpec) -> list[tuple[Any, Any]]:
+        """A Distributed Map starts child executions of its own machine, and reads/writes S3 if told to."""
+        from flowc.targets import iam
+
+        ctx = iam.GrantContext(self_arn=machine_arn(wf.name), self_map_executions=map_execution_arns(wf.name))
+        pairs = iam.grants("map:distributed", ctx) or []
+        for kind, value in (("itemreader", spec.reader), ("resultwriter", spec.writer)):
+            params = iam.literal_params(value)
+            resource = params.get("Resource")
+            key = iam.resource_key(resource) if resource else None
+            if key is None:
+                continue
+            inner = iam.literal_params(next((i.value for i in value.items if i.key == "Parameters"), None))
+            pairs += iam.grants(f"{kind}:{key}", iam.GrantContext(params=inner)) or []
+        return pairs
 
     def events(self, wf: ir.Workflow) -> dict:
         return trigger_events(self.program, wf)
 
     def http_routes(self, wf: ir.Workflow, machine_logical: str) -> None:
+        """Routes of this workflow; the HTTP API is built once all workflows are known (targets/http_api.py)."""
+        from flowc.targets.http_api import Route
+
         routes = [t for t in wf.triggers if t.kind == "http"]
-        if not routes:
-            return
-        api = "HttpApi"
-        if api not in self.resources:
-            self.resources[api] = {"Type": "AWS::ApiGatewayV2::Api", "Properties": {
-                "Name": sub("${AWS::StackName}-api"), "ProtocolType": "HTTP"}}
-            self.resources[api + "Stage"] = {"Type": "AWS::ApiGatewayV2::Stage", "Properties": {
-                "ApiId": ref(api), "StageName": "$default", "AutoDeploy": True}}
-            self.outputs["HttpApiUrl"] = {"Description": "Base URL of the HTTP API",
-                                          "Value": sub("https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}")}
-        role = machine_logical + "ApiRole"
-        self.resources[role] = {"Type": "AWS::IAM::Role", "Properties": {
-            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
-                "Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
-            "Policies": [{"PolicyName": "StartExecution", "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
-                "Effect": "Allow", "Action": "states:StartExecution", "Resource": ref(machine_logical)}]}}]}}
-        integration = machine_logical + "Integration"
-        self.resources[integration] = {"Type": "AWS::ApiGatewayV2::Integration", "Properties": {
-            "ApiId": ref(api), "IntegrationType": "AWS_PROXY", "IntegrationSubtype": "StepFunctions-StartExecution",
-            "PayloadFormatVersion": "1.0", "CredentialsArn": getatt(role, "Arn"),
-            "RequestParameters": {"StateMachineArn": ref(machine_logical), "Input": "$request.body"}}}
-        for i, t in enumerate(routes, start=1):
-            self.resources[f"{machine_logical}Route{i}"] = {"Type": "AWS::ApiGatewayV2::Route", "Properties": {
-                "ApiId": ref(api), "RouteKey": f"{t.method} {t.path}",
-                "Target": sub("integrations/${" + integration + "}")}}
+        self.routes += [Route(t, machine_logical, "states", machine_logical, i) for i, t in enumerate(routes, start=1)]
 
     # -- whole template ----------------------------------------------------------------------
     def build(self) -> dict:
         self.owned_resources()
         for name, wf in self.program.workflows.items():
             self.state_machine(wf, self.emitted[name])
+        if self.routes:
+            from flowc.targets import http_api
+
+            resources, outputs = http_api.build(self.routes)
+            self.resources.update(resources)
+            self.outputs.update(outputs)
         names = ", ".join(self.program.workflows)
         template: dict[str, Any] = {
             "AWSTemplateFormatVersion": "2010-09-09",

@@ -6,7 +6,7 @@ workflows, runs workflows that begin with inline states) and, per task step, a q
 and a function. Which queues each function may send to is computed from the ASL graph (the same definition
 the Step Functions target deploys): from a task, follow the transitions its outcomes can take through the
 states that run inline (Pass, Choice, Succeed, Fail, Wait, the scatter and gather of Map and Parallel) up to
-the next queue. That set is both the function's environment and its `SQSSendMessagePolicy` list.
+the next queue. That set is both the function's environment and its `sqs:SendMessage` grant.
 """
 
 from __future__ import annotations

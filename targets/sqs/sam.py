@@ -7,13 +7,12 @@ deployments differ only where the architectures do: instead of state machines, q
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from flowc.compiler import ir
-from flowc.targets import naming
-from flowc.targets.asl.sam import DEFAULT_BUS_ARN, SAM_TRANSFORM, SamBuilder, getatt, ref, sub
+from flowc.targets import http_api, naming, security
+from flowc.targets.asl.sam import SAM_TRANSFORM, SamBuilder, getatt, ref, sub
 from flowc.targets.sqs import plan as P
 
 PYTHON_RUNTIME = "python3.12"
@@ -43,6 +42,7 @@ class SqsTemplate:
                                          {"AttributeName": "sk", "AttributeType": "S"}],
                 "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
                               {"AttributeName": "sk", "KeyType": "RANGE"}],
+                **security.table_defaults(None),
                 "TimeToLiveSpecification": {"AttributeName": "expires", "Enabled": True}}},
         }
 
@@ -54,23 +54,35 @@ class SqsTemplate:
             builder = getattr(self.asl, f"res_{kind}", None)
             if builder is not None:
                 out[naming.logical_id(kind, name)] = builder(res)
+                out.update(self.asl.companions(res))
         return out
 
     @staticmethod
     def queue(visibility: int, dlq: str) -> dict[str, Any]:
         return {"Type": "AWS::SQS::Queue", "Properties": {
-            "VisibilityTimeout": visibility, "MessageRetentionPeriod": P.RETENTION,
+            "VisibilityTimeout": visibility, "MessageRetentionPeriod": P.RETENTION, "SqsManagedSseEnabled": True,
             "RedrivePolicy": {"deadLetterTargetArn": getatt(dlq, "Arn"), "maxReceiveCount": P.MAX_RECEIVE_COUNT}}}
 
     @staticmethod
     def dead_letter_queue() -> dict[str, Any]:
-        return {"Type": "AWS::SQS::Queue", "Properties": {"MessageRetentionPeriod": P.DLQ_RETENTION}}
+        return {"Type": "AWS::SQS::Queue", "Properties": {"MessageRetentionPeriod": P.DLQ_RETENTION,
+                                                          "SqsManagedSseEnabled": True}}
+
+    @staticmethod
+    def with_log_groups(resources: dict[str, Any]) -> dict[str, Any]:
+        """Each function's log group, with a retention (Lambda's own never expires)."""
+        out = dict(resources)
+        for logical, res in resources.items():
+            if res["Type"] == "AWS::Serverless::Function":
+                out[logical + "Logs"] = security.log_group(sub("/aws/lambda/${" + logical + "}"))
+        return out
 
     def environment(self, wf: P.WorkflowPlan, role: str, timeout: int, routes: set[str],
                     substitutions: set[str], extra: dict[str, Any] | None = None) -> dict[str, Any]:
         variables: dict[str, Any] = {
             "FLOWC_WORKFLOW": wf.name, "FLOWC_ROLE": role, "FLOWC_TIMEOUT": str(timeout),
-            "FLOWC_TABLE": ref(P.TRACKING_TABLE), "FLOWC_STACK": ref("AWS::StackName"), "FLOWC_LOG": "info"}
+            "FLOWC_TABLE": ref(P.TRACKING_TABLE), "FLOWC_STACK": ref("AWS::StackName"), "FLOWC_LOG": "info",
+            "FLOWC_LOG_DATA": "true" if wf.workflow.log_data else "false"}
         for queue in sorted(routes):
             variables[queue] = getatt(queue, "QueueName")
         for key in sorted(substitutions):
@@ -79,46 +91,33 @@ class SqsTemplate:
         variables.update(extra or {})
         return {"Variables": variables}
 
+    # What flowc_sqs's store does with the tracking table (runtime/store.py): no Scan, Query, batch writes,
+    # or table-level calls, which SAM's DynamoDBCrudPolicy would also grant.
+    TRACKING_ACTIONS = ("dynamodb:BatchGetItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem",
+                        "dynamodb:UpdateItem")
+
     def policies(self, routes: set[str], statements: list[dict[str, Any]], user: list[Any] | None = None) -> list[Any]:
-        out: list[Any] = [{"DynamoDBCrudPolicy": {"TableName": ref(P.TRACKING_TABLE)}}]
-        out += [{"SQSSendMessagePolicy": {"QueueName": getatt(q, "QueueName")}} for q in sorted(routes)]
-        out += [p for p in user or () if p not in out]  # what the user's handler `uses`
-        if statements:
-            out.append({"Version": "2012-10-17", "Statement": statements})
-        return out
+        """One explicit policy document (SAM's policy templates expand to documents without a Version), then
+        what the user's handler `uses` (SAM policy templates scoped to each resource)."""
+        own: list[dict[str, Any]] = [{"Effect": "Allow", "Action": list(self.TRACKING_ACTIONS),
+                                      "Resource": getatt(P.TRACKING_TABLE, "Arn")}]
+        if routes:
+            own.append({"Effect": "Allow", "Action": ["sqs:SendMessage"],
+                        "Resource": [getatt(q, "Arn") for q in sorted(routes)]})
+        out: list[Any] = [{"Version": "2012-10-17", "Statement": own + statements}]
+        return out + [p for p in user or () if p not in out]
 
     def task_statements(self, step: P.StepPlan) -> list[dict[str, Any]]:
-        """Least privilege for the step's own integration (the ASL target's grants, minus state machines)."""
+        """Least privilege for the step's own integration: the cited table's grants (targets/iam_table.json),
+        as the ASL target computes them; a handler step runs in-process and calls nothing."""
+        from flowc.targets import iam
+
         task = step.state.task
-        if task is None:
+        if task is None or (task.integration == "lambda" and step.handler is not None):
             return []
-        grants: dict[str, tuple[Any, set[str]]] = {}
-
-        def grant(resource: Any, *actions: str) -> None:
-            if resource is not None:
-                grants.setdefault(json.dumps(resource, sort_keys=True), (resource, set()))[1].update(actions)
-
-        integ = task.integration
-        if integ == "lambda" and step.handler is None:
-            grant(self.asl.iam_arn("function", task.target or ""), "lambda:InvokeFunction")
-        elif integ.startswith("dynamodb."):
-            action = integ.split(".", 1)[1]
-            grant(self.asl.iam_arn("table", task.target or ""), "dynamodb:" + action[:1].upper() + action[1:])
-        elif integ == "sns.publish":
-            grant(self.asl.iam_arn("topic", task.target or ""), "sns:Publish")
-        elif integ == "sqs.sendMessage":
-            grant(self.asl.iam_arn("queue", task.target or ""), "sqs:SendMessage")
-        elif integ == "events.putEvents":
-            grant(self.asl.iam_arn("bus", task.target) if task.target else DEFAULT_BUS_ARN, "events:PutEvents")
-        elif integ == "states.startExecution" and task.target not in self.plan.workflows:
-            res = self.program.resources.get(("machine", task.target or ""))
-            grant(res.arn if res is not None else None, "states:StartExecution")
-        elif integ == "resource" and task.resource and task.resource.startswith("aws-sdk:"):
-            parts = task.resource.split(":")
-            if len(parts) >= 3:
-                grant("*", f"{parts[1]}:{parts[2][:1].upper()}{parts[2][1:]}")
-        return [{"Effect": "Allow", "Action": sorted(actions), "Resource": resource}
-                for _key, (resource, actions) in sorted(grants.items())]
+        if task.integration == "states.startExecution" and task.target in self.plan.workflows:
+            return []  # child workflows of the chain are started through their ingress queue
+        return iam.merge(self.asl.task_grants(task))
 
     def function(self, wf: P.WorkflowPlan, *, role: str, timeout: int, memory: int, routes: set[str],
                  substitutions: set[str], queue: str, batch: int, statements: list[dict[str, Any]],
@@ -154,12 +153,13 @@ class SqsTemplate:
     def entry_events(self, wf: ir.Workflow) -> dict[str, Any]:
         from flowc.targets.asl.sam import trigger_events
 
-        return trigger_events(self.program, wf, http=True)
+        return trigger_events(self.program, wf)
 
     def workflow(self, wf: P.WorkflowPlan) -> None:
         entry = {
             wf.ingress_queue: self.queue(P.VISIBILITY_FACTOR * P.INGRESS_TIMEOUT, wf.ingress_dlq),
             wf.ingress_dlq: self.dead_letter_queue(),
+            wf.ingress_dlq + "Alarm": security.dlq_alarm(wf.ingress_dlq),
             wf.ingress_function: self.function(
                 wf, role="ingress", timeout=P.INGRESS_TIMEOUT, memory=P.INGRESS_MEMORY, routes=wf.routes,
                 substitutions=wf.inline_substitutions, queue=wf.ingress_queue, batch=P.ROUTER_BATCH, statements=[],
@@ -167,7 +167,7 @@ class SqsTemplate:
                 description=f"flowc: starts and routes executions of {wf.name}"),
         }
         self.sections.append((f"{wf.name}: entry point (starts executions, resumes after waits and child "
-                              "workflows, runs inline states)", entry))
+                              "workflows, runs inline states)", self.with_log_groups(entry)))
         self.outputs[wf.base + "IngressQueueUrl"] = {
             "Description": f"Send {{\"v\":1,\"kind\":\"start\",...}} envelopes or invoke "
                            f"{wf.ingress_function} to start {wf.name}", "Value": ref(wf.ingress_queue)}
@@ -183,6 +183,7 @@ class SqsTemplate:
             resources = {
                 step.queue: self.queue(P.VISIBILITY_FACTOR * step.function_timeout, step.dlq),
                 step.dlq: self.dead_letter_queue(),
+                step.dlq + "Alarm": security.dlq_alarm(step.dlq),
                 step.function_logical: self.function(
                     wf, role="step", timeout=step.function_timeout, memory=step.memory, routes=step.routes,
                     substitutions=step.substitutions, queue=step.queue, batch=step.batch_size,
@@ -193,7 +194,7 @@ class SqsTemplate:
             }
             routes = ", ".join(sorted(r for r in step.routes if r not in (step.queue, step.dlq)))
             self.sections.append((f"{wf.name} / {step.name}: queue -> function; sends to {routes or 'nothing else'}",
-                                  resources))
+                                  self.with_log_groups(resources)))
 
     def build(self) -> dict[str, Any]:
         self.sections.append(("flowc runtime layer and the execution-tracking table", self.runtime()))
@@ -206,10 +207,14 @@ class SqsTemplate:
         self.outputs["FlowcExecutionsTableName"] = {
             "Description": "Execution tracking: status, output, error and cause per execution (pk = Workflow/name)",
             "Value": ref(P.TRACKING_TABLE)}
-        if any(t.kind == "http" for wf in self.program.workflows.values() for t in wf.triggers):
-            self.outputs["HttpApiUrl"] = {"Description": "Base URL of the HTTP API",
-                                          "Value": sub("https://${ServerlessHttpApi}.execute-api.${AWS::Region}."
-                                                       "${AWS::URLSuffix}")}
+        routes = [http_api.Route(t, wf.base, "lambda", wf.ingress_function, i)
+                  for wf in self.plan.workflows.values()
+                  for i, t in enumerate((t for t in wf.workflow.triggers if t.kind == "http"), start=1)]
+        if routes:
+            api, outputs = http_api.build(routes)
+            self.sections.append(("HTTP API: authorization, throttling and access logs per route",
+                                  api))
+            self.outputs.update(outputs)
         resources: dict[str, Any] = {}
         for _comment, section in self.sections:
             resources.update(section)

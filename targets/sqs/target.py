@@ -7,7 +7,7 @@ Writes:
   concurrency); per workflow an ingress queue and function (plus HTTP API routes, schedules and EventBridge
   rules for its triggers); the tables/topics/queues/buses/buckets the program owns (same logical IDs as the
   Step Functions template); the execution-tracking table; the runtime layer. Each function may send only to
-  the queues it routes to (`SQSSendMessagePolicy` per queue, names taken with `!GetAtt Queue.QueueName`).
+  the queues it routes to (`sqs:SendMessage` on each queue's ARN).
 - `runtime/`: the layer: `python/flowc_sqs/` (this package's `runtime/`, copied verbatim), `python/flowc_sqs/asl/`
   (flowc's `targets/runtime`, copied verbatim), `python/flowc_sqs/flows/<Workflow>.json` (routing
   configuration) and, when a workflow uses JSONata, a vendored `python/jsonata/`.

@@ -41,11 +41,18 @@ def lambda_error(exc: BaseException, request_id: str = "") -> StatesError:
     return StatesError(error_type, json.dumps(cause, separators=(", ", ": ")))
 
 
+# Event fields that carry execution data (what Step Functions leaves out of its logs unless
+# IncludeExecutionData is set): written only with FLOWC_LOG_DATA=true (`logging <level> data`).
+DATA_FIELDS = ("input", "output", "cause")
+
+
 def log_event(event: Mapping[str, Any]) -> None:
     """Default event sink: one JSON line per event in the function's log (CloudWatch Logs)."""
     level = os.environ.get("FLOWC_LOG", "info")
     if level == "off" or (level == "info" and event.get("type") in ("StateEntered",)):
         return
+    if os.environ.get("FLOWC_LOG_DATA", "false") != "true":
+        event = {k: ("<omitted>" if k in DATA_FIELDS else v) for k, v in event.items()}
     print(json.dumps({"flowc": event}, separators=(",", ":"), default=str), file=sys.stdout, flush=True)
 
 

@@ -1,0 +1,1 @@
+"""The GitHub webhook verifier deployed in front of `auth github` routes (see verifier.py)."""
