@@ -46,8 +46,14 @@ ACCESS: dict[tuple[str, str], tuple[str, str]] = {
 ALIASES = {"readwrite": "crud", "read-write": "crud", "all": "crud", "publish": "publish", "send": "send",
            "poll": "receive", "consume": "receive", "respond": "callback", "execute": "start"}
 
-# The template that lets a callback step's handler answer with SendTaskSuccess/Failure/Heartbeat.
-CALLBACK_TEMPLATE = ACCESS[("workflow", "callback")]
+# What lets a callback step's handler answer with SendTaskSuccess/Failure/Heartbeat. These actions take no
+# resource-level permission (the Service Authorization Reference for Step Functions lists no resource type for
+# them; the task token is the authority), so SAM's StepFunctionsCallbackPolicy, which scopes them to a state
+# machine ARN, grants nothing that IAM would honour: the statement names `*`, as AWS requires.
+CALLBACK_TEMPLATE = "StepFunctionsCallbackPolicy"
+CALLBACK_POLICY = {"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Action": ["states:SendTaskFailure", "states:SendTaskHeartbeat", "states:SendTaskSuccess"],
+    "Resource": "*"}]}
 
 
 def access_levels(kind: str) -> list[str]:

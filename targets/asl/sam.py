@@ -182,16 +182,18 @@ class SamBuilder:
                 out.append(policy)
 
         for use in res.props.get("uses") or ():
-            add({use.template: {use.parameter: self.ref_value(use.target)}})
+            if use.template == permissions.CALLBACK_TEMPLATE:
+                add(permissions.CALLBACK_POLICY)  # SendTask* take no resource: see permissions.CALLBACK_POLICY
+            else:
+                add({use.template: {use.parameter: self.ref_value(use.target)}})
         for entry in res.props.get("policies") or ():
             if isinstance(entry, str):
                 add(entry)
             else:
                 add({name: {k: self.ref_value(v) if isinstance(v, ir.ResourceRef) else v for k, v in params.items()}
                      for name, params in entry.items()})
-        template, parameter = permissions.CALLBACK_TEMPLATE
-        for workflow in self.callback_workflows().get(res.name, ()):
-            add({template: {parameter: machine_name(workflow)}})
+        if self.callback_workflows().get(res.name):
+            add(permissions.CALLBACK_POLICY)
         return out
 
     def ref_value(self, target: ir.ResourceRef) -> Any:

@@ -76,7 +76,7 @@ def test_literal_inputs_are_unchanged(tmp_path):
 
 @pytest.mark.parametrize(("trigger", "fragment"), [
     ('on schedule "rate(1 day)" input { at: $.time }', "a schedule trigger's input is fixed JSON"),
-    ('on http POST "/x" input { a: $.body }', "an http trigger has no `input`"),
+    ('on http POST "/x" public input { a: $.body }', "an http trigger has no `input`"),
     ('on event { source: ["x"] } input { id: $$.Execution.Id }', "context path"),
     ('on event { source: ["x"] } input { n: States.Format(\'{}\', $.a) }', "intrinsic functions"),
     ('on event { source: ["x"] } input { n: $.items[?(@.a)] }', "EventBridge cannot read"),
