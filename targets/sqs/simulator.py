@@ -47,6 +47,7 @@ from flowc.targets.local import (
     lambda_error,
     load_handler,
 )
+from flowc.targets.sqs.injection import HANDLER, Call, Crash, Outage
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -78,6 +79,8 @@ class Faults:
     duplicate_rate: float = 0.0
     lost_response_rate: float = 0.0
     api_error_rate: float = 0.0  # a DynamoDB/SQS call the runtime makes fails (throttling) before it happens
+    crashes: list[Crash] = field(default_factory=list)  # targeted kills (flowc.targets.sqs.injection)
+    outages: list[Outage] = field(default_factory=list)  # targeted failing calls
 
 
 def slow(handler: Callable[..., Any], seconds: float | list[float]) -> Callable[..., Any]:
@@ -162,12 +165,17 @@ class Counted:
 
         def call(*args: Any, **kwargs: Any) -> Any:
             self._meter.calls += 1
-            if self._sim is not None and self._service in ("dynamodb", "sqs"):
-                self._sim.maybe_throttle(self._service, name)
+            sim = self._sim
+            if sim is not None:
+                sim.inject(self._service, name, kwargs, "before")
+                if self._service in ("dynamodb", "sqs"):
+                    sim.maybe_throttle(self._service, name)
             self._count(name, kwargs)
             result = method(*args, **kwargs)
-            if self._sim is not None and self._service == "sqs" and name in ("send_message", "send_message_batch"):
-                self._sim.maybe_duplicate(name, kwargs)
+            if sim is not None:
+                if self._service == "sqs" and name in ("send_message", "send_message_batch"):
+                    sim.maybe_duplicate(name, kwargs)
+                sim.inject(self._service, name, kwargs, "after")
             return result
         return call
 
@@ -359,6 +367,10 @@ class _Simulation:
         self.handlers = self._handlers(handlers or {}, mocks or {})
         self.apps: dict[str, Any] = {}
         self.invocation_seconds = 0.0
+        self.current: FunctionSpec | None = None  # the function being invoked (for targeted faults)
+        self.ttl = {logical: props["TimeToLiveSpecification"]["AttributeName"]
+                    for logical, props in deployment.tables.items()
+                    if (props.get("TimeToLiveSpecification") or {}).get("Enabled")}
 
     # -- handlers ------------------------------------------------------------------------------------
     def _handlers(self, handlers: dict[str, Callable], mocks: dict[str, Mock]) -> dict[str, Callable]:
@@ -379,10 +391,10 @@ class _Simulation:
                     fn = load_handler(Path(res.span.file).parent / res.props["code"], conf["handler"])
                 else:
                     continue  # a service integration: the runtime calls moto
-                out[step] = self._timed(fn)
+                out[step] = self._timed(fn, step)
         return out
 
-    def _timed(self, fn: Callable) -> Callable:
+    def _timed(self, fn: Callable, step: str = "") -> Callable:
         """The handler on the virtual clock: it takes its declared time (`slow`, a mock's "seconds"; a mock's
         "wait" never answers); past the invocation's remaining time, Lambda kills the invocation."""
         sim = self
@@ -400,7 +412,10 @@ class _Simulation:
                 raise InvocationKilled()
             sim.clock.advance(seconds)
             sim.invocation_seconds += seconds
-            return fn(event, context)
+            sim.inject(HANDLER, step, {"event": event}, "before")
+            result = fn(event, context)
+            sim.inject(HANDLER, step, {"event": event}, "after")
+            return result
         return run
 
     # -- the stack -----------------------------------------------------------------------------------
@@ -456,6 +471,23 @@ class _Simulation:
         return sink
 
     # -- fault injection -------------------------------------------------------------------------------
+    def inject(self, service: str, operation: str, params: dict[str, Any], when: str) -> None:
+        """The targeted faults (`Faults.crashes`, `Faults.outages`) at one call of the running invocation."""
+        if not (self.faults.crashes or self.faults.outages) or self.current is None:
+            return
+        call = Call(self.current.logical, self.current.state, service, operation, params)
+        if when == "before":
+            for outage in self.faults.outages:
+                if outage.hit(call):
+                    self.events.append({"type": "FaultOutage", "service": service, "operation": operation,
+                                        "code": outage.code, "function": call.function, "time": self.clock.now()})
+                    raise outage.error(operation)
+        for crash in self.faults.crashes:
+            if crash.hit(call, when):
+                self.events.append({"type": "FaultCrash", "service": service, "operation": operation, "when": when,
+                                    "function": call.function, "time": self.clock.now()})
+                raise InvocationKilled()
+
     def maybe_throttle(self, service: str, operation: str) -> None:
         if self.faults.api_error_rate and self.rng.random() < self.faults.api_error_rate:
             from botocore.exceptions import ClientError
@@ -492,6 +524,7 @@ class _Simulation:
         context = _Context(logical, spec.memory, spec.timeout, self.clock, started,
                            f"{self.rng.getrandbits(64):016x}")
         completed, response = True, None
+        self.current = spec
         try:
             if start:
                 app.services.learn_from_context(context)
@@ -500,6 +533,8 @@ class _Simulation:
                 response = app.handle(event, context)
         except InvocationKilled:
             completed = False
+        finally:
+            self.current = None
         runtime_seconds = self.meter.calls * API_CALL_SECONDS
         self.clock.advance(runtime_seconds)
         seconds = min(float(spec.timeout), self.invocation_seconds + runtime_seconds)
@@ -559,6 +594,20 @@ class _Simulation:
                     best = moment
         return None if best is None else best / 1000.0 + 0.001
 
+    def expire(self) -> None:
+        """DynamoDB TTL: delete the items whose TTL attribute has passed (AWS does it within days; here at once,
+        the worst case for the runtime)."""
+        ddb, now = self.client("dynamodb"), self.clock.now()
+        for table, attribute in self.ttl.items():
+            kwargs: dict[str, Any] = {"TableName": table, "FilterExpression": "#ttl < :now",
+                                      "ExpressionAttributeNames": {"#ttl": attribute},
+                                      "ExpressionAttributeValues": {":now": {"N": str(int(now))}}}
+            for page in ddb.get_paginator("scan").paginate(**kwargs):
+                for item in page.get("Items", []):
+                    key = {k: item[k] for k in _key_names(self.dep.tables[table])}
+                    ddb.delete_item(TableName=table, Key=key)
+                    self.events.append({"type": "ItemExpired", "table": table, "key": key, "time": now})
+
     def status(self, workflow: str, name: str) -> dict[str, Any] | None:
         item = self.client("dynamodb").get_item(
             TableName="FlowcExecutionsTable", Key={"pk": {"S": f"{workflow}/{name}"}, "sk": {"S": "EXECUTION"}},
@@ -576,8 +625,11 @@ class _Simulation:
                 if attempt == 5:
                     raise SimulationError(f"starting {workflow} failed: {err}") from err
                 self.clock.advance(0.1 * 2 ** attempt)
-        if not completed or not isinstance(started, dict):
+        if completed and not isinstance(started, dict):
             raise SimulationError(f"starting {workflow} failed: {started!r}")
+        if not completed:  # the ingress died: the caller got no answer, the queues and the table decide what runs
+            self.events.append({"type": "StartUnanswered", "workflow": workflow, "execution": name,
+                                "time": self.clock.now()})
         mappings = sorted(self.dep.mappings, key=lambda m: m.queue)
         invocations = 0
         seen = 0
@@ -605,9 +657,11 @@ class _Simulation:
                     return name, record
                 wake = self.next_wakeup()
                 if wake is None:
-                    raise SimulationError(f"{workflow}/{name} is RUNNING but no message is left in any queue; "
+                    what = "is RUNNING" if record is not None else "was never recorded"
+                    raise SimulationError(f"{workflow}/{name} {what} but no message is left in any queue; "
                                           f"last events: {self.events[-8:]}")
                 self.clock.jump_to(wake)
+                self.expire()
 
 
 class Snapshot:
@@ -648,6 +702,10 @@ class _Context(LambdaContext):
 
     def get_remaining_time_in_millis(self) -> int:
         return max(0, int((self._deadline - self._clock.now()) * 1000))
+
+
+def _key_names(table: dict[str, Any]) -> list[str]:
+    return [k["AttributeName"] for k in table["KeySchema"]]
 
 
 def _mock_handler(m: Mock) -> Callable[..., Any]:
