@@ -107,15 +107,37 @@ def slow(handler: Callable[..., Any], seconds: float | list[float]) -> Callable[
 class VirtualClock:
     def __init__(self, start: float):
         self.t = float(start)
+        self._timers: list[list[Any]] = []  # [moment, action]: the runtime's watchdogs
 
     def now(self) -> float:
         return self.t
 
     def advance(self, seconds: float) -> None:
-        self.t += max(0.0, float(seconds))
+        self._move(self.t + max(0.0, float(seconds)))
 
     def jump_to(self, moment: float) -> None:
-        self.t = max(self.t, float(moment))
+        self._move(max(self.t, float(moment)))
+
+    def call_at(self, moment: float, action: Callable[[], None]) -> Callable[[], None]:
+        """Like a timer thread: `action` runs when the clock passes `moment` (unless cancelled first)."""
+        entry = [float(moment), action]
+        self._timers.append(entry)
+
+        def cancel() -> None:
+            if entry in self._timers:
+                self._timers.remove(entry)
+        return cancel
+
+    def _move(self, target: float) -> None:
+        while True:
+            due = [e for e in self._timers if e[0] <= target]
+            if not due:
+                break
+            entry = min(due, key=lambda e: e[0])
+            self._timers.remove(entry)
+            self.t = max(self.t, entry[0])
+            entry[1]()
+        self.t = max(self.t, target)
 
     # moto's SQS model reads these two
     def unix_time(self, dt: Any = None) -> float:

@@ -79,7 +79,8 @@ class Engine:
         self.services = services
         self.function_state = state  # the task this function runs (None: an ingress/router function)
         self.function_timeout = float(timeout)  # claims are leased for as long as this function may run
-        self.store = Store(services.client("dynamodb"), services.table, services.clock)
+        self.store = Store(services.client("dynamodb"), services.table, services.clock,
+                           horizon=lambda key: self.flows[key.split("/", 1)[0]].max_duration)
         self._outbox: list[Send] = []
         self._agenda: deque[_Enter] = deque()
         self._context: Any = None
@@ -433,17 +434,18 @@ class Engine:
         line, name, raw = env.line, env.state, env.input
         previous = claim.previous or {}
         if claim.outcome == "taken_over" and previous.get("phase") == "result":
+            # recorded before the previous invocation died (or gave the step back): never run the task twice
             outcome = json.loads(previous["outcome"])
-        elif claim.outcome == "taken_over" and self._timed_out(flow, name, previous):
-            outcome = {"error": errors.TIMEOUT, "cause": ""}  # the state's TimeoutSeconds passed meanwhile
-        elif claim.outcome == "taken_over" and flow.steps.get(name, {}).get("handler"):
-            outcome = self._killed(flow, name)  # the user's handler ran past the function's timeout
-        else:  # a first delivery, or a service call whose invocation died (a batch-mate ran long): run it again
-            outcome = self._execute(flow, env)
+        else:
+            # a first delivery, or one whose invocation died before an outcome was recorded (a crash, not a
+            # timeout: the watchdog records timeouts): the task runs (again)
+            outcome = self._execute(flow, env, claim)
             if outcome is None:  # parked: a child workflow will report back
                 return
-            if not self.store.record_result(line.execution_key, env.key, claim.owner, outcome):
+            recorded = self.store.record_result(line.execution_key, env.key, claim.owner, outcome)
+            if recorded is None:
                 raise Lost()
+            outcome = recorded
         if "error" in outcome:
             err = StatesError(outcome["error"], outcome.get("cause") or "")
             self.emit("TaskFailed", line, state=name, attempt=env.attempt, error=err.error, cause=err.cause)
@@ -452,22 +454,38 @@ class Engine:
             self.emit("TaskSucceeded", line, state=name, attempt=env.attempt)
             self._task_succeeded(flow, line, name, raw, outcome["result"], env.retries)
 
-    def _timed_out(self, flow: Flow, name: str, previous: dict) -> bool:
-        declared = flow.state(name).get("TimeoutSeconds")
-        claimed = previous.get("claimed_at")
-        return isinstance(declared, (int, float)) and not isinstance(declared, bool) and claimed is not None \
-            and self.now - float(claimed) >= declared
+    def _deadline_outcome(self, flow: Flow, name: str, limit: Any) -> tuple[float, dict[str, Any]] | None:
+        """When the task must be over, and the outcome then: the state's TimeoutSeconds (States.Timeout) or,
+        for a handler, its declared function timeout (Sandbox.Timedout), whichever comes first."""
+        declared = float(limit) if isinstance(limit, (int, float)) and not isinstance(limit, bool) else None
+        step = flow.steps.get(name, {})
+        function = float(step.get("timeout", 3)) if step.get("handler") else None
+        if declared is not None and (function is None or declared <= function):
+            return declared, {"error": errors.TIMEOUT, "cause": ""}
+        if function is not None:
+            return function, {"error": TIMED_OUT_ERROR, "cause": timed_out_cause(function)}
+        return None
 
-    def _killed(self, flow: Flow, name: str) -> dict[str, Any]:
-        """The previous delivery's invocation never finished: Lambda killed it at the function timeout."""
-        state = flow.state(name)
-        limit = float(flow.steps.get(name, {}).get("timeout", 3))
-        declared = state.get("TimeoutSeconds")
-        if isinstance(declared, (int, float)) and declared <= limit:
-            return {"error": errors.TIMEOUT, "cause": ""}
-        return {"error": TIMED_OUT_ERROR, "cause": timed_out_cause(limit)}
+    def _watch(self, flow: Flow, env: Envelope, claim: Any, limit: Any) -> Callable[[], None]:
+        """A watchdog: if the task is still running at its deadline, record the timeout as its outcome at once.
+        The function's timeout leaves the runtime an allowance past that moment, so a redelivery after Lambda
+        killed the invocation finds the timeout recorded; an invocation that died with no outcome recorded
+        crashed instead (the handler may even have returned), and the task simply runs again."""
+        found = self._deadline_outcome(flow, env.state, limit)
+        if found is None or claim is None:
+            return lambda: None
+        seconds, outcome = found
+        line = env.line
 
-    def _execute(self, flow: Flow, env: Envelope) -> dict[str, Any] | None:
+        def expired() -> None:
+            try:
+                if self.store.record_result(line.execution_key, env.key, claim.owner, outcome) == outcome:
+                    self.emit("TaskTimedOut", line, state=env.state, error=outcome["error"], after=seconds)
+            except Exception as err:  # the redelivery runs the task again: at least once, never lost
+                self.emit("WatchdogFailed", line, state=env.state, error=f"{type(err).__name__}: {err}")
+        return self.services.clock.call_at(self.now + seconds, expired)
+
+    def _execute(self, flow: Flow, env: Envelope, claim: Any = None) -> dict[str, Any] | None:
         """Run the task once: {"result": ...} or {"error": ..., "cause": ...}; None when parked."""
         line, name, raw = env.line, env.state, env.input
         state = flow.state(name)
@@ -487,7 +505,11 @@ class Engine:
                 if "TimeoutSecondsPath" in state:
                     limit = payload.resolve(state["TimeoutSecondsPath"], effective, context=ctx,
                                             variables=line.vars, field="TimeoutSecondsPath")
-            result = self._call(flow, env, state, params)
+            cancel = self._watch(flow, env, claim, limit)
+            try:
+                result = self._call(flow, env, state, params, claim)
+            finally:
+                cancel()
             if result is _PARKED:
                 return None
             if isinstance(limit, (int, float)) and not isinstance(limit, bool) and self.now - started > limit:
@@ -496,7 +518,7 @@ class Engine:
         except StatesError as err:
             return {"error": err.error, "cause": err.cause}
 
-    def _call(self, flow: Flow, env: Envelope, state: dict, params: Any) -> Any:
+    def _call(self, flow: Flow, env: Envelope, state: dict, params: Any, claim: Any = None) -> Any:
         name = env.state
         step = flow.steps.get(name, {})
         resource = integrations.parse_resource(str(state.get("Resource", "")))
