@@ -482,7 +482,7 @@ class _Simulation:
                 service, self.client(service), self.meter, self), region=REGION, account=ACCOUNT,
             handlers=self.handlers, events=self._event(logical), error_formatter=_error, seed=self.seed)
         flows = runtime.FlowRegistry(self.dep.flows, values=env)
-        app = runtime.App(flows, services, workflow=env["FLOWC_WORKFLOW"], role=spec.role, state=spec.state,
+        app = runtime.App(flows, services, workflow=env.get("FLOWC_WORKFLOW", ""), role=spec.role, state=spec.state,
                           timeout=spec.timeout)
         self.apps[logical] = app
         return app
@@ -655,6 +655,7 @@ class _Simulation:
         mappings = sorted(self.dep.mappings, key=lambda m: m.queue)
         invocations = 0
         seen = 0
+        idle = 0  # rounds in a row without a delivery
         while True:
             ended = any(e.get("type", "").startswith("Execution") and e["type"] != "ExecutionStarted"
                         and e.get("workflow") == workflow and e.get("execution") == name for e in self.events[seen:])
@@ -668,7 +669,7 @@ class _Simulation:
             progressed = False
             for mapping in order:
                 if self.poll(mapping):
-                    progressed = True
+                    progressed, idle = True, 0
                     invocations += 1
                     if invocations > max_invocations:
                         raise SimulationError(f"{workflow}/{name} still RUNNING after {max_invocations} invocations; "
@@ -677,6 +678,9 @@ class _Simulation:
                 record = self.status(workflow, name)
                 if record is not None and record.get("status") != "RUNNING":
                     return name, record
+                idle += 1
+                if idle < 3 and any(self.deliverable(m.queue) for m in mappings):
+                    continue  # a receive moved a message to its dead-letter queue: the sweeper's turn
                 wake = self.next_wakeup()
                 if wake is None:
                     what = "is RUNNING" if record is not None else "was never recorded"
@@ -684,6 +688,7 @@ class _Simulation:
                                           f"last events: {self.events[-8:]}")
                 self.clock.jump_to(wake)
                 self.expire()
+                idle = 0
 
 
 class Snapshot:

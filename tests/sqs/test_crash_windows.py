@@ -158,6 +158,31 @@ def test_five_conditional_write_conflicts_on_a_claim_fail_the_execution(tmp_path
     assert (run.status, run.error) == ("FAILED", "flowc.DeliveryFailed")
 
 
+def test_the_sweeper_consumes_every_dead_letter_queue_with_least_privilege(tmp_path):
+    """Structure of the sweeper in the template (its SAM translation and cfn-lint run with every template in
+    test_template.py): one SQS event per dead-letter queue and nothing else, visibility changes on those queues
+    only, sends only to the ingress queues of workflows that wait for a child."""
+    from tests.helpers import WORKFLOWS
+    from tests.sqs.test_template import compiled
+
+    template, _, _ = compiled(tmp_path, WORKFLOWS / "user_fanout.flow")
+    res = template["Resources"]
+    dlqs = sorted(k for k, v in res.items() if v["Type"] == "AWS::SQS::Queue" and "RedrivePolicy" not in v["Properties"])
+    assert dlqs and all(k.endswith("DLQ") for k in dlqs)
+    sweeper = res["FlowcSweeperFunction"]["Properties"]
+    sources = sorted(e["Properties"]["Queue"]["Fn::GetAtt"][0] for e in sweeper["Events"].values())
+    assert sources == dlqs and all(e["Type"] == "SQS" for e in sweeper["Events"].values())
+    assert all(e["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+               for e in sweeper["Events"].values())
+    (statement,) = sweeper["Policies"][-1]["Statement"]
+    assert statement["Action"] == ["sqs:ChangeMessageVisibility"]
+    assert sorted(r["Fn::GetAtt"][0] for r in statement["Resource"]) == dlqs
+    sends = [p["SQSSendMessagePolicy"]["QueueName"]["Fn::GetAtt"][0] for p in sweeper["Policies"]
+             if "SQSSendMessagePolicy" in p]
+    assert sends == ["UserFanOutIngressQueue"]  # ProcessUser's parent waits for it
+    assert sweeper["Environment"]["Variables"]["FLOWC_ROLE"] == "sweeper"
+
+
 @pytest.mark.parametrize("when", ["before", "after"])
 def test_an_ingress_crash_around_the_running_record_leaves_no_zombie(tmp_path, when):
     result = compile_with_handlers(tmp_path, NO_TIMEOUT, HANDLERS)

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from . import integrations, jsonata_eval
+from . import effects, integrations, jsonata_eval
 from .envelope import Envelope, Line, digest, join_id
 from .flow import Flow, FlowRegistry
 from .semantics import StatesError, choice, context, errors, payload
@@ -84,6 +84,7 @@ class Engine:
         self._outbox: list[Send] = []
         self._agenda: deque[_Enter] = deque()
         self._context: Any = None
+        self._recorded: dict[str, Any] | None = None  # an outcome a guarded write recorded with its effect
 
     # ------------------------------------------------------------------------------------------------
     # entry
@@ -153,6 +154,12 @@ class Engine:
             self.emit("LeaseLost", line, state=env.state, key=env.key)
         return ACK
 
+    def fail_execution(self, line: Line, error: str, cause: str) -> None:
+        """End `line`'s execution FAILED now, if it is still RUNNING (notifying a parent that waits for it)."""
+        self._outbox = []
+        self._finish(replace(line, scope=()), "FAILED", error=error, cause=cause)
+        self._flush()
+
     def _give_up(self, line: Line, env: Envelope, receive_count: int) -> None:
         """Last delivery failed too: SQS moves the message to the DLQ; the execution must not hang RUNNING."""
         try:
@@ -172,11 +179,12 @@ class Engine:
         started = line.started or self.iso()
         deadline = self.now + flow.max_duration
         parent = env.extra.get("parent")
-        if not env.extra.get("recorded"):  # App.start wrote the record before queueing this message
+        record = self.store.execution(line.execution_key)
+        if record is None:  # whoever sent this message records the execution after sending it (or died first)
             self.store.create_execution(line.execution_key, workflow=line.workflow, name=line.execution,
-                                        input=env.input, started=started, deadline=deadline, parent=parent,
-                                        trace=line.trace or line.execution_key)
-        record = self.store.execution(line.execution_key) or {}
+                                        input=env.input, started=started, deadline=line.deadline or deadline,
+                                        parent=parent, trace=line.trace or line.execution_key)
+            record = self.store.execution(line.execution_key) or {}
         if record.get("status") != RUNNING:
             return
         deadline = record.get("deadline", deadline)
@@ -439,13 +447,20 @@ class Engine:
         else:
             # a first delivery, or one whose invocation died before an outcome was recorded (a crash, not a
             # timeout: the watchdog records timeouts): the task runs (again)
-            outcome = self._execute(flow, env, claim)
+            self._recorded = None
+            try:
+                outcome = self._execute(flow, env, claim)
+            except effects.ClaimChanged:  # a guarded write found its claim changed: the claim decides
+                outcome = self.store.outcome_of(line.execution_key, env.key, claim.owner)
+                if outcome is None:
+                    raise Lost() from None
             if outcome is None:  # parked: a child workflow will report back
                 return
-            recorded = self.store.record_result(line.execution_key, env.key, claim.owner, outcome)
-            if recorded is None:
-                raise Lost()
-            outcome = recorded
+            if outcome != self._recorded:  # a guarded write recorded it already, in its own transaction
+                recorded = self.store.record_result(line.execution_key, env.key, claim.owner, outcome)
+                if recorded is None:
+                    raise Lost()
+                outcome = recorded
         if "error" in outcome:
             err = StatesError(outcome["error"], outcome.get("cause") or "")
             self.emit("TaskFailed", line, state=name, attempt=env.attempt, error=err.error, cause=err.cause)
@@ -547,7 +562,14 @@ class Engine:
                                                   "supported on the SQS target")
             result = integrations.call_service(self.services, resource, params)
         elif resource.kind in ("service", "aws-sdk") and resource.mode == "request":
-            result = integrations.call_service(self.services, resource, params)
+            operation = effects.guarded(resource, params) if claim is not None else None
+            if operation is not None:  # applied once: the write and its recorded outcome in one transaction
+                recorded = {"result": dict(effects.RESULT)}
+                result = effects.write_once(self.services, operation, params, self.store.result_update(
+                    env.line.execution_key, env.key, claim.owner, recorded))
+                self._recorded = recorded
+            else:
+                result = integrations.call_service(self.services, resource, params)
         else:
             raise StatesError(errors.RUNTIME, f"{name}: resource {state.get('Resource')!r} is not supported on "
                                               "the SQS target")

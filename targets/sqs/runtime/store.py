@@ -20,7 +20,6 @@ starts under MaxConcurrency, and whether it is the last one).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import uuid
 from collections.abc import Callable
@@ -132,13 +131,6 @@ class Store:
                 return False
             raise
 
-    def forget_execution(self, execution_key: str) -> None:
-        """Remove a RUNNING record whose start message could not be sent (best effort)."""
-        with contextlib.suppress(Exception):  # the caller is already reporting a failure
-            self.ddb.delete_item(TableName=self.table, Key=self._key(execution_key, EXECUTION),
-                                 ConditionExpression="#st = :running", ExpressionAttributeNames={"#st": "status"},
-                                 ExpressionAttributeValues={":running": _s(RUNNING)})
-
     def execution(self, execution_key: str, *, consistent: bool = True) -> dict | None:
         return self.get(execution_key, EXECUTION, consistent=consistent)
 
@@ -235,10 +227,21 @@ class Store:
         if self._owned_update(execution_key, message_key, owner, "SET phase = :p, outcome = :o",
                               {":p": _s("result"), ":o": _j(outcome)}, "#owner = :me AND phase <> :p"):
             return outcome
+        return self.outcome_of(execution_key, message_key, owner)
+
+    def outcome_of(self, execution_key: str, message_key: str, owner: str) -> dict | None:
+        """The outcome recorded in a claim this invocation still owns, else None."""
         found = self.get(execution_key, "STEP#" + digest(message_key, 24)) or {}
         if found.get("owner") == owner and found.get("phase") == "result":
             return loads(found["outcome"])
         return None
+
+    def result_update(self, execution_key: str, message_key: str, owner: str, outcome: dict) -> dict[str, Any]:
+        """`record_result` as a transaction item, to record an outcome atomically with the effect it reports."""
+        return {"TableName": self.table, "Key": self._step_key(execution_key, message_key),
+                "UpdateExpression": "SET phase = :p, outcome = :o",
+                "ConditionExpression": "#owner = :me AND phase <> :p", "ExpressionAttributeNames": {"#owner": "owner"},
+                "ExpressionAttributeValues": {":me": _s(owner), ":p": _s("result"), ":o": _j(outcome)}}
 
     def mark_done(self, execution_key: str, message_key: str, owner: str) -> bool:
         return self._owned_update(execution_key, message_key, owner, "SET #st = :done, finished_at = :now",
