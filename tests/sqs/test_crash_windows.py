@@ -273,22 +273,29 @@ def test_a_second_child_with_the_same_name_fails_with_execution_already_exists(t
     assert len(children) == 1 and children[0]["status"]["S"] == "SUCCEEDED"
 
 
-def test_the_same_name_and_input_while_running_is_idempotent(tmp_path):
-    """Step Functions: same name and same input as an open execution is a success, not a second execution."""
-    result = compile_with_handlers(tmp_path, """
+@pytest.mark.parametrize("mode, select", [("", "{ arn: $.ExecutionArn }"),
+                                          ("sync2", "{ arn: $.ExecutionArn, who: $.Output.who }")])
+def test_the_same_name_and_input_while_running_is_idempotent(tmp_path, mode, select):
+    """Step Functions: the same name and input as an open execution is a success (the same execution, which a
+    sync start then waits for), not a second execution."""
+    result = compile_with_handlers(tmp_path, f"""
         workflow Child
           Pause: wait 10s
-          Hello: pass with { who: $.who }
+          Hello: pass with {{ who: $.who }}
 
         workflow Parent
           Both: parallel
             branch
-              A: start Child with { who: "a" } name "same-child"
-                select { arn: $.ExecutionArn }
+              A: start Child {mode} with {{ who: "a" }} name "same-child"
+                select {select}
             branch
-              B: start Child with { who: "a" } name "same-child"
-                select { arn: $.ExecutionArn }
+              B: start Child {mode} with {{ who: "a" }} name "same-child"
+                select {select}
         """, "")
-    run = simulate(result, "Parent", {})
+    box: dict = {}
+    run = simulate(result, "Parent", {}, observe=observe_into(box))
     assert run.status == "SUCCEEDED", (run.error, run.cause)
     assert run.output[0] == run.output[1] and run.output[0]["arn"].endswith(":same-child")
+    if mode:
+        assert run.output[0]["who"] == "a"
+    assert len([i for i in box["tracking"] if i["sk"]["S"] == "EXECUTION" and i["pk"]["S"].startswith("Child/")]) == 1

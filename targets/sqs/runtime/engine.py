@@ -655,20 +655,40 @@ class Engine:
         queue = flow.children.get(child)
         if queue is None:
             raise StatesError(errors.RUNTIME, f"{flow.name} may not start {child}: no route in its configuration")
-        name = params.get("Name") or _uuid_from(f"{env.key}|child")
+        name = str(params.get("Name") or _uuid_from(f"{env.key}|child"))
         child_input = params.get("Input", {})
         if isinstance(child_input, str):
             with contextlib.suppress(ValueError):
                 child_input = json.loads(child_input)
-        child_line = Line(workflow=child, execution=str(name), started=self.iso(),
-                          trace=env.line.trace or env.line.execution_key)
+        child_line = Line(workflow=child, execution=name, started=self.iso(),
+                          trace=env.line.trace or env.line.execution_key,
+                          deadline=self.now + self.flows[child].max_duration)
         extra: dict[str, Any] = {}
         if mode in ("sync", "sync2"):
             extra["parent"] = {"workflow": flow.name, "queue": flow.ingress,
                                "line": env.line.to_dict(), "state": env.state, "attempt": env.attempt,
                                "retries": env.retries, "input": env.input, "mode": mode}
+        arn = self._execution_arn(child, name)
+        # Reserve the name like StartExecution does, before the start message goes: a name already taken by
+        # another start fails with ExecutionAlreadyExists, unless the execution is still open with the same
+        # input (then the call is idempotent: this line gets the same execution, and waits for it if sync).
+        starter = digest(env.key, 24)
+        if not self.store.create_execution(child_line.execution_key, workflow=child, name=name, input=child_input,
+                                           started=child_line.started, deadline=child_line.deadline,
+                                           parent=extra.get("parent"), trace=child_line.trace, starter=starter):
+            record = self.store.execution(child_line.execution_key) or {}
+            if record.get("starter") != starter:  # not an earlier attempt of this very step
+                same = record.get("status") == RUNNING and json.loads(record.get("input", "null")) == child_input
+                if not same or ("parent" in extra and not self.store.add_waiter(child_line.execution_key,
+                                                                                  extra["parent"])):
+                    raise StatesError(EXECUTION_ALREADY_EXISTS, f"Execution Already Exists: '{arn}' (Service: "
+                                      "AWSStepFunctions; Status Code: 400; Error Code: ExecutionAlreadyExists; "
+                                      "Request ID: ; Proxy: null)")
+                self.emit("ChildJoined", env.line, state=env.state, child=f"{child}/{name}")
+                if "parent" in extra:
+                    return _PARKED
+                return {"ExecutionArn": arn, "StartDate": int(float(record.get("started_at", self.now)) * 1000)}
         self._send(queue, Envelope("start", child_line, "", 0, [], child_input, extra=extra))
-        arn = self._execution_arn(child, str(name))
         self.emit("ChildStarted", env.line, state=env.state, child=f"{child}/{name}")
         if mode in ("sync", "sync2"):
             return _PARKED
@@ -898,8 +918,8 @@ class Engine:
             return
         self.emit("Execution" + {"SUCCEEDED": "Succeeded", "FAILED": "Failed", "TIMED_OUT": "TimedOut"}[status],
                   line, output=output, error=error, cause=cause)
-        parent = json.loads(record["parent"]) if record.get("parent") else None
-        if parent:
+        waiting = [json.loads(text) for text in [record.get("parent"), *(record.get("waiters") or [])] if text]
+        for parent in waiting:  # the line that started it and the ones that joined it (same name and input)
             parent_line = Line.from_dict(parent["line"])
             self._send(parent["queue"], Envelope("child", parent_line, parent["state"], parent["attempt"],
                                                   list(parent.get("retries") or []), parent["input"], extra={
@@ -943,6 +963,7 @@ class Engine:
 
 
 CHILD_PREFIX = "flowc:workflow:"
+EXECUTION_ALREADY_EXISTS = "StepFunctions.ExecutionAlreadyExists"  # as the corpus spells ExecutionLimitExceeded
 TIMED_OUT_ERROR = "Sandbox.Timedout"  # what Lambda reports when a function runs past its timeout
 
 

@@ -64,6 +64,8 @@ def _decode(item: dict | None) -> dict | None:
             out[key] = _decode(value)
         elif kind == "BOOL":
             out[key] = value
+        elif kind == "L":  # lists of strings (a child's waiters)
+            out[key] = [next(iter(v.values())) for v in value]
         elif kind == "NULL":
             out[key] = None
         else:
@@ -113,8 +115,9 @@ class Store:
 
     # -- executions --------------------------------------------------------------------------------
     def create_execution(self, execution_key: str, *, workflow: str, name: str, input: Any, started: str,
-                         deadline: float | None, parent: dict | None, trace: str) -> bool:
-        """Put the RUNNING record unless the execution exists (a duplicate start); True when created."""
+                         deadline: float | None, parent: dict | None, trace: str, starter: str | None = None) -> bool:
+        """Put the RUNNING record unless the execution exists (a duplicate start); True when created. `starter`:
+        the step that started it (a child's parent step), so a re-run of that step knows its own start."""
         item = {**self._key(execution_key, EXECUTION), "status": _s(RUNNING), "workflow": _s(workflow),
                 "name": _s(name), "input": _j(input), "started": _s(started),
                 "started_at": _n(self.clock.now()), "trace": _s(trace), "expires": _n(
@@ -123,8 +126,25 @@ class Store:
             item["deadline"] = _n(deadline)
         if parent is not None:
             item["parent"] = _j(parent)
+        if starter is not None:
+            item["starter"] = _s(starter)
         try:
             self.ddb.put_item(TableName=self.table, Item=item, ConditionExpression="attribute_not_exists(sk)")
+            return True
+        except Exception as err:
+            if self._ccf(err):
+                return False
+            raise
+
+    def add_waiter(self, execution_key: str, waiter: dict) -> bool:
+        """Another line waits for this RUNNING execution too (a start with the same name and input); False when
+        it has ended meanwhile."""
+        try:
+            self.ddb.update_item(TableName=self.table, Key=self._key(execution_key, EXECUTION),
+                                 UpdateExpression="SET waiters = list_append(if_not_exists(waiters, :none), :me)",
+                                 ConditionExpression="#st = :running", ExpressionAttributeNames={"#st": "status"},
+                                 ExpressionAttributeValues={":none": {"L": []}, ":me": {"L": [_j(waiter)]},
+                                                            ":running": _s(RUNNING)})
             return True
         except Exception as err:
             if self._ccf(err):
