@@ -555,6 +555,13 @@ class _Simulation:
                 response = app.handle(event, context)
         except InvocationKilled:
             completed = False
+        except Exception as err:
+            if start:
+                raise  # the caller of StartExecution gets the error
+            # a function error: Lambda deletes nothing, the whole batch comes back after its visibility timeout
+            self.events.append({"type": "FunctionError", "function": logical, "error": f"{type(err).__name__}: "
+                                f"{err}", "time": self.clock.now()})
+            completed = False
         finally:
             self.current = None
         runtime_seconds = self.meter.calls * API_CALL_SECONDS
@@ -683,7 +690,7 @@ class _Simulation:
                     continue  # a receive moved a message to its dead-letter queue: the sweeper's turn
                 wake = self.next_wakeup()
                 if wake is None:
-                    what = "is RUNNING" if record is not None else "was never recorded"
+                    what = "is RUNNING" if record is not None else "has no execution record"
                     raise SimulationError(f"{workflow}/{name} {what} but no message is left in any queue; "
                                           f"last events: {self.events[-8:]}")
                 self.clock.jump_to(wake)

@@ -13,6 +13,8 @@ with every effect the service lets us guard applied once.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from flowc.targets.sqs.injection import HANDLER, Call, Crash, Outage
 from flowc.targets.sqs.simulator import Faults, simulate
@@ -156,6 +158,26 @@ def test_five_conditional_write_conflicts_on_a_claim_fail_the_execution(tmp_path
     run = simulate(result, "Z", {}, faults=Faults(outages=[outage]))
     assert outage.times == 0
     assert (run.status, run.error) == ("FAILED", "flowc.DeliveryFailed")
+
+
+def test_a_dead_lettered_child_start_fails_the_child_and_its_waiting_parent(tmp_path):
+    result = compile_with_handlers(tmp_path, """
+        workflow Child
+          Hello: pass with { hello: true }
+
+        workflow Parent
+          Run: start Child sync2 with { x: 1 }
+            catch States.TaskFailed into $.error goto Lost
+          Done: succeed
+          Lost: pass with { error: $.error.Error, child: $.error.Cause }
+        """, "")
+    outage = Outage(lambda c: c.function == "ChildIngressFunction" and c.service == "dynamodb")
+    box: dict = {}
+    run = simulate(result, "Parent", {}, faults=Faults(outages=[outage]), observe=observe_into(box))
+    assert run.status == "SUCCEEDED" and run.output["error"] == "States.TaskFailed"
+    described = json.loads(run.output["child"])
+    assert (described["Status"], described["Error"]) == ("FAILED", "flowc.DeliveryFailed")
+    assert [m["kind"] for m in box["dlq"]["ChildIngressDLQ"]] == ["start"]
 
 
 def test_the_sweeper_consumes_every_dead_letter_queue_with_least_privilege(tmp_path):

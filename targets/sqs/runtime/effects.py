@@ -11,7 +11,9 @@ claim (its lease ran out, the watchdog recorded a timeout) cannot apply the writ
 Only writes a transaction accepts are guarded: `ReturnValues` other than `NONE`, the legacy `Expected`/
 `AttributeUpdates` parameters or consumed-capacity/metrics requests keep the plain call (whose response a
 transaction cannot give), and stay at-least-once. A transactional write costs two write units instead of
-one (docs/sqs.md lists which effects can repeat).
+one (docs/sqs.md lists which effects can repeat). A cancellation caused by the user's item (its condition,
+its throttling) is the task's error, named as the plain call would name it; one caused by the claim, or a
+throttled transaction as a whole, is the runtime's: nothing was written, the message is redelivered.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ REASONS = {"ConditionalCheckFailed": "ConditionalCheckFailedException", "Throttl
            "ProvisionedThroughputExceeded": "ProvisionedThroughputExceededException",
            "ItemCollectionSizeLimitExceeded": "ItemCollectionSizeLimitExceededException",
            "RequestLimitExceeded": "RequestLimitExceeded"}
+# Whole-transaction errors that mean "nothing happened, try again" (botocore has retried them already).
+TRANSIENT = {"ThrottlingException", "ProvisionedThroughputExceededException", "RequestLimitExceeded",
+             "InternalServerError", "ServiceUnavailable", "TransactionInProgressException"}
 RESULT: dict[str, Any] = {}  # what a write without ReturnValues answers (Step Functions adds only metadata)
 
 
@@ -62,13 +67,15 @@ def write_once(services: Any, operation: str, params: dict[str, Any], claim_upda
         response = getattr(err, "response", None)
         code = (response or {}).get("Error", {}).get("Code") if isinstance(response, dict) else None
         if code != "TransactionCanceledException":
-            if code is None:
-                raise  # not an answer from DynamoDB (a network error): an infrastructure failure, redelivered
+            if code is None or code in TRANSIENT:
+                raise  # nothing was written: like any throttled call of the runtime, the redelivery tries again
             raise client_error("dynamodb", err) from None
         reasons = response.get("CancellationReasons") or [{}, {}]
-        mine = reasons[1] if len(reasons) > 1 else {}
-        if mine.get("Code") not in (None, "None"):
-            raise ClaimChanged(mine.get("Code")) from None
+        mine = str((reasons[1] if len(reasons) > 1 else {}).get("Code") or "None")
+        if mine == "ConditionalCheckFailed":
+            raise ClaimChanged(mine) from None
+        if mine != "None":  # the claim's half was throttled or conflicted: an infrastructure failure, redelivered
+            raise err
         theirs = reasons[0] if reasons else {}
         reason = str(theirs.get("Code") or "TransactionCanceled")
         cause = (f"{theirs.get('Message') or reason} (Service: DynamoDb; Status Code: 400; Error Code: "

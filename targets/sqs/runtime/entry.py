@@ -129,7 +129,12 @@ class App:
             return True
         if outcome.action == "retry":
             return False
-        return self.defer(record, envelope, outcome.seconds, receive_count)
+        try:
+            return self.defer(record, envelope, outcome.seconds, receive_count)
+        except Exception as err:  # throttled: the message stays, and comes back after its visibility timeout
+            self.services.emit({"type": "DeferFailed", "messageId": record.get("messageId"),
+                                "error": f"{type(err).__name__}: {err}"})
+            return False
 
     def defer(self, record: dict, envelope: Envelope, seconds: float, receive_count: int) -> bool:
         """A message that is not due: keep it invisible until it is, or re-send it with a delay."""
