@@ -204,6 +204,9 @@ class SqsTemplate:
                                   "template)", owned))
         for wf in self.plan.workflows.values():
             self.workflow(wf)
+        from flowc.targets.sqs.sweeper_template import sweeper_section
+
+        self.sections.append(sweeper_section(self))
         self.outputs["FlowcExecutionsTableName"] = {
             "Description": "Execution tracking: status, output, error and cause per execution (pk = Workflow/name)",
             "Value": ref(P.TRACKING_TABLE)}

@@ -49,6 +49,7 @@ from flowc.targets.local import (
     lambda_error,
     with_env,
 )
+from flowc.targets.sqs.injection import HANDLER, Call, Crash, Outage
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -80,6 +81,8 @@ class Faults:
     duplicate_rate: float = 0.0
     lost_response_rate: float = 0.0
     api_error_rate: float = 0.0  # a DynamoDB/SQS call the runtime makes fails (throttling) before it happens
+    crashes: list[Crash] = field(default_factory=list)  # targeted kills (flowc.targets.sqs.injection)
+    outages: list[Outage] = field(default_factory=list)  # targeted failing calls
 
 
 def slow(handler: Callable[..., Any], seconds: float | list[float]) -> Callable[..., Any]:
@@ -106,15 +109,37 @@ def slow(handler: Callable[..., Any], seconds: float | list[float]) -> Callable[
 class VirtualClock:
     def __init__(self, start: float):
         self.t = float(start)
+        self._timers: list[list[Any]] = []  # [moment, action]: the runtime's watchdogs
 
     def now(self) -> float:
         return self.t
 
     def advance(self, seconds: float) -> None:
-        self.t += max(0.0, float(seconds))
+        self._move(self.t + max(0.0, float(seconds)))
 
     def jump_to(self, moment: float) -> None:
-        self.t = max(self.t, float(moment))
+        self._move(max(self.t, float(moment)))
+
+    def call_at(self, moment: float, action: Callable[[], None]) -> Callable[[], None]:
+        """Like a timer thread: `action` runs when the clock passes `moment` (unless cancelled first)."""
+        entry = [float(moment), action]
+        self._timers.append(entry)
+
+        def cancel() -> None:
+            if entry in self._timers:
+                self._timers.remove(entry)
+        return cancel
+
+    def _move(self, target: float) -> None:
+        while True:
+            due = [e for e in self._timers if e[0] <= target]
+            if not due:
+                break
+            entry = min(due, key=lambda e: e[0])
+            self._timers.remove(entry)
+            self.t = max(self.t, entry[0])
+            entry[1]()
+        self.t = max(self.t, target)
 
     # moto's SQS model reads these two
     def unix_time(self, dt: Any = None) -> float:
@@ -164,12 +189,17 @@ class Counted:
 
         def call(*args: Any, **kwargs: Any) -> Any:
             self._meter.calls += 1
-            if self._sim is not None and self._service in ("dynamodb", "sqs"):
-                self._sim.maybe_throttle(self._service, name)
+            sim = self._sim
+            if sim is not None:
+                sim.inject(self._service, name, kwargs, "before")
+                if self._service in ("dynamodb", "sqs"):
+                    sim.maybe_throttle(self._service, name)
             self._count(name, kwargs)
             result = method(*args, **kwargs)
-            if self._sim is not None and self._service == "sqs" and name in ("send_message", "send_message_batch"):
-                self._sim.maybe_duplicate(name, kwargs)
+            if sim is not None:
+                if self._service == "sqs" and name in ("send_message", "send_message_batch"):
+                    sim.maybe_duplicate(name, kwargs)
+                sim.inject(self._service, name, kwargs, "after")
             return result
         return call
 
@@ -361,6 +391,10 @@ class _Simulation:
         self.handlers = self._handlers(handlers or {}, mocks or {})
         self.apps: dict[str, Any] = {}
         self.invocation_seconds = 0.0
+        self.current: FunctionSpec | None = None  # the function being invoked (for targeted faults)
+        self.ttl = {logical: props["TimeToLiveSpecification"]["AttributeName"]
+                    for logical, props in deployment.tables.items()
+                    if (props.get("TimeToLiveSpecification") or {}).get("Enabled")}
 
     # -- handlers ------------------------------------------------------------------------------------
     def _handlers(self, handlers: dict[str, Callable], mocks: dict[str, Mock]) -> dict[str, Callable]:
@@ -383,7 +417,7 @@ class _Simulation:
                                                conf["handler"]), self._user_env(wf_name, step))
                 else:
                     continue  # a service integration: the runtime calls moto
-                out[step] = self._timed(fn)
+                out[step] = self._timed(fn, step)
         return out
 
     def _user_env(self, workflow: str, step: str) -> dict[str, str]:
@@ -393,7 +427,7 @@ class _Simulation:
                 return {k: str(v) for k, v in spec.env.items() if not k.startswith("FLOWC_")}
         return {}
 
-    def _timed(self, fn: Callable) -> Callable:
+    def _timed(self, fn: Callable, step: str = "") -> Callable:
         """The handler on the virtual clock: it takes its declared time (`slow`, a mock's "seconds"; a mock's
         "wait" never answers); past the invocation's remaining time, Lambda kills the invocation."""
         sim = self
@@ -411,7 +445,10 @@ class _Simulation:
                 raise InvocationKilled()
             sim.clock.advance(seconds)
             sim.invocation_seconds += seconds
-            return fn(event, context)
+            sim.inject(HANDLER, step, {"event": event}, "before")
+            result = fn(event, context)
+            sim.inject(HANDLER, step, {"event": event}, "after")
+            return result
         return run
 
     # -- the stack -----------------------------------------------------------------------------------
@@ -456,7 +493,7 @@ class _Simulation:
                 service, self.client(service), self.meter, self), region=REGION, account=ACCOUNT,
             handlers=self.handlers, events=self._event(logical), error_formatter=_error, seed=self.seed)
         flows = runtime.FlowRegistry(self.dep.flows, values=env)
-        app = runtime.App(flows, services, workflow=env["FLOWC_WORKFLOW"], role=spec.role, state=spec.state,
+        app = runtime.App(flows, services, workflow=env.get("FLOWC_WORKFLOW", ""), role=spec.role, state=spec.state,
                           timeout=spec.timeout)
         self.apps[logical] = app
         return app
@@ -467,6 +504,23 @@ class _Simulation:
         return sink
 
     # -- fault injection -------------------------------------------------------------------------------
+    def inject(self, service: str, operation: str, params: dict[str, Any], when: str) -> None:
+        """The targeted faults (`Faults.crashes`, `Faults.outages`) at one call of the running invocation."""
+        if not (self.faults.crashes or self.faults.outages) or self.current is None:
+            return
+        call = Call(self.current.logical, self.current.state, service, operation, params)
+        if when == "before":
+            for outage in self.faults.outages:
+                if outage.hit(call):
+                    self.events.append({"type": "FaultOutage", "service": service, "operation": operation,
+                                        "code": outage.code, "function": call.function, "time": self.clock.now()})
+                    raise outage.error(operation)
+        for crash in self.faults.crashes:
+            if crash.hit(call, when):
+                self.events.append({"type": "FaultCrash", "service": service, "operation": operation, "when": when,
+                                    "function": call.function, "time": self.clock.now()})
+                raise InvocationKilled()
+
     def maybe_throttle(self, service: str, operation: str) -> None:
         if self.faults.api_error_rate and self.rng.random() < self.faults.api_error_rate:
             from botocore.exceptions import ClientError
@@ -503,6 +557,7 @@ class _Simulation:
         context = _Context(logical, spec.memory, spec.timeout, self.clock, started,
                            f"{self.rng.getrandbits(64):016x}")
         completed, response = True, None
+        self.current = spec
         try:
             if start:
                 app.services.learn_from_context(context)
@@ -511,6 +566,15 @@ class _Simulation:
                 response = app.handle(event, context)
         except InvocationKilled:
             completed = False
+        except Exception as err:
+            if start:
+                raise  # the caller of StartExecution gets the error
+            # a function error: Lambda deletes nothing, the whole batch comes back after its visibility timeout
+            self.events.append({"type": "FunctionError", "function": logical, "error": f"{type(err).__name__}: "
+                                f"{err}", "time": self.clock.now()})
+            completed = False
+        finally:
+            self.current = None
         runtime_seconds = self.meter.calls * API_CALL_SECONDS
         self.clock.advance(runtime_seconds)
         seconds = min(float(spec.timeout), self.invocation_seconds + runtime_seconds)
@@ -570,6 +634,20 @@ class _Simulation:
                     best = moment
         return None if best is None else best / 1000.0 + 0.001
 
+    def expire(self) -> None:
+        """DynamoDB TTL: delete the items whose TTL attribute has passed (AWS does it within days; here at once,
+        the worst case for the runtime)."""
+        ddb, now = self.client("dynamodb"), self.clock.now()
+        for table, attribute in self.ttl.items():
+            kwargs: dict[str, Any] = {"TableName": table, "FilterExpression": "#ttl < :now",
+                                      "ExpressionAttributeNames": {"#ttl": attribute},
+                                      "ExpressionAttributeValues": {":now": {"N": str(int(now))}}}
+            for page in ddb.get_paginator("scan").paginate(**kwargs):
+                for item in page.get("Items", []):
+                    key = {k: item[k] for k in _key_names(self.dep.tables[table])}
+                    ddb.delete_item(TableName=table, Key=key)
+                    self.events.append({"type": "ItemExpired", "table": table, "key": key, "time": now})
+
     def status(self, workflow: str, name: str) -> dict[str, Any] | None:
         item = self.client("dynamodb").get_item(
             TableName="FlowcExecutionsTable", Key={"pk": {"S": f"{workflow}/{name}"}, "sk": {"S": "EXECUTION"}},
@@ -587,11 +665,15 @@ class _Simulation:
                 if attempt == 5:
                     raise SimulationError(f"starting {workflow} failed: {err}") from err
                 self.clock.advance(0.1 * 2 ** attempt)
-        if not completed or not isinstance(started, dict):
+        if completed and not isinstance(started, dict):
             raise SimulationError(f"starting {workflow} failed: {started!r}")
+        if not completed:  # the ingress died: the caller got no answer, the queues and the table decide what runs
+            self.events.append({"type": "StartUnanswered", "workflow": workflow, "execution": name,
+                                "time": self.clock.now()})
         mappings = sorted(self.dep.mappings, key=lambda m: m.queue)
         invocations = 0
         seen = 0
+        idle = 0  # rounds in a row without a delivery
         while True:
             ended = any(e.get("type", "").startswith("Execution") and e["type"] != "ExecutionStarted"
                         and e.get("workflow") == workflow and e.get("execution") == name for e in self.events[seen:])
@@ -605,7 +687,7 @@ class _Simulation:
             progressed = False
             for mapping in order:
                 if self.poll(mapping):
-                    progressed = True
+                    progressed, idle = True, 0
                     invocations += 1
                     if invocations > max_invocations:
                         raise SimulationError(f"{workflow}/{name} still RUNNING after {max_invocations} invocations; "
@@ -614,11 +696,17 @@ class _Simulation:
                 record = self.status(workflow, name)
                 if record is not None and record.get("status") != "RUNNING":
                     return name, record
+                idle += 1
+                if idle < 3 and any(self.deliverable(m.queue) for m in mappings):
+                    continue  # a receive moved a message to its dead-letter queue: the sweeper's turn
                 wake = self.next_wakeup()
                 if wake is None:
-                    raise SimulationError(f"{workflow}/{name} is RUNNING but no message is left in any queue; "
+                    what = "is RUNNING" if record is not None else "has no execution record"
+                    raise SimulationError(f"{workflow}/{name} {what} but no message is left in any queue; "
                                           f"last events: {self.events[-8:]}")
                 self.clock.jump_to(wake)
+                self.expire()
+                idle = 0
 
 
 class Snapshot:
@@ -659,6 +747,10 @@ class _Context(LambdaContext):
 
     def get_remaining_time_in_millis(self) -> int:
         return max(0, int((self._deadline - self._clock.now()) * 1000))
+
+
+def _key_names(table: dict[str, Any]) -> list[str]:
+    return [k["AttributeName"] for k in table["KeySchema"]]
 
 
 def _mock_handler(m: Mock) -> Callable[..., Any]:

@@ -232,9 +232,12 @@ def test_duplicates_never_double_count_a_map_or_its_children(fanout, seed):
 
 @pytest.mark.parametrize("seed", range(4))
 def test_throttled_tracking_writes_and_sends_are_retried(onboarding, seed):
+    """10% of the runtime's calls fail after botocore's own retries. (At 15%, every third seed or so meets five
+    failed deliveries of one step in a row, or enough 3-minute redeliveries to pass the workflow's 15-minute
+    timeout: the execution then ends flowc.DeliveryFailed or TIMED_OUT, as it should, not like the clean run.)"""
     clean = simulate(onboarding, "MemberOnboarding", MEMBER)
     box: dict = {}
-    run = simulate(onboarding, "MemberOnboarding", MEMBER, faults=Faults(api_error_rate=0.15), seed=seed,
+    run = simulate(onboarding, "MemberOnboarding", MEMBER, faults=Faults(api_error_rate=0.10), seed=seed,
                    observe=observe_into(box))
     assert run.same_outcome(clean)
     assert any(e["type"] == "FaultThrottled" for e in box["events"])

@@ -94,10 +94,17 @@ def test_claims_make_a_step_run_once(store):
     assert store.claim("W/e", "k1", state="A", lease_seconds=10).outcome == "done"
 
 
-def test_a_released_claim_starts_afresh(store):
+def test_a_released_claim_is_taken_over_at_once_and_keeps_its_outcome(store):
     claim = store.claim("W/e", "k2", state="A", lease_seconds=10)
     store.release("W/e", "k2", claim.owner)
-    assert store.claim("W/e", "k2", state="A", lease_seconds=10).outcome == "new"
+    again = store.claim("W/e", "k2", state="A", lease_seconds=10)
+    assert again.outcome == "taken_over" and again.previous["phase"] == "claimed"  # nothing recorded: run again
+    assert store.record_result("W/e", "k2", again.owner, {"result": 1}) == {"result": 1}
+    assert store.record_result("W/e", "k2", again.owner, {"error": "late"}) == {"result": 1}  # the first one wins
+    store.release("W/e", "k2", again.owner)
+    third = store.claim("W/e", "k2", state="A", lease_seconds=10)
+    assert third.previous["phase"] == "result" and json.loads(third.previous["outcome"]) == {"result": 1}
+    assert store.record_result("W/e", "k2", claim.owner, {"result": 2}) is None  # not the owner any more
 
 
 def test_joins_count_each_iteration_once_and_rank_them(store):

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from . import integrations, jsonata_eval
+from . import effects, integrations, jsonata_eval
 from .envelope import Envelope, Line, digest, join_id
 from .flow import Flow, FlowRegistry
 from .semantics import StatesError, choice, context, errors, messages, payload
@@ -82,10 +82,12 @@ class Engine:
         self.services = services
         self.function_state = state  # the task this function runs (None: an ingress/router function)
         self.function_timeout = float(timeout)  # claims are leased for as long as this function may run
-        self.store = Store(services.client("dynamodb"), services.table, services.clock)
+        self.store = Store(services.client("dynamodb"), services.table, services.clock,
+                           horizon=lambda key: self.flows[key.split("/", 1)[0]].max_duration)
         self._outbox: list[Send] = []
         self._agenda: deque[_Enter] = deque()
         self._context: Any = None
+        self._recorded: dict[str, Any] | None = None  # an outcome a guarded write recorded with its effect
 
     # ------------------------------------------------------------------------------------------------
     # entry
@@ -162,6 +164,12 @@ class Engine:
             self.emit("LeaseLost", line, state=env.state, key=env.key)
         return ACK
 
+    def fail_execution(self, line: Line, error: str, cause: str) -> None:
+        """End `line`'s execution FAILED now, if it is still RUNNING (notifying a parent that waits for it)."""
+        self._outbox = []
+        self._finish(replace(line, scope=()), "FAILED", error=error, cause=cause)
+        self._flush()
+
     def _give_up(self, line: Line, env: Envelope, receive_count: int) -> None:
         """Last delivery failed too: SQS moves the message to the DLQ; the execution must not hang RUNNING."""
         try:
@@ -181,11 +189,12 @@ class Engine:
         started = line.started or self.iso()
         deadline = self.now + flow.max_duration
         parent = env.extra.get("parent")
-        if not env.extra.get("recorded"):  # App.start wrote the record before queueing this message
+        record = self.store.execution(line.execution_key)
+        if record is None:  # whoever sent this message records the execution after sending it (or died first)
             self.store.create_execution(line.execution_key, workflow=line.workflow, name=line.execution,
-                                        input=env.input, started=started, deadline=deadline, parent=parent,
-                                        trace=line.trace or line.execution_key)
-        record = self.store.execution(line.execution_key) or {}
+                                        input=env.input, started=started, deadline=line.deadline or deadline,
+                                        parent=parent, trace=line.trace or line.execution_key)
+            record = self.store.execution(line.execution_key) or {}
         if record.get("status") != RUNNING:
             return
         deadline = record.get("deadline", deadline)
@@ -453,17 +462,25 @@ class Engine:
         line, name, raw = env.line, env.state, env.input
         previous = claim.previous or {}
         if claim.outcome == "taken_over" and previous.get("phase") == "result":
+            # recorded before the previous invocation died (or gave the step back): never run the task twice
             outcome = json.loads(previous["outcome"])
-        elif claim.outcome == "taken_over" and self._timed_out(flow, name, previous):
-            outcome = {"error": errors.TIMEOUT, "cause": ""}  # the state's TimeoutSeconds passed meanwhile
-        elif claim.outcome == "taken_over" and flow.steps.get(name, {}).get("handler"):
-            outcome = self._killed(flow, name)  # the user's handler ran past the function's timeout
-        else:  # a first delivery, or a service call whose invocation died (a batch-mate ran long): run it again
-            outcome = self._execute(flow, env)
+        else:
+            # a first delivery, or one whose invocation died before an outcome was recorded (a crash, not a
+            # timeout: the watchdog records timeouts): the task runs (again)
+            self._recorded = None
+            try:
+                outcome = self._execute(flow, env, claim)
+            except effects.ClaimChanged:  # a guarded write found its claim changed: the claim decides
+                outcome = self.store.outcome_of(line.execution_key, env.key, claim.owner)
+                if outcome is None:
+                    raise Lost() from None
             if outcome is None:  # parked: a child workflow will report back
                 return
-            if not self.store.record_result(line.execution_key, env.key, claim.owner, outcome):
-                raise Lost()
+            if outcome != self._recorded:  # a guarded write recorded it already, in its own transaction
+                recorded = self.store.record_result(line.execution_key, env.key, claim.owner, outcome)
+                if recorded is None:
+                    raise Lost()
+                outcome = recorded
         if "error" in outcome:
             err = StatesError(outcome["error"], outcome.get("cause") or "")
             self.emit("TaskFailed", line, state=name, attempt=env.attempt, error=err.error, cause=err.cause)
@@ -472,22 +489,38 @@ class Engine:
             self.emit("TaskSucceeded", line, state=name, attempt=env.attempt)
             self._task_succeeded(flow, line, name, raw, outcome["result"], env.retries)
 
-    def _timed_out(self, flow: Flow, name: str, previous: dict) -> bool:
-        declared = flow.state(name).get("TimeoutSeconds")
-        claimed = previous.get("claimed_at")
-        return isinstance(declared, (int, float)) and not isinstance(declared, bool) and claimed is not None \
-            and self.now - float(claimed) >= declared
+    def _deadline_outcome(self, flow: Flow, name: str, limit: Any) -> tuple[float, dict[str, Any]] | None:
+        """When the task must be over, and the outcome then: the state's TimeoutSeconds (States.Timeout) or,
+        for a handler, its declared function timeout (Sandbox.Timedout), whichever comes first."""
+        declared = float(limit) if isinstance(limit, (int, float)) and not isinstance(limit, bool) else None
+        step = flow.steps.get(name, {})
+        function = float(step.get("timeout", 3)) if step.get("handler") else None
+        if declared is not None and (function is None or declared <= function):
+            return declared, {"error": errors.TIMEOUT, "cause": ""}
+        if function is not None:
+            return function, {"error": TIMED_OUT_ERROR, "cause": timed_out_cause(function)}
+        return None
 
-    def _killed(self, flow: Flow, name: str) -> dict[str, Any]:
-        """The previous delivery's invocation never finished: Lambda killed it at the function timeout."""
-        state = flow.state(name)
-        limit = float(flow.steps.get(name, {}).get("timeout", 3))
-        declared = state.get("TimeoutSeconds")
-        if isinstance(declared, (int, float)) and declared <= limit:
-            return {"error": errors.TIMEOUT, "cause": ""}
-        return {"error": TIMED_OUT_ERROR, "cause": timed_out_cause(limit)}
+    def _watch(self, flow: Flow, env: Envelope, claim: Any, limit: Any) -> Callable[[], None]:
+        """A watchdog: if the task is still running at its deadline, record the timeout as its outcome at once.
+        The function's timeout leaves the runtime an allowance past that moment, so a redelivery after Lambda
+        killed the invocation finds the timeout recorded; an invocation that died with no outcome recorded
+        crashed instead (the handler may even have returned), and the task simply runs again."""
+        found = self._deadline_outcome(flow, env.state, limit)
+        if found is None or claim is None:
+            return lambda: None
+        seconds, outcome = found
+        line = env.line
 
-    def _execute(self, flow: Flow, env: Envelope) -> dict[str, Any] | None:
+        def expired() -> None:
+            try:
+                if self.store.record_result(line.execution_key, env.key, claim.owner, outcome) == outcome:
+                    self.emit("TaskTimedOut", line, state=env.state, error=outcome["error"], after=seconds)
+            except Exception as err:  # the redelivery runs the task again: at least once, never lost
+                self.emit("WatchdogFailed", line, state=env.state, error=f"{type(err).__name__}: {err}")
+        return self.services.clock.call_at(self.now + seconds, expired)
+
+    def _execute(self, flow: Flow, env: Envelope, claim: Any = None) -> dict[str, Any] | None:
         """Run the task once: {"result": ...} or {"error": ..., "cause": ...}; None when parked."""
         line, name, raw = env.line, env.state, env.input
         state = flow.state(name)
@@ -507,7 +540,11 @@ class Engine:
                 if "TimeoutSecondsPath" in state:
                     limit = payload.resolve(state["TimeoutSecondsPath"], effective, context=ctx,
                                             variables=line.vars, field="TimeoutSecondsPath")
-            result = self._call(flow, env, state, params)
+            cancel = self._watch(flow, env, claim, limit)
+            try:
+                result = self._call(flow, env, state, params, claim)
+            finally:
+                cancel()
             if result is _PARKED:
                 return None
             if isinstance(limit, (int, float)) and not isinstance(limit, bool) and self.now - started > limit:
@@ -516,7 +553,7 @@ class Engine:
         except StatesError as err:
             return {"error": err.error, "cause": err.cause}
 
-    def _call(self, flow: Flow, env: Envelope, state: dict, params: Any) -> Any:
+    def _call(self, flow: Flow, env: Envelope, state: dict, params: Any, claim: Any = None) -> Any:
         name = env.state
         step = flow.steps.get(name, {})
         resource = integrations.parse_resource(str(state.get("Resource", "")))
@@ -545,7 +582,14 @@ class Engine:
                                                   "supported on the SQS target")
             result = integrations.call_service(self.services, resource, params)
         elif resource.kind in ("service", "aws-sdk") and resource.mode == "request":
-            result = integrations.call_service(self.services, resource, params)
+            operation = effects.guarded(resource, params) if claim is not None else None
+            if operation is not None:  # applied once: the write and its recorded outcome in one transaction
+                recorded = {"result": dict(effects.RESULT)}
+                result = effects.write_once(self.services, operation, params, self.store.result_update(
+                    env.line.execution_key, env.key, claim.owner, recorded))
+                self._recorded = recorded
+            else:
+                result = integrations.call_service(self.services, resource, params)
         else:
             raise StatesError(errors.RUNTIME, f"{name}: resource {state.get('Resource')!r} is not supported on "
                                               "the SQS target")
@@ -632,20 +676,40 @@ class Engine:
         queue = flow.children.get(child)
         if queue is None:
             raise StatesError(errors.RUNTIME, f"{flow.name} may not start {child}: no route in its configuration")
-        name = params.get("Name") or _uuid_from(f"{env.key}|child")
+        name = str(params.get("Name") or _uuid_from(f"{env.key}|child"))
         child_input = params.get("Input", {})
         if isinstance(child_input, str):
             with contextlib.suppress(ValueError):
                 child_input = json.loads(child_input)
-        child_line = Line(workflow=child, execution=str(name), started=self.iso(),
-                          trace=env.line.trace or env.line.execution_key)
+        child_line = Line(workflow=child, execution=name, started=self.iso(),
+                          trace=env.line.trace or env.line.execution_key,
+                          deadline=self.now + self.flows[child].max_duration)
         extra: dict[str, Any] = {}
         if mode in ("sync", "sync2"):
             extra["parent"] = {"workflow": flow.name, "queue": flow.ingress,
                                "line": env.line.to_dict(), "state": env.state, "attempt": env.attempt,
                                "retries": env.retries, "input": env.input, "mode": mode}
+        arn = self._execution_arn(child, name)
+        # Reserve the name like StartExecution does, before the start message goes: a name already taken by
+        # another start fails with ExecutionAlreadyExists, unless the execution is still open with the same
+        # input (then the call is idempotent: this line gets the same execution, and waits for it if sync).
+        starter = digest(env.key, 24)
+        if not self.store.create_execution(child_line.execution_key, workflow=child, name=name, input=child_input,
+                                           started=child_line.started, deadline=child_line.deadline,
+                                           parent=extra.get("parent"), trace=child_line.trace, starter=starter):
+            record = self.store.execution(child_line.execution_key) or {}
+            if record.get("starter") != starter:  # not an earlier attempt of this very step
+                same = record.get("status") == RUNNING and json.loads(record.get("input", "null")) == child_input
+                if not same or ("parent" in extra and not self.store.add_waiter(child_line.execution_key,
+                                                                                  extra["parent"])):
+                    raise StatesError(EXECUTION_ALREADY_EXISTS, f"Execution Already Exists: '{arn}' (Service: "
+                                      "AWSStepFunctions; Status Code: 400; Error Code: ExecutionAlreadyExists; "
+                                      "Request ID: ; Proxy: null)")
+                self.emit("ChildJoined", env.line, state=env.state, child=f"{child}/{name}")
+                if "parent" in extra:
+                    return _PARKED
+                return {"ExecutionArn": arn, "StartDate": int(float(record.get("started_at", self.now)) * 1000)}
         self._send(queue, Envelope("start", child_line, "", 0, [], child_input, extra=extra))
-        arn = self._execution_arn(child, str(name))
         self.emit("ChildStarted", env.line, state=env.state, child=f"{child}/{name}")
         if mode in ("sync", "sync2"):
             return _PARKED
@@ -876,8 +940,8 @@ class Engine:
             return
         self.emit("Execution" + {"SUCCEEDED": "Succeeded", "FAILED": "Failed", "TIMED_OUT": "TimedOut"}[status],
                   line, output=output, error=error, cause=cause)
-        parent = json.loads(record["parent"]) if record.get("parent") else None
-        if parent:
+        waiting = [json.loads(text) for text in [record.get("parent"), *(record.get("waiters") or [])] if text]
+        for parent in waiting:  # the line that started it and the ones that joined it (same name and input)
             parent_line = Line.from_dict(parent["line"])
             self._send(parent["queue"], Envelope("child", parent_line, parent["state"], parent["attempt"],
                                                   list(parent.get("retries") or []), parent["input"], extra={
@@ -921,6 +985,7 @@ class Engine:
 
 
 CHILD_PREFIX = "flowc:workflow:"
+EXECUTION_ALREADY_EXISTS = "StepFunctions.ExecutionAlreadyExists"  # as the corpus spells ExecutionLimitExceeded
 TIMED_OUT_ERROR = "Sandbox.Timedout"  # what Lambda reports when a function runs past its timeout
 
 

@@ -5,7 +5,9 @@
   not due yet (a Wait, a retry delay) is put back with `ChangeMessageVisibility` (up to 12 h after it was
   sent) or re-sent with `DelaySeconds` (up to 15 min), so any delay works with at most a few receives.
 - HTTP API requests, EventBridge/schedule events and direct invocations (ingress functions only): start an
-  execution. The record is written first, so the execution id returned can be looked up at once.
+  execution. The start message is sent, then the record written (so the execution id returned can be looked
+  up at once; a crash in between leaves no zombie: the start message writes the record itself).
+- The dead-letter queues (the sweeper function, `FLOWC_ROLE=sweeper`): end what could not be delivered.
 
 Configuration comes from the environment: `FLOWC_WORKFLOW`, `FLOWC_ROLE` (`step` or `ingress`),
 `FLOWC_STATE` (a step's task), `FLOWC_HANDLER` (the user's `module.function`), `FLOWC_TABLE` (tracking
@@ -20,12 +22,14 @@ import json
 import os
 import uuid
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from .engine import MAX_DELAY_SECONDS, MAX_VISIBILITY_SECONDS, Engine
 from .envelope import Envelope, Line
 from .flow import FlowRegistry
 from .services import Services
+from .sweeper import Sweeper
 
 VISIBILITY_MARGIN = 60
 
@@ -38,12 +42,13 @@ class App:
         self.workflow = workflow
         self.role = role
         self.engine = Engine(flows, services, state=state if role == "step" else None, timeout=timeout)
+        self.sweeper = Sweeper(self.engine, services) if role == "sweeper" else None
 
     @classmethod
     def from_environment(cls, env: Mapping[str, str] | None = None) -> App:
         env = os.environ if env is None else env
         services = Services(env=env)
-        return cls(FlowRegistry(values=env), services, workflow=env["FLOWC_WORKFLOW"],
+        return cls(FlowRegistry(values=env), services, workflow=env.get("FLOWC_WORKFLOW", ""),
                    role=env.get("FLOWC_ROLE", "step"), state=env.get("FLOWC_STATE") or None,
                    timeout=float(env.get("FLOWC_TIMEOUT", "60")))
 
@@ -78,22 +83,26 @@ class App:
         line = Line(workflow=self.workflow, execution=name, started=self.engine.iso(),
                     trace=f"{self.workflow}/{name}")
         deadline = self.engine.now + flow.max_duration
-        self.engine.store.create_execution(line.execution_key, workflow=self.workflow, name=name, input=data,
-                                           started=line.started, deadline=deadline, parent=None, trace=line.trace)
+        line = replace(line, deadline=deadline)
+        # The start message first, then the record: a crash in between cannot leave a RUNNING record that no
+        # message will ever move (a zombie): the start message records the execution itself when it arrives
+        # first. A failed send leaves nothing behind and the caller gets the error.
+        self.services.client("sqs").send_message(QueueUrl=self.services.queue_url(flow.ingress),
+                                                 MessageBody=Envelope("start", line, input=data).to_json())
         try:
-            self.services.client("sqs").send_message(
-                QueueUrl=self.services.queue_url(flow.ingress),
-                MessageBody=Envelope("start", line, input=data, extra={"recorded": True}).to_json())
-        except Exception:
-            # The caller gets an error and starts again (with the same name, or a new one): this record must not
-            # stay RUNNING for ever without a start message.
-            self.engine.store.forget_execution(line.execution_key)
-            raise
+            self.engine.store.create_execution(line.execution_key, workflow=self.workflow, name=name, input=data,
+                                               started=line.started, deadline=deadline, parent=None,
+                                               trace=line.trace)
+        except Exception as err:  # started all the same: the start message will write the record
+            self.services.emit({"type": "RecordDeferred", "execution": line.execution_key,
+                                "error": f"{type(err).__name__}: {err}"})
         return {"executionArn": self.engine._execution_arn(self.workflow, name),
                 "startDate": int(self.engine.now * 1000)}
 
     # -- SQS ---------------------------------------------------------------------------------------
     def sqs_batch(self, records: list[dict], context: Any) -> dict:
+        if self.sweeper is not None:  # the dead-letter queues' consumer
+            return self.sweeper.batch(records)
         failures: list[dict[str, str]] = []
         for record in records:
             if not self.sqs_record(record, context):
@@ -120,7 +129,12 @@ class App:
             return True
         if outcome.action == "retry":
             return False
-        return self.defer(record, envelope, outcome.seconds, receive_count)
+        try:
+            return self.defer(record, envelope, outcome.seconds, receive_count)
+        except Exception as err:  # throttled: the message stays, and comes back after its visibility timeout
+            self.services.emit({"type": "DeferFailed", "messageId": record.get("messageId"),
+                                "error": f"{type(err).__name__}: {err}"})
+            return False
 
     def defer(self, record: dict, envelope: Envelope, seconds: float, receive_count: int) -> bool:
         """A message that is not due: keep it invisible until it is, or re-send it with a delay."""

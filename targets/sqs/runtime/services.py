@@ -30,6 +30,15 @@ class SystemClock:
     def sleep(self, seconds: float) -> None:  # pragma: no cover - a real wait inside the function
         time.sleep(max(0.0, seconds))
 
+    def call_at(self, moment: float, action: Callable[[], None]) -> Callable[[], None]:
+        """Run `action` on a daemon thread at `moment` (the runtime's timeout watchdog); returns a cancel."""
+        import threading
+
+        timer = threading.Timer(max(0.0, moment - time.time()), action)
+        timer.daemon = True
+        timer.start()
+        return timer.cancel
+
 
 def lambda_error(exc: BaseException, request_id: str = "") -> StatesError:
     """A handler exception the way the AWS Lambda Python runtime reports it to Step Functions."""

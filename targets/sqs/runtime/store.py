@@ -20,15 +20,18 @@ starts under MaxConcurrency, and whether it is the last one).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from .envelope import digest, dumps
 
 EXECUTION = "EXECUTION"
+MAX_HORIZON = 365 * 86400  # Step Functions' longest execution (Standard): one year
+TTL_MARGIN = 86400  # claims and joins outlive their execution's deadline by a day
+RECORD_RETENTION = 90 * 86400  # closed executions are kept 90 days, as Step Functions keeps them
 RUNNING = "RUNNING"
 IN_PROGRESS = "IN_PROGRESS"
 DONE = "DONE"
@@ -61,6 +64,8 @@ def _decode(item: dict | None) -> dict | None:
             out[key] = _decode(value)
         elif kind == "BOOL":
             out[key] = value
+        elif kind == "L":  # lists of strings (a child's waiters)
+            out[key] = [next(iter(v.values())) for v in value]
         elif kind == "NULL":
             out[key] = None
         else:
@@ -80,17 +85,25 @@ class Claim:
 
 
 class Store:
-    def __init__(self, dynamodb: Any, table: str, clock: Any, *, ttl_days: int = 30):
+    def __init__(self, dynamodb: Any, table: str, clock: Any, *, horizon: Callable[[str], float] | None = None):
         self.ddb = dynamodb
         self.table = table
         self.clock = clock
-        self.ttl_seconds = ttl_days * 86400
+        # How long an execution may still run, by execution key: its workflow's TimeoutSeconds, capped by Step
+        # Functions' own limit (one year for Standard). Claims and joins must outlive it, or a late message
+        # finds its step or its Map gone (DynamoDB's TTL would delete them under a running execution).
+        self.horizon = horizon or (lambda _key: MAX_HORIZON)
 
     def _key(self, pk: str, sk: str) -> dict:
         return {"pk": _s(pk), "sk": _s(sk)}
 
-    def _expires(self) -> dict:
-        return _n(int(self.clock.now()) + self.ttl_seconds)
+    def _expires(self, execution_key: str) -> dict:
+        """TTL of a claim or a join: as long as its execution may run, plus a day's margin."""
+        return _n(int(self.clock.now() + min(self.horizon(execution_key), MAX_HORIZON)) + TTL_MARGIN)
+
+    def _kept(self) -> dict:
+        """TTL of a finished execution's record: Step Functions keeps a closed execution for 90 days."""
+        return _n(int(self.clock.now()) + RECORD_RETENTION)
 
     def _ccf(self, err: Exception) -> bool:
         code = getattr(err, "response", {}).get("Error", {}).get("Code")
@@ -102,16 +115,19 @@ class Store:
 
     # -- executions --------------------------------------------------------------------------------
     def create_execution(self, execution_key: str, *, workflow: str, name: str, input: Any, started: str,
-                         deadline: float | None, parent: dict | None, trace: str) -> bool:
-        """Put the RUNNING record unless the execution exists (a duplicate start); True when created."""
+                         deadline: float | None, parent: dict | None, trace: str, starter: str | None = None) -> bool:
+        """Put the RUNNING record unless the execution exists (a duplicate start); True when created. `starter`:
+        the step that started it (a child's parent step), so a re-run of that step knows its own start."""
         item = {**self._key(execution_key, EXECUTION), "status": _s(RUNNING), "workflow": _s(workflow),
                 "name": _s(name), "input": _j(input), "started": _s(started),
                 "started_at": _n(self.clock.now()), "trace": _s(trace), "expires": _n(
-                    int(self.clock.now()) + max(self.ttl_seconds, 90 * 86400))}
+                    int(self.clock.now() + min(self.horizon(execution_key), MAX_HORIZON)) + RECORD_RETENTION)}
         if deadline is not None:
             item["deadline"] = _n(deadline)
         if parent is not None:
             item["parent"] = _j(parent)
+        if starter is not None:
+            item["starter"] = _s(starter)
         try:
             self.ddb.put_item(TableName=self.table, Item=item, ConditionExpression="attribute_not_exists(sk)")
             return True
@@ -120,12 +136,20 @@ class Store:
                 return False
             raise
 
-    def forget_execution(self, execution_key: str) -> None:
-        """Remove a RUNNING record whose start message could not be sent (best effort)."""
-        with contextlib.suppress(Exception):  # the caller is already reporting a failure
-            self.ddb.delete_item(TableName=self.table, Key=self._key(execution_key, EXECUTION),
+    def add_waiter(self, execution_key: str, waiter: dict) -> bool:
+        """Another line waits for this RUNNING execution too (a start with the same name and input); False when
+        it has ended meanwhile."""
+        try:
+            self.ddb.update_item(TableName=self.table, Key=self._key(execution_key, EXECUTION),
+                                 UpdateExpression="SET waiters = list_append(if_not_exists(waiters, :none), :me)",
                                  ConditionExpression="#st = :running", ExpressionAttributeNames={"#st": "status"},
-                                 ExpressionAttributeValues={":running": _s(RUNNING)})
+                                 ExpressionAttributeValues={":none": {"L": []}, ":me": {"L": [_j(waiter)]},
+                                                            ":running": _s(RUNNING)})
+            return True
+        except Exception as err:
+            if self._ccf(err):
+                return False
+            raise
 
     def execution(self, execution_key: str, *, consistent: bool = True) -> dict | None:
         return self.get(execution_key, EXECUTION, consistent=consistent)
@@ -134,8 +158,9 @@ class Store:
                          cause: str | None = None) -> dict | None:
         """RUNNING -> status. The record when this call (or an identical earlier one) finished it, else None."""
         names = {"#st": "status"}
-        values: dict[str, Any] = {":st": _s(status), ":running": _s(RUNNING), ":now": _n(self.clock.now())}
-        sets = ["#st = :st", "stopped_at = :now"]
+        values: dict[str, Any] = {":st": _s(status), ":running": _s(RUNNING), ":now": _n(self.clock.now()),
+                                  ":kept": self._kept()}
+        sets = ["#st = :st", "stopped_at = :now", "expires = :kept"]
         if status == "SUCCEEDED":
             sets.append("#out = :out")
             names["#out"] = "output"
@@ -176,18 +201,24 @@ class Store:
         return execution, {j: (found.get("JOIN#" + j) or {}).get("status", "MISSING") for j in joins}
 
     # -- claims --------------------------------------------------------------------------------------
+    def _step_key(self, execution_key: str, message_key: str) -> dict:
+        return self._key(execution_key, "STEP#" + digest(message_key, 24))
+
     def claim(self, execution_key: str, message_key: str, *, state: str, lease_seconds: float) -> Claim:
+        """Take the step: new, or taken over from an invocation whose lease ran out. An UpdateItem, not a put, so
+        that a task outcome recorded by the previous owner (`phase=result`) survives the takeover."""
         owner = uuid.uuid4().hex
         now = self.clock.now()
-        item = {**self._key(execution_key, "STEP#" + digest(message_key, 24)), "key": _s(message_key),
-                "state": _s(state), "status": _s(IN_PROGRESS), "phase": _s("claimed"), "owner": _s(owner),
-                "lease": _n(now + lease_seconds), "claimed_at": _n(now), "expires": self._expires()}
         try:
-            res = self.ddb.put_item(
-                TableName=self.table, Item=item, ReturnValues="ALL_OLD",
+            res = self.ddb.update_item(
+                TableName=self.table, Key=self._step_key(execution_key, message_key), ReturnValues="ALL_OLD",
+                UpdateExpression="SET #key = :key, #state = :state, #st = :progress, phase = if_not_exists(phase, "
+                                 ":claimed), #owner = :owner, lease = :lease, claimed_at = :now, expires = :expires",
                 ConditionExpression="attribute_not_exists(sk) OR (#st = :progress AND lease < :now)",
-                ExpressionAttributeNames={"#st": "status"},
-                ExpressionAttributeValues={":progress": _s(IN_PROGRESS), ":now": _n(now)})
+                ExpressionAttributeNames={"#st": "status", "#key": "key", "#state": "state", "#owner": "owner"},
+                ExpressionAttributeValues={":progress": _s(IN_PROGRESS), ":now": _n(now), ":key": _s(message_key),
+                                           ":state": _s(state), ":claimed": _s("claimed"), ":owner": _s(owner),
+                                           ":lease": _n(now + lease_seconds), ":expires": self._expires(execution_key)})
         except Exception as err:
             if not self._ccf(err):
                 raise
@@ -197,10 +228,10 @@ class Store:
         return Claim("taken_over" if previous else "new", owner, previous)
 
     def _owned_update(self, execution_key: str, message_key: str, owner: str, sets: str,
-                      values: dict[str, Any]) -> bool:
+                      values: dict[str, Any], condition: str = "#owner = :me") -> bool:
         try:
-            self.ddb.update_item(TableName=self.table, Key=self._key(execution_key, "STEP#" + digest(message_key, 24)),
-                                 UpdateExpression=sets, ConditionExpression="#owner = :me",
+            self.ddb.update_item(TableName=self.table, Key=self._step_key(execution_key, message_key),
+                                 UpdateExpression=sets, ConditionExpression=condition,
                                  ExpressionAttributeNames={"#owner": "owner", **({"#st": "status"} if "#st" in sets else {})},
                                  ExpressionAttributeValues={":me": _s(owner), **values})
             return True
@@ -209,24 +240,37 @@ class Store:
                 return False  # another invocation took the step over
             raise
 
-    def record_result(self, execution_key: str, message_key: str, owner: str, outcome: dict) -> bool:
-        """Keep a task's outcome ({"result": ...} or {"error": ..., "cause": ...}) before routing on it."""
-        return self._owned_update(execution_key, message_key, owner, "SET phase = :p, outcome = :o",
-                                  {":p": _s("result"), ":o": _j(outcome)})
+    def record_result(self, execution_key: str, message_key: str, owner: str, outcome: dict) -> dict | None:
+        """Keep a task's outcome ({"result": ...} or {"error": ..., "cause": ...}) before routing on it. The first
+        outcome recorded wins (the timeout watchdog may have recorded one while the handler still ran): the
+        outcome in force, or None when another invocation owns the step."""
+        if self._owned_update(execution_key, message_key, owner, "SET phase = :p, outcome = :o",
+                              {":p": _s("result"), ":o": _j(outcome)}, "#owner = :me AND phase <> :p"):
+            return outcome
+        return self.outcome_of(execution_key, message_key, owner)
+
+    def outcome_of(self, execution_key: str, message_key: str, owner: str) -> dict | None:
+        """The outcome recorded in a claim this invocation still owns, else None."""
+        found = self.get(execution_key, "STEP#" + digest(message_key, 24)) or {}
+        if found.get("owner") == owner and found.get("phase") == "result":
+            return loads(found["outcome"])
+        return None
+
+    def result_update(self, execution_key: str, message_key: str, owner: str, outcome: dict) -> dict[str, Any]:
+        """`record_result` as a transaction item, to record an outcome atomically with the effect it reports."""
+        return {"TableName": self.table, "Key": self._step_key(execution_key, message_key),
+                "UpdateExpression": "SET phase = :p, outcome = :o",
+                "ConditionExpression": "#owner = :me AND phase <> :p", "ExpressionAttributeNames": {"#owner": "owner"},
+                "ExpressionAttributeValues": {":me": _s(owner), ":p": _s("result"), ":o": _j(outcome)}}
 
     def mark_done(self, execution_key: str, message_key: str, owner: str) -> bool:
         return self._owned_update(execution_key, message_key, owner, "SET #st = :done, finished_at = :now",
                                   {":done": _s(DONE), ":now": _n(self.clock.now())})
 
     def release(self, execution_key: str, message_key: str, owner: str) -> None:
-        """Give a claim back after an infrastructure error, so the redelivery starts afresh."""
-        try:
-            self.ddb.delete_item(TableName=self.table, Key=self._key(execution_key, "STEP#" + digest(message_key, 24)),
-                                 ConditionExpression="#owner = :me", ExpressionAttributeNames={"#owner": "owner"},
-                                 ExpressionAttributeValues={":me": _s(owner)})
-        except Exception as err:
-            if not self._ccf(err):
-                raise
+        """Give a claim back after an infrastructure error: its lease ends now, so the redelivery takes the step
+        over at once, and reuses the task's outcome if it was recorded (the handler does not run again)."""
+        self._owned_update(execution_key, message_key, owner, "SET lease = :zero", {":zero": _n(0)})
 
     # -- joins ---------------------------------------------------------------------------------------
     def create_join(self, execution_key: str, join: str, *, kind: str, state: str, total: int,
@@ -234,7 +278,7 @@ class Store:
         """The gather record and its context (parent line, iteration inputs); False if it existed."""
         try:
             self.ddb.put_item(TableName=self.table, Item={
-                **self._key(execution_key, "JOINCTX#" + join), "data": _j(context), "expires": self._expires()},
+                **self._key(execution_key, "JOINCTX#" + join), "data": _j(context), "expires": self._expires(execution_key)},
                 ConditionExpression="attribute_not_exists(sk)")
         except Exception as err:
             if not self._ccf(err):
@@ -244,7 +288,7 @@ class Store:
                 **self._key(execution_key, "JOIN#" + join), "kind": _s(kind), "state": _s(state),
                 "status": _s(OPEN), "total": _n(total), "done": _n(0), "failed": _n(0), "results": {"M": {}},
                 "concurrency": _n(concurrency), "deferred": {"BOOL": deferred},
-                "seq": {"M": {}}, "errors": {"M": {}}, "expires": self._expires()},
+                "seq": {"M": {}}, "errors": {"M": {}}, "expires": self._expires(execution_key)},
                 ConditionExpression="attribute_not_exists(sk)")
             return True
         except Exception as err:
