@@ -206,7 +206,8 @@ class SqsTemplate:
             self.workflow(wf)
         from flowc.targets.sqs.sweeper_template import sweeper_section
 
-        self.sections.append(sweeper_section(self))
+        comment, resources = sweeper_section(self)
+        self.sections.append((comment, self.with_log_groups(resources)))
         self.outputs["FlowcExecutionsTableName"] = {
             "Description": "Execution tracking: status, output, error and cause per execution (pk = Workflow/name)",
             "Value": ref(P.TRACKING_TABLE)}

@@ -35,10 +35,16 @@ def sweeper_section(template: Any) -> tuple[str, dict[str, Any]]:
                                  "FLOWC_TABLE": ref(P.TRACKING_TABLE), "FLOWC_STACK": ref("AWS::StackName"),
                                  "FLOWC_LOG": "info"}
     variables.update({queue: getatt(queue, "QueueName") for queue in parents})
-    policies: list[Any] = [{"DynamoDBCrudPolicy": {"TableName": ref(P.TRACKING_TABLE)}}]
-    policies += [{"SQSSendMessagePolicy": {"QueueName": getatt(q, "QueueName")}} for q in parents]
-    policies.append({"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow", "Action": ["sqs:ChangeMessageVisibility"], "Resource": [getatt(q, "Arn") for q in dlqs]}]})
+    variables["FLOWC_LOG_DATA"] = "true" if any(wf.workflow.log_data for wf in plan.workflows.values()) else "false"
+    # one explicit, versioned document: the tracking-table item actions the runtime's store uses, the sends to
+    # waiting parents, and the visibility changes on the dead-letter queues it keeps messages in
+    statements: list[dict[str, Any]] = [
+        {"Effect": "Allow", "Action": list(template.TRACKING_ACTIONS), "Resource": getatt(P.TRACKING_TABLE, "Arn")},
+        {"Effect": "Allow", "Action": ["sqs:ChangeMessageVisibility"], "Resource": [getatt(q, "Arn") for q in dlqs]}]
+    if parents:
+        statements.append({"Effect": "Allow", "Action": ["sqs:SendMessage"],
+                           "Resource": [getatt(q, "Arn") for q in parents]})
+    policies: list[Any] = [{"Version": "2012-10-17", "Statement": statements}]
     events = {f"From{dlq}": {"Type": "SQS", "Properties": {
         "Queue": getatt(dlq, "Arn"), "BatchSize": SWEEPER_BATCH, "FunctionResponseTypes": ["ReportBatchItemFailures"]}}
         for dlq in dlqs}

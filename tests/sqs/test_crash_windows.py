@@ -196,12 +196,13 @@ def test_the_sweeper_consumes_every_dead_letter_queue_with_least_privilege(tmp_p
     assert sources == dlqs and all(e["Type"] == "SQS" for e in sweeper["Events"].values())
     assert all(e["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
                for e in sweeper["Events"].values())
-    (statement,) = sweeper["Policies"][-1]["Statement"]
-    assert statement["Action"] == ["sqs:ChangeMessageVisibility"]
-    assert sorted(r["Fn::GetAtt"][0] for r in statement["Resource"]) == dlqs
-    sends = [p["SQSSendMessagePolicy"]["QueueName"]["Fn::GetAtt"][0] for p in sweeper["Policies"]
-             if "SQSSendMessagePolicy" in p]
+    (policy,) = sweeper["Policies"]  # one explicit, versioned document
+    assert policy["Version"] == "2012-10-17"
+    by_action = {tuple(s["Action"]): s["Resource"] for s in policy["Statement"]}
+    assert sorted(r["Fn::GetAtt"][0] for r in by_action[("sqs:ChangeMessageVisibility",)]) == dlqs
+    sends = [r["Fn::GetAtt"][0] for r in by_action[("sqs:SendMessage",)]]
     assert sends == ["UserFanOutIngressQueue"]  # ProcessUser's parent waits for it
+    assert not any("Scan" in a or "Query" in a for actions in by_action for a in actions)
     assert sweeper["Environment"]["Variables"]["FLOWC_ROLE"] == "sweeper"
 
 
