@@ -9,7 +9,8 @@ this module turns it into the events GetExecutionHistory would list:
     ExecutionStarted, TaskStateEntered, TaskSucceeded | TaskFailed, TaskStateExited, MapStateEntered,
     MapStateExited, ..., ExecutionSucceeded | ExecutionFailed | ExecutionTimedOut
 
-Each event also carries `flowc: {scope, hop, attempt}`: which Map iteration / Parallel branch, which visit
+The execution's end is always the last event (its timestamp is when the record was finished, which can
+be a few milliseconds before the last step marked its own claim done). Each event also carries `flowc: {scope, hop, attempt}`: which Map iteration / Parallel branch, which visit
 of a loop, which retry. What the table does not hold is not invented: states that run inline (Pass,
 Choice, Succeed...) leave no claim and appear only in the functions' logs (`{"flowc": ...}` lines).
 """
@@ -135,7 +136,9 @@ def rebuild(items: list[dict[str, Any]], state_types: dict[str, str] | None = No
             key = TERMINAL[status][0].lower() + TERMINAL[status][1:] + "EventDetails"
             end_event = {"type": TERMINAL[status], key: {"error": record.get("error"), "cause": record.get("cause")}}
         timed.append((stopped, 9, end_event))
-    timed.sort(key=lambda t: (t[0], t[1]))
+    # The execution's end is listed last: its record is finished while the last step is still marking its
+    # claim DONE, so that step's exit can carry a (slightly) later timestamp.
+    timed.sort(key=lambda t: (t[1] == 9, t[0], t[1]))
     return [{"id": n, "timestamp": _iso(t), **event} for n, (t, _order, event) in enumerate(timed, start=1)]
 
 

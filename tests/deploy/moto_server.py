@@ -105,9 +105,7 @@ class MotoAccount:
             for key in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ENDPOINT_URL"):
                 os.environ.pop(key, None)  # restored with the rest of os.environ by patch.dict above
             self._patch(stack)
-            import requests
-
-            requests.post(f"{self.endpoint}/moto-api/config", json=MOTO_CONFIG, timeout=10).raise_for_status()
+            self.configure()
         except BaseException:
             stack.close()
             raise
@@ -121,6 +119,13 @@ class MotoAccount:
             self._stack.close()
             self._stack = None
             BackendDict.reset()
+
+    def configure(self) -> None:
+        """Turn moto's interpreter on (again): an in-process `mock_aws` elsewhere in this process (flowc's
+        local runs, other tests) resets every backend and moto's config when it stops."""
+        import requests
+
+        requests.post(f"{self.endpoint}/moto-api/config", json=MOTO_CONFIG, timeout=10).raise_for_status()
 
     # ---- clients ---------------------------------------------------------------------------------
     def client(self, service: str) -> Any:
@@ -149,9 +154,10 @@ class MotoAccount:
                       **kwargs: Any) -> Any:
             return create(cls, resource_name, _substituted(cloudformation_json), account_id, region_name, **kwargs)
 
-        def update_sm(cls: Any, original: Any, new_name: str, cloudformation_json: Any, account_id: str,
-                      region_name: str) -> Any:
-            return update(cls, original, new_name, _substituted(cloudformation_json), account_id, region_name)
+        def update_sm(cls: Any, original_resource: Any, new_resource_name: str, cloudformation_json: Any,
+                      account_id: str, region_name: str) -> Any:
+            return update(cls, original_resource, new_resource_name, _substituted(cloudformation_json), account_id,
+                          region_name)
 
         def execute_change_set(backend: Any, change_set_name: str, stack_name: str | None = None) -> None:
             execute(backend, change_set_name, stack_name)
