@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-MAX_ATTEMPTS = 10
+MAX_ATTEMPTS = 10  # in all, the first try included
 INSTALL_HINT = "pip install 'flowc[run]'"
 
 
@@ -77,7 +77,7 @@ class Aws:
         if not self.session.region_name:
             raise AwsError("no region: pass --region or set AWS_REGION / AWS_DEFAULT_REGION")
         self.region: str = self.session.region_name
-        self.config = Config(retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
+        self.config = Config(retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
                              user_agent_extra="flowc")
 
     @functools.cache  # noqa: B019 - one client per service for the life of this object

@@ -115,10 +115,18 @@ def test_a_failed_execution_reports_its_error(account: MotoAccount) -> None:
         stack = f"failing-{target}"
         assert flowc(account, "deploy", src, "--target", target, "--stack", stack).exit_code == 0
         args = [src, "--stack", stack, "--target", target, "--input", '{"UserDetails": {"name": "nobody"}}']
+        invoked = len(account.invocations)
         result = flowc(account, "run", *args, "--remote", *(["--drive"] if target == "sqs" else []))
+        if target == "sqs":  # the driver ran the chain; moto's own SQS->Lambda mappings were off meanwhile
+            assert len(account.invocations) == invoked
         assert result.exit_code == 1
         assert "FAILED" in result.stderr and "error InvalidUser" in result.stderr
         assert result.stdout == ""
+    lam = account.client("lambda")
+    names = [r["PhysicalResourceId"] for r in account.client("cloudformation").list_stack_resources(
+        StackName="failing-sqs")["StackResourceSummaries"] if r["ResourceType"] == "AWS::Lambda::Function"]
+    mappings = [m for n in names for m in lam.list_event_source_mappings(FunctionName=n)["EventSourceMappings"]]
+    assert mappings and all(m["State"] == "Enabled" for m in mappings), "--drive gives the queues back to Lambda"
 
 
 def test_redeploy_without_changes_and_with_one(account: MotoAccount, tmp_path: Path) -> None:
