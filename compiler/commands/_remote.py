@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flowc.compiler.commands._aws import EXIT_FAILED, EXIT_USAGE, aws_errors, say
+from flowc.compiler.commands._aws import EXIT_FAILED, aws_errors, say
 
 
 def run_remote(file: Path, workflow: str | None, data: Any, target: str, stack: str | None, drive: bool,
@@ -95,5 +95,3 @@ def _analyse(file: Path, workflow: str | None) -> tuple[Any, str]:
         raise click.UsageError(f"no workflow {workflow!r} (have: {', '.join(result.program.workflows)})")
     return result, workflow
 
-
-__all__ = ["EXIT_USAGE", "run_remote"]

@@ -202,3 +202,62 @@ def test_starting_a_chain_execution_invokes_the_ingress_function(account: MotoAc
                                      "Payload": io.BytesIO(b'{"errorType": "KeyError"}')})
         with pytest.raises(AwsError, match="the ingress function failed"):
             start(aws, Chain(), "Orders", {})
+
+
+def _stack_events(*rows: tuple[str, str, str, str]) -> dict[str, Any]:
+    import datetime
+
+    now = datetime.datetime(2026, 12, 6, tzinfo=datetime.UTC)
+    return {"StackEvents": [{"StackId": "id", "EventId": event_id, "StackName": "app", "LogicalResourceId": logical,
+                             "ResourceType": "AWS::Lambda::Function" if logical != "app" else "AWS::CloudFormation::Stack",
+                             "Timestamp": now, "ResourceStatus": status, "ResourceStatusReason": reason}
+                            for event_id, logical, status, reason in rows]}
+
+
+def test_a_failed_deployment_prints_its_progress_and_the_reasons(account: MotoAccount) -> None:
+    """What AWS reports and moto never does (per-resource events, a rollback), replayed through a stub."""
+    from botocore.stub import ANY, Stubber
+    from flowc.targets.aws.stack import deploy_stack
+
+    aws = Aws(AwsSettings(region="us-east-1", endpoint_url=account.endpoint, poll_seconds=0.01))
+    cfn = aws.client("cloudformation")
+    said: list[str] = []
+    with Stubber(cfn) as stub:
+        stub.add_client_error("describe_stacks", "ValidationError", "Stack with id app does not exist")
+        stub.add_response("create_change_set", {"Id": "cs-1", "StackId": "id"},
+                          {"StackName": "app", "ChangeSetName": ANY, "ChangeSetType": "CREATE", "Capabilities": ANY,
+                           "Description": ANY, "Tags": ANY, "TemplateBody": "{}"})
+        stub.add_response("describe_change_set", {"Status": "CREATE_COMPLETE", "StackId": "id", "Changes": [
+            {"Type": "Resource", "ResourceChange": {"Action": "Add", "LogicalResourceId": "Fn",
+                                                    "ResourceType": "AWS::Lambda::Function"}}]})
+        stub.add_response("execute_change_set", {})
+        stub.add_response("describe_stack_events", _stack_events(
+            ("3", "app", "ROLLBACK_IN_PROGRESS", "The following resource(s) failed to create: [Fn]."),
+            ("2", "Fn", "CREATE_FAILED", 'Resource handler returned message: "Code too large"'),
+            ("1", "app", "CREATE_IN_PROGRESS", "User Initiated")))
+        stub.add_response("describe_stacks", {"Stacks": [{"StackName": "app", "StackStatus": "ROLLBACK_IN_PROGRESS",
+                                                          "CreationTime": "2026-12-06T00:00:00Z"}]})
+        stub.add_response("describe_stack_events", _stack_events(
+            ("4", "app", "ROLLBACK_COMPLETE", ""),
+            ("3", "app", "ROLLBACK_IN_PROGRESS", "The following resource(s) failed to create: [Fn].")))
+        stub.add_response("describe_stacks", {"Stacks": [{"StackName": "app", "StackStatus": "ROLLBACK_COMPLETE",
+                                                          "CreationTime": "2026-12-06T00:00:00Z"}]})
+        result = deploy_stack(aws, "app", {"TemplateBody": "{}"}, say=said.append)
+    assert not result.ok and result.status == "ROLLBACK_COMPLETE"
+    assert result.failures == ['Fn CREATE_FAILED: Resource handler returned message: "Code too large"']
+    progress = [line.split()[0] for line in said[2:]]
+    assert progress == ["CREATE_IN_PROGRESS", "CREATE_FAILED", "ROLLBACK_IN_PROGRESS", "ROLLBACK_COMPLETE"]
+    assert said[1].split() == ["Add", "Fn", "AWS::Lambda::Function"]
+
+
+def test_a_rolled_back_stack_is_refused_with_what_to_do(account: MotoAccount) -> None:
+    from botocore.stub import Stubber
+    from flowc.targets.aws.session import AwsError
+    from flowc.targets.aws.stack import deploy_stack
+
+    aws = Aws(AwsSettings(region="us-east-1", endpoint_url=account.endpoint))
+    with Stubber(aws.client("cloudformation")) as stub:
+        stub.add_response("describe_stacks", {"Stacks": [{"StackName": "app", "StackStatus": "ROLLBACK_COMPLETE",
+                                                          "CreationTime": "2026-12-06T00:00:00Z"}]})
+        with pytest.raises(AwsError, match="delete-stack --stack-name app"):
+            deploy_stack(aws, "app", {"TemplateBody": "{}"}, say=print)
