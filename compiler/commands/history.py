@@ -8,6 +8,7 @@ asl: GetExecutionHistory. sqs: rebuilt from the chain's tracking table (`flowc.t
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import click
@@ -33,23 +34,42 @@ def parse_execution(execution: str, stack: str | None) -> tuple[str, str, str | 
 @click.argument("execution")
 @click.option("--stack", "-s", help="The deployed stack (needed for SQS-chain executions and Workflow/name).")
 @click.option("--json", "as_json", is_flag=True, help="Print the events as a JSON array.")
+@click.option("--file", "source", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="SQS chain: the workflow's source, to give each state its type (default: every step is a task).")
 @aws_options
-def command(execution: str, stack: str | None, as_json: bool, region: str | None, profile: str | None,
-            endpoint_url: str | None, poll_interval: float) -> None:
+def command(execution: str, stack: str | None, as_json: bool, source: Path | None, region: str | None,
+            profile: str | None, endpoint_url: str | None, poll_interval: float) -> None:
     """Print the history of EXECUTION (an execution ARN, or Workflow/name with --stack)."""
     workflow, name, arn = parse_execution(execution, stack)
     with aws_errors("history"):
         from flowc.targets.aws.session import Aws, AwsError
 
         aws = Aws(settings(region, profile, endpoint_url, poll_interval))
-        events, status = _events(aws, stack, workflow, name, arn)
+        events, status = _events(aws, stack, workflow, name, arn, _state_types(source, workflow))
         if events is None:
             raise AwsError(f"no execution {workflow}/{name} in stack {stack}")
     _print(events, as_json)
     click.echo(f"{workflow}/{name}: {status}, {len(events)} events", err=True)
 
 
-def _events(aws: Any, stack: str | None, workflow: str, name: str, arn: str | None) -> tuple[Any, str]:
+def _state_types(source: Path | None, workflow: str) -> dict[str, str] | None:
+    """{state: Type} of `workflow` compiled from `source` (None without a source)."""
+    if source is None:
+        return None
+    from flowc.compiler.commands._output import print_diagnostics
+    from flowc.compiler.pipeline import analyse
+    from flowc.targets.aws.chain import state_types
+
+    result = analyse([source])
+    print_diagnostics(result.diagnostics)
+    emitted = result.asl.get(workflow) if result.ok else None
+    if emitted is None:
+        raise click.UsageError(f"{source}: no workflow {workflow} compiles there")
+    return state_types(emitted.definition)
+
+
+def _events(aws: Any, stack: str | None, workflow: str, name: str, arn: str | None,
+            types: dict[str, str] | None) -> tuple[Any, str]:
     from flowc.targets.aws.stack import stack_resources
 
     if stack is not None:
@@ -68,7 +88,7 @@ def _events(aws: Any, stack: str | None, workflow: str, name: str, arn: str | No
         record = execution_status(aws, tracking.table, key)
         if record is None:
             return None, ""
-        return rebuild(tracking_items(aws, tracking.table, key)), str(record.get("status"))
+        return rebuild(tracking_items(aws, tracking.table, key), types), str(record.get("status"))
     from flowc.targets.aws.execution import history, state_machine_arn
 
     if arn is None:

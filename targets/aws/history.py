@@ -71,7 +71,9 @@ def _parse_key(key: str) -> dict[str, Any]:
 
 
 def rebuild(items: list[dict[str, Any]], state_types: dict[str, str] | None = None) -> list[dict[str, Any]]:
-    """Step-Functions-style history events from one execution's tracking items (oldest first)."""
+    """Step-Functions-style history events from one execution's tracking items (oldest first).
+    `state_types` ({state: Type}) names the states that are not tasks (a Wait's successor resumed by a
+    message, a parked `start ... sync` task's resumption); without it every processed message is a task."""
     types = state_types or {}
     record = next((i for i in items if i.get("sk") == "EXECUTION"), None)
     if record is None:
@@ -88,7 +90,7 @@ def rebuild(items: list[dict[str, Any]], state_types: dict[str, str] | None = No
         if where["kind"] == "start":
             continue  # the ingress taking the start message: ExecutionStarted already says it
         state = where["state"] or str(step.get("state", ""))
-        kind = types.get(state, "Task" if "outcome" in step or where["kind"] == "run" else "State")
+        kind = types.get(state, "Task")  # without the definition, every processed message is taken for a task
         tag = {"scope": where["scope"], "hop": where["hop"], "attempt": where["attempt"]}
         claimed = float(step.get("claimed_at", started))
         finished = float(step["finished_at"]) if "finished_at" in step else None

@@ -49,7 +49,8 @@ class Packaged(BaseModel):
     artifacts: list[Artifact]
 
     def body(self) -> str:
-        return json.dumps(self.template, indent=1, sort_keys=True)
+        """Compact JSON: CloudFormation counts the body's bytes against its limit."""
+        return json.dumps(self.template, sort_keys=True, separators=(",", ":"))
 
 
 def render_app(result: Any, target: str, build_dir: Path, sources: list[str]) -> dict[str, str]:

@@ -70,7 +70,7 @@ def test_example_deploys_runs_and_prints_its_history(account: MotoAccount, examp
     assert (run["status"], run["output"], run["error"]) == (expected["status"], expected["output"], expected["error"])
     assert code == (0 if expected["status"] == "SUCCEEDED" else 1)
 
-    shown = flowc(account, "history", run["execution_arn"], "--stack", stack, "--json")
+    shown = flowc(account, "history", run["execution_arn"], "--stack", stack, "--json", "--file", src)
     assert shown.exit_code == 0, shown.output
     events = json.loads(shown.stdout)
     assert events[0]["type"] == "ExecutionStarted" and events[-1]["type"] == "ExecutionSucceeded"
@@ -160,3 +160,17 @@ def test_usage_errors(account: MotoAccount) -> None:
     assert missing.exit_code == 1 and "no-such-stack" in missing.stderr
     assert flowc(account, "history", "not-an-execution").exit_code == 2
     assert flowc(account, "history", "ProcessUser/x").exit_code == 2  # needs --stack
+
+
+def test_a_template_over_the_body_limit_goes_through_s3(account: MotoAccount, monkeypatch: pytest.MonkeyPatch) -> None:
+    import flowc.targets.aws.package as package
+
+    monkeypatch.setattr(package, "MAX_TEMPLATE_BODY", 1000)
+    src = str(WORKFLOWS / "process_user.flow")
+    deployed = flowc(account, "deploy", src, "--stack", "big-template")
+    assert deployed.exit_code == 0, deployed.output
+    keys = [o["Key"] for o in account.client("s3").list_objects_v2(
+        Bucket="flowc-artifacts-123456789012-us-east-1", Prefix="big-template/")["Contents"]]
+    assert any(k.endswith(".template.json") for k in keys)
+    code, run = remote(account, [src, "--stack", "big-template", "--input", '{"UserDetails": {"login": "ada"}}'])
+    assert code == 0 and run["output"] == {"login": "ada", "status": "provisioned"}
