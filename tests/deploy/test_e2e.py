@@ -162,6 +162,7 @@ def test_usage_errors(account: MotoAccount) -> None:
     assert flowc(account, "run", src, "--remote", "--stack", "x", "--drive").exit_code == 2  # asl
     missing = flowc(account, "run", src, "--remote", "--stack", "no-such-stack")
     assert missing.exit_code == 1 and "no-such-stack" in missing.stderr
+    assert flowc(account, "run", src, "--remote", "--stack", "x", "--mock", 'Provision={"result": 1}').exit_code == 2
     assert flowc(account, "history", "not-an-execution").exit_code == 2
     assert flowc(account, "history", "ProcessUser/x").exit_code == 2  # needs --stack
 
@@ -178,3 +179,8 @@ def test_a_template_over_the_body_limit_goes_through_s3(account: MotoAccount, mo
     assert any(k.endswith(".template.json") for k in keys)
     code, run = remote(account, [src, "--stack", "big-template", "--input", '{"UserDetails": {"login": "ada"}}'])
     assert code == 0 and run["output"] == {"login": "ada", "status": "provisioned"}
+    traced = flowc(account, "run", src, "--remote", "--stack", "big-template", "--trace", "--input",
+                   '{"UserDetails": {"login": "ada"}}')
+    events = [json.loads(line) for line in traced.stderr.splitlines() if line.startswith("{")]
+    assert [e["id"] for e in events] == list(range(1, len(events) + 1)) and events[-1]["type"] == "ExecutionSucceeded"
+    assert json.loads(traced.stdout) == {"login": "ada", "status": "provisioned"}
