@@ -31,6 +31,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import tempfile
 import threading
 import zipfile
@@ -119,6 +120,7 @@ class MotoAccount:
             self._stack.close()
             self._stack = None
             BackendDict.reset()
+            shutil.rmtree(self._code, ignore_errors=True)
 
     def configure(self) -> None:
         """Turn moto's interpreter on (again): an in-process `mock_aws` elsewhere in this process (flowc's
