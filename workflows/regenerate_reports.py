@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-EXAMPLES = ["member_onboarding", "workflow_chargeback", "user_fanout", "process_user"]
+EXAMPLES = ["member_onboarding", "workflow_chargeback", "user_fanout", "process_user", "invoice_batch"]
 FORMATS = {"markdown": ".compare.md", "html": ".compare.html"}
 
 

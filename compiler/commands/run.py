@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from flowc.compiler.commands._aws import aws_options
 from flowc.compiler.commands._options import common_options, console
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -132,15 +133,32 @@ def execute(result: Any, workflow: str, data: Any, target: str, mocks: dict[str,
 @click.option("--repeat", type=click.IntRange(min=1), default=1, show_default=True,
               help="Run the execution N times (reports executions per second).")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole run result as JSON.")
+@click.option("--remote", is_flag=True, help="Run on the deployment of --stack (see `flowc deploy`), not locally.")
+@click.option("--stack", help="With --remote: the deployed stack.")
+@click.option("--drive", is_flag=True, help="With --remote --target sqs: poll the stack's queues and run the "
+                                            "runtime in this process (emulators whose Lambda cannot run code).")
+@click.option("--name", "execution_name", help="With --remote: the execution name (default: generated).")
+@aws_options
 @common_options
 def command(file: Path, workflow: str | None, input_: str, target: str, mocks: tuple[str, ...], trace: bool,
-            seed: int, repeat: int, as_json: bool) -> None:
-    """Run a workflow of FILE locally and print its output."""
+            seed: int, repeat: int, as_json: bool, remote: bool, stack: str | None, drive: bool,
+            execution_name: str | None, region: str | None, profile: str | None, endpoint_url: str | None,
+            poll_interval: float) -> None:
+    """Run a workflow of FILE locally (or, with --remote, on its deployment) and print its output."""
     import time
 
     from flowc.compiler.commands._extras import require
 
     require("run", "run")
+
+    if remote:
+        from flowc.compiler.commands._aws import settings
+        from flowc.compiler.commands._remote import run_remote
+
+        if mocks or repeat > 1:
+            raise click.UsageError("--mock and --repeat apply to local runs only")
+        run_remote(file, workflow, _json_arg(input_, "--input"), target, stack, drive, execution_name, trace,
+                   as_json, settings(region, profile, endpoint_url, poll_interval))
 
     from flowc.compiler.commands._output import print_diagnostics, summary
     from flowc.compiler.pipeline import analyse

@@ -90,7 +90,7 @@ def test_test_runs_the_shipped_examples_on_both_targets(tmp_path: Path):
     junit = tmp_path / "junit.xml"
     result = invoke("test", str(WORKFLOWS), "--junit", str(junit))
     assert result.exit_code == 0, result.output
-    assert result.output.strip().splitlines()[-1].startswith("36 passed, 0 failed")
+    assert result.output.strip().splitlines()[-1].startswith("38 passed, 0 failed")
     assert 'failures="0"' in junit.read_text()
 
 
@@ -142,7 +142,7 @@ def test_without_the_sqs_target_the_asl_side_works_alone(no_sqs):
     assert invoke("run", str(WORKFLOWS / "member_onboarding.flow"), "--input", MEMBER).exit_code == 0
     result = invoke("test", str(WORKFLOWS), "--target", "asl")
     assert result.exit_code == 0, result.output
-    assert result.output.strip().splitlines()[-1].startswith("18 passed, 0 failed")
+    assert result.output.strip().splitlines()[-1].startswith("20 passed, 0 failed")
     assert invoke("test", str(WORKFLOWS)).exit_code == 2
 
 
