@@ -564,13 +564,32 @@ def _yaml():
     return yaml
 
 
+def reader_position(err: Exception, text: str) -> tuple[int, int]:
+    """Where a YAML error without a mark happened: ruamel's ReaderError knows the character offset."""
+    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    if mark is not None:
+        return mark.line + 1, mark.column + 1
+    position = getattr(err, "position", None)
+    if isinstance(position, int) and 0 <= position <= len(text):
+        head = text[:position]
+        return head.count("\n") + 1, position - (head.rfind("\n") + 1) + 1
+    return 1, 1
+
+
 def parse_flow_yaml(text: str, file: str = "<input>") -> ast.Module:
     """Parse `.flow.yaml` source into the AST; FlowError with FLOW100 diagnostics on bad input."""
+    from flowc.dsl.limits import LimitError
+    from flowc.dsl.yaml_guard import blank_comments, check_yaml
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     SOURCES.add(file, text)
     try:
-        data = _yaml().load(text)
+        check_yaml(text, scalar_keys=True)
+    except LimitError as err:
+        raise FlowError([Diagnostic(err.code, err.message, Span(file, err.line, err.col, err.line, err.col + 1))]
+                        ) from None
+    try:
+        data = _yaml().load(blank_comments(text))
     except MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -580,7 +599,9 @@ def parse_flow_yaml(text: str, file: str = "<input>") -> ast.Module:
                 err.problem or "") else "duplicate key in mapping"
         raise FlowError([Diagnostic("FLOW100", f"YAML: {message}", Span(file, line, col, line, col + 1))]) from None
     except YAMLError as err:
-        raise FlowError([Diagnostic("FLOW100", f"YAML: {err}", Span.unknown(file))]) from None
+        line, col = reader_position(err, text)
+        raise FlowError([Diagnostic("FLOW100", f"YAML: {getattr(err, 'reason', None) or err}",
+                                    Span(file, line, col, line, col + 1))]) from None
     except RecursionError:
         raise FlowError([Diagnostic("FLOW100", "nesting is too deep", Span.unknown(file))]) from None
     loader = _Loader(file, text)
