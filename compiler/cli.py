@@ -15,6 +15,8 @@ import sys
 import click
 from flowc.compiler import __version__, commands
 
+RECURSION_LIMIT = 12_000
+
 
 class LazyGroup(click.Group):
     """Subcommands discovered from `compiler/commands/*.py`, imported on use."""
@@ -34,6 +36,9 @@ class LazyGroup(click.Group):
 @click.version_option(__version__, "--version", "-V", prog_name="flowc")
 def main() -> None:
     """flowc: write a serverless workflow once, deploy it as Step Functions or as an SQS chain."""
+    # Inputs nest up to flowc.dsl.limits.MAX_DOCUMENT_DEPTH levels and every stage walks them recursively
+    # (a few frames per level); Python's default of 1,000 frames is too tight for that.
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
 
 
 def run() -> None:

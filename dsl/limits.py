@@ -15,15 +15,17 @@ from pathlib import Path
 
 #: Bytes read from one source file (a `.flow`, `.flow.yaml` or ASL file); 8x the Step Functions maximum.
 MAX_SOURCE_BYTES = 8 * 1024 * 1024
-#: Nested containers (objects, arrays, YAML mappings/sequences) or `.flow` blocks.
+#: Nested values (objects, arrays) or `.flow` blocks.
 MAX_DEPTH = 128
+#: Nested containers of a JSON/YAML document: a block of steps costs 3-5 levels of ASL or `.flow.yaml`.
+MAX_DOCUMENT_DEPTH = 4 * MAX_DEPTH
 #: Nodes that YAML aliases may add when expanded (what a "billion laughs" document multiplies).
 MAX_ALIAS_NODES = 100_000
 #: Digits of an integer literal (Python refuses more than 4,300; ASL numbers are doubles anyway).
 MAX_INT_DIGITS = 100
 
 
-class LimitError(Exception):
+class LimitError(ValueError):
     """A bound crossed at (1-based) line and column."""
 
     def __init__(self, message: str, line: int = 1, col: int = 1, code: str = "FLOW100"):
@@ -56,8 +58,8 @@ def check_number(text: str, line: int = 1, col: int = 1) -> None:
 def read_source(path: Path, *, regular_only: bool = False) -> str:
     """A source file's text: at most MAX_SOURCE_BYTES, UTF-8, one leading BOM dropped.
 
-    Raises OSError (reading) and LimitError: FLOW106 when too large or (with `regular_only`) not a
-    regular file, FLOW100 at the first byte that is not UTF-8.
+    Raises OSError (reading) and LimitError (FLOW106): too large, not a regular file (with
+    `regular_only`), or not UTF-8 (located at the first bad byte).
     """
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
     fd = os.open(path, flags)
@@ -89,7 +91,8 @@ def read_source(path: Path, *, regular_only: bool = False) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
         line, col = decode_position(data, err.start)
-        raise LimitError(f"not UTF-8 text: byte 0x{data[err.start]:02x} {err.reason}", line, col) from None
+        raise LimitError(f"{path} is not UTF-8 text: byte 0x{data[err.start]:02x} ({err.reason})", line, col,
+                         code="FLOW106") from None
 
 
 def decode_position(data: bytes, offset: int) -> tuple[int, int]:

@@ -46,8 +46,7 @@ def load_file(path: str | Path, *, imported: bool = False) -> ast.Module:
     except FileNotFoundError:
         raise FlowError([Diagnostic("FLOW106", f"no such file: {name}", Span.unknown(name))]) from None
     except LimitError as err:
-        message = err.message if err.code == "FLOW106" else f"{name}: {err.message}"
-        raise FlowError([Diagnostic(err.code, message, Span(name, err.line, err.col, err.line, err.col + 1))]
+        raise FlowError([Diagnostic(err.code, err.message, Span(name, err.line, err.col, err.line, err.col + 1))]
                         ) from None
     except OSError as err:
         raise FlowError([Diagnostic("FLOW106", f"cannot read {name}: {err.strerror or err}", Span.unknown(name))]

@@ -838,9 +838,6 @@ def parse_with_start(text: str, file: str, start: str) -> Any:
         raise FlowError([_syntax_diag(file, inner if isinstance(inner, Exception) else err, text)]) from None
     except RecursionError:
         raise FlowError([Diagnostic("FLOW100", "nesting is too deep", Span.unknown(file))]) from None
-    except (ValueError, TypeError, IndexError, KeyError) as err:  # a transformer bug must still not crash
-        raise FlowError([Diagnostic("FLOW100", f"could not understand this file ({type(err).__name__}: {err})",
-                                    Span.unknown(file))]) from None
     if builder.diagnostics:
         raise FlowError(list(builder.diagnostics))
     return module

@@ -4,7 +4,7 @@ Both YAML front ends (`.flow.yaml`, and `.asl.yaml` in lint) run it first. It wa
 (libyaml through PyYAML when available, which is fast; ruamel's pure-Python parser otherwise) and stops
 with a located `LimitError` at:
 
-- nesting deeper than `MAX_DEPTH` (loaders recurse; Python would overflow first);
+- nesting deeper than `MAX_DOCUMENT_DEPTH` (loaders recurse; Python would overflow first);
 - an alias to a node that is still open (a recursive alias: it used to load as `null` or loop);
 - aliases whose expansion would add more than `MAX_ALIAS_NODES` nodes (the "billion laughs" bomb:
   2.6 KB of YAML that expands to hundreds of millions of values);
@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flowc.dsl.limits import MAX_ALIAS_NODES, MAX_DEPTH, LimitError, check_number, depth_message
+from flowc.dsl.limits import MAX_ALIAS_NODES, MAX_DOCUMENT_DEPTH, LimitError, check_number, depth_message
 
 _NUMBERISH = re.compile(r"[-+]?(?:\d[\d_]*)?(?:\.\d*)?(?:[eE][-+]?\d+)?")
 
@@ -92,8 +92,8 @@ def _walk(events: Any, scalar_keys: bool) -> None:
                                  line, col)
             parent[3] += 1
         if kind in ("MappingStartEvent", "SequenceStartEvent"):
-            if len(stack) >= MAX_DEPTH:
-                raise LimitError(depth_message(), line, col)
+            if len(stack) >= MAX_DOCUMENT_DEPTH:
+                raise LimitError(depth_message(MAX_DOCUMENT_DEPTH), line, col)
             if event.anchor:
                 open_anchors.add(event.anchor)
             stack.append([event.anchor, 1, kind == "MappingStartEvent", 0])

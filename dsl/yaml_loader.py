@@ -15,6 +15,8 @@ from typing import Any
 from flowc.dsl import ast
 from flowc.dsl.diagnostics import SOURCES, Diagnostic, FlowError, Span
 from flowc.dsl.durations import parse_duration
+from flowc.dsl.limits import MAX_DEPTH, depth_message
+from pydantic import ValidationError
 
 _DURATION = re.compile(r"^\d+[smhd](\d+[smhd])*$")
 _EXPR_START = re.compile(r"^(\$|\{%|States\.[A-Za-z0-9]+\(|(SS|NS|BS|S|N|B|BOOL|NULL|M|L)\()")
@@ -77,18 +79,22 @@ class _Loader:
         self.diagnostics.append(Diagnostic("FLOW100", message, span, hint=hint))
 
     # -- values -----------------------------------------------------------------
-    def value(self, raw: Any, span: Span) -> Any:
+    def value(self, raw: Any, span: Span, depth: int = 1) -> Any:
         """A YAML node -> AST value (Literal/Path/Intrinsic/JSONata/Typed/Object/Array)."""
+        if depth > MAX_DEPTH and isinstance(raw, (dict, list)):
+            self.error(span, depth_message())
+            return ast.LiteralValue(span=span, value=None)
         if isinstance(raw, Literal):
             return ast.LiteralValue(span=span, value=raw.value)
         if isinstance(raw, dict):
             items = []
             for key in raw:
                 items.append(ast.ObjectItem(key=str(key), key_span=self.key_span(raw, key),
-                                            value=self.value(raw[key], self.value_span(raw, key))))
+                                            value=self.value(raw[key], self.value_span(raw, key), depth + 1)))
             return ast.ObjectValue(span=span, items=items)
         if isinstance(raw, list):
-            return ast.ArrayValue(span=span, items=[self.value(v, self.item_span(raw, i)) for i, v in enumerate(raw)])
+            return ast.ArrayValue(span=span, items=[self.value(v, self.item_span(raw, i), depth + 1)
+                                                    for i, v in enumerate(raw)])
         if isinstance(raw, str) and _EXPR_START.match(raw):
             return self.expression(raw, span)
         if isinstance(raw, bool) or raw is None or isinstance(raw, (int, float)):
@@ -173,8 +179,8 @@ class _Loader:
                         args.append(ast.LiteralValue(span=vspan, value=v))
                     elif isinstance(v, str):
                         args.append(ast.NameRef(span=vspan, name=v))
-                    else:
-                        args.append(ast.LiteralValue(span=vspan, value=v))
+                    else:  # a number, null, or a mapping/list the lowering reports as the wrong kind of value
+                        args.append(self.value(v, vspan))
                 wf.settings.append(ast.Setting(span=kspan, name=key, value=args))
         wf.resources = self.resources(data.get("resources") or [], data, "resources")
         wf.triggers = self.triggers(data.get("triggers") or [], data)
@@ -214,8 +220,8 @@ class _Loader:
                     value = ast.Duration(span=vspan, seconds=parse_duration(v))
                 elif isinstance(v, str) and k in ("key", "sort", "key_type", "sort_type"):
                     value = ast.NameRef(span=vspan, name=v)
-                else:
-                    value = ast.LiteralValue(span=vspan, value=v)
+                else:  # a scalar, or a list the lowering reports as the wrong kind of value
+                    value = self.value(v, vspan)
                 props.append(ast.Option(span=self.key_span(item, k), name=str(k), value=value))
             out.append(ast.ResourceDecl(span=self.key_span(item, kind), kind=kind, name=str(item[kind]),
                                         name_span=self.value_span(item, kind), props=props))
@@ -413,7 +419,7 @@ class _Loader:
                            hint="expected errors, interval, attempts, backoff, max_delay, jitter, comment")
         try:
             spec = ast.RetrySpec(span=span, errors=self.errors(raw["errors"], raw, "errors"), **kwargs)
-        except Exception as exc:  # pydantic validation -> a diagnostic, never a traceback
+        except ValidationError as exc:  # a field of the wrong type -> a diagnostic, never a traceback
             self.error(span, f"invalid retry: {_first_error(exc)}")
             spec = ast.RetrySpec(span=span, errors=self.errors(raw["errors"], raw, "errors"))
         return ast.Option(span=span, name="retry", value=spec)
