@@ -69,6 +69,7 @@ def analyse(paths: list[str | Path], *, all_severities: bool = False, rules: lis
 
 
 def _analyse(paths: list[str | Path], rules: list, rule_options: dict) -> CompileResult:
+    from flowc.compiler.collisions import check_collisions
     from flowc.compiler.lower import lower
     from flowc.dsl.loader import load_program
     from flowc.targets.asl.emit import emit_workflow
@@ -78,6 +79,7 @@ def _analyse(paths: list[str | Path], rules: list, rule_options: dict) -> Compil
         return CompileResult(None, {}, sort_diagnostics(diagnostics))
     program, lower_diags = lower(modules)
     diagnostics.extend(lower_diags)
+    diagnostics.extend(check_collisions(program))
     emitted = {}
     for name, wf in program.workflows.items():
         result = emit_workflow(program, wf)
