@@ -20,7 +20,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.fuzzing import mutate, run_case, seeds  # noqa: E402
+from tests.fuzzing import confuse, mutate, run_case, seeds  # noqa: E402
 
 
 def main() -> int:
@@ -40,7 +40,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(args.inputs):
             data, suffix = rng.choice(corpus)
-            case = mutate(data, rng)
+            case = confuse(data, suffix, rng) if suffix != ".flow" and rng.random() < 0.4 else mutate(data, rng)
             for outcome in run_case(case, suffix, Path(tmp) / "w", timeout=args.timeout):
                 runs += 1
                 if outcome.problem:

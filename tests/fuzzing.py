@@ -9,14 +9,19 @@ prints a diagnostic whose position is outside the file.
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 import shutil
 import signal
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flowc.compiler.cli import RECURSION_LIMIT
+
 REPO = Path(__file__).resolve().parents[1]
+sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))  # what the CLI sets, before any test
 SEED_GLOBS = ("tests/corpus/flow/*.flow", "workflows/*.flow", "workflows/*.flow.yaml")
 SUFFIXES = (".flow", ".flow.yaml", ".asl.json", ".asl.yaml")
 COMMANDS = {
@@ -35,7 +40,7 @@ TOKENS = [
     b"workflow ", b"function ", b"table ", b"import ", b'import "/dev/null"', b"goto ", b"end", b"choose",
     b"parallel", b"map ", b"retry ", b"catch ", b"backoff 1e999", b"States.ALL", b"States.ArrayRange(1, 99999999999, 1)",
     b"invoke ", b"result ", b"workflow: ", b"steps:", b"- ", b"resources:", b"settings: {a: 1}", b"../../x",
-    b"/tmp/x", b"a_b", b"aB", b"\u2028".decode("unicode_escape").encode(), b"'a\nb'", b"\"a\\nb\"",
+    b"/tmp/x", b"a_b", b"aB", "\u2028".encode(), b"'a\nb'", b"\"a\\nb\"",
     b"StartAt", b"States", b"Type", b"Next", b"Task", b"Choice", b"Map",
 ]
 
@@ -54,6 +59,7 @@ class Stats:
     failures: list[tuple[str, str, str]] = field(default_factory=list)  # (suffix, command, problem)
 
 
+@functools.cache
 def seeds() -> list[tuple[bytes, str]]:
     """The repository's workflows in both syntaxes, and their compiled ASL as JSON and YAML."""
     out: list[tuple[bytes, str]] = []
@@ -112,6 +118,53 @@ def mutate(data: bytes, rng: random.Random) -> bytes:
         else:
             data = data[:at] + bytes([rng.randrange(256)]) + data[at + 1:]
     return data
+
+
+_ODD_VALUES = [None, True, 0, -1, 10**30, 1.5, "", "x", "a\nb", "$.x", "{% $x %}", "../../x", "/tmp/x", "a_b",
+               "States.ArrayRange(1, 99999999999, 1)", [], [1, [2]], {}, {"a": {"b": [None]}}, [[["deep"]]]]
+
+
+def confuse(data: bytes, suffix: str, rng: random.Random) -> bytes:
+    """Type confusion on YAML/JSON sources: one value (or key) replaced by a value of another type."""
+    import json
+
+    import yaml
+
+    try:
+        doc = json.loads(data) if suffix == ".asl.json" else yaml.safe_load(data)
+    except Exception:
+        return mutate(data, rng)
+    holders = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            holders.append(node)
+            for v in list(node.values()):
+                walk(v)
+        elif isinstance(node, list):
+            holders.append(node)
+            for v in node:
+                walk(v)
+
+    walk(doc)
+    if not holders:
+        return mutate(data, rng)
+    for _ in range(rng.randint(1, 3)):
+        holder = rng.choice(holders)
+        if not holder:
+            continue
+        odd = rng.choice(_ODD_VALUES)
+        if isinstance(holder, dict):
+            key = rng.choice(list(holder))
+            if rng.random() < 0.2 and isinstance(odd, str):
+                holder[odd] = holder.pop(key)
+            else:
+                holder[key] = odd
+        else:
+            holder[rng.randrange(len(holder))] = odd
+    if suffix == ".asl.json":
+        return json.dumps(doc, indent=2).encode()
+    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True).encode()
 
 
 class _Timeout(Exception):
