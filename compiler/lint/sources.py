@@ -272,17 +272,19 @@ def _finite_float(text: str) -> float:
     return float(text)
 
 
-def _too_deep(text: str) -> bool:
-    """Containers nested deeper than MAX_DOCUMENT_DEPTH (rules walk the value recursively)."""
+def _too_deep(text: str) -> int | None:
+    """Where containers nest deeper than MAX_DOCUMENT_DEPTH (rules walk the value recursively), if they do."""
+    if text.count("[") + text.count("{") <= MAX_DOCUMENT_DEPTH:
+        return None
     depth = 0
     for m in _NEXT_BRACKET.finditer(text):
         if m.group(1) in "[{":
             depth += 1
             if depth > MAX_DOCUMENT_DEPTH:
-                return True
+                return m.start(1)
         else:
             depth -= 1
-    return False
+    return None
 
 
 def _reject_constant(name: str):
@@ -297,11 +299,13 @@ def parse_json(text: str, file: str) -> ParsedSource:
     src = ParsedSource(file, text, kind="json")
     if text.startswith("\ufeff"):
         text = src.text = " " + text[1:]
+    deep = _too_deep(text)
+    if deep is not None:  # located without recursion (the scanner would recurse as deep as the text)
+        src.error = SourceSyntaxError(depth_message(MAX_DOCUMENT_DEPTH), *src._line_col(deep))
+        return src
     try:
         src.value = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant,
                                parse_int=_bounded_int, parse_float=_finite_float)
-        if _too_deep(text):
-            raise RecursionError
     except (ValueError, _Duplicates, RecursionError):
         _full_scan(src)  # finds the problem again, with its position
         return src
