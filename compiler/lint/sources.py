@@ -498,11 +498,15 @@ def _compose(text: str) -> Any:
     return YAML(typ="safe", pure=True).compose(text)
 
 
-def _yaml_error(err: Exception) -> SourceSyntaxError:
-    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+def _yaml_error(err: Exception, text: str) -> SourceSyntaxError:
+    from flowc.dsl.yaml_loader import reader_position
+
     parts = [str(p) for p in (getattr(err, "context", None), getattr(err, "problem", None)) if p]
+    if not parts and getattr(err, "reason", None):  # a reader error: a character YAML does not allow
+        char = getattr(err, "character", "")
+        parts = [f"{err.reason} (#x{char if isinstance(char, int) else ord(char[:1] or ' '):04x})"]
     message = " ".join(parts) or f"invalid YAML: {err}"
-    return SourceSyntaxError(message, (mark.line + 1) if mark else 1, (mark.column + 1) if mark else 1)
+    return SourceSyntaxError(message, *reader_position(err, text))
 
 
 def parse_yaml(text: str, file: str) -> ParsedSource:
@@ -520,7 +524,7 @@ def parse_yaml(text: str, file: str) -> ParsedSource:
         src.error = SourceSyntaxError("nesting is too deep", 1, 1)
         return src
     except Exception as err:  # ruamel / PyYAML errors (MarkedYAMLError, ReaderError...) and bad input
-        src.error = _yaml_error(err)
+        src.error = _yaml_error(err, text)
         return src
     if node is None:
         src.value = None

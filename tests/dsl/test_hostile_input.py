@@ -238,3 +238,8 @@ def test_code_frames_never_show_files_that_are_not_sources(tmp_path):
     assert "s3cr3t" not in render(Diagnostic("FLOW106", "x", Span(str(secret), 1, 1)))
     SOURCES.hide(str(tmp_path / "out"))
     assert render(Diagnostic("FLOW106", "x", Span(str(tmp_path / "out"), 1, 1))).count("\n") == 0
+
+
+def test_asl_yaml_reader_errors_are_located():
+    src = parse_asl("StartAt: A\nStates:\n  A:\n    Type: \x07Succeed\n", "r.asl.yaml")
+    assert src.error is not None and (src.error.line, src.error.col) == (4, 11)
