@@ -8,9 +8,9 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
-
 from flowc.compiler.cli import main
 from flowc.targets.output import MANIFEST, write_outputs
+
 from tests.helpers import WORKFLOWS
 
 
