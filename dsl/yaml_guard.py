@@ -8,7 +8,7 @@ with a located `LimitError` at:
 - an alias to a node that is still open (a recursive alias: it used to load as `null` or loop);
 - aliases whose expansion would add more than `MAX_ALIAS_NODES` nodes (the "billion laughs" bomb:
   2.6 KB of YAML that expands to hundreds of millions of values);
-- an integer of more than `MAX_INT_DIGITS` digits, or a number that overflows a double.
+- an integer of more than `MAX_INT_DIGITS` digits, a number that overflows a double, `.inf`/`.nan`.
 
 `blank_comments` drops comments (a comment runs to the end of its line, so every line and every column
 before it stays where it was): ruamel's round-trip scanner, which the `.flow.yaml` loader needs for
@@ -23,6 +23,7 @@ from typing import Any
 
 from flowc.dsl.limits import MAX_ALIAS_NODES, MAX_DOCUMENT_DEPTH, LimitError, check_number, depth_message
 
+_NOT_FINITE = frozenset({".inf", "+.inf", "-.inf", ".nan"})
 _NUMBERISH = re.compile(r"[-+]?(?:\d[\d_]*)?(?:\.\d*)?(?:[eE][-+]?\d+)?")
 
 
@@ -100,6 +101,8 @@ def _walk(events: Any, scalar_keys: bool) -> None:
         elif kind == "ScalarEvent":
             if not event.style and event.tag is None and _NUMBERISH.fullmatch(event.value or "x"):
                 check_number(event.value.replace("_", ""), line, col)
+            elif not event.style and (event.value or "").lower() in _NOT_FINITE:
+                raise LimitError(f"{event.value} has no JSON form (ASL numbers are finite)", line, col)
             if event.anchor:
                 sizes[event.anchor] = 1
             if stack:

@@ -243,3 +243,10 @@ def test_code_frames_never_show_files_that_are_not_sources(tmp_path):
 def test_asl_yaml_reader_errors_are_located():
     src = parse_asl("StartAt: A\nStates:\n  A:\n    Type: \x07Succeed\n", "r.asl.yaml")
     assert src.error is not None and (src.error.line, src.error.col) == (4, 11)
+
+
+@pytest.mark.parametrize("value", [".inf", "-.Inf", ".nan", "1e999"])
+def test_backoff_that_json_cannot_hold_is_refused(tmp_path, value):
+    text = ("workflow: W\nresources:\n  - function: f\n    handler: m.f\n    code: h\nsteps:\n  - A:\n"
+            f"      invoke: f\n      retry:\n        - errors: [States.ALL]\n          backoff: {value}\n")
+    assert [e[:3] for e in errors(compile_text(tmp_path, text, "b.flow.yaml"))] == [("FLOW100", 11, 20)]
