@@ -571,15 +571,21 @@ def _yaml():
 
 
 def reader_position(err: Exception, text: str) -> tuple[int, int]:
-    """Where a YAML error without a mark happened: ruamel's ReaderError knows the character offset."""
+    """Where a YAML error happened, inside the text: its mark, or the character offset of a reader error
+    (which has no mark); a mark past the end of the text is moved to the end."""
     mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
-    if mark is not None:
-        return mark.line + 1, mark.column + 1
     position = getattr(err, "position", None)
-    if isinstance(position, int) and 0 <= position <= len(text):
+    if mark is not None:
+        line, col = mark.line + 1, mark.column + 1
+    elif isinstance(position, int) and 0 <= position <= len(text):
         head = text[:position]
-        return head.count("\n") + 1, position - (head.rfind("\n") + 1) + 1
-    return 1, 1
+        line, col = head.count("\n") + 1, position - (head.rfind("\n") + 1) + 1
+    else:
+        return 1, 1
+    lines = text.split("\n")
+    if line > len(lines):
+        line, col = len(lines), len(lines[-1]) + 1
+    return line, max(1, min(col, len(lines[line - 1].rstrip("\r")) + 1))
 
 
 def parse_flow_yaml(text: str, file: str = "<input>") -> ast.Module:
@@ -597,8 +603,7 @@ def parse_flow_yaml(text: str, file: str = "<input>") -> ast.Module:
     try:
         data = _yaml().load(blank_comments(text))
     except MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, col = reader_position(err, text)
         message = (err.problem or "invalid YAML").strip()
         if "duplicate key" in message or "found duplicate key" in str(err):
             message = "duplicate key in mapping: " + (err.problem or "").split('"')[1] if '"' in (

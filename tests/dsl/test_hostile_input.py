@@ -250,3 +250,22 @@ def test_backoff_that_json_cannot_hold_is_refused(tmp_path, value):
     text = ("workflow: W\nresources:\n  - function: f\n    handler: m.f\n    code: h\nsteps:\n  - A:\n"
             f"      invoke: f\n      retry:\n        - errors: [States.ALL]\n          backoff: {value}\n")
     assert [e[:3] for e in errors(compile_text(tmp_path, text, "b.flow.yaml"))] == [("FLOW100", 11, 20)]
+
+
+def test_an_invalid_escape_in_a_string_is_a_diagnostic(tmp_path):
+    result = compile_text(tmp_path, 'import "process\\_user.flow"\nworkflow W\n  A: succeed\n')
+    assert [e[:3] for e in errors(result)] == [("FLOW100", 1, 8)]
+
+
+@pytest.mark.parametrize("name,text", [
+    ("e.flow", "workflow W\n  A: pass with { a: $.x, b"),
+    ("e.asl.yaml", "StartAt: A\nStates:\n  A:\n    Type: Pass\nTimeoutSeco"),
+])
+def test_errors_at_the_end_of_input_stay_inside_the_file(tmp_path, name, text):
+    (tmp_path / name).write_text(text)
+    if name.endswith(".flow"):
+        [(code, line, col, _)] = errors(analyse([tmp_path / name]))
+    else:
+        error = parse_asl(text, name).error
+        line, col = error.line, error.col
+    assert line == text.count("\n") + 1 and 1 <= col <= len(text.split("\n")[-1]) + 1
