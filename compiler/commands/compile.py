@@ -55,7 +55,8 @@ def _compile(files: tuple[Path, ...], target: str, out_dir: Path, force: bool) -
             click.echo(f"{summary(errors, warnings)}; nothing written", err=True)
             sys.exit(1)
     outputs = module.render(result, out_dir, [str(f) for f in files])
-    problems = write_outputs(out_dir, outputs, force=force, application=application_of(target, list(files), out_dir))
+    application = application_of(target, list(files), out_dir)
+    problems = write_outputs(out_dir, outputs, force=force, application=application)
     more_errors, more_warnings = print_diagnostics(problems)
     if more_errors:
         sys.exit(1)

@@ -75,7 +75,8 @@ def render(result: CompileResult, out_dir: Path, sources: list[str]) -> dict[str
     jsonata = ", ".join(name for name, wf in plan.workflows.items() if wf.uses_jsonata)
     head = dump_yaml({k: template[k] for k in ("AWSTemplateFormatVersion", "Transform", "Description")})
     text = _environment().get_template("template.yaml.j2").render(
-        version=__version__, sources=comment_text(", ".join(sources)), workflows=comment_text(", ".join(plan.workflows)),
+        version=__version__, sources=comment_text(", ".join(sources)),
+        workflows=comment_text(", ".join(plan.workflows)),
         layer=RUNTIME_LAYER, table=TRACKING_TABLE, jsonata=comment_text(jsonata), head=head,
         sections=[(comment_text(comment), _indent(dump_yaml(body))) for comment, body in builder.sections],
         outputs=dump_yaml({"Outputs": template["Outputs"]}).rstrip("\n"))
