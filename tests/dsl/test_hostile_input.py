@@ -265,6 +265,7 @@ def test_errors_at_the_end_of_input_stay_inside_the_file(tmp_path, name, text):
     (tmp_path / name).write_text(text)
     if name.endswith(".flow"):
         [(code, line, col, _)] = errors(analyse([tmp_path / name]))
+        assert code == "FLOW100"
     else:
         error = parse_asl(text, name).error
         line, col = error.line, error.col
