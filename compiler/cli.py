@@ -16,6 +16,8 @@ import click
 from flowc.compiler import __version__, commands
 from flowc.compiler.commands._options import common_options
 
+RECURSION_LIMIT = 12_000
+
 
 class LazyGroup(click.Group):
     """Subcommands discovered from `compiler/commands/*.py`, imported on use."""
@@ -40,6 +42,9 @@ def main() -> None:
     Shell completion (commands, options, rule codes): add `eval "$(_FLOWC_COMPLETE=bash_source flowc)"` to
     ~/.bashrc (zsh: `zsh_source` in ~/.zshrc; fish: `_FLOWC_COMPLETE=fish_source flowc | source`).
     """
+    # Inputs nest up to flowc.dsl.limits.MAX_DOCUMENT_DEPTH levels and every stage walks them recursively
+    # (a few frames per level); Python's default of 1,000 frames is too tight for that.
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
 
 
 def run() -> None:

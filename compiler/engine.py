@@ -44,9 +44,13 @@ def flow_rules(select: Iterable[str] | None = None, min_severity: Severity | Non
     return _choose("flow", select, min_severity)
 
 
-def _internal(rule: Rule, err: Exception, file: str) -> Diagnostic:
-    return Diagnostic("FLOW000", f"internal error in rule {rule.code}: {type(err).__name__}: {err}",
-                      Span(file, 1, 1), severity=Severity.WARNING)
+class RuleCrashed(RuntimeError):
+    """A rule raised: a bug in flowc. It fails the run (exit 3) instead of passing as a warning, since a
+    crashed error-level rule would otherwise let `check` say ok about what it should have refused."""
+
+
+def _internal(rule: Rule, err: Exception, file: str) -> RuleCrashed:
+    return RuleCrashed(f"rule {rule.code} crashed on {file}: {type(err).__name__}: {err}")
 
 
 def run_rules(doc: AslDocument, rules: list[Rule]) -> list[Diagnostic]:
@@ -54,9 +58,8 @@ def run_rules(doc: AslDocument, rules: list[Rule]) -> list[Diagnostic]:
     for rule in rules:
         try:
             findings = list(rule.check(doc))
-        except Exception as err:  # a rule must never crash a lint run: report it instead
-            out.append(_internal(rule, err, doc.file))
-            continue
+        except Exception as err:
+            raise _internal(rule, err, doc.file) from err
         for f in findings:
             if f.span is not None:
                 span = f.span
@@ -74,9 +77,7 @@ def run_flow_rules(ctx: FlowContext, rules: list[Rule]) -> list[Diagnostic]:
         try:
             findings = list(rule.check(ctx))
         except Exception as err:
-            file = ctx.modules[0].file if ctx.modules else "<input>"
-            out.append(_internal(rule, err, file))
-            continue
+            raise _internal(rule, err, ctx.modules[0].file if ctx.modules else "<input>") from err
         for f in findings:
             span = f.span or Span.unknown(ctx.modules[0].file if ctx.modules else "<input>")
             out.append(Diagnostic(rule.code, f.message, span, severity=f.severity or rule.severity, hint=f.hint))

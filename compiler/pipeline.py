@@ -51,6 +51,7 @@ def analyse(paths: list[str | Path], *, all_severities: bool = False, rules: lis
 
 def _analyse(paths: list[str | Path], rules: list, rule_options: dict, sources: dict[Path, str] | None = None
              ) -> CompileResult:
+    from flowc.compiler.collisions import check_collisions
     from flowc.compiler.lower import lower
     from flowc.dsl.loader import load_program
     from flowc.targets.asl.emit import emit_workflow
@@ -61,6 +62,7 @@ def _analyse(paths: list[str | Path], rules: list, rule_options: dict, sources: 
                              front_end_errors=[d for d in diagnostics if d.severity is Severity.ERROR])
     program, lower_diags = lower(modules)
     diagnostics.extend(lower_diags)
+    diagnostics.extend(check_collisions(program))
     emitted = {}
     from_rules: set[int] = set()
     for name, wf in program.workflows.items():

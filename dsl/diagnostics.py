@@ -106,17 +106,37 @@ class SourceCache:
     def add(self, file: str, text: str) -> None:
         self._texts[file] = text.splitlines()
 
+    def hide(self, file: str) -> None:
+        """Never show lines of `file` (an output file, a folder: not something the user wrote as source)."""
+        self._texts[file] = []
+
     def line(self, file: str, line: int) -> str | None:
         lines = self._texts.get(file)
         if lines is None:
-            try:
-                lines = Path(file).read_text(encoding="utf-8", errors="replace").splitlines()
-            except OSError:
-                return None
-            self._texts[file] = lines
+            lines = self._texts[file] = _source_lines(file)
         if 1 <= line <= len(lines):
             return lines[line - 1]
         return None
+
+
+_SOURCE_SUFFIXES = (".flow", ".flow.yaml", ".flow.yml", ".json", ".yaml", ".yml")
+
+
+def _source_lines(file: str) -> list[str]:
+    """Lines of a file read for a code frame: only a regular workflow or ASL source of bounded size, so a
+    diagnostic about `/proc/self/environ` or a link to a user's file never prints what is in it."""
+    from flowc.dsl.limits import MAX_SOURCE_BYTES
+
+    path = Path(file)
+    try:
+        real = path.resolve()
+        if not real.name.endswith(_SOURCE_SUFFIXES) or not real.is_file():
+            return []
+        if real.stat().st_size > MAX_SOURCE_BYTES:
+            return []
+        return real.read_text(encoding="utf-8", errors="replace").splitlines()
+    except (OSError, RuntimeError):
+        return []
 
 
 SOURCES = SourceCache()

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from flowc.dsl.limits import MAX_DEPTH, LimitError, check_number, depth_message
 from lark.exceptions import UnexpectedCharacters
 from lark.lexer import Lexer, Token
 
@@ -23,6 +24,7 @@ _OPEN = {"{": "LBRACE", "[": "LSQB", "(": "LPAR"}
 _CLOSE = {"}": "RBRACE", "]": "RSQB", ")": "RPAR"}
 # Terminals whose match depends on the text after the word, so a word's kind cannot be cached per state.
 _CONTEXT_WORDS = frozenset({"RESOURCE", "INTRINSIC_NAME", "TYPED"})
+_DIGITS = re.compile(r"\d+")
 
 
 class IndentError(Exception):
@@ -128,23 +130,28 @@ class FlowLexer(Lexer):
                 if not newlines:
                     continue
                 indent_str = value[value.rfind("\n") + 1:]
-                indent = indent_str.count(" ") + indent_str.count("\t") * 8
+                indent = indent_str.count(" ") + indent_str.count("\t") * 8  # a tab indents to 8 (as Python)
+                col = len(indent_str) + 1  # positions count characters, a tab is one
                 if indent > indents[-1]:
                     indents.append(indent)
-                    yield make("_INDENT", indent_str, start, tok_line, tok_col, line, indent + 1, stop)
+                    if len(indents) > MAX_DEPTH:
+                        raise IndentError(line, col, depth_message())
+                    yield make("_INDENT", indent_str, start, tok_line, tok_col, line, col, stop)
                 else:
                     while indent < indents[-1]:
                         indents.pop()
-                        yield make("_DEDENT", indent_str, start, tok_line, tok_col, line, indent + 1, stop)
+                        yield make("_DEDENT", indent_str, start, tok_line, tok_col, line, col, stop)
                     if indent != indents[-1]:
-                        raise IndentError(line, indent + 1,
-                                          f"this line is indented to column {indent + 1}, which matches no "
-                                          f"enclosing block (expected column {indents[-1] + 1})")
+                        raise IndentError(line, col,
+                                          f"this line is indented to width {indent}, which matches no "
+                                          f"enclosing block (expected width {indents[-1]})")
                 continue
             elif kind == "PUNCT":
                 kind = punct[value]
                 if value in _OPEN:
                     depth += 1
+                    if depth > MAX_DEPTH:
+                        raise IndentError(line, start - line_start + 1, depth_message())
                 elif value in _CLOSE and depth:
                     depth -= 1
             elif kind == "EOF":
@@ -153,7 +160,13 @@ class FlowLexer(Lexer):
                 line += 1
                 line_start = pos = stop
                 continue
-            elif kind == "JSONATA" and "\n" in value:
+            elif kind in ("NUMBER", "DURATION"):
+                try:  # a number Python cannot convert (4,300+ digits) or a double overflows (1e999)
+                    for number in (value,) if kind == "NUMBER" else _DIGITS.findall(value):
+                        check_number(number, line, start - line_start + 1)
+                except LimitError as err:
+                    raise IndentError(err.line, err.col, err.message) from None
+            elif "\n" in value:  # a JSONata block, a 'string' or a path spanning lines
                 newlines = value.count("\n")
                 last_nl = value.rfind("\n")
                 yield make(kind, value, start, line, start - line_start + 1, line + newlines, len(value) - last_nl,

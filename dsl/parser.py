@@ -136,12 +136,15 @@ class _Build(Transformer):
     # -- values ----------------------------------------------------------------
     def v_string(self, c):
         tok = c[0]
+        return _new(ast.LiteralValue, span=self.sp(tok), value=self.string(tok))
+
+    def string(self, tok: Token) -> str:
+        """A "string" token's text (an invalid escape such as \\_ is a diagnostic, not a crash)."""
         try:
-            value = json.loads(tok)
+            return json.loads(tok)
         except ValueError:
             self.error(self.sp(tok), f"invalid string literal {tok}")
-            value = str(tok)[1:-1]
-        return _new(ast.LiteralValue, span=self.sp(tok), value=value)
+            return str(tok)[1:-1]
 
     def v_number(self, c):
         tok = c[0]
@@ -202,7 +205,7 @@ class _Build(Transformer):
 
     def pair(self, c):
         key_tok, value = c
-        key = json.loads(key_tok) if key_tok.type == "STRING" else str(key_tok)
+        key = self.string(key_tok) if key_tok.type == "STRING" else str(key_tok)
         return _new(ast.ObjectItem, key=key, key_span=self.sp(key_tok), value=value)
 
     def array(self, c):
@@ -296,7 +299,7 @@ class _Build(Transformer):
         path_tok, pattern_tok = c
         variable = _new(ast.PathValue, span=self.sp(path_tok), text=str(path_tok))
         return _new(ast.Compare, span=self.span_of(c), variable=variable, op="StringMatches",
-                           operand=_new(ast.LiteralValue, span=self.sp(pattern_tok), value=json.loads(pattern_tok)))
+                           operand=_new(ast.LiteralValue, span=self.sp(pattern_tok), value=self.string(pattern_tok)))
 
     def cond_jsonata(self, c):
         return _new(ast.JsonataCondition, span=self.sp(c[0]), text=str(c[0]))
@@ -482,7 +485,7 @@ class _Build(Transformer):
 
     def a_call(self, c):
         tok = c[0]
-        resource = json.loads(tok) if tok.type == "STRING" else str(tok)
+        resource = self.string(tok) if tok.type == "STRING" else str(tok)
         action, options = self._task("call", c[1:], has_target=False, resource=resource)
         action.span = self.sp(tok)
         return action, options
@@ -698,7 +701,7 @@ class _Build(Transformer):
 
     def import_stmt(self, c):
         tok = c[0]
-        return _new(ast.Import, span=self.sp(tok), path=json.loads(tok))
+        return _new(ast.Import, span=self.sp(tok), path=self.string(tok))
 
     def start(self, c):
         module = _new(ast.Module, span=Span(self.file, 1, 1, 1, 1), file=self.file)
@@ -863,9 +866,26 @@ def _syntax_diag(file: str, err: Exception, text: str = "") -> Diagnostic:
 def parse_flow(text: str, file: str = "<input>") -> ast.Module:
     """Parse `.flow` source; raise FlowError carrying FLOW100 diagnostics on bad input."""
     SOURCES.add(file, text)
-    if not text.endswith("\n"):
-        text += "\n"
-    return parse_with_start(text, file, "start")
+    text = text.removeprefix("\ufeff")
+    try:
+        return parse_with_start(text if text.endswith("\n") else text + "\n", file, "start")
+    except FlowError as err:
+        for d in err.diagnostics:
+            d.span = _inside(d.span, text)
+        raise
+
+
+def _inside(span: Span, text: str) -> Span:
+    """A span that starts inside `text`: the end of input (a missing final newline, dedents the lexer adds)
+    is reported at the end of the last line, not on a line after it."""
+    lines = text.split("\n")
+    line, col = span.line, span.col
+    if line > len(lines):
+        line, col = len(lines), len(lines[-1]) + 1
+    limit = len(lines[line - 1].rstrip("\r")) + 1 if line >= 1 else 1
+    if (line, col) == (span.line, span.col) and col <= limit:
+        return span
+    return Span(span.file, max(1, line), max(1, min(col, limit)))
 
 
 _NOT_PARSED = object()
@@ -890,9 +910,6 @@ def parse_with_start(text: str, file: str, start: str) -> Any:
         raise FlowError([_syntax_diag(file, inner if isinstance(inner, Exception) else err, text)]) from None
     except RecursionError:
         raise FlowError([Diagnostic("FLOW100", "nesting is too deep", Span.unknown(file))]) from None
-    except (ValueError, TypeError, IndexError, KeyError) as err:  # a transformer bug must still not crash
-        raise FlowError([Diagnostic("FLOW100", f"could not understand this file ({type(err).__name__}: {err})",
-                                    Span.unknown(file))]) from None
     if builder.diagnostics:
         raise FlowError(list(builder.diagnostics))
     return module

@@ -15,6 +15,8 @@ from typing import Any
 from flowc.dsl import ast
 from flowc.dsl.diagnostics import SOURCES, Diagnostic, FlowError, Span
 from flowc.dsl.durations import parse_duration
+from flowc.dsl.limits import MAX_DEPTH, depth_message
+from pydantic import ValidationError
 
 _DURATION = re.compile(r"^\d+[smhd](\d+[smhd])*$")
 _EXPR_START = re.compile(r"^(\$|\{%|States\.[A-Za-z0-9]+\(|(SS|NS|BS|S|N|B|BOOL|NULL|M|L)\()")
@@ -84,8 +86,11 @@ class _Loader:
         self.diagnostics.append(Diagnostic("FLOW100", message, span, hint=hint))
 
     # -- values -----------------------------------------------------------------
-    def value(self, raw: Any, span: Span) -> Any:
+    def value(self, raw: Any, span: Span, depth: int = 1) -> Any:
         """A YAML node -> AST value (Literal/Path/Intrinsic/JSONata/Typed/Object/Array/Ref)."""
+        if depth > MAX_DEPTH and isinstance(raw, (dict, list)):
+            self.error(span, depth_message())
+            return ast.LiteralValue(span=span, value=None)
         if isinstance(raw, Literal):
             return ast.LiteralValue(span=span, value=raw.value)
         if isinstance(raw, Ref):
@@ -95,10 +100,11 @@ class _Loader:
             items = []
             for key in raw:
                 items.append(ast.ObjectItem(key=str(key), key_span=self.key_span(raw, key),
-                                            value=self.value(raw[key], self.value_span(raw, key))))
+                                            value=self.value(raw[key], self.value_span(raw, key), depth + 1)))
             return ast.ObjectValue(span=span, items=items)
         if isinstance(raw, list):
-            return ast.ArrayValue(span=span, items=[self.value(v, self.item_span(raw, i)) for i, v in enumerate(raw)])
+            return ast.ArrayValue(span=span, items=[self.value(v, self.item_span(raw, i), depth + 1)
+                                                    for i, v in enumerate(raw)])
         if isinstance(raw, str) and _EXPR_START.match(raw):
             return self.expression(raw, span)
         if isinstance(raw, bool) or raw is None or isinstance(raw, (int, float)):
@@ -183,8 +189,8 @@ class _Loader:
                         args.append(ast.LiteralValue(span=vspan, value=v))
                     elif isinstance(v, str):
                         args.append(ast.NameRef(span=vspan, name=v))
-                    else:
-                        args.append(ast.LiteralValue(span=vspan, value=v))
+                    else:  # a number, null, or a mapping/list the lowering reports as the wrong kind of value
+                        args.append(self.value(v, vspan))
                 wf.settings.append(ast.Setting(span=kspan, name=key, value=args))
         wf.resources = self.resources(data.get("resources") or [], data, "resources")
         wf.triggers = self.triggers(data.get("triggers") or [], data)
@@ -224,8 +230,8 @@ class _Loader:
                     value = ast.Duration(span=vspan, seconds=parse_duration(v))
                 elif isinstance(v, str) and k in ("key", "sort", "key_type", "sort_type"):
                     value = ast.NameRef(span=vspan, name=v)
-                else:
-                    value = ast.LiteralValue(span=vspan, value=v)
+                else:  # a scalar, or a list the lowering reports as the wrong kind of value
+                    value = self.value(v, vspan)
                 props.append(ast.Option(span=self.key_span(item, k), name=str(k), value=value))
             out.append(ast.ResourceDecl(span=self.key_span(item, kind), kind=kind, name=str(item[kind]),
                                         name_span=self.value_span(item, kind), props=props))
@@ -427,7 +433,7 @@ class _Loader:
                            hint="expected errors, interval, attempts, backoff, max_delay, jitter, comment")
         try:
             spec = ast.RetrySpec(span=span, errors=self.errors(raw["errors"], raw, "errors"), **kwargs)
-        except Exception as exc:  # pydantic validation -> a diagnostic, never a traceback
+        except ValidationError as exc:  # a field of the wrong type -> a diagnostic, never a traceback
             self.error(span, f"invalid retry: {_first_error(exc)}")
             spec = ast.RetrySpec(span=span, errors=self.errors(raw["errors"], raw, "errors"))
         return ast.Option(span=span, name="retry", value=spec)
@@ -579,23 +585,49 @@ def _yaml():
     return yaml
 
 
+def reader_position(err: Exception, text: str) -> tuple[int, int]:
+    """Where a YAML error happened, inside the text: its mark, or the character offset of a reader error
+    (which has no mark); a mark past the end of the text is moved to the end."""
+    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    position = getattr(err, "position", None)
+    if mark is not None:
+        line, col = mark.line + 1, mark.column + 1
+    elif isinstance(position, int) and 0 <= position <= len(text):
+        head = text[:position]
+        line, col = head.count("\n") + 1, position - (head.rfind("\n") + 1) + 1
+    else:
+        return 1, 1
+    lines = text.split("\n")
+    if line > len(lines):
+        line, col = len(lines), len(lines[-1]) + 1
+    return line, max(1, min(col, len(lines[line - 1].rstrip("\r")) + 1))
+
+
 def parse_flow_yaml(text: str, file: str = "<input>") -> ast.Module:
     """Parse `.flow.yaml` source into the AST; FlowError with FLOW100 diagnostics on bad input."""
+    from flowc.dsl.limits import LimitError
+    from flowc.dsl.yaml_guard import blank_comments, check_yaml
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     SOURCES.add(file, text)
     try:
-        data = _yaml().load(text)
+        check_yaml(text, scalar_keys=True)
+    except LimitError as err:
+        raise FlowError([Diagnostic(err.code, err.message, Span(file, err.line, err.col, err.line, err.col + 1))]
+                        ) from None
+    try:
+        data = _yaml().load(blank_comments(text))
     except MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, col = reader_position(err, text)
         message = (err.problem or "invalid YAML").strip()
         if "duplicate key" in message or "found duplicate key" in str(err):
             message = "duplicate key in mapping: " + (err.problem or "").split('"')[1] if '"' in (
                 err.problem or "") else "duplicate key in mapping"
         raise FlowError([Diagnostic("FLOW100", f"YAML: {message}", Span(file, line, col, line, col + 1))]) from None
     except YAMLError as err:
-        raise FlowError([Diagnostic("FLOW100", f"YAML: {err}", Span.unknown(file))]) from None
+        line, col = reader_position(err, text)
+        raise FlowError([Diagnostic("FLOW100", f"YAML: {getattr(err, 'reason', None) or err}",
+                                    Span(file, line, col, line, col + 1))]) from None
     except RecursionError:
         raise FlowError([Diagnostic("FLOW100", "nesting is too deep", Span.unknown(file))]) from None
     loader = _Loader(file, text)

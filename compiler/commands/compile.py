@@ -46,7 +46,7 @@ def _compile(files: tuple[Path, ...], target: str, out_dir: Path, force: bool, s
     import importlib
 
     from flowc.compiler.commands._verdict import analyse_sources
-    from flowc.targets.output import write_outputs
+    from flowc.targets.output import application_of, write_outputs
 
     if target not in available_targets():
         raise click.UsageError(f"target '{target}' is not available in this installation")
@@ -69,10 +69,12 @@ def _compile(files: tuple[Path, ...], target: str, out_dir: Path, force: bool, s
             click.echo(f"{summary(errors, warnings)}; nothing written", err=True)
             sys.exit(1)
     outputs = module.render(result, out_dir, [str(f) for f in files])
-    problems = write_outputs(out_dir, outputs, force=force)
-    if problems:
-        print_diagnostics(problems)
+    application = application_of(target, list(files), out_dir)
+    problems = write_outputs(out_dir, outputs, force=force, application=application)
+    more_errors, more_warnings = print_diagnostics(problems)
+    if more_errors:
         sys.exit(1)
+    warnings += more_warnings
     for rel in sorted(outputs):
         click.echo(str(out_dir / rel))
     console().info(f"compiled {len(result.program.workflows)} workflow(s) to {out_dir} ({target}; "

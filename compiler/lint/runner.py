@@ -227,12 +227,14 @@ def lint_target(target: Target, options: Options) -> FileReport:
     if target.kind == "missing":
         return FileReport(path, target.kind, [Diagnostic("FLOW106", f"no such file or directory: {path}",
                                                          Span.unknown(path))])
+    from flowc.dsl.limits import LimitError, read_source
+
     text: str | None = None
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except UnicodeDecodeError as err:
-        return FileReport(path, target.kind, [Diagnostic("FLOW106", f"{path} is not UTF-8 text: {err.reason}",
-                                                         Span.unknown(path))])
+        text = read_source(Path(path))  # bounded, BOM dropped; invalid UTF-8 located at its byte
+    except LimitError as err:
+        return FileReport(path, target.kind, [Diagnostic(err.code, err.message, Span(path, err.line, err.col,
+                                                                                     err.line, err.col + 1))])
     except OSError as err:
         return FileReport(path, target.kind, [Diagnostic("FLOW106", f"cannot read {path}: {err.strerror or err}",
                                                          Span.unknown(path))])

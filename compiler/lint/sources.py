@@ -20,6 +20,7 @@ from json.decoder import scanstring
 from typing import Any
 
 from flowc.dsl.diagnostics import Span
+from flowc.dsl.limits import MAX_DOCUMENT_DEPTH, LimitError, check_number, depth_message
 
 _WS = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?")
@@ -131,6 +132,7 @@ class _JsonScanner:
     def __init__(self, src: ParsedSource):
         self.src = src
         self.text = src.text
+        self.depth = 0
 
     def fail(self, message: str, pos: int) -> SourceSyntaxError:
         line, col = self.src._line_col(min(pos, len(self.text)))
@@ -146,16 +148,22 @@ class _JsonScanner:
             raise self.fail("unexpected end of file: expected a value", pos)
         ch = text[pos]
         start = pos
-        if ch == "{":
-            result, pos = self.obj(pos + 1, pointer)
-        elif ch == "[":
-            result, pos = self.arr(pos + 1, pointer)
+        if ch in "{[":
+            self.depth += 1
+            if self.depth > MAX_DOCUMENT_DEPTH:
+                raise self.fail(depth_message(MAX_DOCUMENT_DEPTH), pos)
+            result, pos = (self.obj if ch == "{" else self.arr)(pos + 1, pointer)
+            self.depth -= 1
         elif ch == '"':
             result, pos = self.string(pos)
         else:
             m = _NUMBER.match(text, pos)
             if m and m.end() > pos:
                 number = m.group()
+                try:
+                    check_number(number)
+                except LimitError as err:
+                    raise self.fail(err.message, pos) from None
                 result = float(number) if (m.group(1) or m.group(2)) else int(number)
                 pos = m.end()
             else:
@@ -254,6 +262,31 @@ def _no_duplicates(pairs: list) -> dict:
     return out
 
 
+def _bounded_int(text: str) -> int:
+    check_number(text)  # LimitError is a ValueError's sibling: caught as one below
+    return int(text)
+
+
+def _finite_float(text: str) -> float:
+    check_number(text)
+    return float(text)
+
+
+def _too_deep(text: str) -> int | None:
+    """Where containers nest deeper than MAX_DOCUMENT_DEPTH (rules walk the value recursively), if they do."""
+    if text.count("[") + text.count("{") <= MAX_DOCUMENT_DEPTH:
+        return None
+    depth = 0
+    for m in _NEXT_BRACKET.finditer(text):
+        if m.group(1) in "[{":
+            depth += 1
+            if depth > MAX_DOCUMENT_DEPTH:
+                return m.start(1)
+        else:
+            depth -= 1
+    return None
+
+
 def _reject_constant(name: str):
     raise ValueError(f"{name} is not JSON")
 
@@ -266,10 +299,15 @@ def parse_json(text: str, file: str) -> ParsedSource:
     src = ParsedSource(file, text, kind="json")
     if text.startswith("\ufeff"):
         text = src.text = " " + text[1:]
+    deep = _too_deep(text)
+    if deep is not None:  # located without recursion (the scanner would recurse as deep as the text)
+        src.error = SourceSyntaxError(depth_message(MAX_DOCUMENT_DEPTH), *src._line_col(deep))
+        return src
     try:
-        src.value = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
+        src.value = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant,
+                               parse_int=_bounded_int, parse_float=_finite_float)
     except (ValueError, _Duplicates, RecursionError):
-        _full_scan(src)
+        _full_scan(src)  # finds the problem again, with its position
         return src
     src._lazy = _JsonLocator(text)
     return src
@@ -402,7 +440,7 @@ class _YamlBuilder:
 
     def build(self, node: Any, pointer: str) -> Any:
         self.depth += 1
-        if self.depth > 200:
+        if self.depth > MAX_DOCUMENT_DEPTH:
             raise RecursionError
         try:
             self.src._values[pointer] = (self.pos(node.start_mark), self.pos(node.end_mark))
@@ -460,22 +498,33 @@ def _compose(text: str) -> Any:
     return YAML(typ="safe", pure=True).compose(text)
 
 
-def _yaml_error(err: Exception) -> SourceSyntaxError:
-    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+def _yaml_error(err: Exception, text: str) -> SourceSyntaxError:
+    from flowc.dsl.yaml_loader import reader_position
+
     parts = [str(p) for p in (getattr(err, "context", None), getattr(err, "problem", None)) if p]
+    if not parts and getattr(err, "reason", None):  # a reader error: a character YAML does not allow
+        char = getattr(err, "character", "")
+        parts = [f"{err.reason} (#x{char if isinstance(char, int) else ord(char[:1] or ' '):04x})"]
     message = " ".join(parts) or f"invalid YAML: {err}"
-    return SourceSyntaxError(message, (mark.line + 1) if mark else 1, (mark.column + 1) if mark else 1)
+    return SourceSyntaxError(message, *reader_position(err, text))
 
 
 def parse_yaml(text: str, file: str) -> ParsedSource:
+    from flowc.dsl.yaml_guard import check_yaml
+
     src = ParsedSource(file, text, kind="yaml")
+    try:
+        check_yaml(text)  # depth, alias bombs, recursive aliases, huge numbers: before anything expands
+    except LimitError as err:
+        src.error = SourceSyntaxError(err.message, err.line, err.col)
+        return src
     try:
         node = _compose(text)
     except RecursionError:
         src.error = SourceSyntaxError("nesting is too deep", 1, 1)
         return src
     except Exception as err:  # ruamel / PyYAML errors (MarkedYAMLError, ReaderError...) and bad input
-        src.error = _yaml_error(err)
+        src.error = _yaml_error(err, text)
         return src
     if node is None:
         src.value = None

@@ -44,6 +44,9 @@ MAX_RANGE_ITEMS = 1000
 INT32_MIN, INT32_MAX = -(2 ** 31), 2 ** 31 - 1
 
 
+_MAX_NUMBER_CHARS = 400
+
+
 class IntrinsicSyntaxError(ValueError):
     """An intrinsic invocation that does not parse; ``offset`` indexes the text."""
 
@@ -160,6 +163,8 @@ class _Parser:
             self.pos = number.end()
             self.expect_delimiter(start)
             text = number.group()
+            if len(text) > _MAX_NUMBER_CHARS:  # int() refuses 4,300+ digits; no argument is that long
+                raise self.error(f"number is {len(text)} characters long (at most {_MAX_NUMBER_CHARS})", start)
             return Literal(float(text) if number.group(1) or number.group(2) else int(text), start)
         for word, value in _WORDS.items():
             if self.text.startswith(word, self.pos):

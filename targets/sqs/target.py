@@ -21,6 +21,7 @@ the user keeps it. Steps without user code use a one-line `InlineCode`.
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 from flowc.compiler.pipeline import CompileResult
@@ -54,6 +55,15 @@ def _indent(text: str, spaces: int = 2) -> str:
     return "".join(pad + line if line.strip() else line for line in text.splitlines(keepends=True))
 
 
+_LINE_BREAKING = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def comment_text(text: str) -> str:
+    """`text` safe inside a one-line YAML comment: a line break (or any control character) in a file
+    or step name would end the comment and turn the rest of the name into template YAML."""
+    return _LINE_BREAKING.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def render(result: CompileResult, out_dir: Path, sources: list[str]) -> dict[str, str]:
     from flowc.compiler import __version__
     from flowc.targets.sqs.plan import RUNTIME_LAYER, TRACKING_TABLE, ProgramPlan
@@ -65,9 +75,10 @@ def render(result: CompileResult, out_dir: Path, sources: list[str]) -> dict[str
     jsonata = ", ".join(name for name, wf in plan.workflows.items() if wf.uses_jsonata)
     head = dump_yaml({k: template[k] for k in ("AWSTemplateFormatVersion", "Transform", "Description")})
     text = _environment().get_template("template.yaml.j2").render(
-        version=__version__, sources=", ".join(sources), workflows=", ".join(plan.workflows),
-        layer=RUNTIME_LAYER, table=TRACKING_TABLE, jsonata=jsonata, head=head,
-        sections=[(comment, _indent(dump_yaml(body))) for comment, body in builder.sections],
+        version=__version__, sources=comment_text(", ".join(sources)),
+        workflows=comment_text(", ".join(plan.workflows)),
+        layer=RUNTIME_LAYER, table=TRACKING_TABLE, jsonata=comment_text(jsonata), head=head,
+        sections=[(comment_text(comment), _indent(dump_yaml(body))) for comment, body in builder.sections],
         outputs=dump_yaml({"Outputs": template["Outputs"]}).rstrip("\n"))
     files = {"template.yaml": text}
     files.update(runtime_files(plan, jsonata))
