@@ -79,6 +79,21 @@ def completion(params: types.CompletionParams) -> types.CompletionList:
     return types.CompletionList(is_incomplete=False, items=items)
 
 
+@server.feature(types.TEXT_DOCUMENT_FORMATTING)
+def formatting(params: types.DocumentFormattingParams) -> list[types.TextEdit]:
+    """`flowc fmt` on the buffer: one edit replacing the whole text (none when it is already formatted)."""
+    from flowc.dsl.formatter import format_flow
+
+    document = server.workspace.get_text_document(params.text_document.uri)
+    if not document.uri.endswith(".flow"):
+        return []
+    formatted = format_flow(document.source)
+    if formatted == document.source:
+        return []
+    lines = document.source.split("\n")
+    return [types.TextEdit(range=_range(0, 0, len(lines), 0), new_text=formatted)]
+
+
 @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
 def symbols(params: types.DocumentSymbolParams) -> list[types.DocumentSymbol]:
     text = server.workspace.get_text_document(params.text_document.uri).source

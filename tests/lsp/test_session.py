@@ -63,6 +63,12 @@ async def _session(path: Path) -> dict:
         out["completion"] = await client.text_document_completion_async(
             types.CompletionParams(doc, types.Position(5, 26)))
         out["symbols"] = await client.text_document_document_symbol_async(types.DocumentSymbolParams(doc))
+        client.text_document_did_change(types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(uri=uri, version=3),
+            [types.TextDocumentContentChangeWholeDocument(text=FIXED.replace("  Done: succeed", "  Done:    succeed"))]))
+        await next_diagnostics()
+        out["format"] = await client.text_document_formatting_async(types.DocumentFormattingParams(
+            doc, types.FormattingOptions(tab_size=2, insert_spaces=True)))
         await client.shutdown_async(None)
         client.exit(None)
     finally:
@@ -90,6 +96,8 @@ def test_a_real_lsp_session(tmp_path: Path) -> None:
     assert out["resource_definition"].range.start.line == 2  # Orders -> `table Orders`
     labels = {item.label for item in out["completion"].items}
     assert {"Charge", "Save", "Done", "Refund"} <= labels  # after `goto`: the step names
+    (edit,) = out["format"]  # formatting is `flowc fmt`
+    assert edit.new_text == FIXED
     (workflow,) = out["symbols"]
     assert workflow.name == "Orders"
     assert [c.name for c in workflow.children if c.kind == types.SymbolKind.Function] == \
@@ -135,6 +143,9 @@ def test_the_textmate_grammar_covers_every_keyword_and_compiles() -> None:
         for key in ("match", "begin", "end"):
             if key in rule:
                 re.compile(rule[key])
+    from flowc.compiler.lsp.textmate import TARGET, render
+
+    assert (REPO / TARGET).read_text(encoding="utf-8") == render(), "python -m flowc.compiler.lsp.textmate"
     package = json.loads((REPO / "editors/vscode/package.json").read_text(encoding="utf-8"))
     assert package["contributes"]["grammars"][0]["scopeName"] == grammar["scopeName"]
     assert "flowc" in (REPO / "editors/vscode/extension.js").read_text(encoding="utf-8")
