@@ -193,8 +193,11 @@ class _Writer:
 
     @staticmethod
     def _plain(v: Any) -> Any:
-        """Settings and resource properties: the loader takes their strings as written (no `!lit`)."""
-        return v.value if isinstance(v, ast.LiteralValue) else value(v)
+        """Settings and resource properties: the loader takes their strings as written, except one that reads
+        as an expression (`${Placeholder}`, `$.x`): that one is written `!lit`."""
+        if isinstance(v, ast.LiteralValue):
+            return Lit(v.value) if isinstance(v.value, str) and _EXPR_START.match(v.value) else v.value
+        return value(v)
 
 
     def resource(self, r: ast.ResourceDecl) -> dict:

@@ -87,6 +87,13 @@ def resource_name(text: str) -> str:
     return out if out[0].isalpha() or out[0] == "_" else "r_" + out
 
 
+_PLACEHOLDERS = re.compile(r"\$\{([^}]+)\}")
+# The resource kind a placeholder stands for, by the field it fills (others: a function, the usual case).
+_PLACEHOLDER_KINDS = {"FunctionName": "function", "QueueUrl": "queue", "TopicArn": "topic", "TableName": "table",
+                      "StateMachineArn": "machine", "Bucket": "bucket", "EventBusName": "bus",
+                      "ActivityArn": "activity"}
+
+
 class Converter:
     def __init__(self, file: str, name: str, *, workflow_type: str | None = None,
                  locate: Callable[[str], Span | None] | None = None,
@@ -140,6 +147,7 @@ class Converter:
             if key not in _TOP_FIELDS:
                 self.report(f"/{_escape(key)}", f"top-level field {key} cannot be expressed in .flow; left out")
         wf.body = self.graph(definition, "", ql)
+        self.declare_placeholders(definition)
         wf.resources = list(self.resources.values())
         module = ast.Module(span=SPAN, file=self.file, workflows=[wf])
         return Imported(module, self.name, self.diagnostics, self.normalised)
@@ -351,6 +359,26 @@ class Converter:
                 return ast.TaskAction(span=SPAN, integration="call", resource=short)
             return ast.TaskAction(span=SPAN, integration="call", resource=resource)
         return None
+
+    def declare_placeholders(self, definition: dict) -> None:
+        """A `${Placeholder}` in a value (`FunctionName: "${ChargeFunctionArn}"`) stays as written, and is declared
+        as the ARN of an external resource of the kind its field names, so the `.flow` says where every
+        placeholder comes from (an undeclared one is an error: FLOW113)."""
+        declared = {arn for _, arn in self._by_arn}
+        stack: list[tuple[Any, str, str]] = [(definition, "", "")]
+        while stack:
+            node, key, ptr = stack.pop()
+            if isinstance(node, dict):
+                stack.extend((v, str(k), f"{ptr}/{_escape(k)}") for k, v in reversed(list(node.items())))
+            elif isinstance(node, list):
+                stack.extend((v, key, f"{ptr}/{i}") for i, v in reversed(list(enumerate(node))))
+            elif isinstance(node, str) and "${" in node:
+                for name in _PLACEHOLDERS.findall(node):
+                    text = "${" + name + "}"
+                    if name.startswith("AWS::") or any(text in arn for arn in declared):
+                        continue
+                    self.declare(_PLACEHOLDER_KINDS.get(key.removesuffix(".$"), "function"), name, text, ptr)
+                    declared.add(text)
 
     def declare(self, kind: str, wanted: str, arn: str, ptr: str = "") -> ast.NameRef:
         """One resource per (kind, ARN); names stay unique across kinds (they share one namespace)."""
@@ -569,6 +597,10 @@ class Converter:
             self.option(opts, "with", V.payload(s[selector_field], ql))
         for fld, opt in (("MaxConcurrency", "concurrency"), ("ToleratedFailurePercentage", "tolerate_percent"),
                          ("ToleratedFailureCount", "tolerate_count")):
+            if fld.startswith("Tolerated") and not distributed and (fld in s or fld + "Path" in s):
+                self.cannot(ptr, name, fld, "AWS defines failure tolerance for a Distributed Map only (`map "
+                                            "distributed`); this Map's ProcessorConfig does not say Mode DISTRIBUTED")
+                continue
             if fld in s:
                 v = s[fld]
                 if isinstance(v, (int, float)) and not isinstance(v, bool) and (

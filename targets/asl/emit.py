@@ -191,6 +191,13 @@ class AslEmitter:
         for kind, name in named:
             for attribute in refs.ATTRIBUTES.get(kind, ()):
                 out[naming.substitution_key(kind, name, attribute)] = (kind, name)
+        # An external resource declared with a placeholder ARN (`function f arn "${FArn}"`, what `flowc import`
+        # writes for a definition's `${Placeholder}`s) declares that placeholder: the deployment fills it.
+        for res in [*self.wf.resources.values(), *self.program.resources.values()]:
+            arn = res.arn
+            if isinstance(arn, str):
+                for key in _PLACEHOLDER.findall(arn):
+                    out.setdefault(key, (res.kind, res.name))
         return out
 
     def unknown_placeholder(self, key: str, pointer: str, known: dict[str, tuple[str, str]]) -> Diagnostic:

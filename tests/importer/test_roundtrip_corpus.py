@@ -39,10 +39,12 @@ VALIDATION_MISSES = {
         "Task Resource is a CloudFormation intrinsic object (Fn::GetAtt / Ref), not a string",
     "awslabs-statelint/choice-nested-comment.json":
         "Comment on nested (And/Or/Not) choice rules: `.flow` keeps comments on top-level rules only",
+    "asl-validator/valid-map-tolerated.json":
+        "ToleratedFailureCount/Percentage on an inline Map: AWS defines them for Distributed Map only, so flowc "
+        "refuses them (FLOW102 in .flow, FLOW112 in lint; the label is disputed in tests/lint/test_corpus_fixtures.py)",
 }
 # What only the YAML twin cannot hold (the .flow form does): one `tolerate` key per step.
 YAML_MISSES = {
-    "asl-validator/valid-map-tolerated.json": "ToleratedFailureCount and ToleratedFailurePercentage together",
     "asl-validator/valid-map-with-item-batcher-jsonata.json":
         "ToleratedFailureCount and ToleratedFailurePercentage together",
 }
@@ -105,4 +107,4 @@ def test_counts() -> None:
     assert set(REAL_MISSES) <= set(REAL_ROWS) and set(VALIDATION_MISSES) <= set(VALID_ROWS)
     real_ok = len(REAL_ROWS) - len(REAL_MISSES)
     assert real_ok / len(REAL_ROWS) >= 0.98, f"{real_ok} of {len(REAL_ROWS)}"
-    assert (real_ok, len(VALID_ROWS) - len(VALIDATION_MISSES)) == (175, 97)
+    assert (real_ok, len(VALID_ROWS) - len(VALIDATION_MISSES)) == (175, 96)
