@@ -147,7 +147,8 @@ MANIFEST = ".flowc-manifest.json"  # what `flowc compile` wrote into a folder (t
 
 
 def _generated(folder: Path) -> set[str]:
-    """The files `flowc compile` wrote under `folder` (its manifest maps relative path -> digest)."""
+    """The files `flowc compile` wrote under `folder` (its manifest's `files` map relative path -> digest; the
+    first format was that map alone)."""
     import json
 
     try:
@@ -156,7 +157,8 @@ def _generated(folder: Path) -> set[str]:
         return set()
     if not isinstance(manifest, dict):
         return set()
-    return {os.path.normpath(folder / k) for k in manifest if isinstance(k, str)}
+    files = manifest.get("files") if isinstance(manifest.get("files"), dict) else manifest  # {application, files}
+    return {os.path.normpath(folder / k) for k in files if isinstance(k, str)}
 
 
 def git_ignored(paths: list[str]) -> set[str]:

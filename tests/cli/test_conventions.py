@@ -23,6 +23,7 @@ def project(tmp_path, monkeypatch):
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.delenv("FORCE_COLOR", raising=False)
     (tmp_path / "w.flow").write_text(WARN)
+    (tmp_path / "h.py").write_text("def f(event, context):\n    return event\n")  # the handler exists (FLOW106)
     return tmp_path
 
 
@@ -94,7 +95,7 @@ def test_rule_codes_complete_in_the_shell():
            "COMP_WORDS": "flowc lint --select FLOW50", "COMP_CWORD": "3"}
     code = "import sys; from flowc.compiler.cli import main; main(prog_name='flowc')"
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True).stdout
-    assert out.split() == [f"plain,FLOW50{i}" for i in range(1, 6)]
+    assert out.split() == [f"plain,FLOW50{i}" for i in range(1, 7)]
     env["COMP_WORDS"], env["COMP_CWORD"] = "flowc explain flow60", "2"
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True).stdout
     assert out.split() == ["plain,FLOW601", "plain,FLOW602", "plain,FLOW603"]

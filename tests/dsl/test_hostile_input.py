@@ -175,6 +175,8 @@ def test_a_crashing_rule_fails_the_run(tmp_path, monkeypatch):
 def test_names_that_collapse_into_one_resource_are_errors(tmp_path):
     text = ('workflow order_flow\n  function a_b handler "m.f" code "h"\n  function aB handler "m.g" code "h"\n'
             "  A: invoke a_b\n  B: invoke aB\nworkflow OrderFlow\n  C: succeed\nworkflow orderflow\n  D: succeed\n")
+    (tmp_path / "h").mkdir()
+    (tmp_path / "h" / "m.py").write_text("def f(event, context):\n    return 1\n\n\ndef g(event, context):\n    return 2\n")
     found = errors(compile_text(tmp_path, text))
     assert [(code, line) for code, line, _, _ in found] == [("FLOW202", 3), ("FLOW202", 6), ("FLOW202", 8)]
     assert "'a_b'" in found[0][3] and "ABFunction" in found[0][3]
@@ -185,6 +187,8 @@ def test_names_that_collapse_into_one_resource_are_errors(tmp_path):
 def test_step_names_with_line_breaks_are_refused(tmp_path):
     text = ('workflow: W\nresources:\n  - function: f\n    handler: m.f\n    code: h\nsteps:\n'
             '  - "A\\nEvil: !Ref X\\n#":\n      invoke: f\n')
+    (tmp_path / "h").mkdir()
+    (tmp_path / "h" / "m.py").write_text("def f(event, context):\n    return 1\n")
     [(code, line, _, message)] = errors(compile_text(tmp_path, text, "i.flow.yaml"))
     assert (code, line) == ("FLOW101", 7) and "control character" in message
 

@@ -140,6 +140,7 @@ def test_invalid_json_in_a_definition_string_is_located(tmp_path, monkeypatch):
 def test_flowc_output_is_skipped_by_its_manifest(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "w.flow").write_text('workflow W\n  function f handler "h.f" code "."\n  Call: invoke f\n')
+    (tmp_path / "h.py").write_text("def f(event, context):\n    return event\n")
     assert CliRunner().invoke(main, ["compile", "w.flow", "-o", "out"]).exit_code == 0
     (tmp_path / "out" / "mine.asl.json").write_text('{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}')
     assert sorted(t.path for t in discover(["."])) == ["out/mine.asl.json", "w.flow"]

@@ -29,6 +29,7 @@ UNASSIGNED = """workflow V
 def project(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "dead.flow").write_text(DEAD)
+    (tmp_path / "h.py").write_text("def f(event, context):\n    return event\n")  # the handler exists (FLOW106)
     (tmp_path / "unassigned.flow").write_text(UNASSIGNED)
     return tmp_path
 

@@ -16,7 +16,7 @@ from tests import shared
 
 REPO = Path(__file__).resolve().parents[2]
 # Ways a test could reach beside the repository without going through tests/shared.py.
-OUTSIDE = re.compile(r"""REPO\.parent|parents\[\d+\]\s*/\s*["']\.\.["']|["']\.\./|\.parent\s*/\s*["']shared""")
+OUTSIDE = re.compile(r"""REPO\.parent|parents\[\d+\]\s*/\s*["']\.\.["']|["'](?:\.\./)+shared|\.parent\s*/\s*["']shared""")
 
 
 def test_no_test_names_a_path_beside_the_repository() -> None:
