@@ -20,7 +20,7 @@ SUFFIXES = {".mmd": "mermaid", ".mermaid": "mermaid", ".md": "mermaid", ".dot": 
 @common_options
 def command(file: Path, workflow: str | None, fmt: str | None, output: Path | None) -> None:
     """Draw a workflow of FILE: Choice arcs labelled with their conditions, Map bodies and Parallel branches as
-    nested boxes (branches side by side in mermaid and DOT), Catch arcs dashed and labelled with their errors."""
+    nested boxes (branches side by side), Catch arcs dashed and labelled with their errors."""
     from flowc.compiler.commands._output import print_diagnostics, summary
     from flowc.compiler.pipeline import analyse
     from flowc.targets.graph.model import from_asl

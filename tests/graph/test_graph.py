@@ -93,3 +93,16 @@ def test_the_command_writes_a_file_by_its_suffix_and_reports_bad_input(tmp_path:
     assert failed.exit_code == 1 and "bad.flow:" in failed.output
     unknown = CliRunner().invoke(main, ["graph", str(WORKFLOWS / "user_fanout.flow"), "-w", "Nope"])
     assert unknown.exit_code == 2 and "have: " in unknown.output
+
+
+def test_the_svg_puts_parallel_branches_side_by_side_and_labels_arcs() -> None:
+    (g,) = graphs(CORPUS / "parallel_map.flow").values()
+    drawn = svg.graph(g.nodes, g.edges, "ParallelMap")
+    columns = re.findall(r'<g class="branch"><rect x="([\d.]+)" y="([\d.]+)"[^>]*/><text[^>]*>(branch \d)<', drawn)
+    assert [label for _, _, label in columns] == ["branch 1", "branch 2"]
+    (x1, y1, _), (x2, y2, _) = columns
+    assert float(x2) > float(x1) and y1 == y2  # one row, two columns
+    (g,) = graphs(WORKFLOWS / "member_onboarding.flow").values()
+    drawn = svg.graph(g.nodes, g.edges, "MemberOnboarding")
+    labels = re.findall(r'class="arc-label"[^>]*>([^<]+)<', drawn)
+    assert "$.action == &quot;member_added&quot;" in labels and "States.ALL" in labels and "otherwise" in labels
