@@ -76,22 +76,9 @@ def _run_chain(aws: Any, result: Any, file: Path, stack: str, workflow: str, dat
 
 
 def _analyse(file: Path, workflow: str | None) -> tuple[Any, str]:
-    from flowc.compiler.commands._output import print_diagnostics, summary
-    from flowc.compiler.pipeline import analyse
+    from flowc.compiler.commands.run import analyse_workflow
 
     if not file.exists():
         raise click.UsageError(f"{file}: no such file")
-    result = analyse([file])
-    errors, warnings = print_diagnostics(result.diagnostics)
-    if not result.ok or result.program is None:
-        click.echo(f"{summary(errors, warnings)}; nothing run", err=True)
-        sys.exit(EXIT_FAILED)
-    names = [n for n, wf in result.program.workflows.items() if Path(wf.file).resolve() == file.resolve()]
-    if workflow is None:
-        if len(names) != 1:
-            raise click.UsageError(f"{file} holds {len(names)} workflows ({', '.join(names)}); choose with --workflow")
-        workflow = names[0]
-    elif workflow not in result.program.workflows:
-        raise click.UsageError(f"no workflow {workflow!r} (have: {', '.join(result.program.workflows)})")
-    return result, workflow
+    return analyse_workflow(file, workflow)
 

@@ -42,6 +42,27 @@ def parse_mocks(values: tuple[str, ...]) -> dict[str, Any]:
     return mocks
 
 
+def analyse_workflow(file: Path, workflow: str | None) -> tuple[Any, str]:
+    """Compile FILE (diagnostics printed; exit 1 on errors) and pick the workflow to run: the one FILE holds, or
+    `--workflow`."""
+    from flowc.compiler.commands._output import print_diagnostics, summary
+    from flowc.compiler.pipeline import analyse
+
+    result = analyse([file])
+    errors, warnings = print_diagnostics(result.diagnostics)
+    if not result.ok or result.program is None:
+        click.echo(f"{summary(errors, warnings)}; nothing run", err=True)
+        sys.exit(EXIT_FAILED)
+    names = [n for n, wf in result.program.workflows.items() if Path(wf.file).resolve() == file.resolve()]
+    if workflow is None:
+        if len(names) != 1:
+            raise click.UsageError(f"{file} holds {len(names)} workflows ({', '.join(names)}); choose with --workflow")
+        workflow = names[0]
+    elif workflow not in result.program.workflows:
+        raise click.UsageError(f"no workflow {workflow!r} (have: {', '.join(result.program.workflows)})")
+    return result, workflow
+
+
 def sqs_available() -> bool:
     from flowc.targets.testspec import sqs_available as available
 
@@ -160,8 +181,6 @@ def command(file: Path, workflow: str | None, input_: str, target: str, mocks: t
         run_remote(file, workflow, _json_arg(input_, "--input"), target, stack, drive, execution_name, trace,
                    as_json, settings(region, profile, endpoint_url, poll_interval))
 
-    from flowc.compiler.commands._output import print_diagnostics, summary
-    from flowc.compiler.pipeline import analyse
 
     data = _json_arg(input_, "--input")
     mock_specs = parse_mocks(mocks)
@@ -178,18 +197,7 @@ def command(file: Path, workflow: str | None, input_: str, target: str, mocks: t
         from flowc.compiler.commands._raw_asl import run_command
 
         sys.exit(run_command(file, data, targets, mock_specs, trace=trace, seed=seed, repeat=repeat, as_json=as_json))
-    result = analyse([file])
-    errors, warnings = print_diagnostics(result.diagnostics)
-    if not result.ok or result.program is None:
-        click.echo(f"{summary(errors, warnings)}; nothing run", err=True)
-        sys.exit(EXIT_FAILED)
-    names = [n for n, wf in result.program.workflows.items() if Path(wf.file).resolve() == file.resolve()]
-    if workflow is None:
-        if len(names) != 1:
-            raise click.UsageError(f"{file} holds {len(names)} workflows ({', '.join(names)}); choose with --workflow")
-        workflow = names[0]
-    elif workflow not in result.program.workflows:
-        raise click.UsageError(f"no workflow {workflow!r} (have: {', '.join(result.program.workflows)})")
+    result, workflow = analyse_workflow(file, workflow)
 
     from flowc.targets.asl.interpreter import DefinitionError, RunAborted
     from flowc.targets.local import HandlerError
@@ -233,6 +241,11 @@ def command(file: Path, workflow: str | None, input_: str, target: str, mocks: t
         if run.status != "SUCCEEDED":
             click.echo(f"{name}: error {run.error}: {run.cause}", err=True)
 
+    sys.exit(report_runs(runs, targets, as_json))
+
+
+def report_runs(runs: dict[str, Any], targets: list[str], as_json: bool) -> int:
+    """Print the output (or every run as JSON) and, for two targets, whether they agree; the exit status."""
     first = runs[targets[0]]
     if as_json:
         click.echo(json.dumps({k: v.model_dump() for k, v in runs.items()}, indent=2, ensure_ascii=False))
@@ -244,5 +257,6 @@ def command(file: Path, workflow: str | None, input_: str, target: str, mocks: t
         if not agree:
             for name, run in runs.items():
                 click.echo(f"  {name}: {run.status} {json.dumps(run.output)[:300]} {run.error} {run.cause}", err=True)
-            sys.exit(EXIT_FAILED)
-    sys.exit(EXIT_OK if first.status == "SUCCEEDED" else EXIT_FAILED)
+            return EXIT_FAILED
+    sys.stdout.flush()
+    return EXIT_OK if first.status == "SUCCEEDED" else EXIT_FAILED
