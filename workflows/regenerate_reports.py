@@ -17,11 +17,11 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-EXAMPLES = ["member_onboarding", "workflow_chargeback", "user_fanout", "process_user", "invoice_batch"]
+EXAMPLES = ["member_onboarding", "workflow_chargeback", "user_fanout", "process_user", "asl_only/invoice_batch"]
 FORMATS = {"markdown": ".compare.md", "html": ".compare.html"}
 # Examples measured on a test case of their `.tests.yaml` (its input and mocks) instead of a compare input:
 # a Distributed Map over S3 needs its reader mocked to run locally.
-CASES = {"invoice_batch": "every line is priced, in line order"}
+CASES = {"asl_only/invoice_batch": "every line is priced, in line order"}
 
 
 def expected(name: str) -> dict[Path, str]:

@@ -17,7 +17,7 @@ def _script():
 
 def test_every_example_has_a_report() -> None:
     script = _script()
-    top = {p.name.removesuffix(".flow") for p in WORKFLOWS.glob("*.flow")}
+    top = {p.relative_to(WORKFLOWS).as_posix().removesuffix(".flow") for p in WORKFLOWS.rglob("*.flow")}
     assert set(script.EXAMPLES) == top, "add the new example to workflows/regenerate_reports.py (and its input)"
     for name in script.EXAMPLES:  # measured on a compare input, or on a test case of the example
         assert (WORKFLOWS / f"{name}.compare-input.json").exists() or name in script.CASES

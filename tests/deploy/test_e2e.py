@@ -86,7 +86,7 @@ def test_example_deploys_runs_and_prints_its_history(account: MotoAccount, examp
 
 
 def test_distributed_map_over_an_s3_object(account: MotoAccount) -> None:
-    src = str(WORKFLOWS / "invoice_batch.flow")
+    src = str(WORKFLOWS / "asl_only" / "invoice_batch.flow")
     deployed = flowc(account, "deploy", src, "--stack", "invoices")
     assert deployed.exit_code == 0, deployed.output
     bucket = account.client("cloudformation").describe_stack_resource(
@@ -106,7 +106,7 @@ def test_distributed_map_over_an_s3_object(account: MotoAccount) -> None:
 
 
 def test_sqs_target_refuses_the_s3_reader_and_creates_nothing(account: MotoAccount) -> None:
-    result = flowc(account, "deploy", str(WORKFLOWS / "invoice_batch.flow"), "--target", "sqs", "--stack", "refused")
+    result = flowc(account, "deploy", str(WORKFLOWS / "asl_only" / "invoice_batch.flow"), "--target", "sqs", "--stack", "refused")
     assert result.exit_code == 1
     assert "FLOW703" in result.stderr
     stacks = account.client("cloudformation").list_stacks()["StackSummaries"]

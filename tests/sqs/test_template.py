@@ -20,8 +20,7 @@ from flowc.targets.sqs.target import check, render
 
 from tests.helpers import CORPUS, CORPUS_FILES, EXAMPLES, REPO, WORKFLOWS
 
-# invoice_batch.flow reads its Map items from S3 (FLOW703 on this target; it deploys as Step Functions).
-SUPPORTED = [WORKFLOWS / n for n in EXAMPLES if n != "invoice_batch.flow"] + [CORPUS / n for n in CORPUS_FILES
+SUPPORTED = [WORKFLOWS / n for n in EXAMPLES] + [CORPUS / n for n in CORPUS_FILES
                                                  if n not in ("dataflow.flow", "distributed_map.flow",
                                                               "integrations.flow")]
 
