@@ -322,12 +322,17 @@ class Converter:
                 self.option(opts, opt, node)
             else:
                 self.cannot(ptr, name, fld, "not a whole number of seconds")
-        if fld + "Path" in s:
-            node = V.path(s[fld + "Path"])
-            if node is None:
-                self.cannot(ptr, name, fld + "Path", "the path is not one .flow token")
-            else:
-                self.option(opts, opt, node)
+        self.path_option(name, s, ptr, opts, fld, opt)
+
+    def path_option(self, name: str, s: dict, ptr: str, opts: list[ast.Option], fld: str, opt: str) -> None:
+        """`<fld>Path` (TimeoutSecondsPath, MaxConcurrencyPath, ...) as the option written with a path."""
+        if fld + "Path" not in s:
+            return
+        node = V.path(s[fld + "Path"])
+        if node is None:
+            self.cannot(ptr, name, fld + "Path", "the path is not one .flow token")
+        else:
+            self.option(opts, opt, node)
 
     def task_action(self, resource: str, ptr: str = "") -> ast.TaskAction | None:
         """The step for a Task's Resource: a declared function or activity where there is one, else `call`."""
@@ -610,12 +615,7 @@ class Converter:
                     self.option(opts, opt, j)
                 else:
                     self.cannot(ptr, name, fld, "not a number")
-            if fld + "Path" in s:
-                p = V.path(s[fld + "Path"])
-                if p is None:
-                    self.cannot(ptr, name, fld + "Path", "the path is not one .flow token")
-                else:
-                    self.option(opts, opt, p)
+            self.path_option(name, s, ptr, opts, fld, opt)
         if "Label" in s and distributed:
             if isinstance(s["Label"], str):
                 self.option(opts, "label", V.lit(s["Label"]))

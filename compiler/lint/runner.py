@@ -69,6 +69,13 @@ def _asl_rules(config: LintConfig):
 # ------------------------------------------------------------------------------------------ raw ASL
 
 
+def _not_parsed(src: Any, file: str) -> Diagnostic:
+    """FLOW100 at the place the JSON/YAML reader stopped (raw ASL and templates alike)."""
+    err = src.error
+    return Diagnostic("FLOW100", f"not valid {src.kind.upper()}: {err.message}",
+                      Span(file, err.line, err.col, err.line, err.col + 1))
+
+
 def lint_asl_text(text: str, file: str, options: Options | None = None) -> list[Diagnostic]:
     from flowc.compiler.asldoc import AslDocument
     from flowc.compiler.engine import run_rules
@@ -77,9 +84,7 @@ def lint_asl_text(text: str, file: str, options: Options | None = None) -> list[
     options = options or Options()
     src = parse_source(text, file)
     if src.error is not None:
-        err = src.error
-        return [Diagnostic("FLOW100", f"not valid {src.kind.upper()}: {err.message}",
-                           Span(file, err.line, err.col, err.line, err.col + 1))]
+        return [_not_parsed(src, file)]
     definition = src.value
     if options.substitutions:
         from flowc.compiler.lint.placeholders import substitute
@@ -105,9 +110,7 @@ def lint_template_text(text: str, file: str, options: Options | None = None) -> 
     options = options or Options()
     src = parse_source(text, file)
     if src.error is not None:
-        err = src.error
-        return [Diagnostic("FLOW100", f"not valid {src.kind.upper()}: {err.message}",
-                           Span(file, err.line, err.col, err.line, err.col + 1))]
+        return [_not_parsed(src, file)]
     out: list[Diagnostic] = []
     for found in find_definitions(src):
         view = found.source
