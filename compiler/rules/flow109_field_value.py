@@ -1,6 +1,6 @@
 from flowc.compiler.asldoc import AslDocument
+from flowc.compiler.rules._limits import FIELD_LIMITS, bounds_text, out_of_range
 from flowc.compiler.rules._values import (
-    MAX_SECONDS,
     is_int,
     is_jsonata,
     is_number,
@@ -29,20 +29,9 @@ STRINGS = ("Comment", "Next", "Default", "Label", "StartAt", "Version", "Timeout
 NULLABLE_PATHS = ("InputPath", "OutputPath", "ResultPath")
 OBJECTS = ("ItemProcessor", "Iterator", "ItemReader", "ItemBatcher", "ResultWriter", "ReaderConfig",
            "WriterConfig", "ProcessorConfig")
-# field -> (minimum, maximum, integer only). The Map Run bounds are the API's own (Step Functions API
-# Reference, UpdateMapRun: maxConcurrency Integer >= 0, no maximum; toleratedFailureCount Long >= 0;
-# toleratedFailurePercentage Float 0-100).
-NUMBERS = {
-    "TimeoutSeconds": (1, MAX_SECONDS, True),
-    "HeartbeatSeconds": (1, MAX_SECONDS, True),
-    "Seconds": (0, MAX_SECONDS, True),
-    "MaxConcurrency": (0, None, True),
-    "ToleratedFailurePercentage": (0, 100, False),
-    "ToleratedFailureCount": (0, None, True),
-    "MaxItems": (0, 100_000_000, True),
-    "MaxItemsPerBatch": (1, None, True),
-    "MaxInputBytesPerBatch": (1, 262_144, True),
-}
+# field -> (minimum, maximum, integer only), from the one table of AWS limits (`_limits.py`, where
+# each row names the AWS page that states it).
+NUMBERS = {name: (limit.low, limit.high, limit.integer) for name, limit in FIELD_LIMITS.items()}
 
 
 # Fields `FieldValue.fields` looks at; any other key is skipped without a look at its value.
@@ -174,7 +163,8 @@ Good:
                 yield from self.number(key, value, p, ql)
 
     def number(self, key: str, value, p: str, ql: str):
-        low, high, integer = NUMBERS[key]
+        limit = FIELD_LIMITS[key]
+        integer = limit.integer
         if is_jsonata(value):
             if ql != "JSONata":
                 yield Finding(f"{key} is a JSONata expression, but this state uses JSONPath", p,
@@ -186,6 +176,5 @@ Good:
             extra = " or a JSONata expression" if ql == "JSONata" else ""
             yield Finding(f"{key} must be {kind}{extra}, not {json_type(value)} {value!r}"[:200], p)
             return
-        if value < low or (high is not None and value > high):
-            bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
-            yield Finding(f"{key} must be {bounds}, got {value}", p)
+        if out_of_range(limit, value):
+            yield Finding(f"{key} must be {bounds_text(limit)}, got {value}", p, hint=f"AWS: {limit.source}")
