@@ -27,6 +27,9 @@ STRINGS = ("Comment", "Next", "Default", "Label", "StartAt", "Version", "Timeout
            "ToleratedFailurePercentagePath", "ToleratedFailureCountPath", "ItemsPath", "MaxItemsPath",
            "MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath")
 NULLABLE_PATHS = ("InputPath", "OutputPath", "ResultPath")
+# Payload templates: a JSON object (whose values may be paths or expressions), or in JSONata a whole
+# "{% %}" expression ("Transforming data with JSONata": Arguments; Map ItemSelector; ItemBatcher BatchInput).
+TEMPLATES = ("Arguments", "ItemSelector", "BatchInput")
 OBJECTS = ("ItemProcessor", "Iterator", "ItemReader", "ItemBatcher", "ResultWriter", "ReaderConfig",
            "WriterConfig", "ProcessorConfig")
 # field -> (minimum, maximum, integer only), from the one table of AWS limits (`_limits.py`, where
@@ -37,8 +40,8 @@ NUMBERS = {name: (limit.low, limit.high, limit.integer) for name, limit in FIELD
 # Fields `FieldValue.fields` looks at; any other key is skipped without a look at its value.
 _STRING_SET = frozenset(STRINGS)
 _NULLABLE_SET = frozenset(NULLABLE_PATHS)
-_CHECKED = frozenset([*STRINGS, *NULLABLE_PATHS, *OBJECTS, *ENUMS, *NUMBERS, "Transformation", "Timestamp", "Error",
-                      "Cause", "CSVHeaders"])
+_CHECKED = frozenset([*STRINGS, *NULLABLE_PATHS, *OBJECTS, *ENUMS, *NUMBERS, *TEMPLATES, "Transformation", "Timestamp",
+                      "Error", "Cause", "CSVHeaders"])
 _NESTED_SET = frozenset(("ItemReader", "ItemBatcher", "ResultWriter", "ItemProcessor"))
 
 
@@ -51,7 +54,8 @@ Step Functions validates every field: `TimeoutSeconds` and `HeartbeatSeconds`
 are positive integers (and the heartbeat is shorter than the timeout), `Seconds`
 is a non-negative integer, `Timestamp` an RFC 3339 timestamp, `Credentials` an
 object, `Branches` a non-empty list of branches, `ItemsPath` a path (not null),
-`ToleratedFailurePercentage` between 0 and 100, enumerations such as
+`ToleratedFailurePercentage` between 0 and 100, `Arguments`, `ItemSelector` and
+`BatchInput` objects (or, in JSONata, a `{% %}` expression), enumerations such as
 `QueryLanguage`, `Mode`, `InputType` or `CSVDelimiter` one of their values.
 
 In a JSONata state any of the numeric fields may instead be a `{% %}`
@@ -142,6 +146,10 @@ Good:
                 yield Finding(f"{key} must be a path string or null, not {json_type(value)}", p)
             elif key in OBJECTS and not isinstance(value, dict):
                 yield Finding(f"{key} must be an object, not {json_type(value)}", p)
+            elif key in TEMPLATES:
+                if not (isinstance(value, dict) or (ql == "JSONata" and is_jsonata(value))):
+                    alt = " or a JSONata expression" if ql == "JSONata" else ""
+                    yield Finding(f"{key} must be an object{alt}, not {json_type(value)}", p)
             elif key in ENUMS:
                 if value not in ENUMS[key]:
                     yield Finding(f"{key} must be one of {', '.join(ENUMS[key])}, not {value!r}", p)
