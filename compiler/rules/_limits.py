@@ -25,9 +25,11 @@ MAX_SECONDS = 99_999_999  # the largest Seconds/TimeoutSeconds/IntervalSeconds/M
 
 # Fields of a state (or of the top level), a Map's ItemReader.ReaderConfig and ItemBatcher.
 FIELD_LIMITS: dict[str, Limit] = {
-    # Task: "TimeoutSeconds ... must be a positive, non-zero integer"; the top-level TimeoutSeconds too.
+    # Task: "Must be a positive, non-zero integer. If not provided, the default value is 99999999." (also the
+    # top-level TimeoutSeconds)
     "TimeoutSeconds": Limit(1, MAX_SECONDS, True, DG + "state-task.html"),
-    # Task: "HeartbeatSeconds ... must be a positive, non-zero integer less than TimeoutSeconds".
+    # Task: "Must be a positive, non-zero integer less than the number of seconds specified in the
+    # TimeoutSeconds field." (the "less than" part is FieldValue.task)
     "HeartbeatSeconds": Limit(1, MAX_SECONDS, True, DG + "state-task.html"),
     # Wait: "You must specify time as an integer value from 0 to 99999999."
     "Seconds": Limit(0, MAX_SECONDS, True, DG + "state-wait.html"),
@@ -37,23 +39,23 @@ FIELD_LIMITS: dict[str, Limit] = {
     "ToleratedFailurePercentage": Limit(0, 100, False, API + "API_UpdateMapRun.html"),
     # UpdateMapRun: toleratedFailureCount "Type: Long, Valid Range: Minimum value of 0".
     "ToleratedFailureCount": Limit(0, None, True, API + "API_UpdateMapRun.html"),
-    # ItemReader: ReaderConfig.MaxItems "... up to 100,000,000".
+    # ItemReader: ReaderConfig.MaxItems, at most 100,000,000 items.
     "MaxItems": Limit(0, 100_000_000, True, DG + "input-output-itemreader.html"),
     # ItemBatcher: MaxItemsPerBatch, a positive integer.
     "MaxItemsPerBatch": Limit(1, None, True, DG + "input-output-itembatcher.html"),
-    # ItemBatcher: MaxInputBytesPerBatch "up to 256 KiB" (262,144 bytes).
+    # ItemBatcher: MaxInputBytesPerBatch, at most 256 KiB (262,144 bytes).
     "MaxInputBytesPerBatch": Limit(1, 262_144, True, DG + "input-output-itembatcher.html"),
 }
 
 # Fields of a retrier ("Retry" entries).
 RETRY_LIMITS: dict[str, Limit] = {
-    # "IntervalSeconds ... a positive integer ... Its maximum value is 99999999." (default 1)
+    # IntervalSeconds: a positive integer, 1 by default, at most 99999999.
     "IntervalSeconds": Limit(1, MAX_SECONDS, True, DG + "concepts-error-handling.html"),
-    # "MaxAttempts ... A value of 0 causes the error to never be retried. Its maximum value is 99999999."
+    # MaxAttempts: "A value of 0 specifies that the error or errors are never retried"; at most 99999999.
     "MaxAttempts": Limit(0, MAX_SECONDS, True, DG + "concepts-error-handling.html"),
-    # "BackoffRate ... must be greater than or equal to 1.0." (default 2.0)
+    # BackoffRate: a number of at least 1.0 (2.0 by default).
     "BackoffRate": Limit(1.0, None, False, DG + "concepts-error-handling.html"),
-    # "MaxDelaySeconds ... A positive integer ... must be less than 31622401" (one leap year, 366 days).
+    # MaxDelaySeconds: a positive integer less than 31622401 (366 days).
     "MaxDelaySeconds": Limit(1, 31_622_400, True, DG + "concepts-error-handling.html"),
 }
 
