@@ -143,8 +143,8 @@ Good:
                           key=True)
             return
         args = reader[field]
-        if not isinstance(args, dict):
-            return  # a JSONata expression or a placeholder: checked when it runs
+        if not isinstance(args, dict) or is_substituted(args):
+            return  # a JSONata expression, a placeholder or a CloudFormation intrinsic: checked when it runs
         missing = [k for k in needed if k not in args and f"{k}.$" not in args]
         if missing:
             yield Finding(f"the ItemReader {field} need {' and '.join(missing)} "

@@ -78,6 +78,7 @@ def test_distributed_map_needs_an_execution_type():
     ({"Resource": "arn:aws:states:::s3:listObjectsV2"},
      ["ItemReader needs Parameters (or Arguments in JSONata) with Bucket"]),
     ({"Resource": "arn:aws:states:::s3:listObjectsV2", "Parameters": "${ReaderArguments}"}, []),
+    ({"Resource": "arn:aws:states:::s3:listObjectsV2", "Parameters": {"Fn::GetAtt": ["Reader", "Arguments"]}}, []),
 ])
 def test_item_reader_arguments(reader, expected):
     assert messages(dmap(ItemReader=reader)) == expected
