@@ -10,7 +10,6 @@ WHOLE_PLACEHOLDER = re.compile(r"\$\{[^}]+\}")
 TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
 PARTITIONS = frozenset({"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f",
                         "aws-eusc"})
-MAX_SECONDS = 99_999_999
 
 
 def has_placeholder(value: Any) -> bool:

@@ -1,5 +1,5 @@
 from flowc.compiler.asldoc import AslDocument, resolve
-from flowc.compiler.rules import _fields
+from flowc.compiler.rules import _aws, _fields
 from flowc.compiler.rules.base import Finding, Rule
 from flowc.dsl.diagnostics import did_you_mean
 
@@ -56,7 +56,8 @@ Good:
             if not isinstance(state_type, str):
                 continue
             if state_type not in _fields.STATE_TYPES:
-                yield Finding(f"state '{ref.name}' has unknown Type '{state_type}'", ref.pointer + "/Type",
+                yield Finding(f"state '{ref.name}' has unknown Type '{state_type}'" + _aws.says(_aws.STATE_TYPES_MESSAGE),
+                              ref.pointer + "/Type",
                               hint=_hint(state_type, _fields.STATE_TYPES))
                 continue
             body = ref.body
@@ -64,7 +65,8 @@ Good:
             if not allowed.issuperset(body):
                 for key in body:
                     if key not in allowed:
-                        yield Finding(f"'{key}' is not a field of a {state_type} state ('{ref.name}')",
+                        yield Finding(f"'{key}' is not a field of a {state_type} state ('{ref.name}')"
+                                      + _aws.says(_aws.not_supported(str(key))),
                                       f"{ref.pointer}/{key}", hint=_hint(key, allowed), key=True)
             if _HOLDERS.isdisjoint(body):
                 continue  # nothing nested to check

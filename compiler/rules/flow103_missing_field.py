@@ -1,4 +1,5 @@
 from flowc.compiler.asldoc import AslDocument
+from flowc.compiler.rules import _aws
 from flowc.compiler.rules.base import Finding, Rule
 
 # State type -> groups of fields of which one is required.
@@ -59,14 +60,18 @@ Good:
     def check(self, doc: AslDocument):
         d = doc.definition
         if not isinstance(d, dict):
-            yield Finding("an ASL definition must be a JSON object", "")
+            yield Finding("an ASL definition must be a JSON object" + _aws.says(_aws.NOT_AN_OBJECT), "")
             return
         for scope in doc.scopes():
             where = scope.pointer
+            top = scope.kind == "top"
             if scope.start_at is None:
-                yield Finding("missing StartAt", where or "", hint="name the first state", key=True)
+                yield Finding("missing StartAt" + (_aws.says(_aws.required("StartAt")) if top else ""), where or "",
+                              hint="name the first state", key=True)
             if not scope.states:
-                yield Finding("missing or empty States", where or "", key=True)
+                missing = top and not isinstance(d.get("States"), dict)
+                yield Finding("missing or empty States" + (_aws.says(_aws.required("States")) if missing else ""),
+                              where or "", key=True)
         for ref in doc.states():
             state_type = ref.type
             if state_type is None:

@@ -1,6 +1,6 @@
 from flowc.compiler.asldoc import AslDocument
+from flowc.compiler.rules._limits import FIELD_LIMITS, bounds_text, out_of_range
 from flowc.compiler.rules._values import (
-    MAX_SECONDS,
     is_int,
     is_jsonata,
     is_number,
@@ -27,29 +27,21 @@ STRINGS = ("Comment", "Next", "Default", "Label", "StartAt", "Version", "Timeout
            "ToleratedFailurePercentagePath", "ToleratedFailureCountPath", "ItemsPath", "MaxItemsPath",
            "MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath")
 NULLABLE_PATHS = ("InputPath", "OutputPath", "ResultPath")
+# Payload templates: a JSON object (whose values may be paths or expressions), or in JSONata a whole
+# "{% %}" expression ("Transforming data with JSONata": Arguments; Map ItemSelector; ItemBatcher BatchInput).
+TEMPLATES = ("Arguments", "ItemSelector", "BatchInput")
 OBJECTS = ("ItemProcessor", "Iterator", "ItemReader", "ItemBatcher", "ResultWriter", "ReaderConfig",
            "WriterConfig", "ProcessorConfig")
-# field -> (minimum, maximum, integer only). The Map Run bounds are the API's own (Step Functions API
-# Reference, UpdateMapRun: maxConcurrency Integer >= 0, no maximum; toleratedFailureCount Long >= 0;
-# toleratedFailurePercentage Float 0-100).
-NUMBERS = {
-    "TimeoutSeconds": (1, MAX_SECONDS, True),
-    "HeartbeatSeconds": (1, MAX_SECONDS, True),
-    "Seconds": (0, MAX_SECONDS, True),
-    "MaxConcurrency": (0, None, True),
-    "ToleratedFailurePercentage": (0, 100, False),
-    "ToleratedFailureCount": (0, None, True),
-    "MaxItems": (0, 100_000_000, True),
-    "MaxItemsPerBatch": (1, None, True),
-    "MaxInputBytesPerBatch": (1, 262_144, True),
-}
+# field -> (minimum, maximum, integer only), from the one table of AWS limits (`_limits.py`, where
+# each row names the AWS page that states it).
+NUMBERS = {name: (limit.low, limit.high, limit.integer) for name, limit in FIELD_LIMITS.items()}
 
 
 # Fields `FieldValue.fields` looks at; any other key is skipped without a look at its value.
 _STRING_SET = frozenset(STRINGS)
 _NULLABLE_SET = frozenset(NULLABLE_PATHS)
-_CHECKED = frozenset([*STRINGS, *NULLABLE_PATHS, *OBJECTS, *ENUMS, *NUMBERS, "Transformation", "Timestamp", "Error",
-                      "Cause", "CSVHeaders"])
+_CHECKED = frozenset([*STRINGS, *NULLABLE_PATHS, *OBJECTS, *ENUMS, *NUMBERS, *TEMPLATES, "Transformation", "Timestamp",
+                      "Error", "Cause", "CSVHeaders"])
 _NESTED_SET = frozenset(("ItemReader", "ItemBatcher", "ResultWriter", "ItemProcessor"))
 
 
@@ -62,7 +54,8 @@ Step Functions validates every field: `TimeoutSeconds` and `HeartbeatSeconds`
 are positive integers (and the heartbeat is shorter than the timeout), `Seconds`
 is a non-negative integer, `Timestamp` an RFC 3339 timestamp, `Credentials` an
 object, `Branches` a non-empty list of branches, `ItemsPath` a path (not null),
-`ToleratedFailurePercentage` between 0 and 100, enumerations such as
+`ToleratedFailurePercentage` between 0 and 100, `Arguments`, `ItemSelector` and
+`BatchInput` objects (or, in JSONata, a `{% %}` expression), enumerations such as
 `QueryLanguage`, `Mode`, `InputType` or `CSVDelimiter` one of their values.
 
 In a JSONata state any of the numeric fields may instead be a `{% %}`
@@ -153,6 +146,10 @@ Good:
                 yield Finding(f"{key} must be a path string or null, not {json_type(value)}", p)
             elif key in OBJECTS and not isinstance(value, dict):
                 yield Finding(f"{key} must be an object, not {json_type(value)}", p)
+            elif key in TEMPLATES:
+                if not (isinstance(value, dict) or (ql == "JSONata" and is_jsonata(value))):
+                    alt = " or a JSONata expression" if ql == "JSONata" else ""
+                    yield Finding(f"{key} must be an object{alt}, not {json_type(value)}", p)
             elif key in ENUMS:
                 if value not in ENUMS[key]:
                     yield Finding(f"{key} must be one of {', '.join(ENUMS[key])}, not {value!r}", p)
@@ -174,7 +171,8 @@ Good:
                 yield from self.number(key, value, p, ql)
 
     def number(self, key: str, value, p: str, ql: str):
-        low, high, integer = NUMBERS[key]
+        limit = FIELD_LIMITS[key]
+        integer = limit.integer
         if is_jsonata(value):
             if ql != "JSONata":
                 yield Finding(f"{key} is a JSONata expression, but this state uses JSONPath", p,
@@ -186,6 +184,5 @@ Good:
             extra = " or a JSONata expression" if ql == "JSONata" else ""
             yield Finding(f"{key} must be {kind}{extra}, not {json_type(value)} {value!r}"[:200], p)
             return
-        if value < low or (high is not None and value > high):
-            bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
-            yield Finding(f"{key} must be {bounds}, got {value}", p)
+        if out_of_range(limit, value):
+            yield Finding(f"{key} must be {bounds_text(limit)}, got {value}", p, hint=f"AWS: {limit.source}")

@@ -1,5 +1,6 @@
 from flowc.compiler.asldoc import AslDocument
-from flowc.compiler.rules._values import MAX_SECONDS, is_int, is_jsonata, is_number, is_substituted, json_type
+from flowc.compiler.rules._limits import RETRY_LIMITS, bounds_text, out_of_range
+from flowc.compiler.rules._values import is_int, is_jsonata, is_number, is_substituted, json_type
 from flowc.compiler.rules.base import Finding, Rule
 from flowc.dsl.diagnostics import Severity
 
@@ -11,13 +12,6 @@ KNOWN_STATES_ERRORS = frozenset({
     "States.QueryEvaluationError", "States.ResultPathMatchFailure", "States.ResultWriterFailed",
     "States.Runtime", "States.TaskFailed", "States.Timeout", "States.BranchFailed",
 })
-# field -> (minimum, maximum, integer only)
-RETRY_NUMBERS = {
-    "IntervalSeconds": (1, MAX_SECONDS, True),
-    "MaxAttempts": (0, MAX_SECONDS, True),
-    "BackoffRate": (1.0, None, False),
-    "MaxDelaySeconds": (1, 31_622_400, True),
-}
 
 
 class RetryCatch(Rule):
@@ -95,18 +89,18 @@ Good:
         seen.update(strings)
 
     def retrier(self, entry: dict, eptr: str, ql: str):
-        for key, (low, high, integer) in RETRY_NUMBERS.items():
+        for key, limit in RETRY_LIMITS.items():
             if key not in entry:
                 continue
+            integer = limit.integer
             value = entry[key]
             p = f"{eptr}/{key}"
             if is_substituted(value) or (ql == "JSONata" and is_jsonata(value)):
                 continue
             if not (is_int(value) if integer else is_number(value)):
                 yield Finding(f"{key} must be {'an integer' if integer else 'a number'}, not {json_type(value)}", p)
-            elif value < low or (high is not None and value > high):
-                bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
-                yield Finding(f"{key} must be {bounds}, got {value}", p)
+            elif out_of_range(limit, value):
+                yield Finding(f"{key} must be {bounds_text(limit)}, got {value}", p, hint=f"AWS: {limit.source}")
         jitter = entry.get("JitterStrategy")
         if "JitterStrategy" in entry and jitter not in ("FULL", "NONE") and not is_substituted(jitter):
             yield Finding(f"JitterStrategy must be FULL or NONE, not {entry['JitterStrategy']!r}",

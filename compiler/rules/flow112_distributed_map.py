@@ -25,11 +25,12 @@ item as a child execution and takes settings an inline Map does not:
   (it becomes part of the Map Run ARN);
 - `ItemReader.ReaderConfig`: CSV settings (`CSVHeaderLocation`, `CSVHeaders`, `CSVDelimiter`) only with
   `InputType: CSV`; `CSVHeaders` exactly when the location is `GIVEN`; `ManifestType` only with
-  `MANIFEST`; reading an object (`s3:getObject`) needs an `InputType`;
+  `MANIFEST`; reading an object (`s3:getObject`) needs an `InputType`, and its `Parameters` (`Arguments`
+  in JSONata) a `Bucket` and a `Key`; listing (`s3:listObjectsV2`) needs a `Bucket`;
 - `ItemBatcher`: at least one of `MaxItemsPerBatch` / `MaxInputBytesPerBatch` (or their paths);
 - `ResultWriter`: either `Resource` `s3:putObject` with `Bucket`/`Prefix` arguments, or only a
   `WriterConfig` (results transformed and returned, nothing written);
-- `ProcessorConfig.ExecutionType` only in `DISTRIBUTED` mode.
+- `ProcessorConfig.ExecutionType` (`STANDARD` or `EXPRESS`): required in `DISTRIBUTED` mode, and only there.
 
 `ItemReader`, `ItemBatcher`, `ResultWriter` and `Label` on a Map that does not
 say `Mode: DISTRIBUTED` are reported as warnings: write the mode out.
@@ -74,6 +75,10 @@ Good:
                 if isinstance(config, dict) and "ExecutionType" in config:
                     yield Finding("ExecutionType applies only to a DISTRIBUTED Map",
                                   f"{ptr}/ItemProcessor/ProcessorConfig/ExecutionType", key=True)
+            elif "ExecutionType" not in config:
+                yield Finding(f"the DISTRIBUTED Map '{ref.name}' needs ProcessorConfig.ExecutionType (STANDARD or "
+                              "EXPRESS)", f"{ptr}/ItemProcessor/ProcessorConfig/Mode", key=True,
+                              hint="child workflows run as STANDARD or EXPRESS executions; say which")
             label = body.get("Label")
             if isinstance(label, str) and not has_placeholder(label):
                 if len(label) > 40:
@@ -99,6 +104,7 @@ Good:
         config = reader.get("ReaderConfig")
         resource = reader.get("Resource")
         reads_object = isinstance(resource, str) and resource.endswith(":getObject")
+        yield from self.reader_arguments(reader, resource, ptr)
         if not isinstance(config, dict):
             if reads_object:
                 yield Finding("reading an object (s3:getObject) needs ReaderConfig.InputType", ptr, key=True)
@@ -122,6 +128,28 @@ Good:
                               key=True)
         if "ManifestType" in config and input_type != "MANIFEST":
             yield Finding("ManifestType applies only to InputType MANIFEST", f"{cptr}/ManifestType", key=True)
+
+    def reader_arguments(self, reader: dict, resource, ptr: str):
+        """s3:getObject reads one object (Bucket and Key), s3:listObjectsV2 lists a Bucket (ItemReader page)."""
+        if not isinstance(resource, str) or has_placeholder(resource):
+            return
+        needed = ("Bucket", "Key") if resource.endswith(":getObject") else (
+            ("Bucket",) if resource.endswith(":listObjectsV2") else ())
+        if not needed:
+            return  # another Resource: FLOW111 reports it
+        field = "Parameters" if "Parameters" in reader else "Arguments" if "Arguments" in reader else None
+        if field is None:
+            yield Finding(f"ItemReader needs Parameters (or Arguments in JSONata) with {' and '.join(needed)}", ptr,
+                          key=True)
+            return
+        args = reader[field]
+        if not isinstance(args, dict) or is_substituted(args):
+            return  # a JSONata expression, a placeholder or a CloudFormation intrinsic: checked when it runs
+        missing = [k for k in needed if k not in args and f"{k}.$" not in args]
+        if missing:
+            yield Finding(f"the ItemReader {field} need {' and '.join(missing)} "
+                          f"({resource.rsplit(':', 1)[-1]} reads {'an object' if len(needed) == 2 else 'a bucket'})",
+                          f"{ptr}/{field}", key=True)
 
     def writer(self, writer, ptr: str):
         if not isinstance(writer, dict):

@@ -2,6 +2,7 @@ import re
 from functools import lru_cache
 
 from flowc.compiler.asldoc import AslDocument
+from flowc.compiler.rules import _aws
 from flowc.compiler.rules._expressions import jsonpath_expressions, states_in
 from flowc.compiler.rules._values import fill_placeholders, has_placeholder, quote_bare_filter_words
 from flowc.compiler.rules.base import Finding, Rule
@@ -102,4 +103,8 @@ Good:
                     continue
                 problem = _path_problem(text, kind)
                 if problem:
-                    yield Finding(f"invalid {what} {text!r}: {problem}", pointer)
+                    aws = ""
+                    if kind == "template":
+                        field = pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+                        aws = _aws.says(_aws.invalid_dollar_field(field))
+                    yield Finding(f"invalid {what} {text!r}: {problem}{aws}", pointer)

@@ -1,5 +1,5 @@
 from flowc.compiler.asldoc import AslDocument
-from flowc.compiler.rules import _fields
+from flowc.compiler.rules import _aws, _fields
 from flowc.compiler.rules.base import Finding, Rule
 
 NESTED_LISTS = (("Catch", "Catcher"), ("Choices", "ChoiceRule"))
@@ -46,7 +46,8 @@ workflow Orders
                 continue
             if top_jsonata and ref.body.get("QueryLanguage") == "JSONPath":
                 yield Finding(f"state '{ref.name}' sets QueryLanguage JSONPath, but the state machine is JSONata: "
-                              "a JSONata machine cannot mix in JSONPath states", f"{ref.pointer}/QueryLanguage",
+                              "a JSONata machine cannot mix in JSONPath states" + _aws.says(_aws.JSONATA_DOWNGRADE),
+                              f"{ref.pointer}/QueryLanguage",
                               hint="convert the state to JSONata, or make the top level JSONPath and set "
                                    "QueryLanguage JSONata on the other states")
             if not _fields.allowed(state_type, ref.query_language).issuperset(ref.body):

@@ -41,7 +41,10 @@ DISPUTED = {
         "Functions developer guide, 'State machine structure', QueryLanguage: 'When the top-level state machine "
         "query language is JSONPath, individual states can override the query language by setting QueryLanguage "
         "to JSONata ... You cannot revert a top-level JSONata-based state machine to a mix of JSONata and "
-        "JSONPath states.' (the CDK enforces the same: a JSONata state machine cannot contain JSONPath states).",
+        "JSONPath states.' (the CDK enforces the same: a JSONata state machine cannot contain JSONPath states). AWS's "
+        "own ValidateStateMachineDefinition answers this case with SCHEMA_VALIDATION_FAILED \"'QueryLanguage' can not "
+        "be 'JSONPath' if set to 'JSONata' for whole state machine\" (response recorded against AWS in localstack's "
+        "tests/aws/services/stepfunctions/v2/test_sfn_api_validation.snapshot.json, INVALID_DOWNGRADE_QUERY_LANGUAGE).",
     ),
     "asl-validator/valid-map-tolerated.json": (
         "invalid",

@@ -30,3 +30,16 @@ def test_bad_reader_max_items_twice():
 
 def test_good():
     assert "FLOW103" not in codes(lint(machine({"A": {"Type": "Wait", "Seconds": 1, "End": True}})))
+
+
+@pytest.mark.parametrize(("batcher", "clash"), [
+    ({"MaxItemsPerBatch": 2, "MaxItemsPerBatchPath": "$.n"}, "MaxItemsPerBatch and MaxItemsPerBatchPath"),
+    ({"MaxInputBytesPerBatch": 1024, "MaxInputBytesPerBatchPath": "$.b"},
+     "MaxInputBytesPerBatch and MaxInputBytesPerBatchPath"),
+])
+def test_bad_batcher_static_and_path(batcher, clash):
+    state = {"Type": "Map", "ItemBatcher": batcher, "ItemProcessor": {
+        "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "X",
+        "States": {"X": {"Type": "Succeed"}}}, "End": True}
+    messages = [d.message for d in lint(machine({"A": state})) if d.code == "FLOW103"]
+    assert messages == [f"ItemBatcher of 'A' sets {clash}; keep one"]

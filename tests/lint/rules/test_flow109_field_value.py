@@ -38,3 +38,33 @@ def test_bad_jsonata_number_in_jsonpath_state():
 ])
 def test_good(state):
     assert "FLOW109" not in codes(lint(machine({"A": state})))
+
+
+PROCESSOR = {"StartAt": "X", "States": {"X": {"Type": "Succeed"}}}
+
+
+@pytest.mark.parametrize(("state", "message"), [
+    ({"Type": "Task", "QueryLanguage": "JSONata", "Resource": "arn:aws:states:::lambda:invoke", "Arguments": 3,
+      "End": True}, "Arguments must be an object or a JSONata expression, not an integer"),
+    ({"Type": "Parallel", "QueryLanguage": "JSONata", "Arguments": ["a"], "Branches": [PROCESSOR], "End": True},
+     "Arguments must be an object or a JSONata expression, not an array"),
+    ({"Type": "Map", "ItemSelector": "$.item", "MaxConcurrency": 1, "ItemProcessor": PROCESSOR, "End": True},
+     "ItemSelector must be an object, not a string"),
+    ({"Type": "Map", "MaxConcurrency": 1, "ItemBatcher": {"MaxItemsPerBatch": 2, "BatchInput": "x"},
+      "ItemProcessor": {**PROCESSOR, "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}},
+      "End": True}, "BatchInput must be an object, not a string"),
+])
+def test_payload_templates_are_objects(state, message):
+    assert message in [d.message for d in lint(machine({"A": state})) if d.code == "FLOW109"]
+
+
+@pytest.mark.parametrize("state", [
+    {"Type": "Task", "QueryLanguage": "JSONata", "Resource": "arn:aws:states:::lambda:invoke",
+     "Arguments": "{% $states.input %}", "End": True},
+    {"Type": "Map", "QueryLanguage": "JSONata", "ItemSelector": "{% $states.context.Map.Item.Value %}",
+     "MaxConcurrency": 1, "ItemProcessor": PROCESSOR, "End": True},
+    {"Type": "Map", "ItemSelector": {"id.$": "$$.Map.Item.Value"}, "MaxConcurrency": 1, "ItemProcessor": PROCESSOR,
+     "End": True},
+])
+def test_payload_templates_good(state):
+    assert "FLOW109" not in codes(lint(machine({"A": state})))

@@ -54,3 +54,43 @@ def test_tolerances_on_an_inline_map_are_errors(field):
     found = of(dmap(ItemProcessor=inline, **dict([field])), "FLOW112")
     assert [d.severity.value for d in found] == ["error"] and "Distributed Map" in found[0].message
     assert "FLOW112" not in codes(dmap(**dict([field])))
+
+
+def messages(found) -> list[str]:
+    return [d.message for d in of(found, "FLOW112") if d.severity.value == "error"]
+
+
+def test_distributed_map_needs_an_execution_type():
+    no_type = {"ProcessorConfig": {"Mode": "DISTRIBUTED"}, "StartAt": "X", "States": {"X": {"Type": "Succeed"}}}
+    assert messages(dmap(ItemProcessor=no_type)) == [
+        "the DISTRIBUTED Map 'M' needs ProcessorConfig.ExecutionType (STANDARD or EXPRESS)"]
+    assert messages(dmap(ItemProcessor=PROC)) == []
+
+
+@pytest.mark.parametrize(("reader", "expected"), [
+    ({"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"},
+      "Parameters": {"Bucket": "b"}}, ["the ItemReader Parameters need Key (getObject reads an object)"]),
+    ({"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"},
+      "Parameters": {"Bucket.$": "$.bucket", "Key.$": "$.key"}}, []),
+    ({"Resource": "arn:aws:states:::s3:listObjectsV2", "Parameters": {"Prefix": "in/"}},
+     ["the ItemReader Parameters need Bucket (listObjectsV2 reads a bucket)"]),
+    ({"Resource": "arn:aws:states:::s3:listObjectsV2", "Parameters": {"Bucket": "b", "Prefix": "in/"}}, []),
+    ({"Resource": "arn:aws:states:::s3:listObjectsV2"},
+     ["ItemReader needs Parameters (or Arguments in JSONata) with Bucket"]),
+    ({"Resource": "arn:aws:states:::s3:listObjectsV2", "Parameters": "${ReaderArguments}"}, []),
+    ({"Resource": "arn:aws:states:::s3:listObjectsV2", "Parameters": {"Fn::GetAtt": ["Reader", "Arguments"]}}, []),
+])
+def test_item_reader_arguments(reader, expected):
+    assert messages(dmap(ItemReader=reader)) == expected
+
+
+def test_item_reader_arguments_in_jsonata():
+    reader = {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"},
+              "Arguments": {"Bucket": "{% $states.input.bucket %}"}}
+    found = lint(machine({"M": {"Type": "Map", "QueryLanguage": "JSONata", "ItemProcessor": PROC,
+                                "ItemReader": reader, "End": True}}))
+    assert messages(found) == ["the ItemReader Arguments need Key (getObject reads an object)"]
+    reader["Arguments"] = "{% $states.input.location %}"
+    found = lint(machine({"M": {"Type": "Map", "QueryLanguage": "JSONata", "ItemProcessor": PROC,
+                                "ItemReader": reader, "End": True}}))
+    assert messages(found) == []
