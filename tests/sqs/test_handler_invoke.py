@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from flowc.compiler.pipeline import analyse
 from flowc.targets.local import TaskFailure
 from flowc.targets.sqs.functions import FunctionTimedOut, LocalFunctions, answer
 from flowc.targets.sqs.injection import Outage
 from flowc.targets.sqs.runtime.integrations import INVOKE_ATTEMPTS, HandlerNotRun, invoke_function
 from flowc.targets.sqs.runtime.semantics import StatesError
-from flowc.compiler.pipeline import analyse
 from flowc.targets.sqs.simulator import Faults, simulate
 
 from tests.examples import MEMBER
