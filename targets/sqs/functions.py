@@ -5,8 +5,9 @@ runtime's). Where no Lambda can run the code (the simulator, `flowc run --remote
 `LocalFunctions` client stands in for Lambda: `invoke` of a handler function runs the handler here and
 answers as the AWS Lambda Python runtime does (`FunctionError: Unhandled` with the `errorMessage`/
 `errorType`/`requestId`/`stackTrace` payload, `Runtime.MarshalError` for a result that is not JSON,
-`Sandbox.Timedout` past the function's timeout); every other call goes to the real client. The runtime's
-invoke and error mapping (`flowc_sqs.integrations.invoke_function`) is the code path that runs either way.
+`Function.ResponseSizeTooLarge` past 6 MB, `Sandbox.Timedout` past the function's timeout); every other
+call goes to the real client. The runtime's invoke and error mapping (`flowc_sqs.integrations.
+invoke_function`) is the code path that runs either way.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import io
 import json
 from collections.abc import Callable, Mapping
 from typing import Any
+
+MAX_RESPONSE_BYTES = 6291556  # a synchronous invocation's response, as Lambda reports the limit
 
 
 class FunctionTimedOut(Exception):
@@ -59,6 +62,10 @@ def answer(handler: Callable[[Any, Any], Any], payload: bytes | str, context: An
                                              "stackTrace": []})
     except Exception as exc:
         failed, (_, body) = True, error_payload(exc, request_id)
+    if not failed and len(body.encode("utf-8")) > MAX_RESPONSE_BYTES:
+        failed, body = True, json.dumps({"errorMessage": "Response payload size exceeded maximum allowed payload "
+                                                         f"size ({MAX_RESPONSE_BYTES} bytes).",
+                                         "errorType": "Function.ResponseSizeTooLarge"})
     if asynchronous:  # Lambda queued the event and answered at once; the function's errors stay in Lambda
         return {"StatusCode": 202, "Payload": io.BytesIO(b"")}
     response: dict[str, Any] = {"StatusCode": 200, "ExecutedVersion": "$LATEST",

@@ -146,6 +146,8 @@ def test_the_local_lambda_answers_as_the_python_runtime_does():
     queued = answer(fails, b"{}", Ctx(), asynchronous=True)  # an Event invocation: accepted, errors stay in Lambda
     assert queued["StatusCode"] == 202 and "FunctionError" not in queued and queued["Payload"].read() == b""
     assert read(answer(lambda event, context: event, b'{"x": 1}', Ctx())) == {"x": 1}
+    huge = answer(lambda event, context: "x" * 6_300_000, b"{}", Ctx())
+    assert huge["FunctionError"] == "Unhandled" and read(huge)["errorType"] == "Function.ResponseSizeTooLarge"
 
 
 def test_local_functions_pass_other_calls_through():
