@@ -9,7 +9,8 @@ task that waits for a child workflow (`.sync`) takes the child's own modelled ti
 Per state, in milliseconds (h = handler time, a = one AWS API call, r = the SQS runtime's own calls per hop):
 - Step Functions: Lambda task  = lambda_task overhead + h; service task = state overhead + a;
   any other state = state overhead; Wait = its seconds; each retry = its delay + the attempt again.
-- SQS chain: a step that runs in its own function = SQS hop + r x a + (h, or a for a service call); states
+- SQS chain: a step that runs in its own function = SQS hop + r x a + (a + h for a handler, which its own
+  function runs behind a synchronous invoke; a for a service call); states
   that run inline in the previous function (Choice, Pass, Succeed, Fail) = 0; a Wait = its seconds + a hop
   back through the ingress queue; each retry = its delay + the attempt again.
 """
@@ -80,7 +81,8 @@ def _execution(ex: ExecutionTrace, index: WorkflowIndex, model: Model, children:
         if state.kind == "task":
             task = state.task
             if model.architecture == "sqs":
-                work = model.handler_ms if info.is_lambda else model.aws_call_ms
+                # a handler: the invoke of its own function (one more AWS call) and its time
+                work = model.aws_call_ms + model.handler_ms if info.is_lambda else model.aws_call_ms
                 one = model.hop_ms + model.runtime_calls * model.aws_call_ms + work
             elif info.is_lambda:
                 one = model.lambda_task_ms + model.handler_ms

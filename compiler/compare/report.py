@@ -592,11 +592,12 @@ class Builder:
             row("Express billed memory (MB)", None, mb, None, "modelled",
                 "50 MB + definition + payload x Map/Parallel steps, in 64 MB steps"),
             row("Lambda invocations", a.lambda_invocations, a.lambda_invocations, s.lambda_invocations,
-                "measured" if self.sqs.ok else "", "the SQS chain also runs its ingress/router functions and a "
-                "function per service call"),
+                "measured" if self.sqs.ok else "", "the SQS chain also runs its ingress/router functions, a "
+                "function per service call, and per handler step a function that invokes the handler's own"),
             row("Lambda GB-seconds", round(a.lambda_gb_seconds, 6), round(a.lambda_gb_seconds, 6),
                 round(s.lambda_gb_seconds, 6), "measured",
-                "handler time as the local executors assume it (50 ms unless told), plus the SQS runtime's own calls"),
+                "handler time as the local executors assume it (50 ms unless told), plus the SQS runtime's own calls; "
+                "in the SQS chain a handler step's function is billed while it waits for the handler's"),
             row("SQS requests (64 KiB chunks)", a.sqs_requests, a.sqs_requests, s.sqs_requests, "measured",
                 f"SQS chain: {s.sqs_sends} sends + {s.sqs_receives} receives + {s.sqs_deletes} deletes"
                 + (f" + {s.sqs_visibility_changes} visibility changes" if s.sqs_visibility_changes else "")

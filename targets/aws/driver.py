@@ -4,8 +4,9 @@ For emulators whose Lambda cannot run code (moto's server without Docker only ec
 SQS->Lambda mapping fires only inside SendMessage). Everything else is the deployed stack: its queues,
 redrive policies, tracking table, tables and topics, and each function's environment as deployed (read
 with GetFunctionConfiguration). What runs here is what the functions would run: flowc's routing runtime
-(`flowc_sqs`) with the flow files compiled from FILE and the workflow's handlers from the working copy
-(not the uploaded zip).
+(`flowc_sqs`) with the flow files compiled from FILE; a handler step's invoke of its handler function is
+answered here too, by the workflow's handler from the working copy (not the uploaded zip), as the Lambda
+Python runtime would answer it (`targets/sqs/functions.py`).
 
 Like Lambda's pollers, a round receives up to `BatchSize` messages from each mapped queue, invokes the
 function's runtime with the SQS event, and deletes what it did not report as failed (partial batch
@@ -93,8 +94,19 @@ class Driver:
         config = self.configs[function]
         env = {**(config.get("Environment") or {}).get("Variables", {}), "AWS_REGION": self.aws.region}
         arn = config["FunctionArn"]
-        services = Services(env=env, client_factory=self.aws.client, region=self.aws.region,
-                            account=arn.split(":")[4], handlers=self.handlers, events=self.emit)
+        step = (self.flows.get(env.get("FLOWC_WORKFLOW", ""), {}).get("steps") or {}).get(env.get("FLOWC_STATE", ""))
+        handler = self.handlers.get(env.get("FLOWC_STATE", "")) if step and step.get("invoke") else None
+        local = {env[step["invoke"]]: handler} if handler is not None and step["invoke"] in env else {}
+
+        def client(service: str) -> Any:
+            if service == "lambda" and local:
+                from flowc.targets.sqs.functions import LocalFunctions
+
+                return LocalFunctions(self.aws.client(service), local, lambda name: self.context(name)
+                                      if name in self.configs else LambdaContext(name))
+            return self.aws.client(service)
+        services = Services(env=env, client_factory=client, region=self.aws.region,
+                            account=arn.split(":")[4], events=self.emit)
         app = App(FlowRegistry(self.flows, values=env), services, workflow=env["FLOWC_WORKFLOW"],
                   role=env.get("FLOWC_ROLE", "step"), state=env.get("FLOWC_STATE") or None,
                   timeout=float(env.get("FLOWC_TIMEOUT", config.get("Timeout", 60))))

@@ -3,7 +3,9 @@ configuration and the simulator.
 
 Per workflow: an ingress queue + function (starts executions, resumes lines after waits and child
 workflows, runs workflows that begin with inline states) and, per task step, a queue, its dead-letter queue
-and a function. Which queues each function may send to is computed from the ASL graph (the same definition
+and a function. A step that runs one of the program's handlers invokes it synchronously in a function of
+its own (the declared function, with the Step Functions template's logical ID and its own role), so the
+user's code never holds credentials for the tracking table or the queues. Which queues each function may send to is computed from the ASL graph (the same definition
 the Step Functions target deploys): from a task, follow the transitions its outcomes can take through the
 states that run inline (Pass, Choice, Succeed, Fail, Wait, the scatter and gather of Map and Parallel) up to
 the next queue. That set is both the function's environment and its `sqs:SendMessage` grant.
@@ -73,8 +75,19 @@ class StepPlan:
         return self.base + "DLQ"
 
     @property
+    def handler_function(self) -> str | None:
+        """Logical id of the function the handler runs in (the declared one), invoked by the step's function."""
+        return naming.logical_id("function", self.function.name) if self.handler and self.function else None
+
+    @property
     def function_timeout(self) -> int:
+        """The step's function waits for the handler's (synchronous invoke), plus its own calls."""
         return min(900, self.timeout + RUNTIME_ALLOWANCE) if self.handler else self.timeout
+
+    @property
+    def function_memory(self) -> int:
+        """The step's function runs only the runtime: the handler's memory is its own function's."""
+        return INTEGRATION_MEMORY if self.handler else self.memory
 
     @property
     def batch_size(self) -> int:
@@ -138,6 +151,7 @@ def _step_config(step: StepPlan) -> dict[str, Any]:
     if step.handler:
         out["handler"] = step.handler
         out["function"] = step.function.name if step.function else None
+        out["invoke"] = step.handler_function  # the environment variable holding its function name
     return out
 
 
@@ -221,6 +235,15 @@ class ProgramPlan:
                     child.parents[plan.name] = plan.ingress_queue
 
     # -- lookups ------------------------------------------------------------------------------------
+    def handler_functions(self) -> dict[str, ir.Resource]:
+        """Logical id -> declared function, for every function a handler step invokes (once each)."""
+        out: dict[str, ir.Resource] = {}
+        for plan in self.workflows.values():
+            for step in plan.steps.values():
+                if step.handler_function and step.function is not None:
+                    out[step.handler_function] = step.function
+        return dict(sorted(out.items()))
+
     def queue_names(self) -> list[str]:
         out = []
         for plan in self.workflows.values():

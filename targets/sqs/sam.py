@@ -3,6 +3,10 @@
 Resources the program owns (tables, topics, queues, buses, buckets) get the same logical IDs and
 properties as in the Step Functions template (the ASL target's builders are reused), so the two
 deployments differ only where the architectures do: instead of state machines, queues and functions.
+The program's handlers are deployed as the Step Functions template deploys them (same logical IDs, code,
+environment and `uses` policies, a role each); a handler step's function only runs the flowc runtime and may
+invoke that one function (`lambda:InvokeFunction` on its ARN), so the handler's credentials reach neither the
+tracking table nor the queues.
 """
 
 from __future__ import annotations
@@ -96,24 +100,26 @@ class SqsTemplate:
     TRACKING_ACTIONS = ("dynamodb:BatchGetItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem",
                         "dynamodb:UpdateItem")
 
-    def policies(self, routes: set[str], statements: list[dict[str, Any]], user: list[Any] | None = None) -> list[Any]:
-        """One explicit policy document (SAM's policy templates expand to documents without a Version), then
-        what the user's handler `uses` (SAM policy templates scoped to each resource)."""
+    def policies(self, routes: set[str], statements: list[dict[str, Any]]) -> list[Any]:
+        """One explicit policy document: the runtime's (the user's handler has a function and role of its
+        own, with what it `uses`)."""
         own: list[dict[str, Any]] = [{"Effect": "Allow", "Action": list(self.TRACKING_ACTIONS),
                                       "Resource": getatt(P.TRACKING_TABLE, "Arn")}]
         if routes:
             own.append({"Effect": "Allow", "Action": ["sqs:SendMessage"],
                         "Resource": [getatt(q, "Arn") for q in sorted(routes)]})
-        out: list[Any] = [{"Version": "2012-10-17", "Statement": own + statements}]
-        return out + [p for p in user or () if p not in out]
+        return [{"Version": "2012-10-17", "Statement": own + statements}]
 
     def task_statements(self, step: P.StepPlan) -> list[dict[str, Any]]:
         """Least privilege for the step's own integration: the cited table's grants (targets/iam_table.json),
-        as the ASL target computes them; a handler step runs in-process and calls nothing."""
+        as the ASL target computes them; a handler step may invoke its handler's function and nothing else."""
         from flowc.targets import iam
 
         task = step.state.task
-        if task is None or (task.integration == "lambda" and step.handler is not None):
+        if step.handler_function is not None:
+            return [{"Effect": "Allow", "Action": ["lambda:InvokeFunction"],
+                     "Resource": getatt(step.handler_function, "Arn")}]
+        if task is None:
             return []
         if task.integration == "states.startExecution" and task.target in self.plan.workflows:
             return []  # child workflows of the chain are started through their ingress queue
@@ -121,31 +127,23 @@ class SqsTemplate:
 
     def function(self, wf: P.WorkflowPlan, *, role: str, timeout: int, memory: int, routes: set[str],
                  substitutions: set[str], queue: str, batch: int, statements: list[dict[str, Any]],
-                 extra_env: dict[str, Any] | None = None, code: str | None = None,
-                 max_concurrency: int | None = None, reserved: int | None = None,
-                 more_events: dict[str, Any] | None = None, description: str = "",
-                 user_policies: list[Any] | None = None) -> dict[str, Any]:
+                 extra_env: dict[str, Any] | None = None, max_concurrency: int | None = None,
+                 more_events: dict[str, Any] | None = None, description: str = "") -> dict[str, Any]:
         event: dict[str, Any] = {"Queue": getatt(queue, "Arn"), "BatchSize": batch,
                                  "FunctionResponseTypes": ["ReportBatchItemFailures"]}
         if max_concurrency is not None:
             event["ScalingConfig"] = {"MaximumConcurrency": max_concurrency}
         props: dict[str, Any] = {"Description": description[:256], "Runtime": PYTHON_RUNTIME,
-                                 "Handler": "flowc_sqs.entry.handler" if code else "index.handler"}
-        if code:
-            props["CodeUri"] = code
-        else:
-            props["InlineCode"] = INLINE_CODE
+                                 "Handler": "index.handler", "InlineCode": INLINE_CODE}
         props.update({"Layers": [ref(P.RUNTIME_LAYER)], "Timeout": timeout, "MemorySize": memory,
                       # Retries, timers and loops send to queues that lead back to the same function on purpose;
                       # Lambda's recursion detection would stop them after ~16 rounds. The runtime's own guard
                       # rails (claims, deadlines, a hop limit) bound them instead.
                       "RecursiveLoop": "Allow"})
-        if reserved is not None:
-            props["ReservedConcurrentExecutions"] = reserved
         if wf.workflow.tracing:
             props["Tracing"] = "Active"
         props["Environment"] = self.environment(wf, role, timeout, routes, substitutions, extra_env)
-        props["Policies"] = self.policies(routes, statements, user_policies)
+        props["Policies"] = self.policies(routes, statements)
         props["Events"] = {"FromQueue": {"Type": "SQS", "Properties": event}, **(more_events or {})}
         return {"Type": "AWS::Serverless::Function", "Properties": props}
 
@@ -173,28 +171,37 @@ class SqsTemplate:
                            f"{wf.ingress_function} to start {wf.name}", "Value": ref(wf.ingress_queue)}
         for step in wf.steps.values():
             extra: dict[str, Any] = {"FLOWC_STATE": step.name}
-            code = None
-            reserved = None
-            if step.handler and step.function is not None:
-                extra["FLOWC_HANDLER"] = step.handler
-                extra.update(self.asl.function_env(step.function))
-                code = self.asl.code_uri(step.function)
-                reserved = step.function.props.get("concurrency")
+            if step.handler_function is not None:
+                extra[step.handler_function] = ref(step.handler_function)  # its name, for lambda:Invoke
             resources = {
                 step.queue: self.queue(P.VISIBILITY_FACTOR * step.function_timeout, step.dlq),
                 step.dlq: self.dead_letter_queue(),
                 step.dlq + "Alarm": security.dlq_alarm(step.dlq),
                 step.function_logical: self.function(
-                    wf, role="step", timeout=step.function_timeout, memory=step.memory, routes=step.routes,
-                    substitutions=step.substitutions, queue=step.queue, batch=step.batch_size,
-                    statements=self.task_statements(step), extra_env=extra, code=code,
-                    max_concurrency=step.max_concurrency, reserved=reserved,
-                    description=f"flowc: {wf.name} step {step.name}",
-                    user_policies=self.asl.function_policies(step.function) if code and step.function else None),
+                    wf, role="step", timeout=step.function_timeout, memory=step.function_memory,
+                    routes=step.routes, substitutions=step.substitutions, queue=step.queue, batch=step.batch_size,
+                    statements=self.task_statements(step), extra_env=extra, max_concurrency=step.max_concurrency,
+                    description=f"flowc: {wf.name} step {step.name}"),
             }
             routes = ", ".join(sorted(r for r in step.routes if r not in (step.queue, step.dlq)))
-            self.sections.append((f"{wf.name} / {step.name}: queue -> function; sends to {routes or 'nothing else'}",
-                                  self.with_log_groups(resources)))
+            invokes = f"; invokes {step.handler_function}" if step.handler_function else ""
+            self.sections.append((f"{wf.name} / {step.name}: queue -> function{invokes}; sends to "
+                                  f"{routes or 'nothing else'}", self.with_log_groups(resources)))
+
+    def handlers(self) -> dict[str, Any]:
+        """The program's handlers, each in its own function with its own role: what it `uses`, nothing of
+        flowc's (the ASL target's builder, so both templates deploy the same function)."""
+        out: dict[str, Any] = {}
+        for logical, res in self.plan.handler_functions().items():
+            function = self.asl.res_function(res)
+            props = function["Properties"]
+            props.setdefault("Description", f"flowc: handler {res.name}, invoked by its steps' functions")
+            if any(wf.workflow.tracing and any(s.handler_function == logical for s in wf.steps.values())
+                   for wf in self.plan.workflows.values()):
+                props["Tracing"] = "Active"
+            out[logical] = function
+            out.update(self.asl.companions(res))
+        return out
 
     def build(self) -> dict[str, Any]:
         self.sections.append(("flowc runtime layer and the execution-tracking table", self.runtime()))
@@ -202,6 +209,10 @@ class SqsTemplate:
         if owned:
             self.sections.append(("resources the program declares (same logical IDs as the Step Functions "
                                   "template)", owned))
+        handlers = self.handlers()
+        if handlers:
+            self.sections.append(("the program's handlers: a function and role each, invoked synchronously by their "
+                                  "steps' functions; no access to the tracking table or the queues", handlers))
         for wf in self.plan.workflows.values():
             self.workflow(wf)
         from flowc.targets.sqs.sweeper_template import sweeper_section

@@ -19,8 +19,13 @@ invocation play out in milliseconds, with real receive counts and real dead-lett
 
 `handlers`/`mocks` are keyed by step name (a `Mock` also replaces a service integration); steps without one
 run the declared function's handler (`flowc.targets.local.HandlerModules`: one module instance per function
-and run). `faults` injects duplicate deliveries and lost Lambda responses. Do not call this inside another
-active moto mock (it starts and resets its own).
+and run). A handler (declared or given) runs in its own function, as deployed: the step's function invokes
+it through the Lambda API, which the simulator answers in-process (`targets/sqs/functions.py`), so the
+runtime's invoke and error mapping run as on AWS; the handler function's invocation and GB-seconds are
+billed, and so is the step function's wait for it. A `Mock` replaces the task itself (its error and cause
+are what Step Functions would see), in-process, billed as the handler function's invocation would be.
+`faults` injects duplicate deliveries and lost Lambda responses. Do not call this inside another active moto
+mock (it starts and resets its own).
 """
 
 from __future__ import annotations
@@ -66,6 +71,10 @@ class SimulationError(RuntimeError):
 
 class InvocationKilled(BaseException):
     """Lambda stopped the invocation at the function timeout (the runtime cannot catch it)."""
+
+
+class HandlerKilled(InvocationKilled):
+    """A handler ran past the time left to it: Lambda stopped the function running it."""
 
 
 @dataclass
@@ -272,6 +281,7 @@ class Deployment:
     functions: dict[str, FunctionSpec] = field(default_factory=dict)
     mappings: list[Mapping] = field(default_factory=list)
     ingress: dict[str, str] = field(default_factory=dict)  # workflow -> ingress function
+    handler_functions: set[str] = field(default_factory=set)  # the functions handler steps invoke
 
     @classmethod
     def from_files(cls, files: dict[str, str]) -> Deployment:
@@ -299,7 +309,8 @@ class Deployment:
             props = res["Properties"]
             env = {k: dep.resolve(v) for k, v in props.get("Environment", {}).get("Variables", {}).items()}
             spec = FunctionSpec(logical, env, int(props.get("Timeout", 3)), int(props.get("MemorySize", 128)),
-                                env.get("FLOWC_ROLE", "step"), env.get("FLOWC_STATE"))
+                                env.get("FLOWC_ROLE", "step" if "FLOWC_WORKFLOW" in env else "handler"),
+                                env.get("FLOWC_STATE"))
             dep.functions[logical] = spec
             if spec.role == "ingress":
                 dep.ingress[env["FLOWC_WORKFLOW"]] = logical
@@ -311,6 +322,8 @@ class Deployment:
                 dep.mappings.append(Mapping(logical, queue, int(ep.get("BatchSize", 10)),
                                             "ReportBatchItemFailures" in (ep.get("FunctionResponseTypes") or []),
                                             (ep.get("ScalingConfig") or {}).get("MaximumConcurrency")))
+        dep.handler_functions = {conf["invoke"] for flow in flows.values()
+                                 for conf in flow.get("steps", {}).values() if conf.get("invoke")}
         return dep
 
     # CloudFormation intrinsics, resolved the way this simulated stack names things.
@@ -388,6 +401,8 @@ class _Simulation:
         self.clock = VirtualClock(start)
         self.meter = Meter()
         self.events: list[dict[str, Any]] = []
+        self._handler_calls = 0
+        self.code: dict[tuple[str, str], Callable] = {}  # (workflow, step) -> what its handler function runs
         self.handlers = self._handlers(handlers or {}, mocks or {})
         self.apps: dict[str, Any] = {}
         self.invocation_seconds = 0.0
@@ -398,6 +413,8 @@ class _Simulation:
 
     # -- handlers ------------------------------------------------------------------------------------
     def _handlers(self, handlers: dict[str, Callable], mocks: dict[str, Mock]) -> dict[str, Callable]:
+        """The in-process replacements of tasks (mocks, and given callables for service steps); fills
+        `self.code` with what each handler step's function runs (a given callable or the declared handler)."""
         program = self.result.program
         assert program is not None
         out: dict[str, Callable] = {}
@@ -406,30 +423,59 @@ class _Simulation:
             for step, conf in flow.get("steps", {}).items():
                 given = handlers.get(f"{wf_name}.{step}", handlers.get(step))
                 mocked = mocks.get(f"{wf_name}.{step}", mocks.get(step))
+                function = conf.get("invoke")
                 if mocked is not None:
-                    fn: Callable | None = _mock_handler(mocked if isinstance(mocked, Mock) else Mock(mocked))
-                elif given is not None:
+                    fn = self._timed(_mock_handler(mocked if isinstance(mocked, Mock) else Mock(mocked)), step)
+                    out[step] = self._billed_as(function, fn) if function else fn
+                    continue
+                if given is not None:
                     fn = given
                 elif conf.get("handler"):
                     res = program.resources.get(("function", conf.get("function")))
                     assert res is not None
                     fn = with_env(modules.load(conf["function"], Path(res.span.file).parent / res.props["code"],
-                                               conf["handler"]), self._user_env(wf_name, step))
+                                               conf["handler"]), self._user_env(function))
                 else:
                     continue  # a service integration: the runtime calls moto
-                out[step] = self._timed(fn, step)
+                if function:
+                    self.code[(wf_name, step)] = self._timed(fn, step, killed=HandlerKilled)
+                else:
+                    out[step] = self._timed(fn, step)
         return out
 
-    def _user_env(self, workflow: str, step: str) -> dict[str, str]:
-        """The variables the template gives the step's function beyond the runtime's own (`env`, `uses`)."""
-        for spec in self.dep.functions.values():
-            if spec.state == step and spec.env.get("FLOWC_WORKFLOW") == workflow:
-                return {k: str(v) for k, v in spec.env.items() if not k.startswith("FLOWC_")}
-        return {}
+    def _user_env(self, function: str | None) -> dict[str, str]:
+        """The variables the template gives the handler's function (`env`, `uses`)."""
+        spec = self.dep.functions.get(function or "")
+        return {k: str(v) for k, v in spec.env.items()} if spec is not None else {}
 
-    def _timed(self, fn: Callable, step: str = "") -> Callable:
+    def _billed_as(self, function: str, fn: Callable) -> Callable:
+        """A mock standing in for a handler: billed as the invocation of the handler's function would be."""
+        sim = self
+
+        def run(event: Any, context: Any = None) -> Any:
+            started = sim.clock.now()
+            sim.meter.calls += 1
+            try:
+                return fn(event, context)
+            finally:
+                sim.bill_handler(function, sim.clock.now() - started)
+        return run
+
+    def handler_calls(self) -> int:
+        self._handler_calls += 1
+        return self._handler_calls
+
+    def bill_handler(self, function: str, seconds: float, *, invocation: bool = True) -> None:
+        """The handler function's own invocation (the step function is billed for its wait as well)."""
+        spec = self.dep.functions[function]
+        seconds = min(float(spec.timeout), seconds)
+        self.meter.add(lambda_invocations=1 if invocation else 0,
+                       lambda_gb_seconds=round(spec.memory / 1024.0 * max(0.001, seconds), 9))
+
+    def _timed(self, fn: Callable, step: str = "", killed: type[InvocationKilled] = InvocationKilled) -> Callable:
         """The handler on the virtual clock: it takes its declared time (`slow`, a mock's "seconds"; a mock's
-        "wait" never answers); past the invocation's remaining time, Lambda kills the invocation."""
+        "wait" never answers); past the invocation's remaining time, Lambda kills the invocation (`killed`:
+        the step's own, or the handler function's)."""
         sim = self
         duration = getattr(fn, "flowc_duration", None)
 
@@ -442,7 +488,7 @@ class _Simulation:
                     fn.flowc_mock(event)  # type: ignore[attr-defined] - the hung call still used its entry
                 sim.clock.advance(remaining)
                 sim.invocation_seconds += remaining
-                raise InvocationKilled()
+                raise killed()
             sim.clock.advance(seconds)
             sim.invocation_seconds += seconds
             sim.inject(HANDLER, step, {"event": event}, "before")
@@ -454,6 +500,10 @@ class _Simulation:
     # -- the stack -----------------------------------------------------------------------------------
     def client(self, service: str) -> Any:
         return _client(service)
+
+    def lambda_api(self) -> Any:
+        """Lambda as the runtime sees it: the handler functions run here (`functions.answer`), others in moto."""
+        return _HandlerFunctions(self, self.client("lambda"))
 
     def create_resources(self) -> None:
         sqs, ddb = self.client("sqs"), self.client("dynamodb")
@@ -490,7 +540,8 @@ class _Simulation:
         env = {**spec.env, "AWS_REGION": REGION, "FLOWC_ACCOUNT": ACCOUNT}
         services = runtime.Services(
             env=env, clock=self.clock, client_factory=lambda service: Counted(
-                service, self.client(service), self.meter, self), region=REGION, account=ACCOUNT,
+                service, self.lambda_api() if service == "lambda" else self.client(service), self.meter, self),
+            region=REGION, account=ACCOUNT,
             handlers=self.handlers, events=self._event(logical), error_formatter=_error, seed=self.seed)
         flows = runtime.FlowRegistry(self.dep.flows, values=env)
         app = runtime.App(flows, services, workflow=env.get("FLOWC_WORKFLOW", ""), role=spec.role, state=spec.state,
@@ -721,6 +772,10 @@ class Snapshot:
     def client(self, service: str) -> Any:
         return _client(service)
 
+    def lambda_api(self) -> Any:
+        """Lambda as the runtime sees it: the handler functions run here (`functions.answer`), others in moto."""
+        return _HandlerFunctions(self, self.client("lambda"))
+
     def messages(self, queue: str) -> list[Any]:
         """Bodies (JSON-decoded) of the messages in a queue, visible or not, without receiving them."""
         from moto.sqs.models import sqs_backends
@@ -736,6 +791,45 @@ class Snapshot:
 
     def queues(self) -> list[str]:
         return sorted(self.sim.dep.queues)
+
+
+class _HandlerFunctions:
+    """The simulated Lambda API: an invoke of a handler function runs, on the virtual clock, what the invoking
+    step's handler is (declared or given), with the function's own context and timeout; the answer is the
+    Lambda Python runtime's (targets/sqs/functions.py). Other calls go to moto."""
+
+    def __init__(self, sim: _Simulation, client: Any):
+        self._sim = sim
+        self._client = client
+
+    def invoke(self, *, FunctionName: str, InvocationType: str = "RequestResponse",  # boto3 spells them so
+               Payload: bytes | str = b"", **kwargs: Any) -> dict[str, Any]:
+        from flowc.targets.sqs.functions import FunctionTimedOut, answer
+
+        sim = self._sim
+        caller = sim.current
+        code = sim.code.get((caller.env.get("FLOWC_WORKFLOW", ""), caller.state or "")) if caller else None
+        if FunctionName not in sim.dep.handler_functions or code is None:
+            return self._client.invoke(FunctionName=FunctionName, InvocationType=InvocationType, Payload=Payload,
+                                       **kwargs)
+        spec = sim.dep.functions[FunctionName]
+        started = sim.clock.now()
+        # request ids from a counter: the run's seeded draws (faults, jitter) stay what they were
+        context = _Context(FunctionName, spec.memory, spec.timeout, sim.clock, started,
+                           f"{FunctionName}-{sim.handler_calls()}")
+
+        def run(event: Any, ctx: Any) -> Any:
+            try:
+                return code(event, ctx)
+            except HandlerKilled:
+                raise FunctionTimedOut(spec.timeout, ctx.aws_request_id) from None
+        try:
+            return answer(run, Payload, context, asynchronous=InvocationType == "Event")
+        finally:
+            sim.bill_handler(FunctionName, sim.clock.now() - started, invocation=False)  # Counted counts it
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
 
 
 class _Context(LambdaContext):

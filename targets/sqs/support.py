@@ -109,8 +109,9 @@ def _environment(result: CompileResult) -> list[Diagnostic]:
     plan = P.ProgramPlan(result)
     for wf in plan.workflows.values():
         functions = [(wf.ingress_function, wf.routes, wf.inline_substitutions, {})]
-        functions += [(s.function_logical, s.routes, s.substitutions, s.function.props.get("env") or {}
-                       if s.function else {}) for s in wf.steps.values()]
+        # a handler step's function holds its handler function's name (the handler's own `env` is not here)
+        functions += [(s.function_logical, s.routes, s.substitutions,
+                       {s.handler_function: "x" * 64} if s.handler_function else {}) for s in wf.steps.values()]
         for logical, routes, subs, env in functions:
             size = 400 + sum(len(q) + P.QUEUE_NAME_ESTIMATE for q in routes) + sum(len(k) + 120 for k in subs)
             size += sum(len(str(k)) + len(str(v)) for k, v in env.items())

@@ -6,16 +6,17 @@ Writes:
   (`BatchSize`, `ReportBatchItemFailures`, `ScalingConfig.MaximumConcurrency` where the workflow caps
   concurrency); per workflow an ingress queue and function (plus HTTP API routes, schedules and EventBridge
   rules for its triggers); the tables/topics/queues/buses/buckets the program owns (same logical IDs as the
-  Step Functions template); the execution-tracking table; the runtime layer. Each function may send only to
-  the queues it routes to (`sqs:SendMessage` on each queue's ARN).
+  Step Functions template) and the functions its handlers run in; the execution-tracking table; the runtime
+  layer. Each function may send only to the queues it routes to (`sqs:SendMessage` on each queue's ARN), and
+  a handler step's function may invoke only its handler's function.
 - `runtime/`: the layer: `python/flowc_sqs/` (this package's `runtime/`, copied verbatim), `python/flowc_sqs/asl/`
   (flowc's `targets/runtime`, copied verbatim), `python/flowc_sqs/flows/<Workflow>.json` (routing
   configuration) and, when a workflow uses JSONata, a vendored `python/jsonata/`.
 
-The user's handler code is referenced, not copied: a step that invokes one of the program's functions has
-`CodeUri` pointing at the function's `code` directory (as the Step Functions template does) and finds the
-runtime in the layer, so one upload of the runtime serves every function and the handler code stays where
-the user keeps it. Steps without user code use a one-line `InlineCode`.
+The user's handler code is referenced, not copied: each function a step invokes is deployed as the Step
+Functions template deploys it (`CodeUri` pointing at its `code` directory, its own role with what it
+`uses`), and the step's function, a one-line `InlineCode` on the runtime layer like every function of the
+chain, invokes it synchronously: the handler never holds the runtime's credentials (tracking table, queues).
 """
 
 from __future__ import annotations

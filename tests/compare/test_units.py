@@ -34,7 +34,7 @@ def test_three_tasks_in_a_row() -> None:
     # messages: start -> ingress, ingress -> A, A -> B, B -> C
     assert (b.sqs_sends, b.sqs_receives, b.sqs_deletes) == (4, 4, 4)
     assert b.sqs_requests == 12
-    assert b.lambda_invocations == 1 + 4  # the start, then one per message
+    assert b.lambda_invocations == 1 + 4 + 3  # the start, one per message, and each handler's own function
 
 
 def test_inline_states_cost_transitions_but_no_hops() -> None:

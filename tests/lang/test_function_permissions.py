@@ -94,7 +94,9 @@ def test_the_sam_transform_expands_them_to_least_privilege_statements(tmp_path):
     assert "*" not in json.dumps(scoped).replace("/index/*", "")
 
 
-def test_the_sqs_chain_gives_the_handler_step_the_same_permissions(tmp_path):
+def test_the_sqs_chain_gives_the_handler_function_the_same_permissions(tmp_path):
+    """The handler runs in its own function (as in the Step Functions template); the step's function, which
+    runs the flowc runtime, gets none of what the handler `uses` and only invokes it."""
     _handlers(tmp_path)
     result = compile_text(tmp_path, """
         workflow Orders
@@ -106,9 +108,14 @@ def test_the_sqs_chain_gives_the_handler_step_the_same_permissions(tmp_path):
 
     files = render_sqs(result, tmp_path / "out", [str(tmp_path / "t.flow")])
     resources = load_template(files["template.yaml"])["Resources"]
+    handler = resources["SaveFunction"]["Properties"]
+    assert handler["Policies"] == [{"DynamoDBWritePolicy": {"TableName": {"Ref": "OrdersTable"}}}]
+    assert handler["Environment"]["Variables"] == {"ORDERS_TABLE": {"Ref": "OrdersTable"}}
     step = resources["OrdersSaveFunction"]["Properties"]
-    assert {"DynamoDBWritePolicy": {"TableName": {"Ref": "OrdersTable"}}} in step["Policies"]
-    assert step["Environment"]["Variables"]["ORDERS_TABLE"] == {"Ref": "OrdersTable"}
+    assert {"DynamoDBWritePolicy": {"TableName": {"Ref": "OrdersTable"}}} not in step["Policies"]
+    assert "ORDERS_TABLE" not in step["Environment"]["Variables"]
+    assert {"Effect": "Allow", "Action": ["lambda:InvokeFunction"], "Resource": {"Fn::GetAtt": ["SaveFunction", "Arn"]}} \
+        in step["Policies"][0]["Statement"]
 
 
 def test_both_front_ends_write_uses_the_same_way(tmp_path):

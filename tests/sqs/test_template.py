@@ -143,10 +143,14 @@ def test_map_concurrency_and_handler_steps(tmp_path):
     event = worker["Events"]["FromQueue"]["Properties"]
     assert event["ScalingConfig"] == {"MaximumConcurrency": 50}
     provision = template["Resources"]["ProcessUserProvisionFunction"]["Properties"]
-    assert provision["Handler"] == "flowc_sqs.entry.handler"
-    assert provision["Environment"]["Variables"]["FLOWC_HANDLER"] == "fanout.provision_user"
+    assert provision["Handler"] == "index.handler" and "CodeUri" not in provision  # the runtime only
+    variables = provision["Environment"]["Variables"]
+    assert "FLOWC_HANDLER" not in variables
+    assert variables["ProvisionUserFunction"] == {"Ref": "ProvisionUserFunction"}  # the function it invokes
     assert provision["Events"]["FromQueue"]["Properties"]["BatchSize"] == 1
-    assert provision["CodeUri"].endswith("workflows/handlers")
+    handler = template["Resources"]["ProvisionUserFunction"]["Properties"]  # the user's code, its own function
+    assert handler["Handler"] == "fanout.provision_user" and handler["CodeUri"].endswith("workflows/handlers")
+    assert "Layers" not in handler and "Events" not in handler
     # the child is started through its ingress queue, never through Step Functions
     assert "ProcessUserIngressQueue" in worker["Environment"]["Variables"]
 

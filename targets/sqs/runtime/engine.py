@@ -1,8 +1,8 @@
 """The interpreter: one envelope in, the step's work done, the envelopes that follow sent out.
 
 A message enters one state of one line (an execution, or an iteration/branch inside it). A task state runs in
-its own function (the handler in-process or a boto3 integration); every other state runs inline, right where
-the line reaches it, until the line needs another function (a task), has to wait (a Wait, a retry delay), is
+its own function (which invokes the handler's function, or calls a boto3 integration); every other state
+runs inline, right where the line reaches it, until the line needs another function (a task), has to wait (a Wait, a retry delay), is
 parked in a join (Map/Parallel) or in a child workflow, or ends. Inline work is an agenda processed in a
 loop, never by recursion, and spills into messages to the ingress queue past a budget, so a 10,000-item Map
 of Pass states neither overflows the stack nor runs into the Lambda timeout.
@@ -563,10 +563,10 @@ class Engine:
         if resource.mode == "callback":
             raise StatesError(errors.RUNTIME, f"{name}: .waitForTaskToken cannot run on the SQS target")
         override = self.services.handlers.get(name)
-        if override is not None:  # tests and the simulator: a replacement for the handler or the integration
-            result = self._invoke_handler(name, step, event, asynchronous, override)
+        if override is not None:  # tests and the simulator: a replacement for the task (a mock), in-process
+            result = self._replaced(name, step, event, asynchronous, override)
         elif resource.kind == "lambda" or explicit_lambda:
-            if step.get("handler"):
+            if step.get("invoke"):
                 result = self._invoke_handler(name, step, event, asynchronous)
             else:
                 function = params.get("FunctionName") if explicit_lambda and isinstance(params, dict) \
@@ -598,10 +598,27 @@ class Engine:
                     "StatusCode": 202 if asynchronous else 200}
         return result
 
-    def _invoke_handler(self, name: str, step: dict, event: Any, asynchronous: bool,
-                        handler: Callable[..., Any] | None = None) -> Any:
-        handler = handler or self.services.handler_for(name, step.get("handler"))
-        event = json.loads(json.dumps(event))  # the handler gets JSON, as from a real invocation
+    def _invoke_handler(self, name: str, step: dict, event: Any, asynchronous: bool) -> Any:
+        """The step's handler, in its own function (its own role: nothing of the runtime's), invoked as Step
+        Functions invokes it; its errors come back as Step Functions reports them (errorType, and the error
+        payload as cause)."""
+        function = self.services.function_name(step["invoke"])
+        self.emit("HandlerInvoked", None, state=name, function=step.get("function"))
+        started = self.now
+        # An Event invocation's own errors never come back (Lambda answers 202 at once); an API error does.
+        result = integrations.invoke_function(self.services, function, event, asynchronous=asynchronous, own=True)
+        self._check_duration(step, started)
+        return result
+
+    def _check_duration(self, step: dict, started: float) -> None:
+        limit = step.get("timeout") if step.get("handler") else None
+        if limit is not None and self.now - started > float(limit):
+            # Step Functions' Lambda would have been stopped at its timeout; this one had a runtime allowance.
+            raise StatesError(TIMED_OUT_ERROR, timed_out_cause(float(limit)))
+
+    def _replaced(self, name: str, step: dict, event: Any, asynchronous: bool, handler: Callable[..., Any]) -> Any:
+        """A task replaced in-process (a mock: the outcome Step Functions would see, error and cause as given)."""
+        event = json.loads(json.dumps(event))  # the replacement gets JSON, as from a real invocation
         self.emit("HandlerInvoked", None, state=name, function=step.get("function"))
         started = self.now
         try:
@@ -610,10 +627,7 @@ class Engine:
             if asynchronous:
                 return None  # an Event invocation's errors never reach the workflow
             raise self.services.format_error(exc, getattr(self._context, "aws_request_id", "")) from None
-        limit = step.get("timeout") if step.get("handler") else None
-        if limit is not None and self.now - started > float(limit):
-            # Step Functions' Lambda would have been stopped at its timeout; this one had a runtime allowance.
-            raise StatesError(TIMED_OUT_ERROR, timed_out_cause(float(limit)))
+        self._check_duration(step, started)
         try:
             return json.loads(json.dumps(result))
         except (TypeError, ValueError) as exc:

@@ -10,9 +10,9 @@
 - The dead-letter queues (the sweeper function, `FLOWC_ROLE=sweeper`): end what could not be delivered.
 
 Configuration comes from the environment: `FLOWC_WORKFLOW`, `FLOWC_ROLE` (`step` or `ingress`),
-`FLOWC_STATE` (a step's task), `FLOWC_HANDLER` (the user's `module.function`), `FLOWC_TABLE` (tracking
-table), `FLOWC_STACK`, `FLOWC_TIMEOUT`, one variable per queue the function may send to, and the
-deploy-time values its task needs (table names, topic ARNs...).
+`FLOWC_STATE` (a step's task), `FLOWC_TABLE` (tracking table), `FLOWC_STACK`, `FLOWC_TIMEOUT`, one variable
+per queue the function may send to, the name of the function a handler step invokes, and the deploy-time
+values its task needs (table names, topic ARNs...).
 """
 
 from __future__ import annotations

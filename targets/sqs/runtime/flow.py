@@ -3,7 +3,7 @@
 flowc writes one file per workflow: the workflow's ASL definition (the same JSON the Step Functions target
 deploys, so both targets interpret the same data-flow fields), and for every task step the queue in front of
 it, its dead-letter queue, its function's timeout and memory and, for steps that invoke one of the
-workflow's own functions, the Python handler to call in-process. Deploy-time values (`${OrdersTableName}`)
+workflow's own functions, the handler and the environment variable naming the function it runs in. Deploy-time values (`${OrdersTableName}`)
 stay placeholders, as in the ASL target's DefinitionSubstitutions, and are filled in from the function's
 environment when the file is loaded.
 """

@@ -148,20 +148,53 @@ def call_service(services: Any, resource: Resource, params: Any) -> Any:
     return response
 
 
-def invoke_external_lambda(services: Any, function: str, payload: Any, *, asynchronous: bool = False) -> Any:
-    """A Lambda that is not part of the deployment (declared with `arn`): a real Invoke."""
+# Invoke errors that mean the function did not run: safe to try again at once (botocore's own retries are off
+# for Lambda, see services._boto3_client: a retried synchronous invoke could run the function twice).
+THROTTLED = {"TooManyRequestsException", "EC2ThrottledException"}
+INVOKE_ATTEMPTS = 4
+
+
+class HandlerNotRun(Exception):
+    """The handler's function was throttled on every attempt (or unreachable): it did not run, or cannot be
+    known to have run; an infrastructure failure, so the message is redelivered rather than the task failed."""
+
+
+def invoke_function(services: Any, function: str, payload: Any, *, asynchronous: bool = False,
+                    own: bool = False) -> Any:
+    """lambda:Invoke (RequestResponse or Event) as Step Functions makes it: the function's result, or a
+    StatesError named as Step Functions names it: a function error is `errorType` with the error payload as
+    cause; an API error is `Lambda.<Code>`. `own`: one of the deployment's handler functions, whose throttling
+    (and unreachability) is the runtime's problem, not the workflow's: HandlerNotRun."""
     client = services.client("lambda")
-    try:
-        response = client.invoke(FunctionName=function, InvocationType="Event" if asynchronous else "RequestResponse",
-                                 Payload=json.dumps(payload).encode())
-    except Exception as err:
-        raise client_error("lambda", err) from None
-    body = response["Payload"].read() if hasattr(response.get("Payload"), "read") else response.get("Payload", b"")
-    text = body.decode("utf-8") if isinstance(body, bytes) else (body or "")
+    body = json.dumps(payload).encode()
+    for attempt in range(INVOKE_ATTEMPTS):
+        try:
+            response = client.invoke(FunctionName=function,
+                                     InvocationType="Event" if asynchronous else "RequestResponse", Payload=body)
+            break
+        except Exception as err:
+            response_data = getattr(err, "response", None)
+            code = (response_data or {}).get("Error", {}).get("Code") if isinstance(response_data, dict) else None
+            if code in THROTTLED and attempt + 1 < INVOKE_ATTEMPTS:
+                clock = services.clock
+                (getattr(clock, "sleep", None) or clock.advance)(0.25 * 2 ** attempt)
+                continue
+            if own and (code is None or code in THROTTLED):
+                raise HandlerNotRun(f"{function}: {type(err).__name__}: {err}") from err
+            raise client_error("lambda", err) from None
+    raw = response.get("Payload", b"")
+    raw = raw.read() if hasattr(raw, "read") else raw
+    text = raw.decode("utf-8") if isinstance(raw, bytes) else (raw or "")
     if response.get("FunctionError"):
         try:
             detail = json.loads(text)
         except ValueError:
-            detail = {"errorMessage": text}
-        raise StatesError(str(detail.get("errorType") or "Lambda.Unknown"), text)
+            detail = None
+        error = detail.get("errorType") if isinstance(detail, dict) else None
+        raise StatesError(str(error or "Lambda.Unknown"), text)
     return json.loads(text) if text.strip() else None
+
+
+def invoke_external_lambda(services: Any, function: str, payload: Any, *, asynchronous: bool = False) -> Any:
+    """A Lambda that is not part of the deployment (declared with `arn`): a real Invoke."""
+    return invoke_function(services, function, payload, asynchronous=asynchronous)

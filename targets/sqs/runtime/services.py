@@ -1,14 +1,13 @@
 """What the runtime needs from its surroundings, behind one object so tests can replace any of it.
 
 In Lambda everything comes from the environment: boto3 clients, the wall clock, queue names in environment
-variables (one per queue the function may send to: least privilege), the user's handler named by
-`FLOWC_HANDLER`. The SQS simulator builds a `Services` with moto clients, a virtual clock, in-process
-handlers and an event sink instead; the engine cannot tell the difference.
+variables (one per queue the function may send to: least privilege), the name of the function a handler
+step invokes. The SQS simulator builds a `Services` with moto clients (and a Lambda that runs the handlers
+in-process), a virtual clock and an event sink instead; the engine cannot tell the difference.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import sys
@@ -86,7 +85,6 @@ class Services:
         self.events = events or log_event
         self.error_formatter = error_formatter
         self.seed = seed
-        self._user_handler: Callable[..., Any] | None = None
 
     # -- identity ------------------------------------------------------------------------------
     def learn_from_context(self, context: Any) -> None:
@@ -128,19 +126,13 @@ class Services:
         domain = "amazonaws.com.cn" if self.partition == "aws-cn" else "amazonaws.com"
         return f"https://sqs.{self.region}.{domain}/{self.account}/{name}"
 
-    # -- user code -----------------------------------------------------------------------------
-    def handler_for(self, state: str, handler: str | None) -> Callable[..., Any]:
-        """The Python handler of a task step: an override (simulator, tests) or `module.function`."""
-        override = self.handlers.get(state)
-        if override is not None:
-            return override
-        if self._user_handler is None:
-            name = handler or self.env.get("FLOWC_HANDLER")
-            if not name:
-                raise LookupError(f"step {state} has no handler configured")
-            module, _, func = name.rpartition(".")
-            self._user_handler = getattr(importlib.import_module(module), func)
-        return self._user_handler
+    def function_name(self, logical: str) -> str:
+        """The name of the handler function a step invokes; it comes from the environment."""
+        try:
+            return self.env[logical]
+        except KeyError:
+            raise LookupError(f"function {logical} is not in this function's environment: the routing "
+                              "configuration and the template disagree") from None
 
     def format_error(self, exc: BaseException, request_id: str = "") -> StatesError:
         if self.error_formatter is not None:
@@ -151,7 +143,17 @@ class Services:
         self.events(event)
 
 
+# A synchronous invoke waits for the function (up to Lambda's 15 minutes); botocore must not retry it, which
+# could run the function twice (integrations.invoke_function retries only what did not run: throttling).
+LAMBDA_READ_TIMEOUT = 905
+
+
 def _boto3_client(service: str) -> Any:
     import boto3  # provided by the Lambda Python runtime
 
+    if service == "lambda":
+        from botocore.config import Config
+
+        return boto3.client(service, config=Config(read_timeout=LAMBDA_READ_TIMEOUT, connect_timeout=10,
+                                                   retries={"total_max_attempts": 1}))
     return boto3.client(service)
