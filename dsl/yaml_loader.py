@@ -699,6 +699,12 @@ def _yaml():
     return yaml
 
 
+def load_data(text: str) -> Any:
+    """A `.flow.yaml` text as the plain data the models and JSON Schema read (for tests and tools; the loader
+    itself keeps the positioned tree)."""
+    return plain(_yaml().load(text))
+
+
 def reader_position(err: Exception, text: str) -> tuple[int, int]:
     """Where a YAML error happened, inside the text: its mark, or the character offset of a reader error
     (which has no mark); a mark past the end of the text is moved to the end."""

@@ -24,6 +24,7 @@ from pydantic import (
     Field,
     Tag,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
 from pydantic.json_schema import GenerateJsonSchema
@@ -115,7 +116,7 @@ class Catch(Doc):
     errors: NameOrNames = F("The error names this catcher matches (ASL `ErrorEquals`).",
                             ["States.ALL"], ["States.TaskFailed", "States.Timeout"])
     goto: str = F("The step to go to when it matches (ASL `Next`).", "NotifyFailure")
-    into: str | None = F("Where the error output goes in the state's input (ASL `ResultPath`); null discards "
+    into: Pattern(r"^\$", "a JSONPath such as $.error, or null") | None = F("Where the error output goes in the state's input (ASL `ResultPath`); null discards "
                          "the input.", "$.error", None, default=None)
     output: AnyValue = F("The output passed on (JSONata `Output`).", "{% $states.errorOutput %}",
                          default=None)
@@ -279,7 +280,7 @@ class StepBody(Doc):
                                           default=None)
     switch: str = F("Branch on the value of one JSONPath: the `cases` list says where each value goes.",
                            "$.tier", default=None)
-    parallel: list[Steps] = F("Run branches at the same time; each branch is a list of steps.",
+    parallel: Annotated[list[Steps], Field(min_length=1)] = F("Run branches at the same time; each branch is a list of steps.",
                                      [[{"A": {"invoke": "price_run"}}], [{"B": {"invoke": "count_runs"}}]],
                                      default=None)
     map: AnyValue = F("Run `do` once per item of this array (JSONPath/JSONata); null reads the whole input.",
@@ -373,7 +374,18 @@ class StepBody(Doc):
     detail_type: AnyValue = F("Of `events.put`: the event detail type.", "OrderPlaced", default=None)
     entries: AnyValue = F("Of `events.put`: several entries at once.", "$.events", default=None)
 
-    model_config = ConfigDict(json_schema_extra={"oneOf": [{"required": [kind]} for kind in STEP_KINDS]})
+    model_config = ConfigDict(json_schema_extra={"oneOf": [{"required": [kind]} for kind in STEP_KINDS],
+                                                 "if": {"required": ["map"]}, "then": {"required": ["do"]}})
+
+    @field_validator("choose", mode="before")
+    @classmethod
+    def _clause_order(cls, clauses: Any) -> Any:
+        for i, clause in enumerate(clauses if isinstance(clauses, list) else []):
+            if isinstance(clause, dict) and "if" in clause and i > 0:
+                raise ValueError("a second `if` in one choose step; use `elif`")
+            if isinstance(clause, dict) and "elif" in clause and "if" not in clause and i == 0:
+                raise ValueError("`elif` before any `if`")
+        return clauses
 
     @model_validator(mode="before")
     @classmethod
@@ -383,6 +395,8 @@ class StepBody(Doc):
             if len(kinds) != 1:
                 raise ValueError("a step needs exactly one kind (" + ", ".join(STEP_KINDS) + "); found "
                                  + (", ".join(kinds) or "none"))
+            if "map" in data and "do" not in data:
+                raise ValueError("a `map` step needs `do:`, the list of steps run for each item")
         return data
 
 
@@ -659,6 +673,11 @@ def json_schema() -> dict[str, Any]:
     body = root.json_schema(mode="validation", schema_generator=_Draft7, ref_template="#/$defs/{model}")
     defs = _no_null_defaults(_definitions(body.pop("$defs", {})))
     one_of = _definitions(body.get("anyOf", []))
+    # `if` (or a lone `else`) first, then `elif`s and `else`: the order `_clause_order` checks.
+    choose = defs["StepBody"]["properties"]["choose"]
+    clause = {name: {"$ref": f"#/definitions/{name}"} for name in ("IfClause", "ElifClause", "ElseClause")}
+    choose["items"] = [{"oneOf": [clause["IfClause"], clause["ElseClause"]]}]
+    choose["additionalItems"] = {"oneOf": [clause["ElifClause"], clause["ElseClause"]]}
     return {
         "$schema": SCHEMA_DIALECT,
         "$id": SCHEMA_ID,
