@@ -75,6 +75,23 @@ def test_schema_is_a_draft7_schema_with_identity():
     assert "$defs" not in json.dumps(SCHEMA)  # draft-07 readers resolve #/definitions/...
 
 
+def test_readme_and_docs_bind_the_schema_the_way_editors_read_it():
+    """The modeline, the VS Code settings and the SchemaStore entry name the checked-in schema's `$id`."""
+    import re
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    modeline = f"# yaml-language-server: $schema={SCHEMA['$id']}\n"
+    snippet = readme.split("```yaml\n" + modeline, 1)[1].split("```", 1)[0]
+    assert schema_errors(load_data(snippet)) == [] and loader_accepts(modeline + snippet) == (True, [])
+    blocks = [json.loads(b) for b in re.findall(r"```json\n(.*?)```", readme, re.S)]
+    settings_block = next(b for b in blocks if "yaml.schemas" in b)
+    assert "*.flow.yaml" in settings_block["yaml.schemas"][SCHEMA["$id"]]
+    assert settings_block["yaml.customTags"] == ["!lit scalar", "!ref scalar"]
+    [entry] = [json.loads(b) for b in re.findall(r"```json\n(.*?)```", (REPO / "docs" / "schema.md").read_text(),
+                                                  re.S)]
+    assert entry["url"] == SCHEMA["$id"] and "*.flow.yaml" in entry["fileMatch"] and entry["name"]
+
+
 # ------------------------------------------------------------------------------------------ documentation
 
 
