@@ -131,7 +131,8 @@ class _Loader:
         from flowc.dsl.yaml_model import field_names
 
         out: list[Diagnostic] = []
-        wrong: dict[tuple, tuple[Span, str | None, list[str]]] = {}
+        wrong: dict[tuple, tuple[Span, str | None, list[str]]] = {}  # place -> (span, key, what it takes)
+        ruled: set[tuple] = set()  # places a model rule (value_error) spoke about: its words alone
         for err in errors:
             loc = tuple(err["loc"])
             if err["type"] == "extra_forbidden":
@@ -146,18 +147,22 @@ class _Loader:
             elif err["type"] == "missing":
                 holder, key, _ = self.walk(data, loc[:-1])
                 out.append(Diagnostic("FLOW103", f"missing `{loc[-1]}`", self.place(holder, key, at_key=True)))
-            else:
+            elif err["type"] == "value_error":  # a rule of a model (one step kind, `then` or `goto`): its words
+                holder, key, _ = self.walk(data, loc)
+                span = self.place(holder, key)
+                wrong[span._key()] = (span, None, [err["msg"].removeprefix("Value error, ")])
+                ruled.add(span._key())
+            else:  # a union fails once per member: one message listing what the value may be
                 holder, key, name = self.walk(data, loc)
                 span = self.place(holder, key)
-                entry = wrong.setdefault(span._key(), (span, name, []))
-                message = err["msg"].removeprefix("Value error, ") if err["type"] == "value_error" else None
-                entry[2].append(message or _expected(err))
-                if message:
-                    entry[2][:] = [message]
-                    wrong[span._key()] = (span, None, entry[2])
-        for span, name, phrases in wrong.values():
+                if span._key() not in ruled:
+                    wrong.setdefault(span._key(), (span, name, []))[2].append(_expected(err))
+        for place, (span, name, phrases) in wrong.items():
             unique = list(dict.fromkeys(phrases))
-            text = unique[0] if name is None else f"'{name}' takes " + ", or ".join(unique)
+            if place in ruled or name is None:
+                text = unique[0] if place in ruled else "expected " + ", or ".join(unique)
+            else:
+                text = f"'{name}' takes " + ", or ".join(unique)
             out.append(Diagnostic("FLOW101", text, span))
         return out
 
@@ -670,9 +675,11 @@ def plain(raw: Any) -> Any:
         return [plain(v) for v in raw]
     if isinstance(raw, (Literal, Ref)):
         return raw.value
-    if raw is None or type(raw) in (str, int, float, bool):
+    if raw is None or isinstance(raw, bool):
         return raw
-    if isinstance(raw, bool) or type(raw).__name__ == "ScalarBoolean":
+    if isinstance(raw, str):
+        return str(raw)
+    if type(raw).__name__ == "ScalarBoolean":  # ruamel's anchored `&a true` is an int subclass
         return bool(raw)
     if isinstance(raw, int):
         return int(raw)

@@ -622,9 +622,8 @@ class ProgramFile(Doc):
         {"Done": "succeed"}]}], default=None)
 
 
-for _model in (StepBody, IfClause, ElifClause, ElseClause, CaseClause, DefaultClause, Workflow, WorkflowFile,
-               ProgramFile):
-    _model.model_rebuild()
+# No eager `model_rebuild()`: the models resolve their forward references (steps hold steps) on first
+# validation, so importing this module (the lsp, `flowc schema`) costs nothing until a YAML file is read.
 
 
 def document_model(data: Any) -> type[Doc]:
