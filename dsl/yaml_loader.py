@@ -41,6 +41,9 @@ class Ref:
         self.value = value
 
 
+_MISSING = object()
+
+
 class _Loader:
     def __init__(self, file: str, text: str):
         self.file = file
@@ -84,6 +87,84 @@ class _Loader:
 
     def error(self, span: Span, message: str, hint: str | None = None) -> None:
         self.diagnostics.append(Diagnostic("FLOW100", message, span, hint=hint))
+
+    # -- the document models ---------------------------------------------------------
+    def check_model(self, data: Any) -> None:
+        """Validate the document with `dsl.yaml_model` (the schema `flowc schema` prints): a file the loader
+        accepts is valid against it. Each pydantic error becomes a located diagnostic: an unknown key FLOW102,
+        a missing one FLOW103, a value of the wrong kind FLOW101 (several errors at one place, one message)."""
+        from flowc.dsl.yaml_model import validate_document
+
+        try:
+            validate_document(plain(data))
+        except ValidationError as exc:
+            self.diagnostics.extend(self.model_diagnostics(data, exc.errors(include_url=False)))
+
+    def walk(self, data: Any, loc: tuple) -> tuple[Any, Any, str | None]:
+        """Follow an error's `loc` in the YAML tree: (holder, key or index, name of the last key) of the node
+        it points at. Parts that are not in the tree (union tags, a missing key) are skipped."""
+        holder: Any = None
+        key: Any = None
+        name: str | None = None
+        node = data
+        for part in loc:
+            if isinstance(node, dict):
+                match = next((k for k in node if str(k) == str(part)), _MISSING)
+                if match is _MISSING:
+                    continue
+                holder, key, name, node = node, match, str(match), node[match]
+            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                holder, key, node = node, part, node[part]
+            elif not isinstance(node, (dict, list)):
+                break
+        return holder, key, name
+
+    def place(self, holder: Any, key: Any, *, at_key: bool = False) -> Span:
+        if holder is None:
+            return Span(self.file, 1, 1, 1, 2)
+        if isinstance(holder, list):
+            return self.item_span(holder, key)
+        return self.key_span(holder, key) if at_key else self.value_span(holder, key)
+
+    def model_diagnostics(self, data: Any, errors: list) -> list[Diagnostic]:
+        from flowc.dsl.diagnostics import did_you_mean
+        from flowc.dsl.yaml_model import field_names
+
+        out: list[Diagnostic] = []
+        wrong: dict[tuple, tuple[Span, str | None, list[str]]] = {}  # place -> (span, key, what it takes)
+        ruled: set[tuple] = set()  # places a model rule (value_error) spoke about: its words alone
+        for err in errors:
+            loc = tuple(err["loc"])
+            if err["type"] == "extra_forbidden":
+                holder, key, _ = self.walk(data, loc)
+                near = did_you_mean(str(loc[-1]), field_names())
+                where = self.place(holder, key, at_key=True)
+                if near == str(loc[-1]):  # a key of another kind of step, resource or trigger
+                    out.append(Diagnostic("FLOW102", f"'{loc[-1]}' is not valid here", where))
+                else:
+                    out.append(Diagnostic("FLOW102", f"unknown key '{loc[-1]}'", where,
+                                          hint=f"did you mean '{near}'?" if near else None))
+            elif err["type"] == "missing":
+                holder, key, _ = self.walk(data, loc[:-1])
+                out.append(Diagnostic("FLOW103", f"missing `{loc[-1]}`", self.place(holder, key, at_key=True)))
+            elif err["type"] == "value_error":  # a rule of a model (one step kind, `then` or `goto`): its words
+                holder, key, _ = self.walk(data, loc)
+                span = self.place(holder, key)
+                wrong[span._key()] = (span, None, [err["msg"].removeprefix("Value error, ")])
+                ruled.add(span._key())
+            else:  # a union fails once per member: one message listing what the value may be
+                holder, key, name = self.walk(data, loc)
+                span = self.place(holder, key)
+                if span._key() not in ruled:
+                    wrong.setdefault(span._key(), (span, name, []))[2].append(_expected(err))
+        for place, (span, name, phrases) in wrong.items():
+            unique = list(dict.fromkeys(phrases))
+            if place in ruled or name is None:
+                text = unique[0] if place in ruled else "expected " + ", or ".join(unique)
+            else:
+                text = f"'{name}' takes " + ", or ".join(unique)
+            out.append(Diagnostic("FLOW101", text, span))
+        return out
 
     # -- values -----------------------------------------------------------------
     def value(self, raw: Any, span: Span, depth: int = 1) -> Any:
@@ -567,6 +648,46 @@ class _Loader:
         return ast.ChooseAction(span=span, branches=branches, default=default, default_span=default_span)
 
 
+_EXPECTED = {
+    "string_type": "a string", "int_type": "a whole number", "float_type": "a number", "bool_type": "true or false",
+    "none_type": "nothing (null)", "dict_type": "a mapping", "model_type": "a mapping",
+    "model_attributes_type": "a mapping", "list_type": "a list", "greater_than_equal": "0 or more",
+}
+
+
+def _expected(err: dict) -> str:
+    """What a pydantic error says the value should have been, as a phrase (`a duration such as 30s ...`)."""
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind == "literal_error":
+        return "one of " + str(ctx.get("expected", "")).replace("'", "")
+    if kind == "flowc_pattern":
+        return str(ctx.get("phrase"))
+    return _EXPECTED.get(kind, err["msg"][0].lower() + err["msg"][1:])
+
+
+def plain(raw: Any) -> Any:
+    """The round-trip YAML tree as JSON-like data, which is what the models (and JSON Schema) read:
+    `!lit`/`!ref` scalars are strings, keys are strings, other scalars (timestamps) their text."""
+    if isinstance(raw, dict):
+        return {str(k): plain(v) for k, v in raw.items()}
+    if isinstance(raw, list):
+        return [plain(v) for v in raw]
+    if isinstance(raw, (Literal, Ref)):
+        return raw.value
+    if raw is None or isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str):
+        return str(raw)
+    if type(raw).__name__ == "ScalarBoolean":  # ruamel's anchored `&a true` is an int subclass
+        return bool(raw)
+    if isinstance(raw, int):
+        return int(raw)
+    if isinstance(raw, float):
+        return float(raw)
+    return str(raw)
+
+
 def _first_error(exc: Exception) -> str:
     errors = getattr(exc, "errors", None)
     if callable(errors):
@@ -583,6 +704,12 @@ def _yaml():
     yaml.constructor.add_constructor("!lit", lambda loader, node: Literal(loader.construct_scalar(node)))
     yaml.constructor.add_constructor("!ref", lambda loader, node: Ref(str(loader.construct_scalar(node))))
     return yaml
+
+
+def load_data(text: str) -> Any:
+    """A `.flow.yaml` text as the plain data the models and JSON Schema read (for tests and tools; the loader
+    itself keeps the positioned tree)."""
+    return plain(_yaml().load(text))
 
 
 def reader_position(err: Exception, text: str) -> tuple[int, int]:
@@ -632,6 +759,8 @@ def parse_flow_yaml(text: str, file: str = "<input>") -> ast.Module:
         raise FlowError([Diagnostic("FLOW100", "nesting is too deep", Span.unknown(file))]) from None
     loader = _Loader(file, text)
     module = loader.module(data)
+    if not loader.diagnostics:  # the loader's own messages first; the models then hold it to the schema
+        loader.check_model(data)
     if loader.diagnostics:
         raise FlowError(loader.diagnostics)
     return module
