@@ -5,7 +5,9 @@
 Both tools get the same explicit list of the corpus' JSON definitions (statelint reads JSON only) in one
 process each; the rounds alternate flowc and statelint so that load on the machine hits both alike, and
 the best round of each is compared (files/s); medians and CPU time (user + system) are shown beside it.
-`--markdown` prints the result as a `## Lint` section for docs/performance.md. Also timed: a small `.flow` file linted in one process (the
+`--markdown` prints the result as a `## Lint` section for docs/performance.md. `--instructions` also runs
+each tool once under valgrind (callgrind) and compares instructions executed: on a shared machine wall and
+even CPU time move with the load, the instruction count barely does. Also timed: a small `.flow` file linted in one process (the
 goal is under 0.2 s wall). statelint is the PyPI package (the Python port of awslabs/statelint), installed
 on demand: it is not a flowc dependency. Exit 1 when `--min-ratio` is given and flowc's files/s fall below
 that multiple of statelint's.
@@ -17,6 +19,7 @@ import argparse
 import importlib.util
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -68,6 +71,21 @@ def statelint_command() -> list[str] | None:
     return [exe] if exe else [sys.executable, "-m", "statelint"]
 
 
+def instructions(cmd: list[str]) -> int | None:
+    """Instructions one run executes (valgrind's callgrind), or None without valgrind. A console script is run
+    by this interpreter so that valgrind follows Python, not a launcher."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+    head = Path(cmd[0]).read_bytes()[:64] if cmd[0] != sys.executable else b""
+    if head.startswith(b"#!") and b"python" in head:
+        cmd = [sys.executable, *cmd]
+    done = subprocess.run([valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd],
+                          capture_output=True, text=True, check=False, env=ENV)
+    found = re.search(r"Collected : (\d+)", done.stderr) or re.search(r"refs:\s+([\d,]+)", done.stderr)
+    return int(found.group(1).replace(",", "")) if found else None
+
+
 def peer_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -79,10 +97,12 @@ def peer_version() -> str:
 
 def reproduce(args: argparse.Namespace) -> str:
     corpus = "" if args.corpus.resolve() == DEFAULT_CORPUS.resolve() else f" --corpus {args.corpus}"
-    return f"python benchmarks/bench_lint_cli.py{corpus} --rounds {args.rounds} --markdown"
+    extra = " --instructions" if args.instructions else ""
+    return f"python benchmarks/bench_lint_cli.py{corpus} --rounds {args.rounds}{extra} --markdown"
 
 
-def markdown(files: int, args: argparse.Namespace, times: dict[str, list[float]], small_flow: float) -> str:
+def markdown(files: int, args: argparse.Namespace, times: dict[str, list[float]], small_flow: float,
+             counts: dict[str, int | None]) -> str:
     """The `## Lint` section of docs/performance.md: files/s (best and median wall, CPU) of both tools."""
     rows = []
     for tool in ("flowc", "statelint"):
@@ -106,6 +126,9 @@ def markdown(files: int, args: argparse.Namespace, times: dict[str, list[float]]
                       f"(median wall), {min(CPU['statelint']) / min(CPU['flowc']):.2f}x (CPU time)."]
     else:
         lines += ["", "statelint could not be installed here: no ratio."]
+    if counts.get("flowc") and counts.get("statelint"):
+        lines += [f"Instructions executed (valgrind, one run each): flowc {counts['flowc'] / 1e6:,.0f} M, statelint "
+                  f"{counts['statelint'] / 1e6:,.0f} M: **{counts['statelint'] / counts['flowc']:.2f}x**."]
     lines += [
         f"A small `.flow` file linted in one process: {small_flow:.3f} s wall (best).",
         "",
@@ -123,6 +146,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--min-ratio", type=float, default=None)
     parser.add_argument("--markdown", action="store_true", help="print a `## Lint` markdown section")
+    parser.add_argument("--instructions", action="store_true", help="also count instructions under valgrind")
     args = parser.parse_args()
     from flowc.compiler.lint.discovery import classify
 
@@ -143,10 +167,13 @@ def main() -> None:
         small = Path(tmp) / "small.flow"
         small.write_text(SMALL_FLOW, encoding="utf-8")
         small_flow = min(wall([sys.executable, "-m", "flowc", "lint", "-q", str(small)]) for _ in range(args.rounds))
+    counts: dict[str, int | None] = {}
+    if args.instructions:
+        counts = {"flowc": instructions(flowc), "statelint": instructions([*statelint, *files]) if statelint else None}
     best_flowc = min(times["flowc"])
     ratio = min(times["statelint"]) / best_flowc if statelint else None
     if args.markdown:
-        print(markdown(len(files), args, times, small_flow))
+        print(markdown(len(files), args, times, small_flow, counts))
     else:
         print(f"{len(files)} ASL JSON files under {args.corpus}, {args.rounds} alternating rounds")
         print(f"{'':14} {'wall best':>9} {'median':>8} {'files/s':>8} {'median':>8} {'CPU best':>9} {'median':>8}")
@@ -162,6 +189,11 @@ def main() -> None:
                   f"load average {os.getloadavg()[0]:.1f}")
         else:
             print("statelint: not installable here")
+        if counts.get("flowc") and counts.get("statelint"):
+            print(f"instructions (valgrind): flowc {counts['flowc']:,}, statelint {counts['statelint']:,}: "
+                  f"{counts['statelint'] / counts['flowc']:.2f}x")
+        elif args.instructions:
+            print("instructions: valgrind is not installed here")
         print(f"small .flow file, one process: {small_flow:.3f} s wall")
     if args.min_ratio is not None and ratio is not None and ratio < args.min_ratio:
         sys.exit(1)
