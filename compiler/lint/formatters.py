@@ -49,7 +49,20 @@ def as_json(diagnostics: list[Diagnostic]) -> str:
         if rule is not None:
             item["rule"] = rule.name
         out.append(item)
-    return json.dumps(out, indent=2, ensure_ascii=False)
+    return dumps_indented(out)
+
+
+def dumps_indented(value: list | dict) -> str:
+    """`json.dumps(value, indent=2, ensure_ascii=False)`, byte for byte, written by orjson: the standard
+    library's indenting encoder is pure Python (~10 ms for a report on a couple of hundred files, a few
+    percent of a CLI run). Only for strings, ints, bools, None, lists and dicts (orjson writes floats its own
+    way); what orjson refuses (lone surrogates from `\\ud800` escapes, ints past 64 bits) goes to `json`."""
+    import orjson
+
+    try:
+        return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode("utf-8")
+    except (orjson.JSONEncodeError, TypeError):
+        return json.dumps(value, indent=2, ensure_ascii=False)
 
 
 def sarif(diagnostics: list[Diagnostic], *, root: Path | None = None, sources: SourceCache | None = None) -> str:

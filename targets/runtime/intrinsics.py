@@ -17,15 +17,11 @@ drops empty strings, non-integers round half up like Java's ``Math.round``.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import functools
-import hashlib
 import json
 import math
 import random
 import re
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -384,7 +380,18 @@ def _array_unique(args: list[Any], rt: _Runtime) -> list[Any]:
     return unique
 
 
+# base64, hashlib and uuid are imported where a function needs them: linting parses intrinsics
+# without running them, and a lint process pays for every module it imports.
+def _base64_encode(text: Any) -> str:
+    import base64
+
+    return base64.b64encode(_limit(text, "States.Base64Encode").encode("utf-8")).decode("ascii")
+
+
 def _base64_decode(args: list[Any], rt: _Runtime) -> str:
+    import base64
+    import binascii
+
     data = _limit(args[0], "States.Base64Decode")
     try:
         return base64.b64decode(data, validate=True).decode("utf-8")
@@ -400,6 +407,8 @@ def _hash(args: list[Any], rt: _Runtime) -> str:
     data, algorithm = _limit(args[0], "States.Hash"), args[1]
     if algorithm not in _HASHES:
         raise IntrinsicFailure(f"States.Hash: unknown algorithm {algorithm!r}; use one of {', '.join(_HASHES)}")
+    import hashlib
+
     return hashlib.new(_HASHES[algorithm], data.encode("utf-8")).hexdigest()
 
 
@@ -436,6 +445,8 @@ def _string_split(args: list[Any], rt: _Runtime) -> list[str]:
 
 
 def _uuid(args: list[Any], rt: _Runtime) -> str:
+    import uuid
+
     if rt.rng is None:
         return str(uuid.uuid4())
     return str(uuid.UUID(int=rt.rng.getrandbits(128), version=4))
@@ -547,7 +558,7 @@ FUNCTIONS: dict[str, FunctionSpec] = {
     "States.ArrayUnique": FunctionSpec((ARRAY,), ARRAY, _array_unique),
     "States.Base64Encode": FunctionSpec(
         (STRING,), STRING,
-        _plain(lambda s: base64.b64encode(_limit(s, "States.Base64Encode").encode("utf-8")).decode("ascii"))),
+        _plain(_base64_encode)),
     "States.Base64Decode": FunctionSpec((STRING,), STRING, _base64_decode),
     "States.Hash": FunctionSpec((STRING, STRING), STRING, _hash, checks=(_check_hash,)),
     "States.JsonMerge": FunctionSpec((OBJECT, OBJECT, BOOLEAN), OBJECT, _json_merge, checks=(_check_merge,)),

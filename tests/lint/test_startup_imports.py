@@ -43,3 +43,16 @@ def test_flow_lint_does_compile(tmp_path):
     path = tmp_path / "w.flow"
     path.write_text("workflow W\n  Done: succeed\n")
     assert "flowc.compiler.pipeline" in _modules(str(path))  # the probe can see a heavy import
+
+
+def test_raw_asl_lint_loads_only_the_runtime_parsers(tmp_path):
+    """A filter and an intrinsic need the JSONPath and intrinsic parsers; not Choice evaluation, the context
+    object, payload templates, nor what only running an intrinsic needs (hashing, Base64, UUIDs)."""
+    path = tmp_path / "sm.asl.json"
+    path.write_text(json.dumps({"StartAt": "A", "States": {"A": {
+        "Type": "Pass", "InputPath": "$.items[?(@.qty > 1)]",
+        "Parameters": {"m.$": "States.Format('x {}', $.a)", "h.$": "States.Hash($.a, 'SHA-256')"}, "End": True}}}))
+    loaded = _modules(str(path))
+    assert {"flowc.targets.runtime.jsonpath", "flowc.targets.runtime.intrinsics"} <= loaded
+    runtime = "flowc.targets.runtime."
+    assert not loaded & {runtime + "choice", runtime + "context", runtime + "payload", "hashlib", "base64"}
