@@ -96,5 +96,5 @@ def lower_http_auth(span: Span, public: Span | None, named: dict[str, ast.Option
             error("FLOW101", v.span, f"'{name}' takes a positive " + ("number (requests per second)"
                                                                       if name == "throttle" else "whole number"))
             return None
-        fields[name] = v.value
+        fields[name] = float(v.value) if name == "throttle" else v.value  # the IR's type: a rate, always float
     return ir.HttpAuth(**fields)

@@ -5,23 +5,42 @@ upstream of it. Blocks of the source are flattened into states whose `next`,
 choice rules and catches name their targets; Map and Parallel own nested graphs.
 Values stay symbolic (the AST's value nodes): each back end renders them in its
 own way. ``None`` means "not set"; an explicit JSON null is ``LiteralValue(None)``.
+
+The nodes are plain slotted dataclasses, not pydantic models: the IR is built only by
+`compiler/lower.py` from an AST the front ends have already validated (the boundary), ~10 nodes
+per state, and pydantic validated each of them again at a cost of a third of lowering plus
+~0.1 s of schema building at import; `validate_program` type-checks a whole program when wanted
+(tests run it on every example).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
 from flowc.dsl.diagnostics import Span
-from pydantic import BaseModel, ConfigDict, Field
 
 StateKind = Literal["task", "pass", "choice", "wait", "succeed", "fail", "parallel", "map"]
 TaskMode = Literal["request", "async", "sync", "sync2", "callback"]
 
 
-class IRModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True, defer_build=True)
+_node = dataclass(slots=True, kw_only=True)
 
 
+class IRModel:
+    """Base of every IR node (`isinstance` checks and generic walks use it)."""
+
+    __slots__ = ()
+
+    def field_values(self) -> list[Any]:
+        """The node's field values in declaration order."""
+        return [getattr(self, f.name) for f in fields(self)]
+
+    def copy_with(self, **changes: Any) -> Any:
+        return replace(self, **changes)
+
+
+@_node
 class ResourceRef(IRModel):
     """A resource (or workflow) named in a declaration's value, with the attribute it renders as."""
 
@@ -30,6 +49,7 @@ class ResourceRef(IRModel):
     attribute: str  # arn | name | url
 
 
+@_node
 class Use(IRModel):
     """`uses NAME access`: a SAM policy template scoped to one resource (or workflow)."""
 
@@ -38,6 +58,7 @@ class Use(IRModel):
     parameter: str
 
 
+@_node
 class Resource(IRModel):
     """A declared AWS resource. Owned ones are created by the generated template."""
 
@@ -45,13 +66,14 @@ class Resource(IRModel):
     name: str
     span: Span
     arn: str | None = None  # set for external resources
-    props: dict[str, Any] = Field(default_factory=dict)
+    props: dict[str, Any] = field(default_factory=dict)
 
     @property
     def owned(self) -> bool:
         return self.arn is None
 
 
+@_node
 class Trigger(IRModel):
     kind: Literal["http", "schedule", "event"]
     span: Span
@@ -67,18 +89,20 @@ class Trigger(IRModel):
     http: HttpAuth | None = None  # http triggers: who may call the route, and how often
 
 
+@_node
 class HttpAuth(IRModel):
     """Access to an http route: `auth github|iam|jwt` or `public`, and its throttling."""
 
     kind: Literal["public", "iam", "jwt", "github"]
     secret: str | None = None  # github: Secrets Manager ARN/name, or `ssm:/parameter/name`
     issuer: str | None = None  # jwt
-    audience: list[str] = Field(default_factory=list)  # jwt
-    scopes: list[str] = Field(default_factory=list)  # jwt
+    audience: list[str] = field(default_factory=list)  # jwt
+    scopes: list[str] = field(default_factory=list)  # jwt
     throttle: float | None = None  # requests per second (steady state)
     burst: int | None = None
 
 
+@_node
 class TaskSpec(IRModel):
     """What a task does, independent of how a target calls it."""
 
@@ -88,9 +112,10 @@ class TaskSpec(IRModel):
     target: str | None = None  # the resource or workflow name
     target_kind: str | None = None
     resource: str | None = None  # `call`: service:action or ARN as written
-    args: dict[str, Any] = Field(default_factory=dict)  # integration argument name -> AST value
+    args: dict[str, Any] = field(default_factory=dict)  # integration argument name -> AST value
 
 
+@_node
 class Retry(IRModel):
     errors: list[str]
     span: Span
@@ -102,6 +127,7 @@ class Retry(IRModel):
     comment: str | None = None
 
 
+@_node
 class Catch(IRModel):
     errors: list[str]
     next: str
@@ -113,6 +139,7 @@ class Catch(IRModel):
     comment: str | None = None
 
 
+@_node
 class ChoiceRule(IRModel):
     condition: Any  # flowc.dsl.ast.Condition
     next: str
@@ -123,6 +150,7 @@ class ChoiceRule(IRModel):
     comment: str | None = None
 
 
+@_node
 class MapSpec(IRModel):
     processor: Graph
     distributed: bool = False
@@ -138,6 +166,7 @@ class MapSpec(IRModel):
     writer: Any = None
 
 
+@_node
 class State(IRModel):
     name: str
     kind: StateKind
@@ -159,27 +188,28 @@ class State(IRModel):
     timeout: Any = None  # int seconds | PathValue | JsonataValue
     heartbeat: Any = None
     credentials: Any = None
-    retries: list[Retry] = Field(default_factory=list)
-    catches: list[Catch] = Field(default_factory=list)
-    choices: list[ChoiceRule] = Field(default_factory=list)
+    retries: list[Retry] = field(default_factory=list)
+    catches: list[Catch] = field(default_factory=list)
+    choices: list[ChoiceRule] = field(default_factory=list)
     default: str | None = None
     wait_seconds: Any = None
     wait_timestamp: Any = None
     error: Any = None
     cause: Any = None
     result: Any = None  # Pass Result
-    branches: list[Graph] = Field(default_factory=list)
+    branches: list[Graph] = field(default_factory=list)
     map: MapSpec | None = None
-    spans: dict[str, Span] = Field(default_factory=dict)  # field -> where the source set it
+    spans: dict[str, Span] = field(default_factory=dict)  # field -> where the source set it
 
     @property
     def is_terminal(self) -> bool:
         return self.end or self.kind in ("succeed", "fail")
 
 
+@_node
 class Graph(IRModel):
     start_at: str
-    states: dict[str, State] = Field(default_factory=dict)
+    states: dict[str, State] = field(default_factory=dict)
     span: Span | None = None
 
     def walk(self):
@@ -192,6 +222,7 @@ class Graph(IRModel):
                 yield from state.map.processor.walk()
 
 
+@_node
 class Workflow(IRModel):
     name: str
     span: Span
@@ -205,20 +236,52 @@ class Workflow(IRModel):
     log_data: bool = False
     tracing: bool = False
     graph: Graph
-    triggers: list[Trigger] = Field(default_factory=list)
-    resources: dict[str, Resource] = Field(default_factory=dict)  # visible by name
-    workflows: list[str] = Field(default_factory=list)  # child workflows this one starts
+    triggers: list[Trigger] = field(default_factory=list)
+    resources: dict[str, Resource] = field(default_factory=dict)  # visible by name
+    workflows: list[str] = field(default_factory=list)  # child workflows this one starts
 
 
+@_node
 class Program(IRModel):
     """Everything one compile sees: the workflows and the resources they declare."""
 
-    workflows: dict[str, Workflow] = Field(default_factory=dict)
-    resources: dict[tuple[str, str], Resource] = Field(default_factory=dict)  # (kind, name) -> resource
-    files: list[str] = Field(default_factory=list)
+    workflows: dict[str, Workflow] = field(default_factory=dict)
+    resources: dict[tuple[str, str], Resource] = field(default_factory=dict)  # (kind, name) -> resource
+    files: list[str] = field(default_factory=list)
 
 
-Trigger.model_rebuild()
-MapSpec.model_rebuild()
-State.model_rebuild()
-Graph.model_rebuild()
+def validate_program(program: Program) -> None:
+    """Type-check every node of `program` against its annotations (pydantic, loaded only here).
+
+    Lowering builds the IR from a validated AST without checking each node; tests call this on every
+    example to keep that trust honest. A value pydantic would coerce (an int where the
+    field is a float renders as `20` instead of `20.0`) counts as a mismatch too. Raises ValueError
+    (pydantic's ValidationError is one) on a mismatch.
+    """
+    from dataclasses import asdict
+
+    from pydantic import ConfigDict, TypeAdapter
+
+    for cls in (ResourceRef, Use, Resource, Trigger, HttpAuth, TaskSpec, Retry, Catch, ChoiceRule, MapSpec, State,
+                Graph, Workflow, Program):
+        cls.__pydantic_config__ = ConfigDict(arbitrary_types_allowed=True, extra="forbid")
+    data = asdict(program)
+    checked = asdict(TypeAdapter(Program).validate_python(data))
+    where = _first_difference(data, checked, "program")
+    if where is not None:
+        raise ValueError(f"{where}: the IR holds a value of another type than its annotation")
+
+
+def _first_difference(a: Any, b: Any, where: str) -> str | None:
+    if type(a) is not type(b):
+        return where
+    if isinstance(a, dict):
+        if list(a) != list(b):
+            return where
+        return next((w for k in a if (w := _first_difference(a[k], b[k], f"{where}.{k}")) is not None), None)
+    if isinstance(a, list):
+        if len(a) != len(b):
+            return where
+        return next((w for i, (x, y) in enumerate(zip(a, b, strict=True))
+                     if (w := _first_difference(x, y, f"{where}[{i}]")) is not None), None)
+    return None if a == b else where

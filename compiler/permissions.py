@@ -112,7 +112,7 @@ def lower_uses(value: Any, resolve: Resolve, report: Report) -> list[ir.Use]:
                         "name a SAM policy template in `policies` instead")))
                 continue
             template, parameter = found
-            use = ir.Use(target=ref.model_copy(update={"attribute": "name"}), template=template, parameter=parameter)
+            use = ir.Use(target=ref.copy_with(attribute="name"), template=template, parameter=parameter)
             if use not in out:
                 out.append(use)
     return out

@@ -17,7 +17,6 @@ import re
 
 from flowc.dsl import ast
 from flowc.dsl.diagnostics import Diagnostic
-from pydantic import BaseModel
 
 MAX_NAME = 80
 _CONTROL = "\x00-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff"
@@ -50,18 +49,28 @@ def plain_name_problem(kind: str, name: str) -> str | None:
     return None
 
 
-def _steps(value: object):
-    """Every step under `value`, at any depth (branches, cases, map bodies, parallel branches)."""
-    if isinstance(value, list):
-        for item in value:
-            yield from _steps(item)
-    elif isinstance(value, BaseModel):
-        if isinstance(value, ast.Step):
-            yield value
-        for field in type(value).model_fields:
-            inner = getattr(value, field)
-            if isinstance(inner, (list, BaseModel)):
-                yield from _steps(inner)
+def _steps(body: list):
+    """Every step of a statement list, at any depth (branches, cases, map bodies, parallel branches).
+
+    Only statement lists hold steps, so this follows the actions that own them instead of every field
+    of every node (values, options, spans): on a 10,000-step file that was a tenth of the parse.
+    """
+    for statement in body:
+        if not isinstance(statement, ast.Step):
+            continue
+        yield statement
+        action = statement.action
+        kind = action.kind
+        if kind == "choose":
+            for branch in action.branches:
+                yield from _steps(branch.body)
+            if action.default is not None:
+                yield from _steps(action.default)
+        elif kind == "parallel":
+            for branch in action.branches:
+                yield from _steps(branch)
+        elif kind == "map":
+            yield from _steps(action.body)
 
 
 def check_names(module: ast.Module) -> list[Diagnostic]:

@@ -15,11 +15,11 @@ import io
 import json
 import os
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from flowc.dsl.diagnostics import SOURCES, Diagnostic, Severity, Span
-from pydantic import BaseModel
 
 MANIFEST = ".flowc-manifest.json"
 
@@ -54,7 +54,8 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-class Application(BaseModel):
+@dataclass
+class Application:
     """What produced an output folder: one folder holds one application (issue: compiling files one at a
     time into one `--out` silently replaced `template.yaml` and left the earlier definitions behind)."""
 
@@ -69,11 +70,42 @@ class Application(BaseModel):
         return f"{', '.join(self.sources)} (--target {self.target})"
 
 
-class Manifest(BaseModel):
-    """`.flowc-manifest.json`: the application and the digest of every file flowc wrote."""
+@dataclass
+class Manifest:
+    """`.flowc-manifest.json`: the application and the digest of every file flowc wrote.
+
+    A plain dataclass, not a pydantic model: building that model's schema cost every `flowc compile`
+    ~0.1 s of start-up (pydantic's plugin discovery reads package metadata). What comes from disk is
+    checked in `from_json`, the one boundary.
+    """
 
     application: Application | None = None
-    files: dict[str, str] = {}
+    files: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, raw: dict) -> Manifest:
+        """The manifest a file holds; ValueError when it is not one (unknown keys are ignored)."""
+        files = raw.get("files")
+        if not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                                  for k, v in files.items()):
+            raise ValueError("files must map paths to digests")
+        app = raw.get("application")
+        if app is None:
+            return cls(None, dict(files))
+        if not isinstance(app, dict):
+            raise ValueError("application must be an object")
+        target, sources = app.get("target"), app.get("sources")
+        if not isinstance(target, str) or not isinstance(sources, list) or \
+                not all(isinstance(s, str) for s in sources):
+            raise ValueError("application needs a target and a list of sources")
+        return cls(Application(target=target, sources=list(sources)), dict(files))
+
+    def to_json(self) -> dict:
+        out: dict[str, Any] = {}
+        if self.application is not None:
+            out["application"] = {"target": self.application.target, "sources": self.application.sources}
+        out["files"] = self.files
+        return out
 
 
 def application_of(target: str, sources: list[str | Path], out_dir: Path) -> Application:
@@ -122,7 +154,7 @@ def _read_manifest(path: Path) -> tuple[Manifest, bool]:
         return Manifest(), True
     if isinstance(raw, dict) and "files" in raw:
         try:
-            return Manifest.model_validate(raw), True
+            return Manifest.from_json(raw), True
         except ValueError:
             return Manifest(), True
     if isinstance(raw, dict):  # the first format: a flat {path: digest}
@@ -209,7 +241,7 @@ def write_outputs(out_dir: Path, files: dict[str, str], *, force: bool = False,
         # An edited leftover is the user's file now: it leaves the manifest, so flowc will not overwrite it.
         new = Manifest(application=application or old_app,
                        files={rel: _digest(text) for rel, text in sorted(files.items())})
-        _atomic_write(manifest_path, json.dumps(new.model_dump(exclude_none=True), indent=2) + "\n")
+        _atomic_write(manifest_path, json.dumps(new.to_json(), indent=2) + "\n")
     except OSError as err:  # a full disk, a read-only folder: the old files are still whole
         return [_problem(f"cannot write into {out_dir}: {err.strerror or err}", out_dir)]
     return warnings

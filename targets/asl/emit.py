@@ -229,7 +229,9 @@ class AslEmitter:
                 stack.extend(item)
             elif isinstance(item, dict):
                 stack.extend(item.values())
-            elif isinstance(item, BaseModel) and not isinstance(item, ir.Graph):  # nested graphs: walk() has them
+            elif isinstance(item, ir.IRModel) and not isinstance(item, ir.Graph):  # nested graphs: walk() has them
+                stack.extend(item.field_values())
+            elif isinstance(item, BaseModel):
                 stack.extend(item.__dict__.values())
         return None
 

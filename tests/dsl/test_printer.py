@@ -5,6 +5,7 @@ inputs; printing is deterministic; values the lexer would misread are quoted."""
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,8 @@ def compiled(module: ast.Module) -> dict:
     program, diags = lower([module])
     out = {name: json.dumps(emit_workflow(program, wf).definition, sort_keys=True)
            for name, wf in program.workflows.items()}
-    out["triggers"] = json.dumps([[t.model_dump(exclude={"span", "pattern", "input"}) for t in wf.triggers]
+    out["triggers"] = json.dumps([[{k: v for k, v in asdict(t).items() if k not in ("span", "pattern", "input")}
+                                    for t in wf.triggers]
                                   for wf in program.workflows.values()], sort_keys=True)
     out["resources"] = json.dumps(sorted((k, r.arn, json.dumps(r.props, sort_keys=True))
                                          for k, r in program.resources.items()))
