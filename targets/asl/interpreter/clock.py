@@ -8,6 +8,7 @@ wall clock says. The SQS simulator (`targets/sqs/simulator.py`) starts at the sa
 from __future__ import annotations
 
 import datetime
+import functools
 
 DEFAULT_START = 1767225600.0  # 2026-01-01T00:00:00Z
 
@@ -39,6 +40,7 @@ class VirtualClock:
         return round((self.t - self.start) * 1000)
 
 
+@functools.lru_cache(maxsize=4096)  # virtual instants repeat: every event of a state, every run of --repeat
 def iso(moment: float) -> str:
     """`2026-01-01T00:00:00.050Z`: ISO 8601 UTC with milliseconds (dropped when zero, like the context object)."""
     dt = _EPOCH + datetime.timedelta(seconds=moment)
@@ -47,6 +49,7 @@ def iso(moment: float) -> str:
     return f"{text}.{millis:03d}Z" if millis else f"{text}Z"
 
 
+@functools.lru_cache(maxsize=4096)
 def iso_ms(moment: float) -> str:
     """Always with milliseconds (history event timestamps)."""
     dt = _EPOCH + datetime.timedelta(seconds=moment)

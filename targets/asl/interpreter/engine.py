@@ -136,11 +136,12 @@ class Execution:
     def result(self) -> RunResult:
         status = self.status if self.status != "RUNNING" else "RUNNING"
         stop = self.stop_time if self.stop_time is not None else self.interp.clock.t
-        return RunResult(
-            target="asl", workflow=self.machine.name, status=status,  # type: ignore[arg-type]
+        # built from the engine's own well-typed values: model_construct skips re-validating every event
+        return RunResult.model_construct(
+            target="asl", workflow=self.machine.name, status=status,
             output=self.output if status == "SUCCEEDED" else None,
             error=self.error, cause=self.cause, states_entered=list(self.states_entered),
-            events=self.history.events, billed=self.meter.units() if self.parent is None else BilledUnits(),
+            events=list(self.history.events), billed=self.meter.units() if self.parent is None else BilledUnits(),
             duration_ms=round((stop - self.start_time) * 1000),
         )
 
