@@ -160,3 +160,16 @@ def test_with_env_sets_the_variables_and_restores_the_environment():
         assert os.environ["FLOWC_TEST_KEEP"] == "kept"
     finally:
         os.environ.pop("FLOWC_TEST_KEEP", None)
+
+
+def test_the_engine_and_the_integrations_do_not_import_each_other():
+    import ast
+
+    folder = REPO / "targets" / "asl" / "interpreter"
+
+    def imports(name: str) -> set[str]:
+        tree = ast.parse((folder / f"{name}.py").read_text(encoding="utf-8"))
+        return {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level}
+
+    assert "engine" not in imports("integrations")
+    assert "interface" in imports("integrations") and "interface" in imports("engine")

@@ -43,6 +43,7 @@ from . import billing
 from . import expressions as ex
 from .clock import DEFAULT_START, VirtualClock, iso
 from .history import History
+from .interface import RunAborted
 from .plan import JSONATA, CatchPlan, GraphPlan, MachinePlan, StatePlan
 from .scheduler import Group, Join, Park, Scheduler, Sleep
 
@@ -52,10 +53,6 @@ STANDARD_MAX_SECONDS = 365 * 24 * 3600
 EXPRESS_MAX_SECONDS = 300
 INLINE_MAP_CONCURRENCY = 40  # "up to 40 concurrent iterations" (Inline Map guide)
 DISTRIBUTED_MAP_CONCURRENCY = 10_000
-
-
-class RunAborted(Exception):
-    """The run cannot go on for a reason outside ASL semantics (a task with no handler or mock, ...)."""
 
 
 # --------------------------------------------------------------------------------------------------------

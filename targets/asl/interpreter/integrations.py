@@ -34,6 +34,7 @@ from flowc.targets.runtime.errors import HEARTBEAT_TIMEOUT, RUNTIME, TIMEOUT, St
 
 from . import billing
 from . import expressions as ex
+from .interface import RunAborted
 from .scheduler import Park, Sleep
 
 REGION = "us-east-1"
@@ -643,8 +644,6 @@ def _error_details(failure: TaskFailure) -> dict[str, Any]:
 
 
 def local_abort(st: Any, message: str) -> Exception:
-    from .engine import RunAborted
-
     return RunAborted(f"step '{st.name}': {message}")
 
 
