@@ -454,8 +454,9 @@ class TaskRunner:
             except ValueError as err:
                 raise StatesError("StepFunctions.InvalidExecutionInputException", str(err)) from None
         name = params.get("Name")
-        existing = {e.name for e in interp.executions if e.machine is machine}
-        if name is not None and name in existing:
+        # only a named start can collide (scanning every execution of a long-lived interpreter each start was
+        # quadratic in the API's executions/s)
+        if name is not None and any(e.name == name and e.machine is machine for e in interp.executions):
             raise StatesError("StepFunctions.ExecutionAlreadyExistsException",
                               f"Execution Already Exists: '{machine.arn.replace(':stateMachine:', ':execution:')}:{name}'")
         yield Sleep(self.service_seconds)
