@@ -12,7 +12,8 @@ One run measures (issue 16, goals 2 and 3), each printed with its ratio to the p
    Each side warms up first (imports, JIT), then times N executions in-process;
 2. `flowc run --repeat N` (the CLI's own executions/s line) against the API rate (goal: within 2x);
 3. one `flowc run` of the onboarding example with its two service tasks mocked: wall time of the whole
-   process, median of 5, after `python -m compileall` (a wheel install has its bytecode; goal: under 0.5 s).
+   process, median of 5, after `python -m compileall` into a scratch PYTHONPYCACHEPREFIX (a wheel install has
+   its bytecode; goal: under 0.5 s).
 
 `--moto` adds the onboarding with DynamoDB/SNS on moto and a Distributed Map over 10,000 items (flowc only).
 `--markdown` prints a `## Run` section for docs/performance.md (benchmarks/perf_report.py). Not a timed test:
@@ -30,6 +31,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -137,9 +139,20 @@ def node_peer(cases: list[dict[str, Any]]) -> dict[str, Any] | None:
 # --------------------------------------------------------------------------------------------------------
 # the CLI
 # --------------------------------------------------------------------------------------------------------
+# An installed wheel runs from compiled bytecode; a checkout under PYTHONDONTWRITEBYTECODE=1 would recompile
+# ~250 modules per command. Bytecode goes to a scratch folder (compiled once, below), not into the tree.
+PYCACHE = tempfile.mkdtemp(prefix="flowc-bench-pycache-")
+ENV = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, "PYTHONPATH": str(ROOT),
+       "PYTHONPYCACHEPREFIX": PYCACHE}
+
+
+def _compileall() -> None:
+    folders = [str(ROOT / d) for d in ("flowc", "dsl", "compiler", "targets", "workflows")]
+    subprocess.run([sys.executable, "-m", "compileall", "-q", *folders], env=ENV, capture_output=True, check=False)
+
+
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "flowc", *args], capture_output=True, text=True, cwd=ROOT, env=env,
+    return subprocess.run([sys.executable, "-m", "flowc", *args], capture_output=True, text=True, cwd=ROOT, env=ENV,
                           check=False)
 
 
@@ -150,6 +163,7 @@ def _cli_run_args() -> list[str]:
 
 def cli_repeat(n: int) -> float:
     """Executions/s that `flowc run --repeat n` reports (its own timing of the n executions)."""
+    _compileall()
     done = _cli(*_cli_run_args(), "--repeat", str(n))
     found = re.search(r"\(([\d,]+) executions/s\)", done.stderr)
     if done.returncode != 0 or found is None:
@@ -159,8 +173,7 @@ def cli_repeat(n: int) -> float:
 
 def cli_single(times: int = 5) -> float:
     """Median wall time of one `flowc run` process (bytecode compiled first, as a wheel install has it)."""
-    subprocess.run([sys.executable, "-m", "compileall", "-q", "-x", r"node_modules|\.git", str(ROOT)],
-                   capture_output=True, check=False)
+    _compileall()
     seconds = []
     for _ in range(times):
         started = time.perf_counter()

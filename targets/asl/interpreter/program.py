@@ -199,7 +199,10 @@ def moto_installed() -> bool:
     """Looked up once per process: finding a module walks sys.path (a third of a run of a small workflow)."""
     import importlib.util
 
-    return importlib.util.find_spec("moto") is not None
+    try:
+        return importlib.util.find_spec("moto") is not None
+    except (ImportError, ValueError):  # ValueError: sys.modules["moto"] is None (blocked)
+        return False
 
 
 _AWS_SDK = re.compile(r"\b(boto3|botocore|aiobotocore)\b")
