@@ -230,7 +230,7 @@ def measure(quick: bool, moto: bool) -> dict[str, Any]:
         rows["peer"] = {"version": peer["version"], "node": peer["node"],
                         "onboarding": res["onboarding"]["n"] / res["onboarding"]["seconds"],
                         "fanout": res["fanout"]["n"] / res["fanout"]["seconds"], "map": res["map"]["seconds"]}
-    repeat = 200 if quick else 1000
+    repeat = 50 if quick else 300
     rows["repeat_n"] = repeat
     rows["repeat"] = cli_repeat(repeat)
     rows["single"] = cli_single()
