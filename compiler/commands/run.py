@@ -131,11 +131,13 @@ class MapProgress:
 
 
 def execute(result: Any, workflow: str, data: Any, target: str, mocks: dict[str, Any], seed: int,
-            progress: Any = None) -> Any:
+            progress: Any = None, prepared: Any = None) -> Any:
+    """One run from a clean state. `prepared` (asl): the program's `Prepared`, made once for all `--repeat`s."""
     if target == "asl":
         from flowc.targets.asl.interpreter import run_workflow
 
-        return run_workflow(result, workflow, data, mocks=_fresh(mocks), seed=seed, progress=progress)
+        return run_workflow(result, workflow, data, mocks=_fresh(mocks), seed=seed, progress=progress,
+                            prepared=prepared)
     from flowc.targets.sqs.simulator import simulate
 
     return simulate(result, workflow, data, mocks=_fresh(mocks), seed=seed)
@@ -207,16 +209,21 @@ def command(file: Path, workflow: str | None, input_: str, target: str, mocks: t
         try:
             started = time.perf_counter()
             run = None
+            prepared = None
+            if name == "asl":
+                from flowc.targets.asl.interpreter import Prepared
+
+                prepared = Prepared(result)
             show = repeat > 1 and sys.stderr.isatty()
             if show:
                 with click.progressbar(range(repeat), label=f"{name}: {repeat} executions", file=sys.stderr) as bar:
                     for _ in bar:
-                        run = execute(result, workflow, data, name, mock_specs, seed)
+                        run = execute(result, workflow, data, name, mock_specs, seed, prepared=prepared)
             else:
                 progress = MapProgress() if sys.stderr.isatty() else None
                 try:
                     for _ in range(repeat):
-                        run = execute(result, workflow, data, name, mock_specs, seed, progress)
+                        run = execute(result, workflow, data, name, mock_specs, seed, progress, prepared)
                 finally:
                     if progress is not None:
                         progress.close()

@@ -17,7 +17,7 @@ See docs/run.md for the semantics implemented and where they come from.
 from .engine import Execution, Interpreter, Machine, RunAborted
 from .integrations import FunctionSpec, TaskRunner
 from .plan import DefinitionError
-from .program import build, run_workflow
+from .program import Prepared, build, run_workflow
 
-__all__ = ["DefinitionError", "Execution", "FunctionSpec", "Interpreter", "Machine", "RunAborted", "TaskRunner",
-           "build", "run_workflow"]
+__all__ = ["DefinitionError", "Execution", "FunctionSpec", "Interpreter", "Machine", "Prepared", "RunAborted",
+           "TaskRunner", "build", "run_workflow"]

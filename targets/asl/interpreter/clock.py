@@ -8,6 +8,7 @@ wall clock says. The SQS simulator (`targets/sqs/simulator.py`) starts at the sa
 from __future__ import annotations
 
 import datetime
+import functools
 
 DEFAULT_START = 1767225600.0  # 2026-01-01T00:00:00Z
 
@@ -39,18 +40,25 @@ class VirtualClock:
         return round((self.t - self.start) * 1000)
 
 
+@functools.lru_cache(maxsize=4096)
+def _second(days: int, seconds: int) -> str:
+    return (_EPOCH + datetime.timedelta(days=days, seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S")
+
+
 def iso(moment: float) -> str:
     """`2026-01-01T00:00:00.050Z`: ISO 8601 UTC with milliseconds (dropped when zero, like the context object)."""
-    dt = _EPOCH + datetime.timedelta(seconds=moment)
-    text = dt.strftime("%Y-%m-%dT%H:%M:%S")
-    millis = dt.microsecond // 1000
+    # timedelta rounds to microseconds exactly as `_EPOCH + timedelta(seconds=moment)` does; the text of the
+    # whole second is cached (instants repeat: every event of a state, every run of --repeat)
+    delta = datetime.timedelta(seconds=moment)
+    millis = delta.microseconds // 1000
+    text = _second(delta.days, delta.seconds)
     return f"{text}.{millis:03d}Z" if millis else f"{text}Z"
 
 
 def iso_ms(moment: float) -> str:
     """Always with milliseconds (history event timestamps)."""
-    dt = _EPOCH + datetime.timedelta(seconds=moment)
-    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+    delta = datetime.timedelta(seconds=moment)
+    return f"{_second(delta.days, delta.seconds)}.{delta.microseconds // 1000:03d}Z"
 
 
 def epoch_millis(moment: float) -> int:

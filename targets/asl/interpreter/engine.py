@@ -43,6 +43,7 @@ from . import billing
 from . import expressions as ex
 from .clock import DEFAULT_START, VirtualClock, iso
 from .history import History
+from .interface import RunAborted
 from .plan import JSONATA, CatchPlan, GraphPlan, MachinePlan, StatePlan
 from .scheduler import Group, Join, Park, Scheduler, Sleep
 
@@ -52,10 +53,6 @@ STANDARD_MAX_SECONDS = 365 * 24 * 3600
 EXPRESS_MAX_SECONDS = 300
 INLINE_MAP_CONCURRENCY = 40  # "up to 40 concurrent iterations" (Inline Map guide)
 DISTRIBUTED_MAP_CONCURRENCY = 10_000
-
-
-class RunAborted(Exception):
-    """The run cannot go on for a reason outside ASL semantics (a task with no handler or mock, ...)."""
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -136,11 +133,12 @@ class Execution:
     def result(self) -> RunResult:
         status = self.status if self.status != "RUNNING" else "RUNNING"
         stop = self.stop_time if self.stop_time is not None else self.interp.clock.t
-        return RunResult(
-            target="asl", workflow=self.machine.name, status=status,  # type: ignore[arg-type]
+        # built from the engine's own well-typed values: model_construct skips re-validating every event
+        return RunResult.model_construct(
+            target="asl", workflow=self.machine.name, status=status,
             output=self.output if status == "SUCCEEDED" else None,
             error=self.error, cause=self.cause, states_entered=list(self.states_entered),
-            events=self.history.events, billed=self.meter.units() if self.parent is None else BilledUnits(),
+            events=list(self.history.events), billed=self.meter.units() if self.parent is None else BilledUnits(),
             duration_ms=round((stop - self.start_time) * 1000),
         )
 

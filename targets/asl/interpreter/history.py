@@ -11,6 +11,7 @@ Timestamps are ISO 8601 strings of the virtual clock (the API returns them as da
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from .clock import iso_ms
@@ -18,6 +19,7 @@ from .clock import iso_ms
 _NOT_TRUNCATED = {"truncated": False}
 
 
+@functools.cache  # a few dozen event types, one lookup per event
 def detail_key(event_type: str) -> str:
     """`TaskStateEntered` -> `stateEnteredEventDetails`; `LambdaFunctionFailed` -> `lambdaFunctionFailedEventDetails`."""
     if event_type.endswith("StateEntered"):
@@ -30,18 +32,23 @@ def detail_key(event_type: str) -> str:
 class History:
     """The events of one execution. `enabled=False` keeps only the counters (for speed runs)."""
 
-    __slots__ = ("clock", "enabled", "events", "last_id")
+    __slots__ = ("_moment", "_stamp", "clock", "enabled", "events", "last_id")
 
     def __init__(self, clock: Any, enabled: bool = True):
         self.clock = clock
         self.enabled = enabled
         self.events: list[dict[str, Any]] = []
         self.last_id = 0
+        self._moment = -1.0  # the last timestamp's instant and text: most events share their predecessor's
+        self._stamp = ""
 
     def add(self, event_type: str, previous: int, details: dict[str, Any] | None = None) -> int:
         self.last_id += 1
         if self.enabled:
-            event: dict[str, Any] = {"timestamp": iso_ms(self.clock.t), "type": event_type,
+            moment = self.clock.t
+            if moment != self._moment:
+                self._moment, self._stamp = moment, iso_ms(moment)
+            event: dict[str, Any] = {"timestamp": self._stamp, "type": event_type,
                                      "id": self.last_id, "previousEventId": previous}
             if details is not None:
                 event[detail_key(event_type)] = details

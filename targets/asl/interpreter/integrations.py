@@ -34,6 +34,7 @@ from flowc.targets.runtime.errors import HEARTBEAT_TIMEOUT, RUNTIME, TIMEOUT, St
 
 from . import billing
 from . import expressions as ex
+from .interface import RunAborted
 from .scheduler import Park, Sleep
 
 REGION = "us-east-1"
@@ -453,8 +454,9 @@ class TaskRunner:
             except ValueError as err:
                 raise StatesError("StepFunctions.InvalidExecutionInputException", str(err)) from None
         name = params.get("Name")
-        existing = {e.name for e in interp.executions if e.machine is machine}
-        if name is not None and name in existing:
+        # only a named start can collide (scanning every execution of a long-lived interpreter each start was
+        # quadratic in the API's executions/s)
+        if name is not None and any(e.name == name and e.machine is machine for e in interp.executions):
             raise StatesError("StepFunctions.ExecutionAlreadyExistsException",
                               f"Execution Already Exists: '{machine.arn.replace(':stateMachine:', ':execution:')}:{name}'")
         yield Sleep(self.service_seconds)
@@ -643,8 +645,6 @@ def _error_details(failure: TaskFailure) -> dict[str, Any]:
 
 
 def local_abort(st: Any, message: str) -> Exception:
-    from .engine import RunAborted
-
     return RunAborted(f"step '{st.name}': {message}")
 
 

@@ -26,7 +26,6 @@ import io
 import json
 import os
 from typing import Any
-from unittest import mock
 
 from flowc.targets.local import TaskFailure
 
@@ -40,9 +39,12 @@ _OPTIMIZED = {"dynamodb": "dynamodb", "sns": "sns", "sqs": "sqs", "events": "eve
 
 
 class MotoServices:
-    def __init__(self, program: Any = None, *, start: bool = True):
+    def __init__(self, program: Any = None, *, start: bool = True, lazy: bool = False):
+        """`lazy`: `open()` defers starting moto (and importing it, ~0.3 s) to the first service call, for runs
+        whose service tasks may all be mocked."""
         self.program = program
         self._start = start
+        self._lazy = lazy
         self._stack: contextlib.ExitStack | None = None
         self._clients: dict[str, Any] = {}
 
@@ -54,11 +56,22 @@ class MotoServices:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @property
+    def started(self) -> bool:
+        """moto is running (a lazy backend starts at its first call)."""
+        return self._stack is not None
+
     def open(self) -> None:
+        if not self._lazy:
+            self._open()
+
+    def _open(self) -> None:
         if self._stack is not None:
             return
         stack = contextlib.ExitStack()
         if self._start:
+            from unittest import mock  # with asyncio and ssl, ~0.1 s: only when moto starts
+
             try:
                 from moto import mock_aws
             except ImportError:
@@ -79,7 +92,7 @@ class MotoServices:
 
     def client(self, service: str) -> Any:
         if self._stack is None:
-            self.open()
+            self._open()
         found = self._clients.get(service)
         if found is None:
             import boto3
