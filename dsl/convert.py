@@ -168,6 +168,7 @@ class Attached:
     text: str
     line: int  # in the input
     moved: str | None = None  # why it is not where it stood
+    gap: bool = False  # a blank line follows it in the input (own-line comments)
 
 
 def attach(comments: list[Comment], items: list[Construct], code_lines: list[int],
@@ -206,6 +207,22 @@ def attach(comments: list[Comment], items: list[Construct], code_lines: list[int
     return out
 
 
+def gaps(text: str, items: list[Construct], attached: list[Attached]) -> set[tuple]:
+    """The steps set apart by a blank line above them (or above their comments): kept in the output (the
+    printers space the sections themselves)."""
+    lines = text.splitlines()
+    blank = {n for n, line in enumerate(lines, 1) if not line.strip()}
+    first: dict[tuple, int] = {}
+    for c in items:
+        first.setdefault(c.key, c.line)
+    for a in attached:
+        if a.where == "before" and a.key in first and not a.moved:
+            first[a.key] = min(first[a.key], a.line)
+        if a.where == "before" and a.line + 1 in blank:
+            a.gap = True
+    return {key for key, line in first.items() if line - 1 in blank and "step" in key and "option" not in key}
+
+
 def _indents(text: str) -> tuple[list[int], dict[int, int]]:
     code, indent = [], {}
     for n, line in enumerate(text.splitlines(), 1):
@@ -217,11 +234,15 @@ def _indents(text: str) -> tuple[list[int], dict[int, int]]:
 
 
 # ------------------------------------------------------------------------------------ putting them in
-def _place(text: str, items: list[Construct], attached: list[Attached], eol_end) -> str:
-    """`text` (no comments) with the comments on the lines where their constructs now start."""
+def _place(text: str, items: list[Construct], attached: list[Attached], eol_end, spaced: set[tuple]) -> str:
+    """`text` (no comments) with the comments on the lines where their constructs now start, and a blank
+    line above the constructs in `spaced`."""
     lines = text.splitlines()
-    where = {c.key: c.line for c in items}
-    before: dict[int, list[str]] = {}
+    where: dict[tuple, int] = {}
+    for c in items:
+        where.setdefault(c.key, c.line)
+    space_at = {where[k] for k in spaced if k in where}
+    before: dict[int, list[Attached]] = {}
     after: dict[int, list[str]] = {}
     tail: list[str] = []
     for a in attached:
@@ -231,11 +252,16 @@ def _place(text: str, items: list[Construct], attached: list[Attached], eol_end)
         elif a.where == "eol":
             after.setdefault(eol_end(lines, line), []).append(a.text)
         else:
-            before.setdefault(line, []).append(a.text)
+            before.setdefault(line, []).append(a)
     out: list[str] = []
     for n, line in enumerate(lines, 1):
         pad = line[:len(line) - len(line.lstrip())]
-        out.extend(pad + c for c in before.get(n, []))
+        if n in space_at and out and out[-1].strip() and not out[-1].rstrip().endswith(":"):
+            out.append("")
+        for a in before.get(n, []):
+            out.append(pad + a.text)
+            if a.gap:
+                out.append("")
         extra = after.get(n, [])
         if extra:
             line = f"{line}  {extra[0]}"
@@ -406,6 +432,7 @@ def print_yaml(module: ast.Module) -> str:
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.representer.ignore_aliases = lambda _data: True
     yaml.representer.add_representer(Lit, lambda r, d: r.represent_scalar("!lit", str(d), style='"'))
+    yaml.representer.add_representer(type(None), lambda r, d: r.represent_scalar("tag:yaml.org,2002:null", ""))
     yaml.representer.add_representer(_Null, lambda r, d: r.represent_scalar("tag:yaml.org,2002:null", "null"))
     buf = io.StringIO()
     yaml.dump(data, buf)
@@ -499,7 +526,7 @@ def flow_to_yaml(text: str, file: str, out_file: str | None = None) -> Conversio
     attached = attach(flow_comments(text), constructs(module), code, indent)
     bare = print_yaml(module)
     placed = constructs(parse_flow_yaml(bare, out_file or _other(file)))
-    result = _place(bare, placed, attached, _yaml_eol_line)
+    result = _place(bare, placed, attached, _yaml_eol_line, gaps(text, constructs(module), attached))
     return Conversion(result, _warnings(attached))
 
 
@@ -515,7 +542,7 @@ def yaml_to_flow(text: str, file: str, out_file: str | None = None) -> Conversio
     target = out_file or _other(file)
     bare = print_flow(module, target)
     placed = constructs(parse_flow(bare, target))
-    result = format_flow(_place(bare, placed, attached, _flow_eol_line))
+    result = format_flow(_place(bare, placed, attached, _flow_eol_line, gaps(text, constructs(module), attached)))
     return Conversion(result, _warnings(attached))
 
 
