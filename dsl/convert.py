@@ -49,7 +49,7 @@ class Construct:
 @dataclass
 class Conversion:
     text: str
-    warnings: list[str] = field(default_factory=list)  # "line N: ..." (of the input)
+    warnings: list[tuple[int, str]] = field(default_factory=list)  # (line of the input, message)
 
 
 # -------------------------------------------------------------------------------------- constructs
@@ -148,16 +148,20 @@ def yaml_comments(text: str) -> list[Comment]:
 
     walk(data)
     for tok in tokens:
+        # a token's mark is not always its first line (one that starts with a line break is marked a line
+        # late): each piece is looked up in the source near where it should be
         for k, piece in enumerate(str(tok.value).split("\n")):
             piece = piece.strip()
-            line = tok.start_mark.line + 1 + k
-            if not piece.startswith("#") or not 1 <= line <= len(lines):
+            if not piece.startswith("#"):
                 continue
-            source = lines[line - 1]
-            at = source.rfind(piece)
-            if at < 0:
-                continue
-            found[line] = Comment(line, piece.rstrip(), bool(source[:at].strip()))
+            guess = tok.start_mark.line + 1 + k
+            for line in sorted(range(guess - 2, guess + 3), key=lambda n: abs(n - guess)):
+                if line in found or not 1 <= line <= len(lines) or not lines[line - 1].rstrip().endswith(piece):
+                    continue
+                source = lines[line - 1]
+                at = source.rstrip().rfind(piece)
+                found[line] = Comment(line, piece, bool(source[:at].strip()))
+                break
     return [found[n] for n in sorted(found)]
 
 
@@ -172,7 +176,7 @@ class Attached:
 
 
 def attach(comments: list[Comment], items: list[Construct], code_lines: list[int],
-           indent_of: dict[int, int]) -> list[Attached]:
+           indent_of: dict[int, int], structural: set[int] = frozenset()) -> list[Attached]:
     """Each comment's construct (module docstring). `code_lines`: the lines holding code, ascending."""
     import bisect
 
@@ -182,10 +186,20 @@ def attach(comments: list[Comment], items: list[Construct], code_lines: list[int
     ordered = sorted(starts)
     out: list[Attached] = []
     for com in comments:
-        if com.eol:
-            i = bisect.bisect_right(ordered, com.line) - 1
-            if i >= 0:
-                out.append(Attached(starts[ordered[i]][-1].key, "eol", com.text, com.line))
+        if com.eol and com.line in starts:
+            out.append(Attached(starts[com.line][-1].key, "eol", com.text, com.line))
+            continue
+        if com.eol:  # after code that starts no construct: the head of a step, a value's next line, `else`
+            i = bisect.bisect_left(ordered, com.line) - 1
+            last = starts[ordered[i]][-1] if i >= 0 else None
+            if last is not None and com.line not in structural and (
+                    not last.leaf or indent_of.get(com.line, 0) > indent_of.get(last.line, 0)):
+                out.append(Attached(last.key, "eol", com.text, com.line))
+                continue
+            k = bisect.bisect_right(ordered, com.line)
+            if k < len(ordered):
+                out.append(Attached(starts[ordered[k]][0].key, "before", com.text, com.line,
+                                    moved="on a line of its own, before the construct that follows"))
                 continue
         j = bisect.bisect_right(code_lines, com.line)
         nxt = code_lines[j] if j < len(code_lines) else None
@@ -197,13 +211,19 @@ def attach(comments: list[Comment], items: list[Construct], code_lines: list[int
         if (nxt is not None and inside is not None and inside.leaf
                 and indent_of.get(nxt, 0) > indent_of.get(inside.line, 0)):
             out.append(Attached(inside.key, "before", com.text, com.line,
-                                moved=f"inside {inside.label}: written before it"))
+                                moved=f"before {inside.label}, which it was inside"))
             continue
         k = bisect.bisect_left(ordered, nxt) if nxt is not None else len(ordered)
         if k < len(ordered):
             out.append(Attached(starts[ordered[k]][0].key, "before", com.text, com.line))
         else:
             out.append(Attached(None, "end", com.text, com.line))
+    with_eol: set[tuple] = set()
+    for a in out:  # one end-of-line comment per construct: the others go on lines of their own before it
+        if a.where == "eol" and a.key in with_eol:
+            a.where, a.moved = "before", "on a line of its own before the construct (it has one after it)"
+        elif a.where == "eol":
+            with_eol.add(a.key)
     return out
 
 
@@ -223,6 +243,9 @@ def gaps(text: str, items: list[Construct], attached: list[Attached]) -> set[tup
     return {key for key, line in first.items() if line - 1 in blank and "step" in key and "option" not in key}
 
 
+_FLOW_STRUCTURE = frozenset({"branch", "do", "else", "default"})
+
+
 def _indents(text: str) -> tuple[list[int], dict[int, int]]:
     code, indent = [], {}
     for n, line in enumerate(text.splitlines(), 1):
@@ -231,6 +254,20 @@ def _indents(text: str) -> tuple[list[int], dict[int, int]]:
             code.append(n)
             indent[n] = len(line) - len(stripped)
     return code, indent
+
+
+def structure_lines(text: str, comments: list[Comment], yaml: bool) -> set[int]:
+    """Lines of structure only (`branch`, `do`, `else`; a YAML `key:` opening a block): a comment after one
+    belongs to what follows."""
+    at = {c.line: c.text for c in comments if c.eol}
+    out = set()
+    for n, line in enumerate(text.splitlines(), 1):
+        if n not in at:
+            continue
+        code = line[:line.rstrip().rfind(at[n])].strip()
+        if (yaml and code.endswith(":")) or (not yaml and code in _FLOW_STRUCTURE):
+            out.add(n)
+    return out
 
 
 # ------------------------------------------------------------------------------------ putting them in
@@ -274,15 +311,7 @@ def _place(text: str, items: list[Construct], attached: list[Attached], eol_end,
 
 
 def _flow_eol_line(lines: list[str], line: int) -> int:
-    """The last line of the logical `.flow` line starting at `line` (brackets left open continue it)."""
-    from flowc.dsl.formatter import _depth, _split_comment
-
-    depth, n = 0, line
-    while n <= len(lines):
-        depth += _depth(_split_comment(lines[n - 1])[0])
-        if depth <= 0:
-            return n
-        n += 1
+    """A construct's first line (a comment there, after an open `{`, is read back as the construct's)."""
     return line
 
 
@@ -440,8 +469,9 @@ def print_yaml(module: ast.Module) -> str:
 
 
 # ------------------------------------------------------------------------------------------ the .flow
-def print_flow(module: ast.Module, file: str) -> str:
-    """`module` as fmt-canonical `.flow` text; a step's payload options go on its header line when it fits."""
+def print_flow(module: ast.Module, file: str, apart: set[tuple] = frozenset()) -> str:
+    """`module` as fmt-canonical `.flow` text; a step's payload options go on its header line, unless the step
+    is in `apart` (keys of steps whose comments need those options on lines of their own)."""
     from flowc.dsl import printer
     from flowc.dsl.formatter import format_flow
     from flowc.dsl.parser import parse_flow
@@ -450,11 +480,12 @@ def print_flow(module: ast.Module, file: str) -> str:
     text = printer.format_module(module)
     lines = text.splitlines()
     joins: dict[int, list[int]] = {}  # header line -> the option lines it takes in, 1-based
-    for step in _steps(parse_flow(text, file)):
-        lead = _lead(step.options)
-        for k, o in enumerate(step.options[:lead]):
-            end = step.options[k + 1].span.line - 1 if k + 1 < len(step.options) else o.span.end_line or o.span.line
-            joins.setdefault(step.span.line, []).extend(range(o.span.line, end + 1))
+    for wf in parse_flow(text, file).workflows:
+        steps = _steps(ast.Module(span=wf.span, file=file, workflows=[wf]))
+        for step in steps:
+            if ("workflow", wf.name, "step", step.name) in apart:
+                continue
+            _join(step, joins)
     drop = set()
     for head, taken in joins.items():
         for n in taken:
@@ -466,6 +497,13 @@ def print_flow(module: ast.Module, file: str) -> str:
             drop.add(n)
     text = "\n".join(line for n, line in enumerate(lines, 1) if n not in drop) + "\n"
     return format_flow(text)
+
+
+def _join(step: ast.Step, joins: dict[int, list[int]]) -> None:
+    lead = _lead(step.options)
+    for k, o in enumerate(step.options[:lead]):
+        end = step.options[k + 1].span.line - 1 if k + 1 < len(step.options) else o.span.end_line or o.span.line
+        joins.setdefault(step.span.line, []).extend(range(o.span.line, end + 1))
 
 
 def _lead(options: list[ast.Option]) -> int:
@@ -523,7 +561,8 @@ def flow_to_yaml(text: str, file: str, out_file: str | None = None) -> Conversio
 
     module = parse_flow(text, file)
     code, indent = _indents(text)
-    attached = attach(flow_comments(text), constructs(module), code, indent)
+    comments = flow_comments(text)
+    attached = attach(comments, constructs(module), code, indent, structure_lines(text, comments, False))
     bare = print_yaml(module)
     placed = constructs(parse_flow_yaml(bare, out_file or _other(file)))
     result = _place(bare, placed, attached, _yaml_eol_line, gaps(text, constructs(module), attached))
@@ -538,16 +577,25 @@ def yaml_to_flow(text: str, file: str, out_file: str | None = None) -> Conversio
 
     module = parse_flow_yaml(text, file)
     code, indent = _indents(text)
-    attached = attach(yaml_comments(text), constructs(module), code, indent)
+    comments = yaml_comments(text)
+    attached = attach(comments, constructs(module), code, indent, structure_lines(text, comments, True))
     target = out_file or _other(file)
-    bare = print_flow(module, target)
+    apart = {a.key[:4] for a in attached if a.key is not None and "step" in a.key
+             and (a.key[4:5] == ("option",) and a.where == "before" or len(a.key) == 4 and a.where == "eol")}
+    bare = print_flow(module, target, apart)
     placed = constructs(parse_flow(bare, target))
     result = format_flow(_place(bare, placed, attached, _flow_eol_line, gaps(text, constructs(module), attached)))
     return Conversion(result, _warnings(attached))
 
 
-def _warnings(attached: list[Attached]) -> list[str]:
-    return [f"line {a.line}: comment {a.text!r} {a.moved}" for a in attached if a.moved]
+def _warnings(attached: list[Attached]) -> list[tuple[int, str]]:
+    return [(a.line, f"comment {a.text!r} has no place of its own in the other form: written {a.moved}")
+            for a in attached if a.moved]
+
+
+def sibling(file: str) -> str:
+    """The file's name in the other form: x.flow <-> x.flow.yaml."""
+    return _other(file)
 
 
 def _other(file: str) -> str:
