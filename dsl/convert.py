@@ -150,11 +150,13 @@ def yaml_comments(text: str) -> list[Comment]:
     for tok in tokens:
         # a token's mark is not always its first line (one that starts with a line break is marked a line
         # late): each piece is looked up in the source near where it should be
-        for k, piece in enumerate(str(tok.value).split("\n")):
+        value = str(tok.value)
+        late = 1 if value.startswith("\n") else 0
+        for k, piece in enumerate(value.split("\n")):
             piece = piece.strip()
             if not piece.startswith("#"):
                 continue
-            guess = tok.start_mark.line + 1 + k
+            guess = tok.start_mark.line + 1 + k - late
             for line in sorted(range(guess - 2, guess + 3), key=lambda n: abs(n - guess)):
                 if line in found or not 1 <= line <= len(lines) or not lines[line - 1].rstrip().endswith(piece):
                     continue
@@ -457,7 +459,7 @@ def print_yaml(module: ast.Module) -> str:
         raise YamlLimit("; ".join(problems))
     yaml = YAML(typ="rt")
     yaml.Emitter = Emitter
-    yaml.width = 120
+    yaml.width = 1 << 16  # never fold a scalar: folding a plain one loses a run of spaces inside it
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.representer.ignore_aliases = lambda _data: True
     yaml.representer.add_representer(Lit, lambda r, d: r.represent_scalar("!lit", str(d), style='"'))
@@ -580,12 +582,36 @@ def yaml_to_flow(text: str, file: str, out_file: str | None = None) -> Conversio
     comments = yaml_comments(text)
     attached = attach(comments, constructs(module), code, indent, structure_lines(text, comments, True))
     target = out_file or _other(file)
-    apart = {a.key[:4] for a in attached if a.key is not None and "step" in a.key
-             and (a.key[4:5] == ("option",) and a.where == "before" or len(a.key) == 4 and a.where == "eol")}
-    bare = print_flow(module, target, apart)
+    bare = print_flow(module, target, _apart(module, attached))
     placed = constructs(parse_flow(bare, target))
     result = format_flow(_place(bare, placed, attached, _flow_eol_line, gaps(text, constructs(module), attached)))
     return Conversion(result, _warnings(attached))
+
+
+def _apart(module: ast.Module, attached: list[Attached]) -> set[tuple]:
+    """The steps whose leading options must keep lines of their own in `.flow` for their comments to stay
+    theirs: a comment above one of them, one after the step's head, or after one of several of them."""
+    canonical_options(module)
+    lead: dict[tuple, list[tuple]] = {}
+    for wf in module.workflows:
+        for step in _steps(ast.Module(span=wf.span, file=module.file, workflows=[wf])):
+            key = ("workflow", wf.name, "step", step.name)
+            seen: dict[str, int] = {}
+            keys = []
+            for o in step.options:
+                seen[o.name] = seen.get(o.name, -1) + 1
+                keys.append((*key, "option", o.name, seen[o.name]))
+            lead[key] = keys[:_lead(step.options)]
+    apart = set()
+    for a in attached:
+        if a.key is None or a.key[:4] not in lead:
+            continue
+        step, keys = a.key[:4], lead[a.key[:4]]
+        if not keys:
+            continue
+        if (a.key == step and a.where == "eol") or (a.key in keys and (a.where == "before" or len(keys) > 1)):
+            apart.add(step)
+    return apart
 
 
 def _warnings(attached: list[Attached]) -> list[tuple[int, str]]:

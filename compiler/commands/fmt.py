@@ -135,7 +135,7 @@ def _convert(paths: tuple[str, ...], to: str, output: str | None, write_sibling:
         if target is not None and target.exists() and not force:
             raise click.UsageError(f"{target} exists; pass --force to overwrite it")
     failed = False
-    for (name, text), target in zip(inputs, targets):
+    for (name, text), target in zip(inputs, targets, strict=True):
         try:
             converted = (flow_to_yaml if to == "yaml" else yaml_to_flow)(text, name)
         except FlowError as err:
