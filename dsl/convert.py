@@ -302,12 +302,8 @@ def _place(text: str, items: list[Construct], attached: list[Attached], eol_end,
             if a.gap:
                 out.append("")
         extra = after.get(n, [])
-        if extra:
-            line = f"{line}  {extra[0]}"
-            out.append(line)
-            out.extend(pad + c for c in extra[1:])  # a second one on the same head: on its own line
-        else:
-            out.append(line)
+        out.extend(pad + c for c in extra[:-1])  # two constructs' on one line: all but the last go above it
+        out.append(f"{line}  {extra[-1]}" if extra else line)
     out.extend(tail)
     return "\n".join(out) + "\n"
 

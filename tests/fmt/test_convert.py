@@ -116,6 +116,22 @@ def test_the_checked_in_yaml_twins_convert_to_flow(path: Path, tmp_path: Path) -
     assert yaml_to_flow(flow_to_yaml(flow, str(flow_path)).text, str(path)).text == flow
 
 
+@pytest.mark.parametrize("path", YAML_FILES, ids=lambda p: p.name)
+def test_a_comment_on_every_yaml_line_is_kept(path: Path, tmp_path: Path) -> None:
+    """Comments on YAML lines `.flow` has no line for (a retry's fields, a resource's properties) are moved
+    to a construct nearby, with a warning; none is lost, and the result converts back and forth stably."""
+    text = commented(path.read_text(encoding="utf-8"))
+    flow_path = path.with_name(path.name.removesuffix(".yaml"))
+    converted = yaml_to_flow(text, str(path))
+    assert built(flow_path, converted.text, tmp_path) == built(path, text, tmp_path)
+    assert sorted(c.text for c in flow_comments(converted.text)) == sorted(c.text for c in yaml_comments(text))
+    warned = {line for line, _ in converted.warnings}
+    assert warned and warned <= {c.line for c in yaml_comments(text)}  # each names a comment's line
+    again = flow_to_yaml(converted.text, str(flow_path))
+    assert not again.warnings
+    assert yaml_to_flow(again.text, str(path)).text == converted.text
+
+
 def test_the_yaml_reads_like_the_checked_in_twin() -> None:
     """Against workflows/process_user.flow.yaml: the same text but for the first (header) comment."""
     path = WORKFLOWS / "process_user.flow"
