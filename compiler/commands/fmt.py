@@ -67,14 +67,17 @@ def command(paths: tuple[str, ...], check: bool, show_diff: bool, to: str | None
         elif not check:
             click.echo(formatted, nl=False)
         sys.exit(1 if (check or show_diff) and formatted != text else 0)
-    changed = 0
+    changed = unreadable = 0
     files = _files(paths)
     for path in files:
         if not path.is_file():
             raise click.UsageError(f"no such file: {path}")
         if not path.name.endswith(".flow"):
             raise click.UsageError(f"{path}: flowc fmt formats .flow files")
-        text = path.read_text(encoding="utf-8")
+        text = _read(path)
+        if text is None:
+            unreadable += 1
+            continue
         formatted = format_flow(text)
         if formatted == text:
             continue
@@ -90,8 +93,26 @@ def command(paths: tuple[str, ...], check: bool, show_diff: bool, to: str | None
             tmp.replace(path)  # atomic: a full disk never leaves half a file
             console().info(f"reformatted {path}")
     verb = "would be reformatted" if check or show_diff else "reformatted"
-    console().info(f"{changed} file{'s' if changed != 1 else ''} {verb}, {len(files) - changed} unchanged")
-    sys.exit(1 if (check or show_diff) and changed else 0)
+    unchanged = len(files) - changed - unreadable
+    console().info(f"{changed} file{'s' if changed != 1 else ''} {verb}, {unchanged} unchanged")
+    sys.exit(1 if ((check or show_diff) and changed) or unreadable else 0)
+
+
+def _read(path: Path) -> str | None:
+    """The file's text, or None after a diagnostic (not UTF-8, too large, unreadable): never a traceback."""
+    from flowc.compiler.commands._output import print_diagnostics
+    from flowc.dsl.diagnostics import Diagnostic, Span
+    from flowc.dsl.limits import LimitError, read_source
+
+    try:
+        return read_source(path)
+    except LimitError as err:
+        print_diagnostics([Diagnostic(err.code, err.message, Span(str(path), err.line, err.col, err.line,
+                                                                  err.col + 1))])
+    except OSError as err:
+        print_diagnostics([Diagnostic("FLOW106", f"cannot read {path}: {err.strerror or err}",
+                                      Span.unknown(str(path)))])
+    return None
 
 
 def _convert(paths: tuple[str, ...], to: str, output: str | None, write_sibling: bool, force: bool,
@@ -128,7 +149,10 @@ def _convert(paths: tuple[str, ...], to: str, output: str | None, write_sibling:
             raise click.UsageError(f"{path}: --to yaml converts a .flow file")
         if to == "flow" and not path.name.endswith((".flow.yaml", ".flow.yml")):
             raise click.UsageError(f"{path}: --to flow converts a .flow.yaml file")
-        inputs.append((str(path), path.read_text(encoding="utf-8")))
+        text = _read(path)
+        if text is None:
+            sys.exit(1)
+        inputs.append((str(path), text))
     targets = [Path(output) if output is not None else Path(sibling(name)) if write_sibling else None
                for name, _ in inputs]
     for target in targets:

@@ -206,4 +206,9 @@ def test_the_command_refuses_bad_input_without_a_traceback(tmp_path: Path) -> No
     assert result.exit_code == 1 and isinstance(result.exception, (SystemExit, type(None)))
     assert re.search(r"b\.flow:\d+:\d+: error FLOW\d+", result.output)
     assert CliRunner().invoke(main, ["fmt", "--to", "yaml", "--check", str(broken)]).exit_code == 2
+    latin = tmp_path / "l.flow"
+    latin.write_bytes(b'workflow W\n  A: pass with { a: "\xf1" }\n')
+    for args in (["fmt", "--to", "yaml"], ["fmt"]):
+        refused = CliRunner().invoke(main, [*args, str(latin)])
+        assert refused.exit_code == 1 and "l.flow:2:22: error FLOW106" in refused.output, args
     assert CliRunner().invoke(main, ["fmt", "-o", "x.flow", str(broken)]).exit_code == 2
