@@ -242,7 +242,7 @@ def gaps(text: str, items: list[Construct], attached: list[Attached]) -> set[tup
             first[a.key] = min(first[a.key], a.line)
         if a.where == "before" and a.line + 1 in blank:
             a.gap = True
-    return {key for key, line in first.items() if line - 1 in blank and "step" in key and "option" not in key}
+    return {key for key, line in first.items() if line - 1 in blank and len(key) == 4 and key[2] == "step"}
 
 
 _FLOW_STRUCTURE = frozenset({"branch", "do", "else", "default"})
