@@ -19,11 +19,13 @@ from dataclasses import dataclass, field
 
 WIDTH = 110
 INDENT = "  "
-# Tokens of a code line. Strings, JSONata blocks and paths (with their brackets, filters and spaces inside
-# brackets) are atoms, copied verbatim.
+# Tokens of a code line. Strings, JSONata blocks, intrinsic calls (three levels of nested calls) and paths
+# (with their brackets, filters and spaces inside brackets) are atoms, copied verbatim: their text is the ASL.
 _TOKEN = re.compile(r"""
     (?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
   | (?P<jsonata>\{%.*?%\})
+  | (?P<intrinsic>States\.\w+\((?:[^()"']|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\((?:[^()"']|"(?:[^"\\]|\\.)*"
+        |'(?:[^'\\]|\\.)*'|\((?:[^()"']|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')*\))*\))*\))  # its text is the ASL
   | (?P<path>\$\$?[\w.@*]*(?:(?:\[(?:[^\[\]"']|"[^"]*"|'[^']*'|\[[^\]]*\])*\]|\.\.?[\w@*-]*|\.\*)[\w.@*]*)*)
   | (?P<open>[{\[(])
   | (?P<close>[}\])])
@@ -34,6 +36,7 @@ _TOKEN = re.compile(r"""
   | (?P<word>[^\s{}\[\](),:"#=<>!%$]+(?::[\w.-][^\s{}\[\](),:"#=<>!%$]*)*)  # aws-sdk:s3:getObject is one word
   | (?P<other>\S)
 """, re.X | re.S)
+_ATOMS = frozenset({"string", "jsonata", "path", "intrinsic"})
 OPTION_ORDER = ("input", "with", "select", "result", "output", "assign", "timeout", "heartbeat", "credentials",
                 "query", "comment", "concurrency", "tolerate", "reader", "batch", "writer", "execution", "label",
                 "retry", "catch")
@@ -113,6 +116,7 @@ def logical_lines(text: str) -> list[Line]:
 def normalise(code: str) -> str:
     """Canonical spacing of one line of code."""
     out: list[str] = []
+    atoms: list[str] = []
     stack: list[str] = []
     prev, prev_end = "", -1
     for m in _TOKEN.finditer(code):
@@ -144,9 +148,13 @@ def normalise(code: str) -> str:
             out.append(": ")
         else:
             sep = "" if not out or out[-1].endswith((" ", "(", "[")) else " "
+            if kind in _ATOMS:  # kept out of the space squeezing below: `"a  b"` is not `"a b"`
+                atoms.append(text)
+                text = f"\0{len(atoms) - 1}\0"
             out.append(sep + text)
         prev, prev_end = kind, m.end()
-    return re.sub(r" +", " ", "".join(out)).strip()
+    squeezed = re.sub(r" +", " ", "".join(out)).strip()
+    return re.sub(r"\0(\d+)\0", lambda a: atoms[int(a.group(1))], squeezed) if atoms else squeezed
 
 
 def _break(code: str, indent: str) -> str:

@@ -25,8 +25,8 @@ sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))  # what the
 SEED_GLOBS = ("tests/corpus/flow/*.flow", "workflows/*.flow", "workflows/*.flow.yaml")
 SUFFIXES = (".flow", ".flow.yaml", ".asl.json", ".asl.yaml")
 COMMANDS = {
-    ".flow": ("check", "compile-asl", "compile-sqs", "lint"),
-    ".flow.yaml": ("check", "compile-asl", "compile-sqs", "lint"),
+    ".flow": ("check", "compile-asl", "compile-sqs", "lint", "fmt-to-yaml"),
+    ".flow.yaml": ("check", "compile-asl", "compile-sqs", "lint", "fmt-to-flow"),
     ".asl.json": ("lint",),
     ".asl.yaml": ("lint",),
 }
@@ -178,6 +178,8 @@ def _alarm(signum, frame):  # pragma: no cover - only on a hang
 def _args(command: str, path: Path, out: Path) -> list[str]:
     if command.startswith("compile-"):
         return ["compile", str(path), "--target", command.split("-", 1)[1], "--out", str(out)]
+    if command.startswith("fmt-to-"):
+        return ["fmt", "--to", command.rsplit("-", 1)[1], str(path)]
     return [command, str(path)]
 
 
