@@ -322,3 +322,81 @@ def test_the_same_name_and_input_while_running_is_idempotent(tmp_path, mode, sel
     if mode:
         assert run.output[0]["who"] == "a"
     assert len([i for i in box["tracking"] if i["sk"]["S"] == "EXECUTION" and i["pk"]["S"].startswith("Child/")]) == 1
+
+
+# -- 13: the message that closed a Map/Parallel join, redelivered (issue 11) ------------------------------------------
+def _after_the_close():
+    """Matches the first call after a join was closed (in the invocation that closed it)."""
+    seen = {"closed": False}
+
+    def match(c: Call) -> bool:
+        if c.service == "dynamodb" and c.operation == "update_item" and c.writes_tracking("JOIN#") and \
+                "closed_by" in c.params.get("UpdateExpression", ""):
+            seen["closed"] = True
+            return False
+        return seen["closed"]
+    return match
+
+
+@pytest.mark.parametrize("flow", ["map-last", "map-then-step", "parallel-then-step"])
+@pytest.mark.parametrize("fault", ["throttle", "crash"])
+def test_the_call_after_a_join_closed_fails_and_the_redelivery_finishes(tmp_path, flow, fault):
+    """The call right after the close (reading the join's results, before the execution's end or the send of
+    the step after the Map/Parallel) is throttled, or the invocation dies there: the redelivery of the closing
+    message is recognised (the join's closed_by and its claim) and finishes the job; nothing runs twice.
+    (Before the fix all six stayed RUNNING: the redelivery was dropped as a late iteration.)"""
+    from tests.sqs.test_faults import JOIN_FLOWS, JOIN_HANDLERS, JOIN_ITEMS
+
+    result = compile_with_handlers(tmp_path, JOIN_FLOWS[flow], JOIN_HANDLERS)
+    clean = simulate(result, "M", JOIN_ITEMS)
+    spec = Outage(_after_the_close(), code="ThrottlingException", times=1) if fault == "throttle" else \
+        Crash(_after_the_close(), when="before")
+    box: dict = {}
+    run = simulate(result, "M", JOIN_ITEMS, faults=Faults(outages=[spec] if fault == "throttle" else [],
+                                                          crashes=[spec] if fault == "crash" else []),
+                   observe=observe_into(box))
+    assert spec.times == 0  # the fault happened
+    assert run.status == "SUCCEEDED" and run.same_outcome(clean)
+    resumed = [e for e in box["events"] if e["type"] == "Resumed"]
+    assert len(resumed) == 1  # the closing message, redelivered, went on
+    ran = sorted(e["state"] for e in box["events"] if e["type"] == "HandlerInvoked")
+    assert ran == {"map-last": ["Work"] * 4, "map-then-step": ["After"] + ["Work"] * 4,
+                   "parallel-then-step": ["A", "After", "B", "C"]}[flow]
+    assert all(not msgs for msgs in box["dlq"].values())
+
+
+def test_a_late_iteration_of_a_finished_map_is_still_dropped(tmp_path):
+    """Item 0 fails the Map (no retrier for its error; the Map's catch goes on, the execution waits): item 1,
+    retried 5 s later, belongs to a finished Map and is dropped, its handler not run again."""
+    from tests.oracles.sfn import HandlerError
+
+    result = compile_with_handlers(tmp_path, """
+        workflow L
+          function work handler "h.work" code "handlers"
+          Each: map $.items
+            result $.out
+            catch States.ALL into $.error goto Handled
+            do
+              Work: invoke work
+                retry Flaky interval 5s attempts 3
+          Done: succeed
+          Handled: pass with { handled: $.error.Error }
+          Pause: wait 1h
+          End: succeed
+        """, HANDLERS)
+    calls: list[int] = []
+
+    def work(event, context=None):
+        calls.append(event["n"])
+        if event["n"] == 0:
+            raise HandlerError("Bad", "item 0")
+        raise HandlerError("Flaky", "try again later")
+    box: dict = {}
+    run = simulate(result, "L", {"items": [{"n": 0}, {"n": 1}]}, handlers={"Work": work},
+                   observe=observe_into(box), seed=1)
+    assert (run.status, run.output) == ("SUCCEEDED", {"handled": "Bad"})
+    assert calls.count(0) == 1 and calls.count(1) <= 1  # item 1 never ran after the Map had failed
+    dropped = [e for e in box["events"] if e["type"] == "Dropped"
+               and e["reason"] == "an enclosing Map/Parallel has finished"]
+    assert len(dropped) == 1 and dropped[0]["scope"].endswith(".1")
+    assert not [e for e in box["events"] if e["type"] == "Resumed"]

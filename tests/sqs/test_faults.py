@@ -389,6 +389,76 @@ def test_starts_survive_throttling(tmp_path, seed):
     assert run.same_outcome(clean) and run.status == "SUCCEEDED"
 
 
+# -- the message that closed a join, redelivered (issue 11) ------------------------------------------------------
+JOIN_FLOWS = {
+    "map-last": MAP_FLOW.format(mode="", options="concurrency 2"),
+    "map-then-step": """
+        workflow M
+          function each handler "h.each" code "handlers"
+          function after handler "h.after" code "handlers"
+          Each: map $.items
+            concurrency 2
+            result $.out
+            do
+              Work: invoke each
+          After: invoke after
+            result $.after
+        """,
+    "parallel-then-step": """
+        workflow M
+          function each handler "h.each" code "handlers"
+          function after handler "h.after" code "handlers"
+          Both: parallel
+            branch
+              A: invoke each with { n: $.items[0].n }
+            branch
+              B: invoke each with { n: $.items[1].n }
+            branch
+              C: invoke each with { n: $.items[2].n }
+            result $.out
+          After: invoke after
+            result $.after
+        """,
+}
+JOIN_HANDLERS = MAP_HANDLERS + """
+    def after(event, context=None):
+        return {"total": sum(o["n"] for o in event["out"])}
+    """
+JOIN_ITEMS = {"items": [{"n": i} for i in range(4)]}
+JOIN_SEEDS = {"map-last": range(50), "map-then-step": range(25), "parallel-then-step": range(25)}
+
+
+@pytest.fixture(scope="module")
+def join_flows(tmp_path_factory):
+    """Each workflow compiled once, with its outcome without faults."""
+    out = {}
+    for name, source in JOIN_FLOWS.items():
+        result = compile_with_handlers(tmp_path_factory.mktemp(name), source, JOIN_HANDLERS)
+        out[name] = (result, simulate(result, "M", JOIN_ITEMS))
+    return out
+
+
+@pytest.mark.parametrize("flow, seed", [(f, s) for f, seeds in JOIN_SEEDS.items() for s in seeds])
+def test_a_throttled_redelivery_after_a_join_closed_still_ends_the_execution(join_flows, flow, seed):
+    """The iteration (or branch) that closes its Map/Parallel carries on with what follows it; when a call after
+    the close is throttled, the redelivery must finish that work, not be dropped as a late iteration (before
+    the fix, map-last seeds 8, 26, 38 and 45 stayed RUNNING for ever). And no handler runs twice: a throttled
+    outcome record is not a crash (before, 11 of these 50 seeds ran one handler twice)."""
+    result, clean = join_flows[flow]
+    assert clean.status == "SUCCEEDED"
+    box: dict = {}
+    run = simulate(result, "M", JOIN_ITEMS, faults=Faults(api_error_rate=0.04, duplicate_rate=0.2), seed=seed,
+                   observe=observe_into(box))
+    assert run.status == "SUCCEEDED" and run.same_outcome(clean)
+    ran = [e["state"] for e in box["events"] if e["type"] == "HandlerInvoked"]
+    expected = {"map-last": ["Work"] * 4, "map-then-step": ["Work"] * 4 + ["After"],
+                "parallel-then-step": ["A", "B", "C", "After"]}[flow]
+    assert sorted(ran) == sorted(expected)  # every step's handler once: the output has every result
+    # nothing dead-lettered (a claim may still be IN_PROGRESS: a throttled step whose redelivery comes after
+    # the execution ended, where the run stops)
+    assert all(not msgs for msgs in box["dlq"].values()), box["dlq"]
+
+
 def test_mocks_replace_handlers_and_integrations(onboarding):
     """The contract `flowc run`/`flowc test` use: Mock specs keyed by step name, for functions and services."""
     from flowc.targets.local import Mock

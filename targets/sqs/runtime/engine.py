@@ -28,7 +28,7 @@ from . import effects, integrations, jsonata_eval
 from .envelope import Envelope, Line, digest, join_id
 from .flow import Flow, FlowRegistry
 from .semantics import StatesError, choice, context, errors, messages, payload
-from .store import RUNNING, Store
+from .store import OPEN, RUNNING, Store
 
 MAX_DELAY_SECONDS = 900  # SQS DelaySeconds
 # SQS delays are whole seconds: a message is sent with the delay rounded *down*, and the function waits the
@@ -37,6 +37,7 @@ IN_FUNCTION_WAIT_SECONDS = 1.0
 MAX_VISIBILITY_SECONDS = 43200  # SQS: 12 h from the first receive
 INLINE_BUDGET = 500  # inline states per message before the rest is handed on as messages
 BATCH = 10  # SendMessageBatch entries
+RECORD_ATTEMPTS = 4  # a task's outcome is written up to four times (0.25, 0.5, 1 s apart) before giving up
 MAX_HOPS = 25000  # transitions per line, like Step Functions' 25,000-event history cap (a guard rail)
 
 
@@ -133,9 +134,9 @@ class Engine:
                 self._finish(line, "TIMED_OUT", error=errors.TIMEOUT, cause="The execution timed out.")
                 self._flush()
                 return ACK
-            closed = [j for j, status in joins.items() if status != "OPEN"]
-            if closed:
-                self.emit("Dropped", line, state=env.state, reason="an enclosing Map/Parallel has finished")
+            late = self._late(line, env, joins)
+            if late is not None:
+                self.emit("Dropped", line, state=env.state, reason=late)
                 return ACK
         lease = self.function_timeout + 5
         claim = self.store.claim(line.execution_key, env.key, state=env.state or env.kind, lease_seconds=lease)
@@ -163,6 +164,28 @@ class Engine:
         if not self.store.mark_done(line.execution_key, env.key, claim.owner):
             self.emit("LeaseLost", line, state=env.state, key=env.key)
         return ACK
+
+    def _late(self, line: Line, env: Envelope, joins: dict[str, dict[str, Any]]) -> str | None:
+        """Why a message inside a finished Map/Parallel is dropped; None when it may run.
+
+        A finished join takes no more work from its iterations, except from the one that closed it: that
+        iteration's last message closed the join and then carried on with what follows the Map/Parallel (the
+        next step's message, the end of the execution). If that invocation failed afterwards (a throttled send
+        or write), its claim was given back and the redelivery must finish the job, or nothing ever sends what
+        follows and the execution stays RUNNING. It is recognised by the join's `closed_by` (its index, at
+        every finished level) and by its claim (it was processed before); the rest of its work is idempotent
+        (the join, the outcome and every message key are recorded). Any other message there is late."""
+        closed = [f for f in line.scope if joins[f.join]["status"] != OPEN]
+        if not closed:
+            return None
+        reason = "an enclosing Map/Parallel has finished"
+        if any(joins[f.join].get("closed_by") != f.index for f in closed):
+            return reason
+        if self.store.step(line.execution_key, env.key) is None:
+            return reason  # never processed: the line that closed the join has nothing left to start
+        self.emit("Resumed", line, state=env.state, reason="the iteration that closed its Map/Parallel: "
+                                                           "finishing what follows it")
+        return None
 
     def fail_execution(self, line: Line, error: str, cause: str) -> None:
         """End `line`'s execution FAILED now, if it is still RUNNING (notifying a parent that waits for it)."""
@@ -477,7 +500,7 @@ class Engine:
             if outcome is None:  # parked: a child workflow will report back
                 return
             if outcome != self._recorded:  # a guarded write recorded it already, in its own transaction
-                recorded = self.store.record_result(line.execution_key, env.key, claim.owner, outcome)
+                recorded = self._record(env, claim, outcome)
                 if recorded is None:
                     raise Lost()
                 outcome = recorded
@@ -488,6 +511,22 @@ class Engine:
         else:
             self.emit("TaskSucceeded", line, state=name, attempt=env.attempt)
             self._task_succeeded(flow, line, name, raw, outcome["result"], env.retries)
+
+    def _record(self, env: Envelope, claim: Any, outcome: dict[str, Any]) -> dict[str, Any] | None:
+        """Record the task's outcome, trying a throttled write again here: the task has run, and a redelivery
+        that found no outcome would run it (the handler, the call) a second time. The write is conditional on
+        no outcome yet, so a try that did land is recognised (`record_result` then answers what is recorded)."""
+        key = env.line.execution_key
+        for attempt in range(RECORD_ATTEMPTS - 1):
+            try:
+                return self.store.record_result(key, env.key, claim.owner, outcome)
+            except Exception as err:
+                response = getattr(err, "response", None)
+                code = (response or {}).get("Error", {}).get("Code") if isinstance(response, dict) else None
+                if code not in effects.TRANSIENT:
+                    raise
+                self._pause(0.25 * 2 ** attempt)
+        return self.store.record_result(key, env.key, claim.owner, outcome)  # the last try: its error is raised
 
     def _deadline_outcome(self, flow: Flow, name: str, limit: Any) -> tuple[float, dict[str, Any]] | None:
         """When the task must be over, and the outcome then: the state's TimeoutSeconds (States.Timeout) or,

@@ -185,11 +185,12 @@ class Store:
             return record  # a duplicate of the same ending: let the caller repeat its notifications
         return None
 
-    def statuses(self, execution_key: str, joins: list[str]) -> tuple[dict | None, dict[str, str]]:
-        """The execution record and the status of every join enclosing a line (one BatchGetItem)."""
+    def statuses(self, execution_key: str, joins: list[str]) -> tuple[dict | None, dict[str, dict[str, Any]]]:
+        """The execution record and, for every join enclosing a line, its status and (once closed) the index
+        of the iteration that closed it (one BatchGetItem)."""
         keys = [self._key(execution_key, EXECUTION)] + [self._key(execution_key, "JOIN#" + j) for j in joins]
         found: dict[str, dict] = {}
-        request = {self.table: {"Keys": keys, "ProjectionExpression": "sk, #st, deadline",
+        request = {self.table: {"Keys": keys, "ProjectionExpression": "sk, #st, deadline, closed_by",
                                 "ExpressionAttributeNames": {"#st": "status"}, "ConsistentRead": True}}
         while request:
             res = self.ddb.batch_get_item(RequestItems=request)
@@ -198,7 +199,8 @@ class Store:
                 found[decoded["sk"]] = decoded
             request = res.get("UnprocessedKeys") or None
         execution = found.get(EXECUTION)
-        return execution, {j: (found.get("JOIN#" + j) or {}).get("status", "MISSING") for j in joins}
+        return execution, {j: {"status": (found.get("JOIN#" + j) or {}).get("status", "MISSING"),
+                               "closed_by": (found.get("JOIN#" + j) or {}).get("closed_by")} for j in joins}
 
     # -- claims --------------------------------------------------------------------------------------
     def _step_key(self, execution_key: str, message_key: str) -> dict:
@@ -226,6 +228,10 @@ class Store:
             return Claim("done" if found.get("status") == DONE else "busy", owner, found)
         previous = _decode(res.get("Attributes"))
         return Claim("taken_over" if previous else "new", owner, previous)
+
+    def step(self, execution_key: str, message_key: str) -> dict | None:
+        """The claim of a message, if it was ever claimed (a read: it takes nothing)."""
+        return self.get(execution_key, "STEP#" + digest(message_key, 24))
 
     def _owned_update(self, execution_key: str, message_key: str, owner: str, sets: str,
                       values: dict[str, Any], condition: str = "#owner = :me") -> bool:
