@@ -33,9 +33,9 @@ import json
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from ._record import Record, field
 from .errors import RESULT_PATH_MATCH_FAILURE, RUNTIME, StatesError
 
 __all__ = [
@@ -106,13 +106,15 @@ class _Undefined:
 UNDEFINED: Any = _Undefined()
 
 
-@dataclass(slots=True)
 class _Env:
-    """The documents a path can start from."""
+    """The documents a path can start from (built per evaluation: a plain slotted class)."""
 
-    data: Any
-    context: Any
-    variables: Mapping[str, Any] | None
+    __slots__ = ("context", "data", "variables")
+
+    def __init__(self, data: Any, context: Any, variables: Mapping[str, Any] | None) -> None:
+        self.data = data
+        self.context = context
+        self.variables = variables
 
 
 def _root_value(root: str, variable: str | None, env: _Env, current: Any = UNDEFINED) -> Any:
@@ -134,8 +136,7 @@ def _root_value(root: str, variable: str | None, env: _Env, current: Any = UNDEF
 _Out = list
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(Record):
     """One segment of a path; ``apply`` feeds matches of the rest of the path to ``out``."""
 
     offset: int = field(compare=False)
@@ -162,7 +163,6 @@ def _miss(upstream: bool, message: str) -> None:
         raise PathNotFound(message)
 
 
-@dataclass(frozen=True, slots=True)
 class Name(Step):
     key: str = ""
     reference: ClassVar[bool] = True
@@ -180,7 +180,6 @@ class Name(Step):
         return isinstance(node, dict) and self.key in node
 
 
-@dataclass(frozen=True, slots=True)
 class Length(Step):
     """``@.length`` in filters and script indexes: an array's size (Goessner JSONPath)."""
 
@@ -191,7 +190,6 @@ class Length(Step):
             Name(self.offset, "length").apply(node, steps, i, env, out, upstream)
 
 
-@dataclass(frozen=True, slots=True)
 class Names(Step):
     keys: tuple[str, ...] = ()
 
@@ -213,7 +211,6 @@ def _index(node: list, index: int, steps, i, env, out, upstream) -> None:
         _walk(steps, i + 1, node[index], env, out, upstream)
 
 
-@dataclass(frozen=True, slots=True)
 class Index(Step):
     index: int = 0
     reference: ClassVar[bool] = True
@@ -228,7 +225,6 @@ class Index(Step):
         return isinstance(node, list)
 
 
-@dataclass(frozen=True, slots=True)
 class Indexes(Step):
     indexes: tuple[int, ...] = ()
     definite: ClassVar[bool] = False
@@ -244,7 +240,6 @@ class Indexes(Step):
         return isinstance(node, list)
 
 
-@dataclass(frozen=True, slots=True)
 class Slice(Step):
     """``[from:to]`` with Jayway's arithmetic (only one-sided bounds are normalised)."""
 
@@ -272,7 +267,6 @@ class Slice(Step):
         return isinstance(node, list)
 
 
-@dataclass(frozen=True, slots=True)
 class Wildcard(Step):
     definite: ClassVar[bool] = False
 
@@ -287,7 +281,6 @@ class Wildcard(Step):
             _walk(steps, i + 1, child, env, out, False)
 
 
-@dataclass(frozen=True, slots=True)
 class DeepScan(Step):
     """``..``: applies the next step to every container at or below the node, pre-order."""
 
@@ -306,7 +299,6 @@ class DeepScan(Step):
             stack.extend(reversed(list(children)))
 
 
-@dataclass(frozen=True, slots=True)
 class Filter(Step):
     expr: _Expr = None  # type: ignore[assignment]
     text: str = ""
@@ -330,7 +322,6 @@ class Filter(Step):
         return self.accepts(node, env)
 
 
-@dataclass(frozen=True, slots=True)
 class ScriptIndex(Step):
     """``[(@.length-1)]``: an index computed from the array itself."""
 
@@ -348,7 +339,6 @@ class ScriptIndex(Step):
         return isinstance(node, list)
 
 
-@dataclass(frozen=True, slots=True)
 class Function(Step):
     """A Jayway path function such as ``.length()``; Step Functions never resolves them."""
 
@@ -374,8 +364,7 @@ def _kind(value: Any) -> str:
 # --------------------------------------------------------------------------- paths
 
 
-@dataclass(frozen=True, slots=True)
-class JsonPath:
+class JsonPath(Record):
     """A parsed path. ``root`` is ``$`` (input), ``$$`` (context), ``@`` or a variable."""
 
     text: str
@@ -688,12 +677,11 @@ class _Parser:
 # --------------------------------------------------------------------------- filter expressions
 
 
-class _Expr:
+class _Expr(Record):
     def eval(self, current: Any, env: _Env) -> Any:
         raise NotImplementedError
 
 
-@dataclass(frozen=True, slots=True)
 class _Literal(_Expr):
     value: Any
 
@@ -701,7 +689,6 @@ class _Literal(_Expr):
         return self.value
 
 
-@dataclass(frozen=True, slots=True)
 class _Regex(_Expr):
     pattern: re.Pattern[str]
 
@@ -709,7 +696,6 @@ class _Regex(_Expr):
         return self.pattern
 
 
-@dataclass(frozen=True, slots=True)
 class _PathOperand(_Expr):
     path: JsonPath
 
@@ -723,7 +709,6 @@ class _PathOperand(_Expr):
         return self.eval(current, env) is not UNDEFINED
 
 
-@dataclass(frozen=True, slots=True)
 class _Exists(_Expr):
     operand: _PathOperand
 
@@ -731,7 +716,6 @@ class _Exists(_Expr):
         return self.operand.exists(current, env)
 
 
-@dataclass(frozen=True, slots=True)
 class _Not(_Expr):
     operand: _Expr
 
@@ -739,7 +723,6 @@ class _Not(_Expr):
         return not self.operand.eval(current, env)
 
 
-@dataclass(frozen=True, slots=True)
 class _Logic(_Expr):
     op: str
     left: _Expr
@@ -751,7 +734,6 @@ class _Logic(_Expr):
         return bool(self.left.eval(current, env)) or bool(self.right.eval(current, env))
 
 
-@dataclass(frozen=True, slots=True)
 class _Compare(_Expr):
     op: str
     left: _Expr
@@ -761,7 +743,6 @@ class _Compare(_Expr):
         return _COMPARATORS[self.op](self.left.eval(current, env), self.right.eval(current, env))
 
 
-@dataclass(frozen=True, slots=True)
 class _Arith(_Expr):
     op: str
     left: _Expr
