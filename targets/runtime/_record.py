@@ -3,7 +3,7 @@
 `@dataclass(frozen=True, slots=True)` execs a generated `__init__`, `__eq__`, `__hash__`, `__setattr__` ...
 for every class and then rebuilds the class for its slots: for the ~25 node classes of the JSONPath and
 intrinsic parsers that was most of what importing them cost, paid by every `flowc lint` run (issue 14
-item 10). `Record` gives the same behaviour (fields from annotations, defaults, fields left out of equality,
+item 10). `Record` with the `@record` decorator gives the same behaviour (fields from annotations, defaults, fields left out of equality,
 equality and hashing by field values of the same class, `repr`, frozen instances, `__match_args__`,
 copy/pickle) with methods written once here. Construction goes through one generic `__init__`: slower than
 a generated one, but these nodes are built once per parsed text (the parsers are cached), never per
@@ -17,41 +17,45 @@ from typing import Any, ClassVar
 _NO_DEFAULT: Any = object()
 
 
-class _RecordMeta(type):
-    """Turns a class body's annotations into slots, field order and defaults, as `dataclass` would."""
-
-    def __new__(mcs, name: str, bases: tuple[type, ...], ns: dict[str, Any], **kwargs: Any) -> _RecordMeta:
-        inherited: tuple[str, ...] = ()
-        defaults: dict[str, Any] = {}
-        uncompared: set[str] = set()
-        for base in reversed(bases):
-            inherited += tuple(f for f in getattr(base, "_fields", ()) if f not in inherited)
-            defaults.update(getattr(base, "_defaults", {}))
-            uncompared.update(getattr(base, "_uncompared", ()))
-        own = [f for f, hint in ns.get("__annotations__", {}).items()
-               if not str(hint).startswith(("ClassVar", "typing.ClassVar"))]
-        for f in own:
-            if f in ns:
-                value = ns.pop(f)
-                if isinstance(value, _Field):
-                    if not value.compare:
-                        uncompared.add(f)
-                    value = value.default
-                if value is not _NO_DEFAULT:
-                    defaults[f] = value
-        uncompared.update(ns.pop("_uncompared_fields", ()))
-        fields = inherited + tuple(f for f in own if f not in inherited)
-        missing_default = [f for f in fields if f not in defaults]
-        if missing_default and fields.index(missing_default[-1]) > min(
-                (fields.index(f) for f in defaults), default=len(fields)):
-            raise TypeError(f"non-default argument {missing_default[-1]!r} follows default argument")
-        ns["__slots__"] = tuple(f for f in own if f not in inherited)
-        ns["_fields"] = fields
-        ns["_defaults"] = defaults
-        ns["_uncompared"] = frozenset(uncompared)
-        ns["_compared"] = tuple(f for f in fields if f not in uncompared)
-        ns["__match_args__"] = fields
-        return super().__new__(mcs, name, bases, ns, **kwargs)
+def record(cls: type) -> type:
+    """Class decorator: the class again with slots for its annotated fields, their order, defaults and
+    which fields equality ignores, as `dataclass(frozen=True, slots=True)` would (a decorator rather than a
+    metaclass, so that `isinstance` against these classes stays on CPython's fast path)."""
+    inherited: tuple[str, ...] = ()
+    defaults: dict[str, Any] = {}
+    uncompared: set[str] = set()
+    for base in reversed(cls.__mro__[1:]):
+        inherited += tuple(f for f in getattr(base, "_fields", ()) if f not in inherited)
+        defaults.update(getattr(base, "_defaults", {}))
+        uncompared.update(getattr(base, "_uncompared", ()))
+    ns = dict(cls.__dict__)
+    ns.pop("__dict__", None)
+    ns.pop("__weakref__", None)
+    own = [f for f, hint in ns.get("__annotations__", {}).items()
+           if not str(hint).startswith(("ClassVar", "typing.ClassVar"))]
+    for f in own:
+        if f in ns:
+            value = ns.pop(f)
+            if isinstance(value, _Field):
+                if not value.compare:
+                    uncompared.add(f)
+                value = value.default
+            if value is not _NO_DEFAULT:
+                defaults[f] = value
+    fields = inherited + tuple(f for f in own if f not in inherited)
+    seen_default = False
+    for f in fields:
+        if f in defaults:
+            seen_default = True
+        elif seen_default:
+            raise TypeError(f"non-default argument {f!r} follows default argument")
+    ns["__slots__"] = tuple(f for f in own if f not in inherited)
+    ns["_fields"] = fields
+    ns["_defaults"] = defaults
+    ns["_uncompared"] = frozenset(uncompared)
+    ns["_compared"] = tuple(f for f in fields if f not in uncompared)
+    ns["__match_args__"] = fields
+    return type(cls)(cls.__name__, cls.__bases__, ns)
 
 
 class _Field:
@@ -69,14 +73,15 @@ def field(*, default: Any = _NO_DEFAULT, compare: bool = True) -> Any:
     return _Field(default, compare)
 
 
-class Record(metaclass=_RecordMeta):
-    """Base of the frozen value classes: subclasses declare fields as annotations, like a dataclass."""
+class Record:
+    """Base of the frozen value classes: subclasses declare fields as annotations and are decorated with
+    `@record`, like a dataclass."""
 
     __slots__ = ()
-    _fields: ClassVar[tuple[str, ...]]
-    _defaults: ClassVar[dict[str, Any]]
-    _uncompared: ClassVar[frozenset[str]]
-    _compared: ClassVar[tuple[str, ...]]
+    _fields: ClassVar[tuple[str, ...]] = ()
+    _defaults: ClassVar[dict[str, Any]] = {}
+    _uncompared: ClassVar[frozenset[str]] = frozenset()
+    _compared: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         fields = self._fields

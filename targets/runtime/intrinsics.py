@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ._record import Record, field
+from ._record import Record, field, record
 from .errors import IntrinsicFailure
 from .jsonpath import JsonPath, PathSyntaxError, json_equal, parse_path
 
@@ -55,6 +55,7 @@ class IntrinsicSyntaxError(ValueError):
 # --------------------------------------------------------------------------- syntax tree
 
 
+@record
 class Literal(Record):
     """A string, number, boolean or null argument.
 
@@ -67,6 +68,7 @@ class Literal(Record):
     parts: tuple[str, ...] | None = None
 
 
+@record
 class PathArg(Record):
     path: JsonPath
     offset: int = field(compare=False)
@@ -76,6 +78,7 @@ class PathArg(Record):
         return self.path.text
 
 
+@record
 class Call(Record):
     name: str
     args: tuple[Literal | PathArg | Call, ...]
@@ -523,6 +526,7 @@ def _check_int32(call: Call) -> list[str]:
 # --------------------------------------------------------------------------- the table
 
 
+@record
 class FunctionSpec(Record):
     """Argument kinds, result kind and implementation of one intrinsic."""
 

@@ -35,7 +35,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
-from ._record import Record, field
+from ._record import Record, field, record
 from .errors import RESULT_PATH_MATCH_FAILURE, RUNTIME, StatesError
 
 __all__ = [
@@ -136,6 +136,7 @@ def _root_value(root: str, variable: str | None, env: _Env, current: Any = UNDEF
 _Out = list
 
 
+@record
 class Step(Record):
     """One segment of a path; ``apply`` feeds matches of the rest of the path to ``out``."""
 
@@ -163,6 +164,7 @@ def _miss(upstream: bool, message: str) -> None:
         raise PathNotFound(message)
 
 
+@record
 class Name(Step):
     key: str = ""
     reference: ClassVar[bool] = True
@@ -180,6 +182,7 @@ class Name(Step):
         return isinstance(node, dict) and self.key in node
 
 
+@record
 class Length(Step):
     """``@.length`` in filters and script indexes: an array's size (Goessner JSONPath)."""
 
@@ -190,6 +193,7 @@ class Length(Step):
             Name(self.offset, "length").apply(node, steps, i, env, out, upstream)
 
 
+@record
 class Names(Step):
     keys: tuple[str, ...] = ()
 
@@ -211,6 +215,7 @@ def _index(node: list, index: int, steps, i, env, out, upstream) -> None:
         _walk(steps, i + 1, node[index], env, out, upstream)
 
 
+@record
 class Index(Step):
     index: int = 0
     reference: ClassVar[bool] = True
@@ -225,6 +230,7 @@ class Index(Step):
         return isinstance(node, list)
 
 
+@record
 class Indexes(Step):
     indexes: tuple[int, ...] = ()
     definite: ClassVar[bool] = False
@@ -240,6 +246,7 @@ class Indexes(Step):
         return isinstance(node, list)
 
 
+@record
 class Slice(Step):
     """``[from:to]`` with Jayway's arithmetic (only one-sided bounds are normalised)."""
 
@@ -267,6 +274,7 @@ class Slice(Step):
         return isinstance(node, list)
 
 
+@record
 class Wildcard(Step):
     definite: ClassVar[bool] = False
 
@@ -281,6 +289,7 @@ class Wildcard(Step):
             _walk(steps, i + 1, child, env, out, False)
 
 
+@record
 class DeepScan(Step):
     """``..``: applies the next step to every container at or below the node, pre-order."""
 
@@ -299,6 +308,7 @@ class DeepScan(Step):
             stack.extend(reversed(list(children)))
 
 
+@record
 class Filter(Step):
     expr: _Expr = None  # type: ignore[assignment]
     text: str = ""
@@ -322,6 +332,7 @@ class Filter(Step):
         return self.accepts(node, env)
 
 
+@record
 class ScriptIndex(Step):
     """``[(@.length-1)]``: an index computed from the array itself."""
 
@@ -339,6 +350,7 @@ class ScriptIndex(Step):
         return isinstance(node, list)
 
 
+@record
 class Function(Step):
     """A Jayway path function such as ``.length()``; Step Functions never resolves them."""
 
@@ -364,6 +376,7 @@ def _kind(value: Any) -> str:
 # --------------------------------------------------------------------------- paths
 
 
+@record
 class JsonPath(Record):
     """A parsed path. ``root`` is ``$`` (input), ``$$`` (context), ``@`` or a variable."""
 
@@ -677,11 +690,13 @@ class _Parser:
 # --------------------------------------------------------------------------- filter expressions
 
 
+@record
 class _Expr(Record):
     def eval(self, current: Any, env: _Env) -> Any:
         raise NotImplementedError
 
 
+@record
 class _Literal(_Expr):
     value: Any
 
@@ -689,6 +704,7 @@ class _Literal(_Expr):
         return self.value
 
 
+@record
 class _Regex(_Expr):
     pattern: re.Pattern[str]
 
@@ -696,6 +712,7 @@ class _Regex(_Expr):
         return self.pattern
 
 
+@record
 class _PathOperand(_Expr):
     path: JsonPath
 
@@ -709,6 +726,7 @@ class _PathOperand(_Expr):
         return self.eval(current, env) is not UNDEFINED
 
 
+@record
 class _Exists(_Expr):
     operand: _PathOperand
 
@@ -716,6 +734,7 @@ class _Exists(_Expr):
         return self.operand.exists(current, env)
 
 
+@record
 class _Not(_Expr):
     operand: _Expr
 
@@ -723,6 +742,7 @@ class _Not(_Expr):
         return not self.operand.eval(current, env)
 
 
+@record
 class _Logic(_Expr):
     op: str
     left: _Expr
@@ -734,6 +754,7 @@ class _Logic(_Expr):
         return bool(self.left.eval(current, env)) or bool(self.right.eval(current, env))
 
 
+@record
 class _Compare(_Expr):
     op: str
     left: _Expr
@@ -743,6 +764,7 @@ class _Compare(_Expr):
         return _COMPARATORS[self.op](self.left.eval(current, env), self.right.eval(current, env))
 
 
+@record
 class _Arith(_Expr):
     op: str
     left: _Expr

@@ -10,24 +10,26 @@ import pickle
 from typing import Any, ClassVar
 
 import pytest
+from flowc.targets.runtime import intrinsics, jsonpath
+from flowc.targets.runtime._record import Record, field, record
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flowc.targets.runtime import intrinsics, jsonpath
-from flowc.targets.runtime._record import Record, field
 
-
+@record
 class Base(Record):
     offset: int = field(compare=False)
     flag: ClassVar[bool] = True
 
 
+@record
 class Pair(Base):
     left: Any = None
     right: Any = 0
     flag: ClassVar[bool] = False
 
 
+@record
 class Other(Base):
     left: Any = None
     right: Any = 0
@@ -76,6 +78,7 @@ def test_fields_defaults_and_class_variables():
     assert Pair(1).left is None and Pair(1).right == 0 and Pair(1, right=5).right == 5
     assert Pair.flag is False and Base.flag is True and "flag" not in Pair._fields
     assert not hasattr(Pair(1), "__dict__")
+    assert type(Pair) is type  # a plain class: isinstance against it stays on the interpreter's fast path
     with pytest.raises(TypeError):
         Pair()  # offset has no default
     with pytest.raises(TypeError):
@@ -85,7 +88,8 @@ def test_fields_defaults_and_class_variables():
     with pytest.raises(TypeError):
         Pair(1, colour=3)
     with pytest.raises(TypeError):
-        class Bad(Record):  # noqa: F841 -- a field without a default after one with, as dataclass refuses
+        @record
+        class Bad(Record):  # a field without a default after one with, as dataclass refuses
             a: int = 0
             b: int
 
