@@ -23,9 +23,9 @@ import math
 import random
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
+from ._record import Record, field, record
 from .errors import IntrinsicFailure
 from .jsonpath import JsonPath, PathSyntaxError, json_equal, parse_path
 
@@ -55,8 +55,8 @@ class IntrinsicSyntaxError(ValueError):
 # --------------------------------------------------------------------------- syntax tree
 
 
-@dataclass(frozen=True, slots=True)
-class Literal:
+@record
+class Literal(Record):
     """A string, number, boolean or null argument.
 
     For strings, ``parts`` are the pieces around each *unescaped* ``{}``, which is what
@@ -68,8 +68,8 @@ class Literal:
     parts: tuple[str, ...] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class PathArg:
+@record
+class PathArg(Record):
     path: JsonPath
     offset: int = field(compare=False)
 
@@ -78,8 +78,8 @@ class PathArg:
         return self.path.text
 
 
-@dataclass(frozen=True, slots=True)
-class Call:
+@record
+class Call(Record):
     name: str
     args: tuple[Literal | PathArg | Call, ...]
     offset: int = field(compare=False)
@@ -306,9 +306,13 @@ def _limit(value: str, fname: str) -> str:
 # --------------------------------------------------------------------------- implementations
 
 
-@dataclass(slots=True)
 class _Runtime:
-    rng: random.Random | None
+    """What running an intrinsic may need besides its arguments (built per evaluation: a plain slotted class)."""
+
+    __slots__ = ("rng",)
+
+    def __init__(self, rng: random.Random | None) -> None:
+        self.rng = rng
 
 
 def _format_value(value: Any) -> str:
@@ -522,8 +526,8 @@ def _check_int32(call: Call) -> list[str]:
 # --------------------------------------------------------------------------- the table
 
 
-@dataclass(frozen=True, slots=True)
-class FunctionSpec:
+@record
+class FunctionSpec(Record):
     """Argument kinds, result kind and implementation of one intrinsic."""
 
     params: tuple[str, ...]
@@ -631,12 +635,16 @@ def check(call: Call | str) -> list[str]:
 # --------------------------------------------------------------------------- evaluation
 
 
-@dataclass(slots=True)
 class _Scope:
-    data: Any
-    context: Any
-    variables: Mapping[str, Any] | None
-    runtime: _Runtime
+    """The documents an intrinsic's paths read and its runtime (built per evaluation: a plain slotted class)."""
+
+    __slots__ = ("context", "data", "runtime", "variables")
+
+    def __init__(self, data: Any, context: Any, variables: Mapping[str, Any] | None, runtime: _Runtime) -> None:
+        self.data = data
+        self.context = context
+        self.variables = variables
+        self.runtime = runtime
 
 
 def _eval_arg(arg: Arg, scope: _Scope) -> Any:

@@ -33,9 +33,9 @@ import json
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from ._record import Record, field, record
 from .errors import RESULT_PATH_MATCH_FAILURE, RUNTIME, StatesError
 
 __all__ = [
@@ -106,13 +106,15 @@ class _Undefined:
 UNDEFINED: Any = _Undefined()
 
 
-@dataclass(slots=True)
 class _Env:
-    """The documents a path can start from."""
+    """The documents a path can start from (built per evaluation: a plain slotted class)."""
 
-    data: Any
-    context: Any
-    variables: Mapping[str, Any] | None
+    __slots__ = ("context", "data", "variables")
+
+    def __init__(self, data: Any, context: Any, variables: Mapping[str, Any] | None) -> None:
+        self.data = data
+        self.context = context
+        self.variables = variables
 
 
 def _root_value(root: str, variable: str | None, env: _Env, current: Any = UNDEFINED) -> Any:
@@ -134,8 +136,8 @@ def _root_value(root: str, variable: str | None, env: _Env, current: Any = UNDEF
 _Out = list
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+@record
+class Step(Record):
     """One segment of a path; ``apply`` feeds matches of the rest of the path to ``out``."""
 
     offset: int = field(compare=False)
@@ -162,7 +164,7 @@ def _miss(upstream: bool, message: str) -> None:
         raise PathNotFound(message)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Name(Step):
     key: str = ""
     reference: ClassVar[bool] = True
@@ -180,7 +182,7 @@ class Name(Step):
         return isinstance(node, dict) and self.key in node
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Length(Step):
     """``@.length`` in filters and script indexes: an array's size (Goessner JSONPath)."""
 
@@ -191,7 +193,7 @@ class Length(Step):
             Name(self.offset, "length").apply(node, steps, i, env, out, upstream)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Names(Step):
     keys: tuple[str, ...] = ()
 
@@ -213,7 +215,7 @@ def _index(node: list, index: int, steps, i, env, out, upstream) -> None:
         _walk(steps, i + 1, node[index], env, out, upstream)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Index(Step):
     index: int = 0
     reference: ClassVar[bool] = True
@@ -228,7 +230,7 @@ class Index(Step):
         return isinstance(node, list)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Indexes(Step):
     indexes: tuple[int, ...] = ()
     definite: ClassVar[bool] = False
@@ -244,7 +246,7 @@ class Indexes(Step):
         return isinstance(node, list)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Slice(Step):
     """``[from:to]`` with Jayway's arithmetic (only one-sided bounds are normalised)."""
 
@@ -272,7 +274,7 @@ class Slice(Step):
         return isinstance(node, list)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Wildcard(Step):
     definite: ClassVar[bool] = False
 
@@ -287,7 +289,7 @@ class Wildcard(Step):
             _walk(steps, i + 1, child, env, out, False)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DeepScan(Step):
     """``..``: applies the next step to every container at or below the node, pre-order."""
 
@@ -306,7 +308,7 @@ class DeepScan(Step):
             stack.extend(reversed(list(children)))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Filter(Step):
     expr: _Expr = None  # type: ignore[assignment]
     text: str = ""
@@ -330,7 +332,7 @@ class Filter(Step):
         return self.accepts(node, env)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ScriptIndex(Step):
     """``[(@.length-1)]``: an index computed from the array itself."""
 
@@ -348,7 +350,7 @@ class ScriptIndex(Step):
         return isinstance(node, list)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Function(Step):
     """A Jayway path function such as ``.length()``; Step Functions never resolves them."""
 
@@ -374,8 +376,8 @@ def _kind(value: Any) -> str:
 # --------------------------------------------------------------------------- paths
 
 
-@dataclass(frozen=True, slots=True)
-class JsonPath:
+@record
+class JsonPath(Record):
     """A parsed path. ``root`` is ``$`` (input), ``$$`` (context), ``@`` or a variable."""
 
     text: str
@@ -688,12 +690,13 @@ class _Parser:
 # --------------------------------------------------------------------------- filter expressions
 
 
-class _Expr:
+@record
+class _Expr(Record):
     def eval(self, current: Any, env: _Env) -> Any:
         raise NotImplementedError
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Literal(_Expr):
     value: Any
 
@@ -701,7 +704,7 @@ class _Literal(_Expr):
         return self.value
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Regex(_Expr):
     pattern: re.Pattern[str]
 
@@ -709,7 +712,7 @@ class _Regex(_Expr):
         return self.pattern
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _PathOperand(_Expr):
     path: JsonPath
 
@@ -723,7 +726,7 @@ class _PathOperand(_Expr):
         return self.eval(current, env) is not UNDEFINED
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Exists(_Expr):
     operand: _PathOperand
 
@@ -731,7 +734,7 @@ class _Exists(_Expr):
         return self.operand.exists(current, env)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Not(_Expr):
     operand: _Expr
 
@@ -739,7 +742,7 @@ class _Not(_Expr):
         return not self.operand.eval(current, env)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Logic(_Expr):
     op: str
     left: _Expr
@@ -751,7 +754,7 @@ class _Logic(_Expr):
         return bool(self.left.eval(current, env)) or bool(self.right.eval(current, env))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Compare(_Expr):
     op: str
     left: _Expr
@@ -761,7 +764,7 @@ class _Compare(_Expr):
         return _COMPARATORS[self.op](self.left.eval(current, env), self.right.eval(current, env))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Arith(_Expr):
     op: str
     left: _Expr
