@@ -38,6 +38,11 @@ def test_the_document_names_each_peer_and_its_version():
     run_extra = " ".join(_pyproject()["project"]["optional-dependencies"]["run"])
     moto = re.search(r"moto\[[^\]]*\]==([\d.]+)", run_extra)
     assert moto is not None and f"moto {moto.group(1)}" in text
+    # the Python peers of the compile and lint sections, at the versions the bench group pins
+    for req in _pyproject()["project"]["optional-dependencies"]["bench"]:
+        peer = re.fullmatch(r"([a-z]+)==([\d.]+)", req)
+        if peer:
+            assert f"{peer.group(1)} {peer.group(2)}" in text, req
 
 
 def test_the_document_says_how_to_reproduce_it():
