@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .integrations import Resource, client_error, error_name
+from .integrations import Resource, client_error, error_code, error_name
 from .semantics import StatesError
 
 OPERATIONS = {"putItem": "Put", "updateItem": "Update", "deleteItem": "Delete"}
@@ -64,12 +64,12 @@ def write_once(services: Any, operation: str, params: dict[str, Any], claim_upda
     try:
         client.transact_write_items(TransactItems=[{operation: item}, {"Update": claim_update}])
     except Exception as err:
-        response = getattr(err, "response", None)
-        code = (response or {}).get("Error", {}).get("Code") if isinstance(response, dict) else None
+        code = error_code(err)
         if code != "TransactionCanceledException":
             if code is None or code in TRANSIENT:
                 raise  # nothing was written: like any throttled call of the runtime, the redelivery tries again
             raise client_error("dynamodb", err) from None
+        response = getattr(err, "response", {})  # a ClientError (it has a code)
         reasons = response.get("CancellationReasons") or [{}, {}]
         mine = str((reasons[1] if len(reasons) > 1 else {}).get("Code") or "None")
         if mine == "ConditionalCheckFailed":

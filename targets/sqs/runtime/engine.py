@@ -37,7 +37,6 @@ IN_FUNCTION_WAIT_SECONDS = 1.0
 MAX_VISIBILITY_SECONDS = 43200  # SQS: 12 h from the first receive
 INLINE_BUDGET = 500  # inline states per message before the rest is handed on as messages
 BATCH = 10  # SendMessageBatch entries
-RECORD_ATTEMPTS = 4  # a task's outcome is written up to four times (0.25, 0.5, 1 s apart) before giving up
 MAX_HOPS = 25000  # transitions per line, like Step Functions' 25,000-event history cap (a guard rail)
 
 
@@ -517,15 +516,13 @@ class Engine:
         that found no outcome would run it (the handler, the call) a second time. The write is conditional on
         no outcome yet, so a try that did land is recognised (`record_result` then answers what is recorded)."""
         key = env.line.execution_key
-        for attempt in range(RECORD_ATTEMPTS - 1):
+        for pause in integrations.RETRY_PAUSES:
             try:
                 return self.store.record_result(key, env.key, claim.owner, outcome)
             except Exception as err:
-                response = getattr(err, "response", None)
-                code = (response or {}).get("Error", {}).get("Code") if isinstance(response, dict) else None
-                if code not in effects.TRANSIENT:
+                if integrations.error_code(err) not in effects.TRANSIENT:
                     raise
-                self._pause(0.25 * 2 ** attempt)
+                self._pause(pause)
         return self.store.record_result(key, env.key, claim.owner, outcome)  # the last try: its error is raised
 
     def _deadline_outcome(self, flow: Flow, name: str, limit: Any) -> tuple[float, dict[str, Any]] | None:

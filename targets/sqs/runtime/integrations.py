@@ -97,6 +97,12 @@ def error_name(service: str, code: str) -> str:
     return f"{prefix}.{code}"
 
 
+def error_code(err: Exception) -> str | None:
+    """The AWS error code of a botocore ClientError (None for anything else: a crash, a lost connection)."""
+    response = getattr(err, "response", None)
+    return response.get("Error", {}).get("Code") if isinstance(response, dict) else None
+
+
 def client_error(service: str, err: Exception) -> StatesError:
     response = getattr(err, "response", None)
     if not isinstance(response, dict) or "Error" not in response:
@@ -151,7 +157,10 @@ def call_service(services: Any, resource: Resource, params: Any) -> Any:
 # Invoke errors that mean the function did not run: safe to try again at once (botocore's own retries are off
 # for Lambda, see services._boto3_client: a retried synchronous invoke could run the function twice).
 THROTTLED = {"TooManyRequestsException", "EC2ThrottledException"}
-INVOKE_ATTEMPTS = 4
+# Pauses between the tries of a call the runtime repeats itself within one invocation (a throttled handler
+# invoke, a throttled outcome record): four tries in under two seconds, then the message is redelivered.
+RETRY_PAUSES = (0.25, 0.5, 1.0)
+INVOKE_ATTEMPTS = len(RETRY_PAUSES) + 1
 
 
 class HandlerNotRun(Exception):
@@ -173,11 +182,10 @@ def invoke_function(services: Any, function: str, payload: Any, *, asynchronous:
                                      InvocationType="Event" if asynchronous else "RequestResponse", Payload=body)
             break
         except Exception as err:
-            response_data = getattr(err, "response", None)
-            code = (response_data or {}).get("Error", {}).get("Code") if isinstance(response_data, dict) else None
+            code = error_code(err)
             if code in THROTTLED and attempt + 1 < INVOKE_ATTEMPTS:
                 clock = services.clock
-                (getattr(clock, "sleep", None) or clock.advance)(0.25 * 2 ** attempt)
+                (getattr(clock, "sleep", None) or clock.advance)(RETRY_PAUSES[attempt])
                 continue
             if own and (code is None or code in THROTTLED):
                 raise HandlerNotRun(f"{function}: {type(err).__name__}: {err}") from err
