@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from flowc.dsl import ast
-from flowc.dsl.ast import trusted as _new
 from flowc.dsl.diagnostics import SOURCES, Diagnostic, FlowError, Span
 from flowc.dsl.durations import parse_duration
 from flowc.dsl.lalr import Abandon, LeanParser, Unsupported
@@ -136,7 +135,7 @@ class _Build(Transformer):
     # -- values ----------------------------------------------------------------
     def v_string(self, c):
         tok = c[0]
-        return _new(ast.LiteralValue, span=self.sp(tok), value=self.string(tok))
+        return ast.LiteralValue(span=self.sp(tok), value=self.string(tok))
 
     def string(self, tok: Token) -> str:
         """A "string" token's text (an invalid escape such as \\_ is a diagnostic, not a crash)."""
@@ -150,48 +149,48 @@ class _Build(Transformer):
         tok = c[0]
         text = str(tok)
         value: int | float = float(text) if ("." in text or "e" in text or "E" in text) else int(text)
-        return _new(ast.LiteralValue, span=self.sp(tok), value=value)
+        return ast.LiteralValue(span=self.sp(tok), value=value)
 
     def v_true(self, c):
-        return _new(ast.LiteralValue, span=self.sp(c[0]), value=True)
+        return ast.LiteralValue(span=self.sp(c[0]), value=True)
 
     def v_false(self, c):
-        return _new(ast.LiteralValue, span=self.sp(c[0]), value=False)
+        return ast.LiteralValue(span=self.sp(c[0]), value=False)
 
     def v_null(self, c):
-        return _new(ast.LiteralValue, span=self.sp(c[0]), value=None)
+        return ast.LiteralValue(span=self.sp(c[0]), value=None)
 
     def v_path(self, c):
-        return _new(ast.PathValue, span=self.sp(c[0]), text=str(c[0]))
+        return ast.PathValue(span=self.sp(c[0]), text=str(c[0]))
 
     def v_jsonata(self, c):
-        return _new(ast.JsonataValue, span=self.sp(c[0]), text=str(c[0]))
+        return ast.JsonataValue(span=self.sp(c[0]), text=str(c[0]))
 
     def v_name(self, c):
-        return _new(ast.NameRef, span=self.sp(c[0]), name=str(c[0]))
+        return ast.NameRef(span=self.sp(c[0]), name=str(c[0]))
 
     def v_duration(self, c):
         tok = c[0]
-        return _new(ast.Duration, span=self.sp(tok), seconds=parse_duration(str(tok)))
+        return ast.Duration(span=self.sp(tok), seconds=parse_duration(str(tok)))
 
     def v_ref(self, c):
         """A bare name in a value: a resource reference, resolved (or refused) by the compiler."""
         tok = c[0]
         name, _, attribute = str(tok).partition(".")
-        return _new(ast.RefValue, span=self.sp(tok), name=name, attribute=attribute or None)
+        return ast.RefValue(span=self.sp(tok), name=name, attribute=attribute or None)
 
     @staticmethod
     def _bare(value: Any) -> Any:
         """A whole option value that is a plain name stays a NameRef (`execution express`, `query jsonata`)."""
         if value.__class__ is ast.RefValue and value.attribute is None:
-            return _new(ast.NameRef, span=value.span, name=value.name)
+            return ast.NameRef(span=value.span, name=value.name)
         return value
 
     def v_sq_string(self, c):
         return c[0]
 
     def v_typed(self, c):
-        return _new(ast.TypedValue, span=self.span_of(c), type=str(c[0]), value=c[1])
+        return ast.TypedValue(span=self.span_of(c), type=str(c[0]), value=c[1])
 
     def object(self, c):
         items = [x for x in c if isinstance(x, ast.ObjectItem)]
@@ -201,25 +200,25 @@ class _Build(Transformer):
                 self.error(item.key_span, f"duplicate key '{item.key}' in object",
                            hint=f"first given at line {seen[item.key].line}")
             seen.setdefault(item.key, item.key_span)
-        return _new(ast.ObjectValue, span=self.span_of(c), items=items)
+        return ast.ObjectValue(span=self.span_of(c), items=items)
 
     def pair(self, c):
         key_tok, value = c
         key = self.string(key_tok) if key_tok.type == "STRING" else str(key_tok)
-        return _new(ast.ObjectItem, key=key, key_span=self.sp(key_tok), value=value)
+        return ast.ObjectItem(key=key, key_span=self.sp(key_tok), value=value)
 
     def array(self, c):
         items = [x for x in c if not isinstance(x, Token)]
-        return _new(ast.ArrayValue, span=self.span_of(c), items=items)
+        return ast.ArrayValue(span=self.span_of(c), items=items)
 
     def intrinsic(self, c):
         first, last = c[0], c[-1]
         text = self.text[first.start_pos:last.end_pos]
-        return _new(ast.IntrinsicValue, span=self.span_of([first, last]), text=text)
+        return ast.IntrinsicValue(span=self.span_of([first, last]), text=text)
 
     # -- references ---------------------------------------------------------------
     def name_ref(self, c):
-        return _new(ast.NameRef, span=self.sp(c[0]), name=str(c[0]))
+        return ast.NameRef(span=self.sp(c[0]), name=str(c[0]))
 
     def string_ref(self, c):
         tok = c[0]
@@ -227,24 +226,24 @@ class _Build(Transformer):
             name = json.loads(tok)
         except ValueError:
             name = str(tok)[1:-1]
-        return _new(ast.NameRef, span=self.sp(tok), name=name)
+        return ast.NameRef(span=self.sp(tok), name=name)
 
     # -- conditions ------------------------------------------------------------------
     def or_cond(self, c):
-        return _new(ast.BoolOp, span=self.span_of(c), op="or", operands=c)
+        return ast.BoolOp(span=self.span_of(c), op="or", operands=c)
 
     def and_cond(self, c):
-        return _new(ast.BoolOp, span=self.span_of(c), op="and", operands=c)
+        return ast.BoolOp(span=self.span_of(c), op="and", operands=c)
 
     def cond_not(self, c):
-        return _new(ast.NotOp, span=c[0].span, operand=c[0])
+        return ast.NotOp(span=c[0].span, operand=c[0])
 
     _SUGAR_SUFFIX = {"==": "Equals", "!=": "Equals", "<": "LessThan", "<=": "LessThanEquals",
                      ">": "GreaterThan", ">=": "GreaterThanEquals"}
 
     def cond_sugar(self, c):
         path_tok, op_tok, operand = c
-        variable = _new(ast.PathValue, span=self.sp(path_tok), text=str(path_tok))
+        variable = ast.PathValue(span=self.sp(path_tok), text=str(path_tok))
         span = self.span_of(c)
         op = str(op_tok)
         if isinstance(operand, ast.LiteralValue):
@@ -252,8 +251,8 @@ class _Build(Transformer):
             if value is None:
                 if op not in ("==", "!="):
                     self.error(self.sp(op_tok), f"'{op}' cannot compare with null; use == or !=")
-                return _new(ast.Compare, span=span, variable=variable, op="IsNull",
-                                   operand=_new(ast.LiteralValue, span=operand.span, value=op == "=="))
+                return ast.Compare(span=span, variable=variable, op="IsNull",
+                                   operand=ast.LiteralValue(span=operand.span, value=op == "=="))
             if isinstance(value, bool):
                 family = "Boolean"
                 if op not in ("==", "!="):
@@ -263,31 +262,31 @@ class _Build(Transformer):
                 family = "Numeric"
             else:
                 family = "String"
-            cmp = _new(ast.Compare, span=span, variable=variable, op=family + self._SUGAR_SUFFIX[op], operand=operand)
+            cmp = ast.Compare(span=span, variable=variable, op=family + self._SUGAR_SUFFIX[op], operand=operand)
         else:
             self.error(
                 operand.span,
                 f"'{op}' needs a literal on the right (a string, number, boolean or null)",
                 hint="to compare two paths, name the type: e.g. `$.a NumericLessThanPath $.b`",
             )
-            cmp = _new(ast.Compare, span=span, variable=variable, op="StringEquals", operand=operand)
+            cmp = ast.Compare(span=span, variable=variable, op="StringEquals", operand=operand)
         if op == "!=":
-            return _new(ast.NotOp, span=span, operand=cmp)
+            return ast.NotOp(span=span, operand=cmp)
         return cmp
 
     def cond_named(self, c):
         path_tok, op_tok, operand = c
-        variable = _new(ast.PathValue, span=self.sp(path_tok), text=str(path_tok))
-        return _new(ast.Compare, span=self.span_of(c), variable=variable, op=str(op_tok), operand=operand)
+        variable = ast.PathValue(span=self.sp(path_tok), text=str(path_tok))
+        return ast.Compare(span=self.span_of(c), variable=variable, op=str(op_tok), operand=operand)
 
     _TYPE_TESTS = {"present": "IsPresent", "null": "IsNull", "string": "IsString", "numeric": "IsNumeric",
                    "boolean": "IsBoolean", "timestamp": "IsTimestamp"}
 
     def _is(self, c, positive: bool):
         path_tok, test_tok = c
-        variable = _new(ast.PathValue, span=self.sp(path_tok), text=str(path_tok))
-        return _new(ast.Compare, span=self.span_of(c), variable=variable, op=self._TYPE_TESTS[str(test_tok)],
-                           operand=_new(ast.LiteralValue, span=self.sp(test_tok), value=positive))
+        variable = ast.PathValue(span=self.sp(path_tok), text=str(path_tok))
+        return ast.Compare(span=self.span_of(c), variable=variable, op=self._TYPE_TESTS[str(test_tok)],
+                           operand=ast.LiteralValue(span=self.sp(test_tok), value=positive))
 
     def cond_is(self, c):
         return self._is(c, True)
@@ -297,17 +296,17 @@ class _Build(Transformer):
 
     def cond_matches(self, c):
         path_tok, pattern_tok = c
-        variable = _new(ast.PathValue, span=self.sp(path_tok), text=str(path_tok))
-        return _new(ast.Compare, span=self.span_of(c), variable=variable, op="StringMatches",
-                           operand=_new(ast.LiteralValue, span=self.sp(pattern_tok), value=self.string(pattern_tok)))
+        variable = ast.PathValue(span=self.sp(path_tok), text=str(path_tok))
+        return ast.Compare(span=self.span_of(c), variable=variable, op="StringMatches",
+                           operand=ast.LiteralValue(span=self.sp(pattern_tok), value=self.string(pattern_tok)))
 
     def cond_jsonata(self, c):
-        return _new(ast.JsonataCondition, span=self.sp(c[0]), text=str(c[0]))
+        return ast.JsonataCondition(span=self.sp(c[0]), text=str(c[0]))
 
     # -- options ---------------------------------------------------------------------
     def option(self, c):
         kw, value = c
-        return _new(ast.Option, span=self.span_of(c), name=str(kw), value=self._bare(value))
+        return ast.Option(span=self.span_of(c), name=str(kw), value=self._bare(value))
 
     task_arg = option
 
@@ -330,7 +329,7 @@ class _Build(Transformer):
             if name in ("interval", "max_delay"):
                 if isinstance(value, ast.LiteralValue) and isinstance(value.value, int) and not isinstance(
                         value.value, bool):
-                    value = _new(ast.Duration, span=value.span, seconds=value.value)
+                    value = ast.Duration(span=value.span, seconds=value.value)
                 if not isinstance(value, ast.Duration):
                     self.error(value.span, f"'{name}' takes a duration such as 2s or 1m")
                     continue
@@ -356,7 +355,7 @@ class _Build(Transformer):
                     self.error(value.span, "'comment' takes a string")
                     continue
                 kwargs[name] = value.value
-        return _new(ast.Option, span=span, name="retry", value=_new(ast.RetrySpec, span=span, errors=errors, **kwargs))
+        return ast.Option(span=span, name="retry", value=ast.RetrySpec(span=span, errors=errors, **kwargs))
 
     def catch_prop(self, c):
         return (str(c[0]), c[1], self.sp(c[0]))
@@ -379,14 +378,14 @@ class _Build(Transformer):
                     continue
                 value = value.value
             kwargs[key] = value
-        return _new(ast.Option, span=span, name="catch",
-                          value=_new(ast.CatchSpec, span=span, errors=errors, target=target, **kwargs))
+        return ast.Option(span=span, name="catch",
+                          value=ast.CatchSpec(span=span, errors=errors, target=target, **kwargs))
 
     def tolerate_static(self, c):
         number = c[0]
         value = float(number) if "." in number else int(number)
         kind = "percent" if len(c) > 1 else "count"
-        return (kind, _new(ast.LiteralValue, span=self.span_of(c), value=value))
+        return (kind, ast.LiteralValue(span=self.span_of(c), value=value))
 
     def tolerate_dynamic(self, c):
         kind_tok, expr = c
@@ -395,7 +394,7 @@ class _Build(Transformer):
 
     def tolerate(self, c):
         kind, value = c[0]
-        return _new(ast.Option, span=value.span, name="tolerate_" + kind, value=value)
+        return ast.Option(span=value.span, name="tolerate_" + kind, value=value)
 
     # -- clauses -----------------------------------------------------------------------
     def block(self, c):
@@ -406,7 +405,7 @@ class _Build(Transformer):
 
     def target_goto(self, c):
         ref = c[0]
-        return ("block", [_new(ast.Goto, span=ref.span, target=ref)])
+        return ("block", [ast.Goto(span=ref.span, target=ref)])
 
     def target_raise(self, c):
         tok = c[0]
@@ -416,7 +415,7 @@ class _Build(Transformer):
         return ("raise", self.sp(tok))
 
     def branch_opt(self, c):
-        return _new(ast.Option, span=self.span_of(c), name=str(c[0]), value=c[1])
+        return ast.Option(span=self.span_of(c), name=str(c[0]), value=c[1])
 
     def _split_target(self, c):
         *head, target = c
@@ -461,11 +460,11 @@ class _Build(Transformer):
             if isinstance(item, ast.Option):
                 options.append(item)
             elif isinstance(item, Token) and item.type == "NAME" and target is None and has_target:
-                target = _new(ast.NameRef, span=self.sp(item), name=str(item))
+                target = ast.NameRef(span=self.sp(item), name=str(item))
             elif isinstance(item, str) and not isinstance(item, Token):
                 mode = item
         span = self.span_of(c) if c else Span.unknown(self.file)
-        return _new(ast.TaskAction, span=span, integration=integration, target=target, resource=resource,
+        return ast.TaskAction(span=span, integration=integration, target=target, resource=resource,
                               mode=mode), options
 
     def mode(self, c):
@@ -491,15 +490,15 @@ class _Build(Transformer):
         return action, options
 
     def a_pass(self, c):
-        return _new(ast.PassAction, span=self.span_of(c)), list(c)
+        return ast.PassAction(span=self.span_of(c)), list(c)
 
     def a_wait(self, c):
         until = len(c) == 2
         value = c[-1]
-        return _new(ast.WaitAction, span=value.span, until=until, value=value), []
+        return ast.WaitAction(span=value.span, until=until, value=value), []
 
     def a_succeed(self, c):
-        return _new(ast.SucceedAction, span=Span.unknown(self.file)), []
+        return ast.SucceedAction(span=Span.unknown(self.file)), []
 
     def fail_cause(self, c):
         return ("cause", c[0])
@@ -510,16 +509,16 @@ class _Build(Transformer):
             if isinstance(item, tuple):
                 cause = item[1]
             elif isinstance(item, ast.NameRef):
-                error = _new(ast.LiteralValue, span=item.span, value=item.name)
+                error = ast.LiteralValue(span=item.span, value=item.name)
             else:
                 error = item
-        return _new(ast.FailAction, span=self.span_of(c), error=error, cause=cause), []
+        return ast.FailAction(span=self.span_of(c), error=error, cause=cause), []
 
     def a_choose(self, c):
         return ("choose", None), []
 
     def a_switch(self, c):
-        return ("switch", _new(ast.PathValue, span=self.sp(c[0]), text=str(c[0]))), []
+        return ("switch", ast.PathValue(span=self.sp(c[0]), text=str(c[0]))), []
 
     def a_parallel(self, c):
         return ("parallel", None), []
@@ -533,7 +532,7 @@ class _Build(Transformer):
             if isinstance(item, Token) and item.type == "DISTRIBUTED":
                 distributed = True
             elif isinstance(item, Token) and item.type == "NAME":
-                names.append(_new(ast.NameRef, span=self.sp(item), name=str(item)))
+                names.append(ast.NameRef(span=self.sp(item), name=str(item)))
             elif isinstance(item, ast.Option):
                 options.append(item)
             else:
@@ -542,10 +541,10 @@ class _Build(Transformer):
 
     # -- statements -------------------------------------------------------------------------
     def goto_stmt(self, c):
-        return _new(ast.Goto, span=c[0].span, target=c[0])
+        return ast.Goto(span=c[0].span, target=c[0])
 
     def end_stmt(self, c):
-        return _new(ast.Goto, span=self.sp(c[0]), target=None)
+        return ast.Goto(span=self.sp(c[0]), target=None)
 
     def step_body(self, c):
         return list(c)
@@ -565,7 +564,7 @@ class _Build(Transformer):
                                     "have clauses")
             if action.span.line == 1 and action.span.col == 1 and action.span.end_col == 1:
                 action.span = span
-        return _new(ast.Step, span=span, name=name.name, name_span=name.span, action=action, options=options)
+        return ast.Step(span=span, name=name.name, name_span=name.span, action=action, options=options)
 
     _CLAUSES_FOR = {"choose": {"if", "elif", "else"}, "switch": {"case", "default"},
                     "parallel": {"branch"}, "map": {"do"}}
@@ -581,14 +580,14 @@ class _Build(Transformer):
         if kind == "parallel":
             if not clauses:
                 self.error(span, f"parallel step '{step}' has no `branch` blocks")
-            return _new(ast.ParallelAction, span=span, branches=[cl.body for cl in clauses])
+            return ast.ParallelAction(span=span, branches=[cl.body for cl in clauses])
         if kind == "map":
             if len(clauses) != 1:
                 self.error(span if not clauses else clauses[1].span,
                            f"map step '{step}' needs exactly one `do` block")
             body = clauses[0].body if clauses else []
             names = data["names"]
-            return _new(ast.MapAction, span=span, distributed=data["distributed"], items=data["items"],
+            return ast.MapAction(span=span, distributed=data["distributed"], items=data["items"],
                                  item_var=names[0] if names else None,
                                  index_var=names[1] if len(names) > 1 else None, body=body)
         branches: list[ast.ChoiceBranch] = []
@@ -609,10 +608,10 @@ class _Build(Transformer):
                     self.error(cl.span, "`default` must be the last clause")
         for cl in clauses:
             if cl.kind in ("if", "elif"):
-                branches.append(_new(ast.ChoiceBranch, span=cl.span, condition=cl.condition, body=cl.body,
+                branches.append(ast.ChoiceBranch(span=cl.span, condition=cl.condition, body=cl.body,
                                                  options=cl.options))
             elif cl.kind == "case":
-                branches.append(_new(ast.ChoiceBranch, span=cl.span, condition=self._case_condition(data, cl),
+                branches.append(ast.ChoiceBranch(span=cl.span, condition=self._case_condition(data, cl),
                                                  body=cl.body, options=cl.options))
             else:
                 default_span = cl.span
@@ -622,7 +621,7 @@ class _Build(Transformer):
                     default = cl.body
         if not branches:
             self.error(span, f"{kind} step '{step}' has no branches")
-        return _new(ast.ChooseAction, span=span, branches=branches, default=default, default_span=default_span,
+        return ast.ChooseAction(span=span, branches=branches, default=default, default_span=default_span,
                                 no_match_error=no_match)
 
     def _case_condition(self, variable: ast.PathValue, cl: _Clause):
@@ -633,23 +632,23 @@ class _Build(Transformer):
                 continue
             family = ("Boolean" if isinstance(v.value, bool) else
                       "Numeric" if isinstance(v.value, (int, float)) else "String")
-            tests.append(_new(ast.Compare, span=v.span, variable=variable, op=family + "Equals", operand=v))
+            tests.append(ast.Compare(span=v.span, variable=variable, op=family + "Equals", operand=v))
         if len(tests) == 1:
             return tests[0]
         if not tests:
-            return _new(ast.Compare, span=cl.span, variable=variable, op="IsPresent",
-                               operand=_new(ast.LiteralValue, span=cl.span, value=True))
-        return _new(ast.BoolOp, span=cl.span, op="or", operands=tests)
+            return ast.Compare(span=cl.span, variable=variable, op="IsPresent",
+                               operand=ast.LiteralValue(span=cl.span, value=True))
+        return ast.BoolOp(span=cl.span, op="or", operands=tests)
 
     # -- top level ----------------------------------------------------------------------------
     def setting(self, c):
         kw, *args = c
-        return _new(ast.Setting, span=self.span_of(c), name=str(kw), value=args)
+        return ast.Setting(span=self.span_of(c), name=str(kw), value=args)
 
     def res_prop(self, c):
         kw = c[0]
         value = c[1] if len(c) > 1 else None
-        return _new(ast.Option, span=self.span_of(c), name=str(kw), value=value)
+        return ast.Option(span=self.span_of(c), name=str(kw), value=value)
 
     def use_item(self, c):
         return c
@@ -665,29 +664,29 @@ class _Build(Transformer):
                 self.error(self.sp(name), f"'{name}' is named twice in `uses`",
                            hint=f"list every access once: `{name} {' '.join(str(x) for x in levels)} ...`")
             seen.add(str(name))
-            values = [_new(ast.LiteralValue, span=self.sp(t), value=str(t)) for t in levels]
-            value = values[0] if len(values) == 1 else _new(ast.ArrayValue, span=self.span_of(levels), items=values)
-            items.append(_new(ast.ObjectItem, key=str(name), key_span=self.sp(name), value=value))
-        obj = _new(ast.ObjectValue, span=self.span_of([tok for use in uses for tok in use]), items=items)
-        return _new(ast.Option, span=self.span_of(c), name="uses", value=obj)
+            values = [ast.LiteralValue(span=self.sp(t), value=str(t)) for t in levels]
+            value = values[0] if len(values) == 1 else ast.ArrayValue(span=self.span_of(levels), items=values)
+            items.append(ast.ObjectItem(key=str(name), key_span=self.sp(name), value=value))
+        obj = ast.ObjectValue(span=self.span_of([tok for use in uses for tok in use]), items=items)
+        return ast.Option(span=self.span_of(c), name="uses", value=obj)
 
     def resource_decl(self, c):
         kw, name, *props = c
-        return _new(ast.ResourceDecl, span=self.span_of(c), kind=str(kw), name=str(name), name_span=self.sp(name),
+        return ast.ResourceDecl(span=self.span_of(c), kind=str(kw), name=str(name), name_span=self.sp(name),
                                 props=props)
 
     def trigger_prop(self, c):
-        return _new(ast.Option, span=self.span_of(c), name=str(c[0]), value=self._bare(c[1]))
+        return ast.Option(span=self.span_of(c), name=str(c[0]), value=self._bare(c[1]))
 
     def trigger(self, c):
         kw, *args = c
-        props = [a if isinstance(a, ast.Option) else _new(ast.Option, span=a.span, name="", value=self._bare(a))
+        props = [a if isinstance(a, ast.Option) else ast.Option(span=a.span, name="", value=self._bare(a))
                  for a in args]
-        return _new(ast.Trigger, span=self.span_of(c), kind=str(kw), props=props)
+        return ast.Trigger(span=self.span_of(c), kind=str(kw), props=props)
 
     def workflow(self, c):
         name, *items = c
-        wf = _new(ast.Workflow, span=self.sp(name), name=str(name), name_span=self.sp(name))
+        wf = ast.Workflow(span=self.sp(name), name=str(name), name_span=self.sp(name))
         for item in items:
             if isinstance(item, ast.Setting):
                 wf.settings.append(item)
@@ -701,10 +700,10 @@ class _Build(Transformer):
 
     def import_stmt(self, c):
         tok = c[0]
-        return _new(ast.Import, span=self.sp(tok), path=self.string(tok))
+        return ast.Import(span=self.sp(tok), path=self.string(tok))
 
     def start(self, c):
-        module = _new(ast.Module, span=Span(self.file, 1, 1, 1, 1), file=self.file)
+        module = ast.Module(span=Span(self.file, 1, 1, 1, 1), file=self.file)
         for item in c:
             if isinstance(item, ast.Import):
                 module.imports.append(item)
