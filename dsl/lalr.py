@@ -93,7 +93,7 @@ _END = (Token("$END", ""),)
 
 
 def _shape(rule: Rule, callback: Any) -> Callable[[list], Any] | int:
-    """lark's wrapper chain for one rule, resolved into one callable (or a child index)."""
+    """lark's wrapper chain for one rule, resolved into one generated function (or a child index)."""
     plan: list[tuple[int, bool]] | None = None  # (child index, splice a helper's list) per kept child
     if isinstance(callback, ChildFilterLALR_NoPlaceholders):
         plan = list(callback.to_include)
@@ -109,46 +109,41 @@ def _shape(rule: Rule, callback: Any) -> Callable[[list], Any] | int:
     default = isinstance(callback, partial) and getattr(callback.func, "__name__", "") == "default_callback"
     if single and len(kept) == 1 and not kept[0][1]:
         return kept[0][0]  # `?rule: one_child` inlines that child
+    identity = False
     if default and rule.origin.name.startswith("_"):
         if single:
             raise Unsupported(f"inlined helper rule {rule.origin.name}")
         # An `x*` / `x+` helper: lark builds a Tree only for the parent to splice its children;
         # a plain list is what the parent's plan splices here.
-        callback = _identity
-    if single:
-        callback = _inline_single(callback)
-    if plan is None:
-        return callback
-    if not any(splice for _, splice in plan):
-        indices = [i for i, _ in plan]
-        return partial(_pick, indices, callback)
-    return partial(_pick_and_splice, plan, callback)
+        identity = True
+    return _compile(kept, len(rule.expansion), callback, identity=identity, single=single)
 
 
-def _identity(children: list) -> list:
-    return children
+def _compile(kept: list[tuple[int, bool]], size: int, callback: Callable[[list], Any], *, identity: bool,
+             single: bool) -> Callable[[list], Any]:
+    """One function doing what lark's child filter, splicing and callback do for a rule, in a single frame.
 
-
-def _inline_single(callback: Callable[[list], Any]) -> Callable[[list], Any]:
-    def inline(children: list) -> Any:
-        return children[0] if len(children) == 1 else callback(children)
-    return inline
-
-
-def _pick(indices: list[int], callback: Callable[[list], Any], children: list) -> Any:
-    return callback([children[i] for i in indices])
-
-
-def _pick_and_splice(plan: list[tuple[int, bool]], callback: Callable[[list], Any], children: list) -> Any:
-    kept: list | None = None
-    for i, splice in plan:
-        if splice:
-            if kept:
-                kept += children[i]
-            else:  # reuse the helper's list: left-recursive lists grow in place, as in lark
-                kept = children[i]
-        elif kept is None:
-            kept = [children[i]]
-        else:
-            kept.append(children[i])
-    return callback(kept if kept is not None else [])
+    `c` is the reduction's children, a fresh list: kept whole when the plan keeps every child in order.
+    A spliced helper's list is reused and grown in place (left-recursive lists, as in lark).
+    """
+    lines = ["def reduce(c):"]
+    if [i for i, _ in kept] == list(range(size)) and not any(splice for _, splice in kept):
+        kids = "c"
+    elif not any(splice for _, splice in kept):
+        kids = "[" + ", ".join(f"c[{i}]" for i, _ in kept) + "]"
+    else:
+        for n, (i, splice) in enumerate(kept):
+            if n == 0:
+                lines.append(f"    k = c[{i}]" if splice else f"    k = [c[{i}]]")
+            else:
+                lines.append(f"    k += c[{i}]" if splice else f"    k.append(c[{i}])")
+        kids = "k"
+    if identity:
+        lines.append(f"    return {kids}")
+    elif single:
+        lines += [f"    k = {kids}", "    return k[0] if len(k) == 1 else callback(k)"]
+    else:
+        lines.append(f"    return callback({kids})")
+    namespace: dict[str, Any] = {"callback": callback}
+    exec("\n".join(lines), namespace)  # our own template: child indices and one name
+    return namespace["reduce"]

@@ -87,17 +87,18 @@ class _Build(Transformer):
 
     def span_of(self, items: list) -> Span:
         """From the first positioned child to the last one."""
+        one = self._one_span
         first = last = None
         for it in items:
-            first = self._one_span(it)
+            first = one(it)
             if first is not None:
                 break
+        else:
+            return Span.unknown(self.file)
         for it in reversed(items):
-            last = self._one_span(it)
+            last = one(it)
             if last is not None:
                 break
-        if first is None or last is None:
-            return Span.unknown(self.file)
         if first.__class__ is Token:
             line, col = first.line, first.column
         else:
@@ -108,19 +109,15 @@ class _Build(Transformer):
 
     def _one_span(self, it: Any) -> Span | Token | None:
         """The child's span, or the token itself (read by `span_of` without building a Span)."""
-        if isinstance(it, Token):
+        cls = it.__class__
+        if cls is Token:  # the lexer makes exactly Tokens (and lark its `$END`)
             return it if it.line is not None else None
-        if isinstance(it, ast.Node):
-            return it.span
-        if isinstance(it, ast.ObjectItem):
+        if cls is ast.ObjectItem:
             return it.key_span
-        if isinstance(it, _Clause):
-            return it.span
-        if isinstance(it, tuple) and it:
-            return self._one_span(it[0])
-        if isinstance(it, list) and it:
-            return self._one_span(it[0])
-        return None
+        if cls is list or cls is tuple:
+            return self._one_span(it[0]) if it else None
+        # every other AST node, and a clause, has a span; strings, dicts and None do not
+        return getattr(it, "span", None)
 
     def error(self, span: Span, message: str, hint: str | None = None) -> None:
         self.diagnostics.append(Diagnostic("FLOW100", message, span, hint=hint))
