@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from flowc.dsl.limits import MAX_DEPTH, LimitError, check_number, depth_message
+from flowc.dsl.limits import MAX_DEPTH, MAX_INT_DIGITS, LimitError, check_number, depth_message
 from lark.exceptions import UnexpectedCharacters
 from lark.lexer import Lexer, Token
 
@@ -25,6 +25,9 @@ _CLOSE = {"}": "RBRACE", "]": "RSQB", ")": "RPAR"}
 # Terminals whose match depends on the text after the word, so a word's kind cannot be cached per state.
 _CONTEXT_WORDS = frozenset({"RESOURCE", "INTRINSIC_NAME", "TYPED"})
 _DIGITS = re.compile(r"\d+")
+# A number or duration token this short without an exponent passes `check_number` (at most MAX_INT_DIGITS
+# digits, far from a double's overflow at 309), so the lexer skips the call.
+_SHORT_NUMBER = MAX_INT_DIGITS
 
 
 class IndentError(Exception):
@@ -51,7 +54,9 @@ class FlowLexer(Lexer):
                 else:
                     self.punct[t.pattern.value] = t.name
         # Leading blanks are consumed by the same match as the token after them.
+        # WORD first: it is the commonest token and no other alternative can start with its first character.
         self.master = re.compile(r"[ \t\f]*(?:" + "|".join([
+            f"(?P<WORD>{_WORD})",
             r"(?P<WS>\\[ \t\f]*\r?\n)",
             r"(?P<NL>(?:\r?\n[ \t]*|#[^\n]*)+)",
             f"(?P<JSONATA>{rx('JSONATA')})",
@@ -60,7 +65,6 @@ class FlowLexer(Lexer):
             f"(?P<PATH>{rx('PATH')})",
             f"(?P<DURATION>{rx('DURATION')})",
             f"(?P<NUMBER>{rx('NUMBER')})",
-            f"(?P<WORD>{_WORD})",
             f"(?P<CMP_OP>{rx('CMP_OP')})",
             r"(?P<PUNCT>[{}\[\](),:%])",
             r"(?P<EOF>$)",
@@ -160,7 +164,8 @@ class FlowLexer(Lexer):
                 line += 1
                 line_start = pos = stop
                 continue
-            elif kind in ("NUMBER", "DURATION"):
+            elif (kind == "NUMBER" or kind == "DURATION") and (len(value) > _SHORT_NUMBER or "e" in value
+                                                                or "E" in value):
                 try:  # a number Python cannot convert (4,300+ digits) or a double overflows (1e999)
                     for number in (value,) if kind == "NUMBER" else _DIGITS.findall(value):
                         check_number(number, line, start - line_start + 1)
