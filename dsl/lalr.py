@@ -23,8 +23,8 @@ from lark.parse_tree_builder import ChildFilterLALR_NoPlaceholders, ExpandSingle
 from lark.parsers.lalr_analysis import Shift
 
 # A reduction: (children popped, rule name, callback taking the children -- or, for a rule that
-# just passes one child up, that child's index).
-Reduction = tuple[int, str, "Callable[[list], Any] | int"]
+# just passes one child up, that child's index; or `_APPEND` for a helper list growing by one item).
+Reduction = tuple[int, str, "Callable[[list], Any] | int | object"]
 
 
 class Abandon(Exception):
@@ -72,6 +72,9 @@ class LeanParser:
                         value = values[callback - size]
                         del values[-size:]
                         values.append(value)
+                elif callback is _APPEND:  # [helper list, item]: the list grows in place
+                    value = values.pop()
+                    values[-1].append(value)
                 elif size:
                     children = values[-size:]
                     del values[-size:]
@@ -90,9 +93,11 @@ class LeanParser:
 
 
 _END = (Token("$END", ""),)
+# The reduction of a left-recursive `x*` / `x+` helper rule by one item, done inline by the driver.
+_APPEND: Any = object()
 
 
-def _shape(rule: Rule, callback: Any) -> Callable[[list], Any] | int:
+def _shape(rule: Rule, callback: Any) -> Callable[[list], Any] | int | object:
     """lark's wrapper chain for one rule, resolved into one generated function (or a child index)."""
     plan: list[tuple[int, bool]] | None = None  # (child index, splice a helper's list) per kept child
     if isinstance(callback, ChildFilterLALR_NoPlaceholders):
@@ -109,12 +114,16 @@ def _shape(rule: Rule, callback: Any) -> Callable[[list], Any] | int:
     default = isinstance(callback, partial) and getattr(callback.func, "__name__", "") == "default_callback"
     if single and len(kept) == 1 and not kept[0][1]:
         return kept[0][0]  # `?rule: one_child` inlines that child
+    if not single and getattr(callback, "returns_first_child", False) and kept and not kept[0][1]:
+        return kept[0][0]  # a callback marked as returning its first (kept) child, e.g. a keyword rule's
     identity = False
     if default and rule.origin.name.startswith("_"):
         if single:
             raise Unsupported(f"inlined helper rule {rule.origin.name}")
         # An `x*` / `x+` helper: lark builds a Tree only for the parent to splice its children;
         # a plain list is what the parent's plan splices here.
+        if kept == [(0, True), (1, False)]:
+            return _APPEND
         identity = True
     return _compile(kept, len(rule.expansion), callback, identity=identity, single=single)
 

@@ -126,13 +126,16 @@ class _Build(Transformer):
     def _keyword(self, c):
         return c[0]
 
+    _keyword.returns_first_child = True  # type: ignore[attr-defined]  # the lean driver then skips the call
+
     setting_kw = resource_kw = res_prop_kw = trigger_kw = trigger_prop_kw = option_kw = _keyword
     retry_kw = catch_kw = tol_kind = branch_kw = type_test = _keyword
 
     # -- values ----------------------------------------------------------------
     def v_string(self, c):
         tok = c[0]
-        return ast.LiteralValue(span=self.sp(tok), value=self.string(tok))
+        span = Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
+        return ast.LiteralValue(span=span, value=self.string(tok))
 
     def string(self, tok: Token) -> str:
         """A "string" token's text (an invalid escape such as \\_ is a diagnostic, not a crash)."""
@@ -146,35 +149,50 @@ class _Build(Transformer):
         tok = c[0]
         text = str(tok)
         value: int | float = float(text) if ("." in text or "e" in text or "E" in text) else int(text)
-        return ast.LiteralValue(span=self.sp(tok), value=value)
+        span = Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
+        return ast.LiteralValue(span=span, value=value)
 
     def v_true(self, c):
-        return ast.LiteralValue(span=self.sp(c[0]), value=True)
+        tok = c[0]
+        span = Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
+        return ast.LiteralValue(span=span, value=True)
 
     def v_false(self, c):
-        return ast.LiteralValue(span=self.sp(c[0]), value=False)
+        tok = c[0]
+        span = Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
+        return ast.LiteralValue(span=span, value=False)
 
     def v_null(self, c):
-        return ast.LiteralValue(span=self.sp(c[0]), value=None)
+        tok = c[0]
+        span = Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
+        return ast.LiteralValue(span=span, value=None)
 
     def v_path(self, c):
-        return ast.PathValue(span=self.sp(c[0]), text=str(c[0]))
+        tok = c[0]
+        span = Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
+        return ast.PathValue(span=span, text=str(c[0]))
 
     def v_jsonata(self, c):
-        return ast.JsonataValue(span=self.sp(c[0]), text=str(c[0]))
+        tok = c[0]
+        span = Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
+        return ast.JsonataValue(span=span, text=str(c[0]))
 
     def v_name(self, c):
-        return ast.NameRef(span=self.sp(c[0]), name=str(c[0]))
+        tok = c[0]
+        span = Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
+        return ast.NameRef(span=span, name=str(c[0]))
 
     def v_duration(self, c):
         tok = c[0]
-        return ast.Duration(span=self.sp(tok), seconds=parse_duration(str(tok)))
+        span = Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
+        return ast.Duration(span=span, seconds=parse_duration(str(tok)))
 
     def v_ref(self, c):
         """A bare name in a value: a resource reference, resolved (or refused) by the compiler."""
         tok = c[0]
         name, _, attribute = str(tok).partition(".")
-        return ast.RefValue(span=self.sp(tok), name=name, attribute=attribute or None)
+        span = Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
+        return ast.RefValue(span=span, name=name, attribute=attribute or None)
 
     @staticmethod
     def _bare(value: Any) -> Any:
@@ -202,7 +220,8 @@ class _Build(Transformer):
     def pair(self, c):
         key_tok, value = c
         key = self.string(key_tok) if key_tok.type == "STRING" else str(key_tok)
-        return ast.ObjectItem(key=key, key_span=self.sp(key_tok), value=value)
+        span = Span(self.file, key_tok.line, key_tok.column, key_tok.end_line, key_tok.end_column)
+        return ast.ObjectItem(key=key, key_span=span, value=value)
 
     def array(self, c):
         items = [x for x in c if not isinstance(x, Token)]
@@ -215,7 +234,9 @@ class _Build(Transformer):
 
     # -- references ---------------------------------------------------------------
     def name_ref(self, c):
-        return ast.NameRef(span=self.sp(c[0]), name=str(c[0]))
+        tok = c[0]
+        span = Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
+        return ast.NameRef(span=span, name=str(c[0]))
 
     def string_ref(self, c):
         tok = c[0]
@@ -223,7 +244,8 @@ class _Build(Transformer):
             name = json.loads(tok)
         except ValueError:
             name = str(tok)[1:-1]
-        return ast.NameRef(span=self.sp(tok), name=name)
+        span = Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
+        return ast.NameRef(span=span, name=name)
 
     # -- conditions ------------------------------------------------------------------
     def or_cond(self, c):
@@ -298,7 +320,9 @@ class _Build(Transformer):
                            operand=ast.LiteralValue(span=self.sp(pattern_tok), value=self.string(pattern_tok)))
 
     def cond_jsonata(self, c):
-        return ast.JsonataCondition(span=self.sp(c[0]), text=str(c[0]))
+        tok = c[0]
+        span = Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
+        return ast.JsonataCondition(span=span, text=str(c[0]))
 
     # -- options ---------------------------------------------------------------------
     def option(self, c):
@@ -311,7 +335,9 @@ class _Build(Transformer):
         return c
 
     def retry_prop(self, c):
-        return (str(c[0]), c[1], self.sp(c[0]))
+        tok = c[0]
+        span = Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
+        return (str(c[0]), c[1], span)
 
     def retry(self, c):
         errors, props = c[0], c[1:]
@@ -355,7 +381,9 @@ class _Build(Transformer):
         return ast.Option(span=span, name="retry", value=ast.RetrySpec(span=span, errors=errors, **kwargs))
 
     def catch_prop(self, c):
-        return (str(c[0]), c[1], self.sp(c[0]))
+        tok = c[0]
+        span = Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
+        return (str(c[0]), c[1], span)
 
     def catch(self, c):
         errors, props, target = c[0], c[1:-1], c[-1]
