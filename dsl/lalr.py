@@ -5,8 +5,10 @@ method call, hashing a `Rule` to find its callback, `rule.origin.name` and `len(
 chains, and per reduction a chain of wrapper objects (child filter, single-child inlining, a
 `Tree` for each `x*` helper rule only to be spliced into its parent). On a 10,000-step file that
 is half the parse. This driver runs the very same table and transformer methods with each
-rule's shaping resolved once, so it builds the same AST (tests compare the two on every corpus
-file). It does not explain errors: on anything unexpected it raises `Abandon` and the caller
+rule's shaping resolved once -- into one generated function per rule (child filter, helper-list
+splicing and callback in a single frame), a child index for rules that pass one child up, or an
+inline append for a helper list growing by one item -- so it builds the same AST (tests compare
+the two on every corpus file). It does not explain errors: on anything unexpected it raises `Abandon` and the caller
 re-parses with lark, whose exceptions carry the expected-terminal sets FLOW100 messages use.
 """
 
