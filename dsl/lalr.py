@@ -149,6 +149,8 @@ def _compile(kept: list[tuple[int, bool]], size: int, callback: Callable[[list],
             else:
                 lines.append(f"    k += c[{i}]" if splice else f"    k.append(c[{i}])")
         kids = "k"
+    if kids == "c" and not identity and not single:
+        return callback  # nothing to shape: the callback itself, without a frame around it
     if identity:
         lines.append(f"    return {kids}")
     elif single:

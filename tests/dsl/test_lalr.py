@@ -110,3 +110,41 @@ def test_mutated_sources_get_the_same_answer_with_or_without_the_lean_driver(sta
 def test_a_condition_fragment_through_the_public_entry() -> None:
     node = parse_with_start('$.a == "x"', "f", "condition")
     assert node.op == "StringEquals"
+
+
+def _reference_shaping(plan: list[tuple[int, bool]], callback, children: list):
+    """What lark's child filter does with a plan: keep some children, splice helper lists in place."""
+    kept: list | None = None
+    for i, splice in plan:
+        if splice:
+            kept = children[i] if not kept else kept + children[i]
+        elif kept is None:
+            kept = [children[i]]
+        else:
+            kept = [*kept, children[i]]
+    return callback(kept if kept is not None else [])
+
+
+@settings(max_examples=200, deadline=None)
+@given(size=st.integers(1, 6), data=st.data(), single=st.booleans())
+def test_a_generated_reducer_keeps_and_splices_like_lark(size: int, data, single: bool) -> None:
+    from flowc.dsl.lalr import _compile
+
+    indices = sorted(data.draw(st.sets(st.integers(0, size - 1), min_size=1)))
+    plan = [(i, data.draw(st.booleans())) for i in indices]
+
+    def callback(kids: list) -> tuple:
+        return ("built", list(kids))
+
+    spliced = {i for i, splice in plan if splice}
+
+    def children() -> list:  # helper lists at the spliced places (never empty, as lark builds them)
+        return [[f"h{i}a", f"h{i}b"] if i in spliced else f"c{i}" for i in range(size)]
+
+    reduce = _compile(plan, size, callback, identity=False, single=single)
+    expected = _reference_shaping(plan, callback, children())
+    if single and len(expected[1]) == 1:
+        expected = expected[1][0]
+    assert reduce(children()) == expected
+    identity = _compile(plan, size, callback, identity=True, single=False)
+    assert identity(children()) == _reference_shaping(plan, lambda kids: list(kids), children())
