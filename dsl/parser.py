@@ -8,6 +8,7 @@ tracebacks.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -16,11 +17,9 @@ from typing import Any
 from flowc.dsl import ast
 from flowc.dsl.diagnostics import SOURCES, Diagnostic, FlowError, Span
 from flowc.dsl.durations import parse_duration
-from flowc.dsl.lalr import Abandon, LeanParser, Unsupported
-from flowc.dsl.lexer import FlowLexer
+from flowc.dsl.lalr import Abandon, LeanParser, Unsupported, tables_from_lark
+from flowc.dsl.lexer import FlowLexer, Token, terminals_of
 from flowc.dsl.lexer import IndentError as _IndentError
-from lark import Lark, Token, Transformer
-from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 GRAMMAR = Path(__file__).with_name("flow.lark")
 
@@ -72,11 +71,11 @@ class _Clause:
     raise_error: bool = False
 
 
-class _Build(Transformer):
-    """Builds AST nodes bottom-up while the LALR parser reduces."""
+class _Build:
+    """Builds AST nodes bottom-up while the LALR parser reduces (lark's driver, too, looks its methods up by
+    rule name; a rule without one would build a lark Tree)."""
 
     def __init__(self, file: str, text: str):
-        super().__init__(visit_tokens=False)
         self.file = file
         self.text = text
         self.diagnostics: list[Diagnostic] = []
@@ -110,7 +109,7 @@ class _Build(Transformer):
     def _one_span(self, it: Any) -> Span | Token | None:
         """The child's span, or the token itself (read by `span_of` without building a Span)."""
         cls = it.__class__
-        if cls is Token:  # the lexer makes exactly Tokens (and lark its `$END`)
+        if cls is Token:  # the lexer makes exactly Tokens
             return it if it.line is not None else None
         if cls is ast.ObjectItem:
             return it.key_span
@@ -739,46 +738,121 @@ class _Build(Transformer):
         return module
 
 
-def _cache_file(grammar: str) -> str | bool:
-    """Where lark keeps the built LALR tables: building them costs ~0.3 s, loading them ~10 ms.
-
-    A per-user cache directory (not a shared /tmp file, since lark's cache is a pickle), keyed by the
-    grammar text and the lark version; when it cannot be created, lark just builds in memory.
-    """
-    import hashlib
+def _cache_dir() -> Path | None:
+    """A per-user cache directory (not a shared /tmp file: the caches are pickles), or None."""
     import os
-
-    import lark
 
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "flowc"
     try:
         base.mkdir(parents=True, exist_ok=True)
     except OSError:
+        return None
+    return base
+
+
+def _cache_file(grammar: str) -> str | bool:
+    """Where lark keeps the built LALR tables: building them costs ~0.3 s, loading them ~10 ms.
+
+    Keyed by the grammar text, the lexer class lark pickles a reference to, and the lark version; when
+    the directory cannot be created, lark just builds in memory.
+    """
+    import hashlib
+
+    import lark
+
+    base = _cache_dir()
+    if base is None:
         return False
-    digest = hashlib.sha256((grammar + lark.__version__).encode()).hexdigest()[:16]
-    return str(base / f"flow-grammar-{digest}.lark")
+    key = grammar + lark.__version__ + "flowc.dsl.lark_lexer.LarkFlowLexer"
+    return str(base / f"flow-grammar-{hashlib.sha256(key.encode()).hexdigest()[:16]}.lark")
 
 
-@dataclass
+# Bump when the lean tables' layout (`tables_from_lark`) or the builder's method names change meaning.
+_LEAN_FORMAT = "lean-2"
+
+
+def _lean_cache_file(grammar: str) -> Path | None:
+    """Where the lean driver's tables are kept, keyed by the grammar, the format and lark's install
+    (found without importing it: importing lark is what this cache saves)."""
+    import hashlib
+    from importlib.util import find_spec
+
+    base = _cache_dir()
+    if base is None:
+        return None
+    spec = find_spec("lark")
+    origin = spec.origin if spec is not None and spec.origin else ""
+    try:
+        stamp = str(Path(origin).stat().st_mtime_ns) if origin else ""
+    except OSError:
+        stamp = ""
+    key = "\0".join((grammar, _LEAN_FORMAT, origin, stamp))
+    return base / f"flow-lean-{hashlib.sha256(key.encode()).hexdigest()[:16]}.pickle"
+
+
 class _Parsers:
-    lark: Lark  # explains errors
-    lean: LeanParser | None  # parses valid input, the common case, faster (None: lark does it all)
-    lexer: FlowLexer
-    builder: _Build
+    """The lean driver and lexer for valid input; lark's own driver, built on first need, for errors."""
+
+    def __init__(self, lean: LeanParser | None, lexer: FlowLexer, builder: _Build, lark: Any = None):
+        self.lean = lean  # parses valid input, the common case, faster (None: lark does it all)
+        self.lexer = lexer
+        self.builder = builder
+        self._lark = lark
+
+    @property
+    def lark(self) -> Any:
+        """lark's parser on the same grammar, lexer and builder: it explains errors."""
+        if self._lark is None:
+            self._lark = _build_lark(self.builder)
+        return self._lark
+
+
+def _build_lark(builder: _Build) -> Any:
+    from flowc.dsl.lark_lexer import LarkFlowLexer
+    from lark import Lark
+
+    grammar = GRAMMAR.read_text(encoding="utf-8")
+    return Lark(grammar, parser="lalr", lexer=LarkFlowLexer, maybe_placeholders=False, transformer=builder,
+                start=["start", "condition", "value"], cache=_cache_file(grammar))
 
 
 @lru_cache(maxsize=1)
 def _parser() -> _Parsers:
-    """One parser for the process; its transformer is re-pointed at each file."""
+    """One parser for the process; its transformer is re-pointed at each file.
+
+    The lean driver's tables and the lexer's terminals come from a cache when there is one (a pickle in
+    the per-user cache directory), so valid input parses without importing lark at all.
+    """
+    import pickle
+
     builder = _Build("<input>", "")
     grammar = GRAMMAR.read_text(encoding="utf-8")
-    parser = Lark(grammar, parser="lalr", lexer=FlowLexer, maybe_placeholders=False, transformer=builder,
-                  start=["start", "condition", "value"], cache=_cache_file(grammar))
+    path = _lean_cache_file(grammar)
+    if path is not None:
+        try:
+            with path.open("rb") as f:
+                cached = pickle.load(f)
+            lean = LeanParser(cached["tables"], builder) if cached["tables"] is not None else None
+            return _Parsers(lean, FlowLexer(cached["terminals"]), builder)
+        except Exception:  # a missing, stale or unreadable cache is rebuilt from lark
+            pass
+    lark = _build_lark(builder)
+    terminals = terminals_of(lark.lexer_conf)
     try:
-        lean = LeanParser(parser)
+        tables: dict[str, Any] | None = tables_from_lark(lark, builder)
     except Unsupported:  # a grammar change the lean driver does not reproduce: lark parses everything
-        lean = None
-    return _Parsers(parser, lean, FlowLexer(parser.lexer_conf), builder)
+        tables = None
+    parsers = _Parsers(LeanParser(tables, builder) if tables is not None else None, FlowLexer(terminals), builder,
+                       lark)
+    if path is not None:
+        try:
+            temp = path.with_suffix(f".{os.getpid()}.tmp")
+            with temp.open("wb") as f:
+                pickle.dump({"tables": tables, "terminals": terminals}, f, protocol=pickle.HIGHEST_PROTOCOL)
+            temp.replace(path)
+        except OSError:
+            pass
+    return parsers
 
 
 def _expected_text(expected: set[str] | frozenset[str]) -> str:
@@ -855,6 +929,8 @@ def _hint(tok: Any, accepts: Any, text: str, line: int) -> str | None:
 
 
 def _syntax_diag(file: str, err: Exception, text: str = "") -> Diagnostic:
+    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
     if isinstance(err, _IndentError):
         return Diagnostic("FLOW100", err.message, Span(file, err.line, err.col, err.line, err.col + 1))
     if isinstance(err, UnexpectedToken):
@@ -915,6 +991,13 @@ def _inside(span: Span, text: str) -> Span:
 _NOT_PARSED = object()
 
 
+def _lark_errors() -> tuple[type[Exception], ...]:
+    """lark's exception classes, imported only when something was raised (valid input never needs them)."""
+    from lark.exceptions import LarkError
+
+    return (LarkError,)
+
+
 def parse_with_start(text: str, file: str, start: str) -> Any:
     """Parse text from one of the grammar's start symbols (a whole file, a condition, a value)."""
     parsers = _parser()
@@ -925,11 +1008,11 @@ def parse_with_start(text: str, file: str, start: str) -> Any:
         if parsers.lean is not None:
             try:
                 module = parsers.lean.parse(lambda stack, rows: parsers.lexer.tokens(text, stack, rows), start)
-            except (Abandon, UnexpectedCharacters, _IndentError):
+            except (Abandon, _IndentError, *_lark_errors()):  # (the tuple is built only on an exception)
                 builder.diagnostics = []  # the callbacks that ran before the error report again
         if module is _NOT_PARSED:
             module = parsers.lark.parse(text, start=start)
-    except (LarkError, _IndentError) as err:
+    except (_IndentError, *_lark_errors()) as err:
         inner = getattr(err, "orig_exc", None)
         raise FlowError([_syntax_diag(file, inner if isinstance(inner, Exception) else err, text)]) from None
     except RecursionError:
