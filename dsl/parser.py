@@ -1,8 +1,9 @@
 """`.flow` text -> AST, with the grammar in `flow.lark` and an LALR parser.
 
-The Transformer runs inside the parser (no intermediate parse tree), so spans are
-taken from tokens. Syntax errors become FLOW100 diagnostics with a caret, never
-tracebacks.
+The builder's methods run inside the parser (no intermediate parse tree), so spans are
+taken from tokens. Valid input goes through the lean driver (`dsl/lalr.py`) on tables
+cached as plain data, without importing lark; input it refuses is parsed again by lark,
+whose errors become FLOW100 diagnostics with a caret, never tracebacks.
 """
 
 from __future__ import annotations
