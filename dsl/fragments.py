@@ -11,7 +11,6 @@ from typing import Any
 from flowc.dsl import ast
 from flowc.dsl.diagnostics import Diagnostic, FlowError, Span
 from flowc.dsl.parser import parse_with_start
-from pydantic import BaseModel
 
 
 def _shift(span: Span, base: Span) -> Span:
@@ -26,9 +25,9 @@ def _rebase(node: Any, base: Span) -> None:
         for item in node:
             _rebase(item, base)
         return
-    if not isinstance(node, BaseModel):
+    if not isinstance(node, ast.AstModel):
         return
-    for name in type(node).model_fields:
+    for name in ast.field_names(node.__class__):
         value = getattr(node, name)
         if isinstance(value, Span):
             setattr(node, name, _shift(value, base))

@@ -5,9 +5,15 @@ method call, hashing a `Rule` to find its callback, `rule.origin.name` and `len(
 chains, and per reduction a chain of wrapper objects (child filter, single-child inlining, a
 `Tree` for each `x*` helper rule only to be spliced into its parent). On a 10,000-step file that
 is half the parse. This driver runs the very same table and transformer methods with each
-rule's shaping resolved once, so it builds the same AST (tests compare the two on every corpus
-file). It does not explain errors: on anything unexpected it raises `Abandon` and the caller
-re-parses with lark, whose exceptions carry the expected-terminal sets FLOW100 messages use.
+rule's shaping resolved once -- into one generated function per rule (child filter, helper-list
+splicing and callback in a single frame), a child index for rules that pass one child up, or an
+inline append for a helper list growing by one item -- so it builds the same AST (tests compare
+the two on every corpus file). It does not explain errors: on anything unexpected it raises
+`Abandon` and the caller re-parses with lark, whose exceptions carry the expected-terminal sets
+FLOW100 messages use.
+
+The table and each rule's shape are plain data (`tables_from_lark`), which the parser caches: a
+process that parses valid input loads them and never imports lark.
 """
 
 from __future__ import annotations
@@ -17,14 +23,11 @@ from functools import partial
 from itertools import chain
 from typing import Any
 
-from lark import Lark, Token
-from lark.grammar import Rule
-from lark.parse_tree_builder import ChildFilterLALR_NoPlaceholders, ExpandSingleChild
-from lark.parsers.lalr_analysis import Shift
+from flowc.dsl.lexer import Token, new_token
 
 # A reduction: (children popped, rule name, callback taking the children -- or, for a rule that
-# just passes one child up, that child's index).
-Reduction = tuple[int, str, "Callable[[list], Any] | int"]
+# just passes one child up, that child's index; or `_APPEND` for a helper list growing by one item).
+Reduction = tuple[int, str, "Callable[[list], Any] | int | object"]
 
 
 class Abandon(Exception):
@@ -36,18 +39,16 @@ class Unsupported(Exception):
 
 
 class LeanParser:
-    def __init__(self, parser: Lark):
-        lalr = parser.parser.parser.parser  # ParsingFrontend -> LALR_Parser -> _Parser
-        table, callbacks = lalr.parse_table, lalr.callbacks
-        if any(isinstance(key, str) for key in callbacks):
-            raise Unsupported("terminal callbacks")
-        reductions = {rule: (len(rule.expansion), rule.origin.name, _shape(rule, cb)) for rule, cb in callbacks.items()}
-        self.start_states: dict[str, Any] = table.start_states
-        self.end_states: dict[str, Any] = table.end_states
+    def __init__(self, tables: dict[str, Any], builder: Any):
+        """Bind `tables_from_lark(...)` (fresh or cached) to the transformer whose methods build nodes."""
+        shapes = _realise(tables["shapes"], builder)
+        self.start_states: dict[str, Any] = tables["start"]
+        self.end_states: dict[str, Any] = tables["end"]
         # state -> terminal or rule name -> next state (shift, goto) or a Reduction
         self.rows: dict[Any, dict[str, Any]] = {
-            state: {name: arg if action is Shift else reductions[arg] for name, (action, arg) in actions.items()}
-            for state, actions in table.states.items()
+            state: {name: arg if arg.__class__ is int else (arg[0], arg[1], shapes[arg[2]])
+                    for name, arg in actions.items()}
+            for state, actions in tables["rows"].items()
         }
 
     def parse(self, tokens: Callable[[list, dict], Iterator[Token]], start: str) -> Any:
@@ -72,6 +73,9 @@ class LeanParser:
                         value = values[callback - size]
                         del values[-size:]
                         values.append(value)
+                elif callback is _APPEND:  # [helper list, item]: the list grows in place
+                    value = values.pop()
+                    values[-1].append(value)
                 elif size:
                     children = values[-size:]
                     del values[-size:]
@@ -89,11 +93,45 @@ class LeanParser:
         raise Abandon
 
 
-_END = (Token("$END", ""),)
+_END = (new_token("$END", "", 0, 0, 0, 0, 0, 0),)
+# The reduction of a left-recursive `x*` / `x+` helper rule by one item, done inline by the driver.
+_APPEND: Any = object()
 
 
-def _shape(rule: Rule, callback: Any) -> Callable[[list], Any] | int:
-    """lark's wrapper chain for one rule, resolved into one callable (or a child index)."""
+def tables_from_lark(parser: Any, builder: Any) -> dict[str, Any]:
+    """lark's LALR table and each rule's shaping as plain data (picklable: ints, strings, tuples).
+
+    A shape is ("index", i): the rule passes child i up; ("append",): a helper list grows by its
+    new item; ("call", method): the builder's method takes the children as they are; ("gen", size,
+    plan, method or None, single): a generated function keeps and splices children first.
+    """
+    from lark.parsers.lalr_analysis import Shift
+
+    lalr = parser.parser.parser.parser  # ParsingFrontend -> LALR_Parser -> _Parser
+    table, callbacks = lalr.parse_table, lalr.callbacks
+    if any(isinstance(key, str) for key in callbacks):
+        raise Unsupported("terminal callbacks")
+    shapes: list[tuple] = []
+    numbers: dict[tuple, int] = {}
+    reductions = {}
+    for rule, callback in callbacks.items():
+        shape = _shape(rule, callback, builder)
+        number = numbers.setdefault(shape, len(shapes))
+        if number == len(shapes):
+            shapes.append(shape)
+        reductions[rule] = (len(rule.expansion), str(rule.origin.name), number)
+    # (`str(...)`: lark's names may be its own Token class, which would make unpickling import lark)
+    rows = {int(state): {str(name): int(arg) if action is Shift else reductions[arg]
+                         for name, (action, arg) in actions.items()}
+            for state, actions in table.states.items()}
+    return {"start": {str(k): int(v) for k, v in table.start_states.items()},
+            "end": {str(k): int(v) for k, v in table.end_states.items()}, "rows": rows, "shapes": shapes}
+
+
+def _shape(rule: Any, callback: Any, builder: Any) -> tuple:
+    """lark's wrapper chain for one rule, described as data (see `tables_from_lark`)."""
+    from lark.parse_tree_builder import ChildFilterLALR_NoPlaceholders, ExpandSingleChild
+
     plan: list[tuple[int, bool]] | None = None  # (child index, splice a helper's list) per kept child
     if isinstance(callback, ChildFilterLALR_NoPlaceholders):
         plan = list(callback.to_include)
@@ -106,49 +144,83 @@ def _shape(rule: Rule, callback: Any) -> Callable[[list], Any] | int:
     if hasattr(callback, "node_builder"):
         raise Unsupported(f"wrapper {type(callback).__name__}")
     kept = plan if plan is not None else [(i, False) for i in range(len(rule.expansion))]
-    default = isinstance(callback, partial) and getattr(callback.func, "__name__", "") == "default_callback"
+    size = len(rule.expansion)
     if single and len(kept) == 1 and not kept[0][1]:
-        return kept[0][0]  # `?rule: one_child` inlines that child
-    if default and rule.origin.name.startswith("_"):
-        if single:
-            raise Unsupported(f"inlined helper rule {rule.origin.name}")
-        # An `x*` / `x+` helper: lark builds a Tree only for the parent to splice its children;
-        # a plain list is what the parent's plan splices here.
-        callback = _identity
-    if single:
-        callback = _inline_single(callback)
-    if plan is None:
-        return callback
-    if not any(splice for _, splice in plan):
-        indices = [i for i, _ in plan]
-        return partial(_pick, indices, callback)
-    return partial(_pick_and_splice, plan, callback)
+        return ("index", kept[0][0])  # `?rule: one_child` inlines that child
+    if getattr(callback, "__self__", None) is builder:
+        method = callback.__func__.__name__
+        if getattr(builder, method).__func__ is not callback.__func__:
+            raise Unsupported(f"callback {method} is not the builder's method of that name")
+        if not single and getattr(callback, "returns_first_child", False) and kept and not kept[0][1]:
+            return ("index", kept[0][0])  # a callback marked as returning its first (kept) child
+        if [i for i, _ in kept] == list(range(size)) and not any(s for _, s in kept) and not single:
+            return ("call", method)  # nothing to shape: the method itself, without a frame around it
+        return ("gen", size, tuple(kept), method, single)
+    # lark's default: a Tree (directly, or through a Transformer's `__default__`)
+    default = isinstance(callback, partial) and getattr(callback.func, "__name__", "") in ("Tree", "default_callback")
+    if not (default and rule.origin.name.startswith("_")) or single:
+        raise Unsupported(f"rule {rule.origin.name} builds a lark Tree")
+    # An `x*` / `x+` helper: lark builds a Tree only for the parent to splice its children;
+    # a plain list is what the parent's plan splices here.
+    if kept == [(0, True), (1, False)]:
+        return ("append",)
+    return ("gen", size, tuple(kept), None, False)
 
 
-def _identity(children: list) -> list:
-    return children
-
-
-def _inline_single(callback: Callable[[list], Any]) -> Callable[[list], Any]:
-    def inline(children: list) -> Any:
-        return children[0] if len(children) == 1 else callback(children)
-    return inline
-
-
-def _pick(indices: list[int], callback: Callable[[list], Any], children: list) -> Any:
-    return callback([children[i] for i in indices])
-
-
-def _pick_and_splice(plan: list[tuple[int, bool]], callback: Callable[[list], Any], children: list) -> Any:
-    kept: list | None = None
-    for i, splice in plan:
-        if splice:
-            if kept:
-                kept += children[i]
-            else:  # reuse the helper's list: left-recursive lists grow in place, as in lark
-                kept = children[i]
-        elif kept is None:
-            kept = [children[i]]
+def _realise(shapes: list[tuple], builder: Any) -> list[Any]:
+    """Shapes -> what the driver runs: an index, `_APPEND`, a bound method, or a generated function."""
+    out: list[Any] = []
+    generated: list[tuple[list[tuple[int, bool]], int, Any, bool, bool]] = []
+    for shape in shapes:
+        if shape[0] == "index":
+            out.append(shape[1])
+        elif shape[0] == "append":
+            out.append(_APPEND)
+        elif shape[0] == "call":
+            out.append(getattr(builder, shape[1]))
         else:
-            kept.append(children[i])
-    return callback(kept if kept is not None else [])
+            _, size, plan, method, single = shape
+            out.append(len(generated))
+            callback = getattr(builder, method) if method is not None else None
+            generated.append((list(plan), size, callback, method is None, single))
+    functions = _generate(generated)
+    return [functions[value] if shape[0] == "gen" else value for shape, value in zip(shapes, out, strict=True)]
+
+
+def _compile(kept: list[tuple[int, bool]], size: int, callback: Callable[[list], Any], *, identity: bool,
+             single: bool) -> Callable[[list], Any]:
+    """One rule's function (see `_generate`)."""
+    return _generate([(kept, size, callback, identity, single)])[0]
+
+
+def _generate(rules: list[tuple[list[tuple[int, bool]], int, Any, bool, bool]]) -> list[Callable[[list], Any]]:
+    """Functions doing what lark's child filter, splicing and callback do for a rule, in a single frame.
+
+    `c` is the reduction's children, a fresh list: kept whole when the plan keeps every child in order.
+    A spliced helper's list is reused and grown in place (left-recursive lists, as in lark). All are
+    compiled by one `exec` (our own template: child indices and names).
+    """
+    namespace: dict[str, Any] = {}
+    lines: list[str] = []
+    for number, (kept, size, callback, identity, single) in enumerate(rules):
+        namespace[f"callback{number}"] = callback
+        lines.append(f"def reduce{number}(c):")
+        if [i for i, _ in kept] == list(range(size)) and not any(splice for _, splice in kept):
+            kids = "c"
+        elif not any(splice for _, splice in kept):
+            kids = "[" + ", ".join(f"c[{i}]" for i, _ in kept) + "]"
+        else:
+            for n, (i, splice) in enumerate(kept):
+                if n == 0:
+                    lines.append(f"    k = c[{i}]" if splice else f"    k = [c[{i}]]")
+                else:
+                    lines.append(f"    k += c[{i}]" if splice else f"    k.append(c[{i}])")
+            kids = "k"
+        if identity:
+            lines.append(f"    return {kids}")
+        elif single:
+            lines += [f"    k = {kids}", f"    return k[0] if len(k) == 1 else callback{number}(k)"]
+        else:
+            lines.append(f"    return callback{number}({kids})")
+    exec("\n".join(lines), namespace)
+    return [namespace[f"reduce{number}"] for number in range(len(rules))]

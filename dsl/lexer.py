@@ -15,9 +15,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from flowc.dsl.limits import MAX_DEPTH, LimitError, check_number, depth_message
-from lark.exceptions import UnexpectedCharacters
-from lark.lexer import Lexer, Token
+from flowc.dsl.limits import MAX_DEPTH, MAX_INT_DIGITS, LimitError, check_number, depth_message
 
 _WORD = r"[A-Za-z_][A-Za-z0-9_\-]*(?:\.[A-Za-z_][A-Za-z0-9_\-]*)*"
 _OPEN = {"{": "LBRACE", "[": "LSQB", "(": "LPAR"}
@@ -25,6 +23,40 @@ _CLOSE = {"}": "RBRACE", "]": "RSQB", ")": "RPAR"}
 # Terminals whose match depends on the text after the word, so a word's kind cannot be cached per state.
 _CONTEXT_WORDS = frozenset({"RESOURCE", "INTRINSIC_NAME", "TYPED"})
 _DIGITS = re.compile(r"\d+")
+# A number or duration token this short without an exponent passes `check_number` (at most MAX_INT_DIGITS
+# digits, far from a double's overflow at 309), so the lexer skips the call.
+_SHORT_NUMBER = MAX_INT_DIGITS
+
+
+class Token(str):
+    """A token: its text, with the attributes of lark's `Token` that the parser and its callbacks read.
+
+    Our own class, so that parsing valid input never imports lark (~50 ms of every command): lark's
+    driver, used to explain errors, reads these same attributes.
+    """
+
+    __slots__ = ("column", "end_column", "end_line", "end_pos", "line", "start_pos", "type", "value")
+
+    def __repr__(self) -> str:
+        return f"Token({self.type!r}, {self.value!r})"
+
+
+def new_token(kind: str, value: str, start: int, line: int, col: int, end_line: int, end_col: int,
+              stop: int) -> Token:
+    token = str.__new__(Token, value)
+    token.type = kind
+    token.value = value
+    token.start_pos = start
+    token.line = line
+    token.column = col
+    token.end_line = end_line
+    token.end_column = end_col
+    token.end_pos = stop
+    return token
+
+
+# A terminal of the grammar: (name, "str" or "re", the pattern as written, the pattern as a regexp).
+Terminal = tuple[str, str, str, str]
 
 
 class IndentError(Exception):
@@ -33,25 +65,31 @@ class IndentError(Exception):
         self.line, self.col, self.message = line, col, message
 
 
-class FlowLexer(Lexer):
-    __future_interface__ = 1
+def terminals_of(lexer_conf: Any) -> list[Terminal]:
+    """The grammar's terminals as lark compiled them (what `FlowLexer` is built from, and cached)."""
+    return [(str(t.name), str(t.pattern.type), str(t.pattern.value), str(t.pattern.to_regexp()))
+            for t in lexer_conf.terminals]  # plain strings: lark's own Token class must not reach the cache
 
-    def __init__(self, lexer_conf: Any):
-        terms = {t.name: t for t in lexer_conf.terminals}
+
+class FlowLexer:
+    def __init__(self, terminals: list[Terminal]):
+        terms = {name: regexp for name, _, _, regexp in terminals}
 
         def rx(name: str) -> str:
-            return terms[name].pattern.to_regexp()
+            return terms[name]
 
         self.keywords: dict[str, str] = {}
         self.punct: dict[str, str] = {}
-        for t in lexer_conf.terminals:
-            if t.pattern.type == "str":
-                if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_\-]*", t.pattern.value):
-                    self.keywords[t.pattern.value] = t.name
+        for name, kind, value, _ in terminals:
+            if kind == "str":
+                if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_\-]*", value):
+                    self.keywords[value] = name
                 else:
-                    self.punct[t.pattern.value] = t.name
+                    self.punct[value] = name
         # Leading blanks are consumed by the same match as the token after them.
+        # WORD first: it is the commonest token and no other alternative can start with its first character.
         self.master = re.compile(r"[ \t\f]*(?:" + "|".join([
+            f"(?P<WORD>{_WORD})",
             r"(?P<WS>\\[ \t\f]*\r?\n)",
             r"(?P<NL>(?:\r?\n[ \t]*|#[^\n]*)+)",
             f"(?P<JSONATA>{rx('JSONATA')})",
@@ -60,7 +98,6 @@ class FlowLexer(Lexer):
             f"(?P<PATH>{rx('PATH')})",
             f"(?P<DURATION>{rx('DURATION')})",
             f"(?P<NUMBER>{rx('NUMBER')})",
-            f"(?P<WORD>{_WORD})",
             f"(?P<CMP_OP>{rx('CMP_OP')})",
             r"(?P<PUNCT>[{}\[\](),:%])",
             r"(?P<EOF>$)",
@@ -83,7 +120,7 @@ class FlowLexer(Lexer):
 
         `stack` is the parser's own state stack, mutated in place while this generator is paused.
         """
-        make = Token._future_new  # Token(...) adds a keyword-compatibility layer per call; this skips it
+        make = new_token
         new_str = str.__new__
         match = self.master.match
         punct = self.punct
@@ -102,6 +139,8 @@ class FlowLexer(Lexer):
                     break
                 while text[pos] in " \t\f":
                     pos += 1
+                from lark.exceptions import UnexpectedCharacters  # errors only: lark explains them
+
                 raise UnexpectedCharacters(text, pos, line, pos - line_start + 1, allowed=set(table[stack[-1]]))
             kind = m.lastgroup
             start, stop = m.start(kind), m.end()
@@ -160,7 +199,8 @@ class FlowLexer(Lexer):
                 line += 1
                 line_start = pos = stop
                 continue
-            elif kind in ("NUMBER", "DURATION"):
+            elif (kind == "NUMBER" or kind == "DURATION") and (len(value) > _SHORT_NUMBER or "e" in value
+                                                                or "E" in value):
                 try:  # a number Python cannot convert (4,300+ digits) or a double overflows (1e999)
                     for number in (value,) if kind == "NUMBER" else _DIGITS.findall(value):
                         check_number(number, line, start - line_start + 1)
@@ -174,7 +214,7 @@ class FlowLexer(Lexer):
                 line, line_start = line + newlines, start + last_nl + 1
                 pos = stop
                 continue
-            # The body of Token._future_new, inlined: this line runs once per token.
+            # The body of new_token, inlined: this line runs once per token.
             token = new_str(Token, value)
             token.type = kind
             token.value = value

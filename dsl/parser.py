@@ -1,27 +1,26 @@
 """`.flow` text -> AST, with the grammar in `flow.lark` and an LALR parser.
 
-The Transformer runs inside the parser (no intermediate parse tree), so spans are
-taken from tokens. Syntax errors become FLOW100 diagnostics with a caret, never
-tracebacks.
+The builder's methods run inside the parser (no intermediate parse tree), so spans are
+taken from tokens. Valid input goes through the lean driver (`dsl/lalr.py`) on tables
+cached as plain data, without importing lark; input it refuses is parsed again by lark,
+whose errors become FLOW100 diagnostics with a caret, never tracebacks.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from flowc.dsl import ast
-from flowc.dsl.ast import trusted as _new
 from flowc.dsl.diagnostics import SOURCES, Diagnostic, FlowError, Span
 from flowc.dsl.durations import parse_duration
-from flowc.dsl.lalr import Abandon, LeanParser, Unsupported
-from flowc.dsl.lexer import FlowLexer
+from flowc.dsl.lalr import Abandon, LeanParser, Unsupported, tables_from_lark
+from flowc.dsl.lexer import FlowLexer, Token, terminals_of
 from flowc.dsl.lexer import IndentError as _IndentError
-from lark import Lark, Token, Transformer
-from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 GRAMMAR = Path(__file__).with_name("flow.lark")
 
@@ -73,11 +72,11 @@ class _Clause:
     raise_error: bool = False
 
 
-class _Build(Transformer):
-    """Builds AST nodes bottom-up while the LALR parser reduces."""
+class _Build:
+    """Builds AST nodes bottom-up while the LALR parser reduces (lark's driver, too, looks its methods up by
+    rule name; a rule without one would build a lark Tree)."""
 
     def __init__(self, file: str, text: str):
-        super().__init__(visit_tokens=False)
         self.file = file
         self.text = text
         self.diagnostics: list[Diagnostic] = []
@@ -88,17 +87,18 @@ class _Build(Transformer):
 
     def span_of(self, items: list) -> Span:
         """From the first positioned child to the last one."""
+        one = self._one_span
         first = last = None
         for it in items:
-            first = self._one_span(it)
+            first = one(it)
             if first is not None:
                 break
+        else:
+            return Span.unknown(self.file)
         for it in reversed(items):
-            last = self._one_span(it)
+            last = one(it)
             if last is not None:
                 break
-        if first is None or last is None:
-            return Span.unknown(self.file)
         if first.__class__ is Token:
             line, col = first.line, first.column
         else:
@@ -109,19 +109,15 @@ class _Build(Transformer):
 
     def _one_span(self, it: Any) -> Span | Token | None:
         """The child's span, or the token itself (read by `span_of` without building a Span)."""
-        if isinstance(it, Token):
+        cls = it.__class__
+        if cls is Token:  # the lexer makes exactly Tokens
             return it if it.line is not None else None
-        if isinstance(it, ast.Node):
-            return it.span
-        if isinstance(it, ast.ObjectItem):
+        if cls is ast.ObjectItem:
             return it.key_span
-        if isinstance(it, _Clause):
-            return it.span
-        if isinstance(it, tuple) and it:
-            return self._one_span(it[0])
-        if isinstance(it, list) and it:
-            return self._one_span(it[0])
-        return None
+        if cls is list or cls is tuple:
+            return self._one_span(it[0]) if it else None
+        # every other AST node, and a clause, has a span; strings, dicts and None do not
+        return getattr(it, "span", None)
 
     def error(self, span: Span, message: str, hint: str | None = None) -> None:
         self.diagnostics.append(Diagnostic("FLOW100", message, span, hint=hint))
@@ -130,13 +126,16 @@ class _Build(Transformer):
     def _keyword(self, c):
         return c[0]
 
+    _keyword.returns_first_child = True  # type: ignore[attr-defined]  # the lean driver then skips the call
+
     setting_kw = resource_kw = res_prop_kw = trigger_kw = trigger_prop_kw = option_kw = _keyword
     retry_kw = catch_kw = tol_kind = branch_kw = type_test = _keyword
 
     # -- values ----------------------------------------------------------------
     def v_string(self, c):
         tok = c[0]
-        return _new(ast.LiteralValue, span=self.sp(tok), value=self.string(tok))
+        span = Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
+        return ast.LiteralValue(span=span, value=self.string(tok))
 
     def string(self, tok: Token) -> str:
         """A "string" token's text (an invalid escape such as \\_ is a diagnostic, not a crash)."""
@@ -150,48 +149,63 @@ class _Build(Transformer):
         tok = c[0]
         text = str(tok)
         value: int | float = float(text) if ("." in text or "e" in text or "E" in text) else int(text)
-        return _new(ast.LiteralValue, span=self.sp(tok), value=value)
+        span = Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
+        return ast.LiteralValue(span=span, value=value)
 
     def v_true(self, c):
-        return _new(ast.LiteralValue, span=self.sp(c[0]), value=True)
+        tok = c[0]
+        span = Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
+        return ast.LiteralValue(span=span, value=True)
 
     def v_false(self, c):
-        return _new(ast.LiteralValue, span=self.sp(c[0]), value=False)
+        tok = c[0]
+        span = Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
+        return ast.LiteralValue(span=span, value=False)
 
     def v_null(self, c):
-        return _new(ast.LiteralValue, span=self.sp(c[0]), value=None)
+        tok = c[0]
+        span = Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
+        return ast.LiteralValue(span=span, value=None)
 
     def v_path(self, c):
-        return _new(ast.PathValue, span=self.sp(c[0]), text=str(c[0]))
+        tok = c[0]
+        span = Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
+        return ast.PathValue(span=span, text=str(c[0]))
 
     def v_jsonata(self, c):
-        return _new(ast.JsonataValue, span=self.sp(c[0]), text=str(c[0]))
+        tok = c[0]
+        span = Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
+        return ast.JsonataValue(span=span, text=str(c[0]))
 
     def v_name(self, c):
-        return _new(ast.NameRef, span=self.sp(c[0]), name=str(c[0]))
+        tok = c[0]
+        span = Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
+        return ast.NameRef(span=span, name=str(c[0]))
 
     def v_duration(self, c):
         tok = c[0]
-        return _new(ast.Duration, span=self.sp(tok), seconds=parse_duration(str(tok)))
+        span = Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
+        return ast.Duration(span=span, seconds=parse_duration(str(tok)))
 
     def v_ref(self, c):
         """A bare name in a value: a resource reference, resolved (or refused) by the compiler."""
         tok = c[0]
         name, _, attribute = str(tok).partition(".")
-        return _new(ast.RefValue, span=self.sp(tok), name=name, attribute=attribute or None)
+        span = Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
+        return ast.RefValue(span=span, name=name, attribute=attribute or None)
 
     @staticmethod
     def _bare(value: Any) -> Any:
         """A whole option value that is a plain name stays a NameRef (`execution express`, `query jsonata`)."""
         if value.__class__ is ast.RefValue and value.attribute is None:
-            return _new(ast.NameRef, span=value.span, name=value.name)
+            return ast.NameRef(span=value.span, name=value.name)
         return value
 
     def v_sq_string(self, c):
         return c[0]
 
     def v_typed(self, c):
-        return _new(ast.TypedValue, span=self.span_of(c), type=str(c[0]), value=c[1])
+        return ast.TypedValue(span=self.span_of(c), type=str(c[0]), value=c[1])
 
     def object(self, c):
         items = [x for x in c if isinstance(x, ast.ObjectItem)]
@@ -201,25 +215,28 @@ class _Build(Transformer):
                 self.error(item.key_span, f"duplicate key '{item.key}' in object",
                            hint=f"first given at line {seen[item.key].line}")
             seen.setdefault(item.key, item.key_span)
-        return _new(ast.ObjectValue, span=self.span_of(c), items=items)
+        return ast.ObjectValue(span=self.span_of(c), items=items)
 
     def pair(self, c):
         key_tok, value = c
         key = self.string(key_tok) if key_tok.type == "STRING" else str(key_tok)
-        return _new(ast.ObjectItem, key=key, key_span=self.sp(key_tok), value=value)
+        span = Span(self.file, key_tok.line, key_tok.column, key_tok.end_line, key_tok.end_column)
+        return ast.ObjectItem(key=key, key_span=span, value=value)
 
     def array(self, c):
         items = [x for x in c if not isinstance(x, Token)]
-        return _new(ast.ArrayValue, span=self.span_of(c), items=items)
+        return ast.ArrayValue(span=self.span_of(c), items=items)
 
     def intrinsic(self, c):
         first, last = c[0], c[-1]
         text = self.text[first.start_pos:last.end_pos]
-        return _new(ast.IntrinsicValue, span=self.span_of([first, last]), text=text)
+        return ast.IntrinsicValue(span=self.span_of([first, last]), text=text)
 
     # -- references ---------------------------------------------------------------
     def name_ref(self, c):
-        return _new(ast.NameRef, span=self.sp(c[0]), name=str(c[0]))
+        tok = c[0]
+        span = Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
+        return ast.NameRef(span=span, name=str(c[0]))
 
     def string_ref(self, c):
         tok = c[0]
@@ -227,24 +244,25 @@ class _Build(Transformer):
             name = json.loads(tok)
         except ValueError:
             name = str(tok)[1:-1]
-        return _new(ast.NameRef, span=self.sp(tok), name=name)
+        span = Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
+        return ast.NameRef(span=span, name=name)
 
     # -- conditions ------------------------------------------------------------------
     def or_cond(self, c):
-        return _new(ast.BoolOp, span=self.span_of(c), op="or", operands=c)
+        return ast.BoolOp(span=self.span_of(c), op="or", operands=c)
 
     def and_cond(self, c):
-        return _new(ast.BoolOp, span=self.span_of(c), op="and", operands=c)
+        return ast.BoolOp(span=self.span_of(c), op="and", operands=c)
 
     def cond_not(self, c):
-        return _new(ast.NotOp, span=c[0].span, operand=c[0])
+        return ast.NotOp(span=c[0].span, operand=c[0])
 
     _SUGAR_SUFFIX = {"==": "Equals", "!=": "Equals", "<": "LessThan", "<=": "LessThanEquals",
                      ">": "GreaterThan", ">=": "GreaterThanEquals"}
 
     def cond_sugar(self, c):
         path_tok, op_tok, operand = c
-        variable = _new(ast.PathValue, span=self.sp(path_tok), text=str(path_tok))
+        variable = ast.PathValue(span=self.sp(path_tok), text=str(path_tok))
         span = self.span_of(c)
         op = str(op_tok)
         if isinstance(operand, ast.LiteralValue):
@@ -252,8 +270,8 @@ class _Build(Transformer):
             if value is None:
                 if op not in ("==", "!="):
                     self.error(self.sp(op_tok), f"'{op}' cannot compare with null; use == or !=")
-                return _new(ast.Compare, span=span, variable=variable, op="IsNull",
-                                   operand=_new(ast.LiteralValue, span=operand.span, value=op == "=="))
+                return ast.Compare(span=span, variable=variable, op="IsNull",
+                                   operand=ast.LiteralValue(span=operand.span, value=op == "=="))
             if isinstance(value, bool):
                 family = "Boolean"
                 if op not in ("==", "!="):
@@ -263,31 +281,31 @@ class _Build(Transformer):
                 family = "Numeric"
             else:
                 family = "String"
-            cmp = _new(ast.Compare, span=span, variable=variable, op=family + self._SUGAR_SUFFIX[op], operand=operand)
+            cmp = ast.Compare(span=span, variable=variable, op=family + self._SUGAR_SUFFIX[op], operand=operand)
         else:
             self.error(
                 operand.span,
                 f"'{op}' needs a literal on the right (a string, number, boolean or null)",
                 hint="to compare two paths, name the type: e.g. `$.a NumericLessThanPath $.b`",
             )
-            cmp = _new(ast.Compare, span=span, variable=variable, op="StringEquals", operand=operand)
+            cmp = ast.Compare(span=span, variable=variable, op="StringEquals", operand=operand)
         if op == "!=":
-            return _new(ast.NotOp, span=span, operand=cmp)
+            return ast.NotOp(span=span, operand=cmp)
         return cmp
 
     def cond_named(self, c):
         path_tok, op_tok, operand = c
-        variable = _new(ast.PathValue, span=self.sp(path_tok), text=str(path_tok))
-        return _new(ast.Compare, span=self.span_of(c), variable=variable, op=str(op_tok), operand=operand)
+        variable = ast.PathValue(span=self.sp(path_tok), text=str(path_tok))
+        return ast.Compare(span=self.span_of(c), variable=variable, op=str(op_tok), operand=operand)
 
     _TYPE_TESTS = {"present": "IsPresent", "null": "IsNull", "string": "IsString", "numeric": "IsNumeric",
                    "boolean": "IsBoolean", "timestamp": "IsTimestamp"}
 
     def _is(self, c, positive: bool):
         path_tok, test_tok = c
-        variable = _new(ast.PathValue, span=self.sp(path_tok), text=str(path_tok))
-        return _new(ast.Compare, span=self.span_of(c), variable=variable, op=self._TYPE_TESTS[str(test_tok)],
-                           operand=_new(ast.LiteralValue, span=self.sp(test_tok), value=positive))
+        variable = ast.PathValue(span=self.sp(path_tok), text=str(path_tok))
+        return ast.Compare(span=self.span_of(c), variable=variable, op=self._TYPE_TESTS[str(test_tok)],
+                           operand=ast.LiteralValue(span=self.sp(test_tok), value=positive))
 
     def cond_is(self, c):
         return self._is(c, True)
@@ -297,17 +315,19 @@ class _Build(Transformer):
 
     def cond_matches(self, c):
         path_tok, pattern_tok = c
-        variable = _new(ast.PathValue, span=self.sp(path_tok), text=str(path_tok))
-        return _new(ast.Compare, span=self.span_of(c), variable=variable, op="StringMatches",
-                           operand=_new(ast.LiteralValue, span=self.sp(pattern_tok), value=self.string(pattern_tok)))
+        variable = ast.PathValue(span=self.sp(path_tok), text=str(path_tok))
+        return ast.Compare(span=self.span_of(c), variable=variable, op="StringMatches",
+                           operand=ast.LiteralValue(span=self.sp(pattern_tok), value=self.string(pattern_tok)))
 
     def cond_jsonata(self, c):
-        return _new(ast.JsonataCondition, span=self.sp(c[0]), text=str(c[0]))
+        tok = c[0]
+        span = Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
+        return ast.JsonataCondition(span=span, text=str(c[0]))
 
     # -- options ---------------------------------------------------------------------
     def option(self, c):
         kw, value = c
-        return _new(ast.Option, span=self.span_of(c), name=str(kw), value=self._bare(value))
+        return ast.Option(span=self.span_of(c), name=str(kw), value=self._bare(value))
 
     task_arg = option
 
@@ -315,7 +335,9 @@ class _Build(Transformer):
         return c
 
     def retry_prop(self, c):
-        return (str(c[0]), c[1], self.sp(c[0]))
+        tok = c[0]
+        span = Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
+        return (str(c[0]), c[1], span)
 
     def retry(self, c):
         errors, props = c[0], c[1:]
@@ -330,7 +352,7 @@ class _Build(Transformer):
             if name in ("interval", "max_delay"):
                 if isinstance(value, ast.LiteralValue) and isinstance(value.value, int) and not isinstance(
                         value.value, bool):
-                    value = _new(ast.Duration, span=value.span, seconds=value.value)
+                    value = ast.Duration(span=value.span, seconds=value.value)
                 if not isinstance(value, ast.Duration):
                     self.error(value.span, f"'{name}' takes a duration such as 2s or 1m")
                     continue
@@ -356,10 +378,12 @@ class _Build(Transformer):
                     self.error(value.span, "'comment' takes a string")
                     continue
                 kwargs[name] = value.value
-        return _new(ast.Option, span=span, name="retry", value=_new(ast.RetrySpec, span=span, errors=errors, **kwargs))
+        return ast.Option(span=span, name="retry", value=ast.RetrySpec(span=span, errors=errors, **kwargs))
 
     def catch_prop(self, c):
-        return (str(c[0]), c[1], self.sp(c[0]))
+        tok = c[0]
+        span = Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
+        return (str(c[0]), c[1], span)
 
     def catch(self, c):
         errors, props, target = c[0], c[1:-1], c[-1]
@@ -379,14 +403,14 @@ class _Build(Transformer):
                     continue
                 value = value.value
             kwargs[key] = value
-        return _new(ast.Option, span=span, name="catch",
-                          value=_new(ast.CatchSpec, span=span, errors=errors, target=target, **kwargs))
+        return ast.Option(span=span, name="catch",
+                          value=ast.CatchSpec(span=span, errors=errors, target=target, **kwargs))
 
     def tolerate_static(self, c):
         number = c[0]
         value = float(number) if "." in number else int(number)
         kind = "percent" if len(c) > 1 else "count"
-        return (kind, _new(ast.LiteralValue, span=self.span_of(c), value=value))
+        return (kind, ast.LiteralValue(span=self.span_of(c), value=value))
 
     def tolerate_dynamic(self, c):
         kind_tok, expr = c
@@ -395,7 +419,7 @@ class _Build(Transformer):
 
     def tolerate(self, c):
         kind, value = c[0]
-        return _new(ast.Option, span=value.span, name="tolerate_" + kind, value=value)
+        return ast.Option(span=value.span, name="tolerate_" + kind, value=value)
 
     # -- clauses -----------------------------------------------------------------------
     def block(self, c):
@@ -406,7 +430,7 @@ class _Build(Transformer):
 
     def target_goto(self, c):
         ref = c[0]
-        return ("block", [_new(ast.Goto, span=ref.span, target=ref)])
+        return ("block", [ast.Goto(span=ref.span, target=ref)])
 
     def target_raise(self, c):
         tok = c[0]
@@ -416,7 +440,7 @@ class _Build(Transformer):
         return ("raise", self.sp(tok))
 
     def branch_opt(self, c):
-        return _new(ast.Option, span=self.span_of(c), name=str(c[0]), value=c[1])
+        return ast.Option(span=self.span_of(c), name=str(c[0]), value=c[1])
 
     def _split_target(self, c):
         *head, target = c
@@ -461,11 +485,11 @@ class _Build(Transformer):
             if isinstance(item, ast.Option):
                 options.append(item)
             elif isinstance(item, Token) and item.type == "NAME" and target is None and has_target:
-                target = _new(ast.NameRef, span=self.sp(item), name=str(item))
+                target = ast.NameRef(span=self.sp(item), name=str(item))
             elif isinstance(item, str) and not isinstance(item, Token):
                 mode = item
         span = self.span_of(c) if c else Span.unknown(self.file)
-        return _new(ast.TaskAction, span=span, integration=integration, target=target, resource=resource,
+        return ast.TaskAction(span=span, integration=integration, target=target, resource=resource,
                               mode=mode), options
 
     def mode(self, c):
@@ -491,15 +515,15 @@ class _Build(Transformer):
         return action, options
 
     def a_pass(self, c):
-        return _new(ast.PassAction, span=self.span_of(c)), list(c)
+        return ast.PassAction(span=self.span_of(c)), list(c)
 
     def a_wait(self, c):
         until = len(c) == 2
         value = c[-1]
-        return _new(ast.WaitAction, span=value.span, until=until, value=value), []
+        return ast.WaitAction(span=value.span, until=until, value=value), []
 
     def a_succeed(self, c):
-        return _new(ast.SucceedAction, span=Span.unknown(self.file)), []
+        return ast.SucceedAction(span=Span.unknown(self.file)), []
 
     def fail_cause(self, c):
         return ("cause", c[0])
@@ -510,16 +534,16 @@ class _Build(Transformer):
             if isinstance(item, tuple):
                 cause = item[1]
             elif isinstance(item, ast.NameRef):
-                error = _new(ast.LiteralValue, span=item.span, value=item.name)
+                error = ast.LiteralValue(span=item.span, value=item.name)
             else:
                 error = item
-        return _new(ast.FailAction, span=self.span_of(c), error=error, cause=cause), []
+        return ast.FailAction(span=self.span_of(c), error=error, cause=cause), []
 
     def a_choose(self, c):
         return ("choose", None), []
 
     def a_switch(self, c):
-        return ("switch", _new(ast.PathValue, span=self.sp(c[0]), text=str(c[0]))), []
+        return ("switch", ast.PathValue(span=self.sp(c[0]), text=str(c[0]))), []
 
     def a_parallel(self, c):
         return ("parallel", None), []
@@ -533,7 +557,7 @@ class _Build(Transformer):
             if isinstance(item, Token) and item.type == "DISTRIBUTED":
                 distributed = True
             elif isinstance(item, Token) and item.type == "NAME":
-                names.append(_new(ast.NameRef, span=self.sp(item), name=str(item)))
+                names.append(ast.NameRef(span=self.sp(item), name=str(item)))
             elif isinstance(item, ast.Option):
                 options.append(item)
             else:
@@ -542,10 +566,10 @@ class _Build(Transformer):
 
     # -- statements -------------------------------------------------------------------------
     def goto_stmt(self, c):
-        return _new(ast.Goto, span=c[0].span, target=c[0])
+        return ast.Goto(span=c[0].span, target=c[0])
 
     def end_stmt(self, c):
-        return _new(ast.Goto, span=self.sp(c[0]), target=None)
+        return ast.Goto(span=self.sp(c[0]), target=None)
 
     def step_body(self, c):
         return list(c)
@@ -565,7 +589,7 @@ class _Build(Transformer):
                                     "have clauses")
             if action.span.line == 1 and action.span.col == 1 and action.span.end_col == 1:
                 action.span = span
-        return _new(ast.Step, span=span, name=name.name, name_span=name.span, action=action, options=options)
+        return ast.Step(span=span, name=name.name, name_span=name.span, action=action, options=options)
 
     _CLAUSES_FOR = {"choose": {"if", "elif", "else"}, "switch": {"case", "default"},
                     "parallel": {"branch"}, "map": {"do"}}
@@ -581,14 +605,14 @@ class _Build(Transformer):
         if kind == "parallel":
             if not clauses:
                 self.error(span, f"parallel step '{step}' has no `branch` blocks")
-            return _new(ast.ParallelAction, span=span, branches=[cl.body for cl in clauses])
+            return ast.ParallelAction(span=span, branches=[cl.body for cl in clauses])
         if kind == "map":
             if len(clauses) != 1:
                 self.error(span if not clauses else clauses[1].span,
                            f"map step '{step}' needs exactly one `do` block")
             body = clauses[0].body if clauses else []
             names = data["names"]
-            return _new(ast.MapAction, span=span, distributed=data["distributed"], items=data["items"],
+            return ast.MapAction(span=span, distributed=data["distributed"], items=data["items"],
                                  item_var=names[0] if names else None,
                                  index_var=names[1] if len(names) > 1 else None, body=body)
         branches: list[ast.ChoiceBranch] = []
@@ -609,10 +633,10 @@ class _Build(Transformer):
                     self.error(cl.span, "`default` must be the last clause")
         for cl in clauses:
             if cl.kind in ("if", "elif"):
-                branches.append(_new(ast.ChoiceBranch, span=cl.span, condition=cl.condition, body=cl.body,
+                branches.append(ast.ChoiceBranch(span=cl.span, condition=cl.condition, body=cl.body,
                                                  options=cl.options))
             elif cl.kind == "case":
-                branches.append(_new(ast.ChoiceBranch, span=cl.span, condition=self._case_condition(data, cl),
+                branches.append(ast.ChoiceBranch(span=cl.span, condition=self._case_condition(data, cl),
                                                  body=cl.body, options=cl.options))
             else:
                 default_span = cl.span
@@ -622,7 +646,7 @@ class _Build(Transformer):
                     default = cl.body
         if not branches:
             self.error(span, f"{kind} step '{step}' has no branches")
-        return _new(ast.ChooseAction, span=span, branches=branches, default=default, default_span=default_span,
+        return ast.ChooseAction(span=span, branches=branches, default=default, default_span=default_span,
                                 no_match_error=no_match)
 
     def _case_condition(self, variable: ast.PathValue, cl: _Clause):
@@ -633,23 +657,23 @@ class _Build(Transformer):
                 continue
             family = ("Boolean" if isinstance(v.value, bool) else
                       "Numeric" if isinstance(v.value, (int, float)) else "String")
-            tests.append(_new(ast.Compare, span=v.span, variable=variable, op=family + "Equals", operand=v))
+            tests.append(ast.Compare(span=v.span, variable=variable, op=family + "Equals", operand=v))
         if len(tests) == 1:
             return tests[0]
         if not tests:
-            return _new(ast.Compare, span=cl.span, variable=variable, op="IsPresent",
-                               operand=_new(ast.LiteralValue, span=cl.span, value=True))
-        return _new(ast.BoolOp, span=cl.span, op="or", operands=tests)
+            return ast.Compare(span=cl.span, variable=variable, op="IsPresent",
+                               operand=ast.LiteralValue(span=cl.span, value=True))
+        return ast.BoolOp(span=cl.span, op="or", operands=tests)
 
     # -- top level ----------------------------------------------------------------------------
     def setting(self, c):
         kw, *args = c
-        return _new(ast.Setting, span=self.span_of(c), name=str(kw), value=args)
+        return ast.Setting(span=self.span_of(c), name=str(kw), value=args)
 
     def res_prop(self, c):
         kw = c[0]
         value = c[1] if len(c) > 1 else None
-        return _new(ast.Option, span=self.span_of(c), name=str(kw), value=value)
+        return ast.Option(span=self.span_of(c), name=str(kw), value=value)
 
     def use_item(self, c):
         return c
@@ -665,29 +689,29 @@ class _Build(Transformer):
                 self.error(self.sp(name), f"'{name}' is named twice in `uses`",
                            hint=f"list every access once: `{name} {' '.join(str(x) for x in levels)} ...`")
             seen.add(str(name))
-            values = [_new(ast.LiteralValue, span=self.sp(t), value=str(t)) for t in levels]
-            value = values[0] if len(values) == 1 else _new(ast.ArrayValue, span=self.span_of(levels), items=values)
-            items.append(_new(ast.ObjectItem, key=str(name), key_span=self.sp(name), value=value))
-        obj = _new(ast.ObjectValue, span=self.span_of([tok for use in uses for tok in use]), items=items)
-        return _new(ast.Option, span=self.span_of(c), name="uses", value=obj)
+            values = [ast.LiteralValue(span=self.sp(t), value=str(t)) for t in levels]
+            value = values[0] if len(values) == 1 else ast.ArrayValue(span=self.span_of(levels), items=values)
+            items.append(ast.ObjectItem(key=str(name), key_span=self.sp(name), value=value))
+        obj = ast.ObjectValue(span=self.span_of([tok for use in uses for tok in use]), items=items)
+        return ast.Option(span=self.span_of(c), name="uses", value=obj)
 
     def resource_decl(self, c):
         kw, name, *props = c
-        return _new(ast.ResourceDecl, span=self.span_of(c), kind=str(kw), name=str(name), name_span=self.sp(name),
+        return ast.ResourceDecl(span=self.span_of(c), kind=str(kw), name=str(name), name_span=self.sp(name),
                                 props=props)
 
     def trigger_prop(self, c):
-        return _new(ast.Option, span=self.span_of(c), name=str(c[0]), value=self._bare(c[1]))
+        return ast.Option(span=self.span_of(c), name=str(c[0]), value=self._bare(c[1]))
 
     def trigger(self, c):
         kw, *args = c
-        props = [a if isinstance(a, ast.Option) else _new(ast.Option, span=a.span, name="", value=self._bare(a))
+        props = [a if isinstance(a, ast.Option) else ast.Option(span=a.span, name="", value=self._bare(a))
                  for a in args]
-        return _new(ast.Trigger, span=self.span_of(c), kind=str(kw), props=props)
+        return ast.Trigger(span=self.span_of(c), kind=str(kw), props=props)
 
     def workflow(self, c):
         name, *items = c
-        wf = _new(ast.Workflow, span=self.sp(name), name=str(name), name_span=self.sp(name))
+        wf = ast.Workflow(span=self.sp(name), name=str(name), name_span=self.sp(name))
         for item in items:
             if isinstance(item, ast.Setting):
                 wf.settings.append(item)
@@ -701,10 +725,10 @@ class _Build(Transformer):
 
     def import_stmt(self, c):
         tok = c[0]
-        return _new(ast.Import, span=self.sp(tok), path=self.string(tok))
+        return ast.Import(span=self.sp(tok), path=self.string(tok))
 
     def start(self, c):
-        module = _new(ast.Module, span=Span(self.file, 1, 1, 1, 1), file=self.file)
+        module = ast.Module(span=Span(self.file, 1, 1, 1, 1), file=self.file)
         for item in c:
             if isinstance(item, ast.Import):
                 module.imports.append(item)
@@ -715,46 +739,121 @@ class _Build(Transformer):
         return module
 
 
-def _cache_file(grammar: str) -> str | bool:
-    """Where lark keeps the built LALR tables: building them costs ~0.3 s, loading them ~10 ms.
-
-    A per-user cache directory (not a shared /tmp file, since lark's cache is a pickle), keyed by the
-    grammar text and the lark version; when it cannot be created, lark just builds in memory.
-    """
-    import hashlib
+def _cache_dir() -> Path | None:
+    """A per-user cache directory (not a shared /tmp file: the caches are pickles), or None."""
     import os
-
-    import lark
 
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "flowc"
     try:
         base.mkdir(parents=True, exist_ok=True)
     except OSError:
+        return None
+    return base
+
+
+def _cache_file(grammar: str) -> str | bool:
+    """Where lark keeps the built LALR tables: building them costs ~0.3 s, loading them ~10 ms.
+
+    Keyed by the grammar text, the lexer class lark pickles a reference to, and the lark version; when
+    the directory cannot be created, lark just builds in memory.
+    """
+    import hashlib
+
+    import lark
+
+    base = _cache_dir()
+    if base is None:
         return False
-    digest = hashlib.sha256((grammar + lark.__version__).encode()).hexdigest()[:16]
-    return str(base / f"flow-grammar-{digest}.lark")
+    key = grammar + lark.__version__ + "flowc.dsl.lark_lexer.LarkFlowLexer"
+    return str(base / f"flow-grammar-{hashlib.sha256(key.encode()).hexdigest()[:16]}.lark")
 
 
-@dataclass
+# Bump when the lean tables' layout (`tables_from_lark`) or the builder's method names change meaning.
+_LEAN_FORMAT = "lean-2"
+
+
+def _lean_cache_file(grammar: str) -> Path | None:
+    """Where the lean driver's tables are kept, keyed by the grammar, the format and lark's install
+    (found without importing it: importing lark is what this cache saves)."""
+    import hashlib
+    from importlib.util import find_spec
+
+    base = _cache_dir()
+    if base is None:
+        return None
+    spec = find_spec("lark")
+    origin = spec.origin if spec is not None and spec.origin else ""
+    try:
+        stamp = str(Path(origin).stat().st_mtime_ns) if origin else ""
+    except OSError:
+        stamp = ""
+    key = "\0".join((grammar, _LEAN_FORMAT, origin, stamp))
+    return base / f"flow-lean-{hashlib.sha256(key.encode()).hexdigest()[:16]}.pickle"
+
+
 class _Parsers:
-    lark: Lark  # explains errors
-    lean: LeanParser | None  # parses valid input, the common case, faster (None: lark does it all)
-    lexer: FlowLexer
-    builder: _Build
+    """The lean driver and lexer for valid input; lark's own driver, built on first need, for errors."""
+
+    def __init__(self, lean: LeanParser | None, lexer: FlowLexer, builder: _Build, lark: Any = None):
+        self.lean = lean  # parses valid input, the common case, faster (None: lark does it all)
+        self.lexer = lexer
+        self.builder = builder
+        self._lark = lark
+
+    @property
+    def lark(self) -> Any:
+        """lark's parser on the same grammar, lexer and builder: it explains errors."""
+        if self._lark is None:
+            self._lark = _build_lark(self.builder)
+        return self._lark
+
+
+def _build_lark(builder: _Build) -> Any:
+    from flowc.dsl.lark_lexer import LarkFlowLexer
+    from lark import Lark
+
+    grammar = GRAMMAR.read_text(encoding="utf-8")
+    return Lark(grammar, parser="lalr", lexer=LarkFlowLexer, maybe_placeholders=False, transformer=builder,
+                start=["start", "condition", "value"], cache=_cache_file(grammar))
 
 
 @lru_cache(maxsize=1)
 def _parser() -> _Parsers:
-    """One parser for the process; its transformer is re-pointed at each file."""
+    """One parser for the process; its transformer is re-pointed at each file.
+
+    The lean driver's tables and the lexer's terminals come from a cache when there is one (a pickle in
+    the per-user cache directory), so valid input parses without importing lark at all.
+    """
+    import pickle
+
     builder = _Build("<input>", "")
     grammar = GRAMMAR.read_text(encoding="utf-8")
-    parser = Lark(grammar, parser="lalr", lexer=FlowLexer, maybe_placeholders=False, transformer=builder,
-                  start=["start", "condition", "value"], cache=_cache_file(grammar))
+    path = _lean_cache_file(grammar)
+    if path is not None:
+        try:
+            with path.open("rb") as f:
+                cached = pickle.load(f)
+            lean = LeanParser(cached["tables"], builder) if cached["tables"] is not None else None
+            return _Parsers(lean, FlowLexer(cached["terminals"]), builder)
+        except Exception:  # a missing, stale or unreadable cache is rebuilt from lark
+            pass
+    lark = _build_lark(builder)
+    terminals = terminals_of(lark.lexer_conf)
     try:
-        lean = LeanParser(parser)
+        tables: dict[str, Any] | None = tables_from_lark(lark, builder)
     except Unsupported:  # a grammar change the lean driver does not reproduce: lark parses everything
-        lean = None
-    return _Parsers(parser, lean, FlowLexer(parser.lexer_conf), builder)
+        tables = None
+    parsers = _Parsers(LeanParser(tables, builder) if tables is not None else None, FlowLexer(terminals), builder,
+                       lark)
+    if path is not None:
+        try:
+            temp = path.with_suffix(f".{os.getpid()}.tmp")
+            with temp.open("wb") as f:
+                pickle.dump({"tables": tables, "terminals": terminals}, f, protocol=pickle.HIGHEST_PROTOCOL)
+            temp.replace(path)
+        except OSError:
+            pass
+    return parsers
 
 
 def _expected_text(expected: set[str] | frozenset[str]) -> str:
@@ -831,6 +930,8 @@ def _hint(tok: Any, accepts: Any, text: str, line: int) -> str | None:
 
 
 def _syntax_diag(file: str, err: Exception, text: str = "") -> Diagnostic:
+    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
     if isinstance(err, _IndentError):
         return Diagnostic("FLOW100", err.message, Span(file, err.line, err.col, err.line, err.col + 1))
     if isinstance(err, UnexpectedToken):
@@ -891,6 +992,13 @@ def _inside(span: Span, text: str) -> Span:
 _NOT_PARSED = object()
 
 
+def _lark_errors() -> tuple[type[Exception], ...]:
+    """lark's exception classes, imported only when something was raised (valid input never needs them)."""
+    from lark.exceptions import LarkError
+
+    return (LarkError,)
+
+
 def parse_with_start(text: str, file: str, start: str) -> Any:
     """Parse text from one of the grammar's start symbols (a whole file, a condition, a value)."""
     parsers = _parser()
@@ -901,11 +1009,11 @@ def parse_with_start(text: str, file: str, start: str) -> Any:
         if parsers.lean is not None:
             try:
                 module = parsers.lean.parse(lambda stack, rows: parsers.lexer.tokens(text, stack, rows), start)
-            except (Abandon, UnexpectedCharacters, _IndentError):
+            except (Abandon, _IndentError, *_lark_errors()):  # (the tuple is built only on an exception)
                 builder.diagnostics = []  # the callbacks that ran before the error report again
         if module is _NOT_PARSED:
             module = parsers.lark.parse(text, start=start)
-    except (LarkError, _IndentError) as err:
+    except (_IndentError, *_lark_errors()) as err:
         inner = getattr(err, "orig_exc", None)
         raise FlowError([_syntax_diag(file, inner if isinstance(inner, Exception) else err, text)]) from None
     except RecursionError:

@@ -513,7 +513,7 @@ class _Loader:
                 self.error(self.key_span(raw, key), f"unknown retry field '{key}'",
                            hint="expected errors, interval, attempts, backoff, max_delay, jitter, comment")
         try:
-            spec = ast.RetrySpec(span=span, errors=self.errors(raw["errors"], raw, "errors"), **kwargs)
+            spec = ast.validated(ast.RetrySpec, span=span, errors=self.errors(raw["errors"], raw, "errors"), **kwargs)
         except ValidationError as exc:  # a field of the wrong type -> a diagnostic, never a traceback
             self.error(span, f"invalid retry: {_first_error(exc)}")
             spec = ast.RetrySpec(span=span, errors=self.errors(raw["errors"], raw, "errors"))
@@ -758,7 +758,9 @@ def parse_flow_yaml(text: str, file: str = "<input>") -> ast.Module:
     except RecursionError:
         raise FlowError([Diagnostic("FLOW100", "nesting is too deep", Span.unknown(file))]) from None
     loader = _Loader(file, text)
-    module = loader.module(data)
+    # The AST's nodes do not validate themselves (the `.flow` parser is their hot path): the tree YAML
+    # built is converted and checked here, once, as pydantic models were at construction.
+    module = ast.validate(loader.module(data))
     if not loader.diagnostics:  # the loader's own messages first; the models then hold it to the schema
         loader.check_model(data)
     if loader.diagnostics:

@@ -5,22 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from pydantic import BaseModel
+from flowc.dsl.ast import AstModel, field_names
 
 
 def children(node: Any) -> list[Any]:
-    """Every AST node and list item directly under `node` (pydantic models and lists), in field order."""
+    """Every AST node and list item directly under `node` (AST nodes and lists), in field order."""
     if isinstance(node, list):
         return node
-    if not isinstance(node, BaseModel):
+    if not isinstance(node, AstModel):
         return []
     out: list[Any] = []
-    values = node.__dict__
-    for name in type(node).model_fields:
-        value = values.get(name)
+    for name in field_names(node.__class__):
+        value = getattr(node, name)
         if isinstance(value, list):
             out.extend(value)
-        elif isinstance(value, BaseModel):
+        elif isinstance(value, AstModel):
             out.append(value)
     return out
 
@@ -58,11 +57,11 @@ def referenced_names(node: Any) -> set[str]:
                 names.add(value)
             elif isinstance(value, list) and cls is option:
                 names.update(v for v in value if isinstance(v, str))
-        if isinstance(item, BaseModel):
-            for value in item.__dict__.values():  # the fields' values
+        if isinstance(item, AstModel):
+            for value in item.field_values():
                 if value.__class__ is list:
                     stack.extend(value)
-                elif isinstance(value, BaseModel):
+                elif isinstance(value, AstModel):
                     stack.append(value)
     return names
 

@@ -217,22 +217,20 @@ class AslEmitter:
 
     def literal_span(self, text: str) -> Span | None:
         """Where the source wrote a string containing `text` (only looked for on the error path)."""
-        from pydantic import BaseModel
-
         stack: list = list(self.wf.graph.walk())
         while stack:
             item = stack.pop(0)
             if isinstance(item, ast.LiteralValue):
                 if isinstance(item.value, str) and text in item.value:
                     return item.span
+            elif isinstance(item, ast.AstModel):  # the AST's other nodes
+                stack.extend(item.field_values())
             elif isinstance(item, (list, tuple)):
                 stack.extend(item)
             elif isinstance(item, dict):
                 stack.extend(item.values())
             elif isinstance(item, ir.IRModel) and not isinstance(item, ir.Graph):  # nested graphs: walk() has them
                 stack.extend(item.field_values())
-            elif isinstance(item, BaseModel):
-                stack.extend(item.__dict__.values())
         return None
 
     def span_at(self, pointer: str) -> Span:

@@ -50,7 +50,7 @@ def test_step_names_are_checked_at_every_depth():
                 node.name = node.name + "\x07"
                 everywhere.append(str(node.name_span))
             if isinstance(node, ast.Node | ast.ObjectItem):
-                stack.extend(v for v in vars(node).values() if isinstance(v, ast.Node | list))
+                stack.extend(v for v in node.field_values() if isinstance(v, ast.Node | list))
             elif isinstance(node, list):
                 stack.extend(node)
     found = [d for module in modules for d in check_names(module)]

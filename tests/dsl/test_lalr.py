@@ -110,3 +110,78 @@ def test_mutated_sources_get_the_same_answer_with_or_without_the_lean_driver(sta
 def test_a_condition_fragment_through_the_public_entry() -> None:
     node = parse_with_start('$.a == "x"', "f", "condition")
     assert node.op == "StringEquals"
+
+
+def _reference_shaping(plan: list[tuple[int, bool]], callback, children: list):
+    """What lark's child filter does with a plan: keep some children, splice helper lists in place."""
+    kept: list | None = None
+    for i, splice in plan:
+        if splice:
+            kept = children[i] if not kept else kept + children[i]
+        elif kept is None:
+            kept = [children[i]]
+        else:
+            kept = [*kept, children[i]]
+    return callback(kept if kept is not None else [])
+
+
+@settings(max_examples=200, deadline=None)
+@given(size=st.integers(1, 6), data=st.data(), single=st.booleans())
+def test_a_generated_reducer_keeps_and_splices_like_lark(size: int, data, single: bool) -> None:
+    from flowc.dsl.lalr import _compile
+
+    indices = sorted(data.draw(st.sets(st.integers(0, size - 1), min_size=1)))
+    plan = [(i, data.draw(st.booleans())) for i in indices]
+
+    def callback(kids: list) -> tuple:
+        return ("built", list(kids))
+
+    spliced = {i for i, splice in plan if splice}
+
+    def children() -> list:  # helper lists at the spliced places (never empty, as lark builds them)
+        return [[f"h{i}a", f"h{i}b"] if i in spliced else f"c{i}" for i in range(size)]
+
+    reduce = _compile(plan, size, callback, identity=False, single=single)
+    expected = _reference_shaping(plan, callback, children())
+    if single and len(expected[1]) == 1:
+        expected = expected[1][0]
+    assert reduce(children()) == expected
+    identity = _compile(plan, size, callback, identity=True, single=False)
+    assert identity(children()) == _reference_shaping(plan, lambda kids: list(kids), children())
+
+
+_PROBE = ("import sys\nfrom flowc.dsl.parser import parse_flow\n"
+          "module = parse_flow('workflow W\\n  A: pass\\n  B: succeed\\n', 'w.flow')\n"
+          "print(len(module.workflows[0].body), sorted({m.split('.')[0] for m in sys.modules} & {'lark', 'pydantic'}))\n")
+
+
+def _probe(cache: Path) -> str:
+    import os
+    import subprocess
+
+    env = {**os.environ, "PYTHONPATH": str(REPO), "XDG_CACHE_HOME": str(cache)}
+    return subprocess.run([sys.executable, "-c", _PROBE], env=env, capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def test_valid_input_parses_without_lark_once_the_tables_are_cached(tmp_path: Path) -> None:
+    assert _probe(tmp_path) == "2 ['lark']"  # the first run builds the tables with lark and caches them
+    assert _probe(tmp_path) == "2 []"
+    (lean,) = (tmp_path / "flowc").glob("flow-lean-*.pickle")
+    lean.write_bytes(b"not a pickle")  # a damaged cache is rebuilt, not trusted
+    assert _probe(tmp_path) == "2 ['lark']"
+    assert _probe(tmp_path) == "2 []"
+
+
+def test_the_cached_tables_are_what_lark_gives() -> None:
+    import pickle
+
+    from flowc.dsl.lalr import LeanParser, tables_from_lark
+
+    parsers = _parser()
+    tables = tables_from_lark(parsers.lark, parsers.builder)
+    assert pickle.loads(pickle.dumps(tables)) == tables
+    text = synthetic_flow(60) + "\n"
+    parsers.builder.file, parsers.builder.text, parsers.builder.diagnostics = "s.flow", text, []
+    fresh = LeanParser(pickle.loads(pickle.dumps(tables)), parsers.builder)
+    assert fresh.parse(lambda stack, rows: parsers.lexer.tokens(text, stack, rows), "start") == _lark(text, "s.flow")

@@ -26,7 +26,8 @@ def shape(node):
     if isinstance(node, list):
         return [shape(x) for x in node]
     if isinstance(node, (ast.Node, ast.ObjectItem)):
-        return {k: shape(v) for k, v in node.__dict__.items() if not isinstance(v, Span)}
+        return {k: shape(getattr(node, k)) for k in ast.field_names(node.__class__)
+                if not isinstance(getattr(node, k), Span)}
     return node
 
 
