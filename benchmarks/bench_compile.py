@@ -48,7 +48,7 @@ from flowc.compiler.collisions import check_collisions
 from flowc.compiler.engine import asl_rules, run_rules
 from flowc.compiler.asldoc import AslDocument
 from flowc.compiler.lower import lower
-from flowc.compiler.pipeline import _as_deployed, analyse, paused_gc
+from flowc.compiler.pipeline import _deployed_with_text, analyse, paused_gc
 from flowc.dsl.diagnostics import Severity
 from flowc.dsl.loader import load_program
 from flowc.targets.asl.emit import emit_workflow
@@ -121,9 +121,15 @@ def lower_phase():
 phases["lower"], program = best(lower_phase)
 wf = next(iter(program.workflows.values()))
 phases["emit"], emitted = best(lambda: emit_workflow(program, wf))
-phases["rules"], _ = best(lambda: run_rules(AslDocument(_as_deployed(program, emitted), wf.file,
-                                                        emitted.source_map.get, workflow_type=wf.type,
-                                                        source_kind="flow"), rules))
+
+
+def rules_phase():
+    deployed, compact = _deployed_with_text(program, emitted)
+    return run_rules(AslDocument(deployed, wf.file, emitted.source_map.get, workflow_type=wf.type,
+                                 source_kind="flow", _compact=compact), rules)
+
+
+phases["rules"], _ = best(rules_phase)
 phases["render"], _ = best(lambda: write_outputs(out, render(result, out, [str(src)]), force=True))
 
 # The peer: heaviside on the same workflow in its DSL.

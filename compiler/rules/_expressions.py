@@ -47,13 +47,20 @@ _STEPS_OF: dict[str, list[int]] = {}
 for _i, (_field, _kind, _inner) in enumerate(_STEPS):
     _STEPS_OF.setdefault(_field, []).append(_i)
 del _i, _field, _kind, _inner
+_STEPS_BY_LAYOUT: dict[tuple, list[int]] = {}  # a state's keys, in order -> the _STEPS indexes it has
 
 
 def _jsonpath_expressions(ref: StateRef) -> list[tuple[str, str, str]]:
     """Only the fields a state has are looked at (a state has a few of the ~24 that can hold one)."""
     body, ptr = ref.body, ref.pointer
     out: list[tuple[str, str, str]] = []
-    steps = sorted(i for key in _STEPS_OF.keys() & body.keys() for i in _STEPS_OF[key])
+    layout = tuple(body)
+    steps = _STEPS_BY_LAYOUT.get(layout)
+    if steps is None:  # a large definition repeats a few field layouts: each is sorted once
+        steps = sorted(i for key in _STEPS_OF.keys() & body.keys() for i in _STEPS_OF[key])
+        if len(_STEPS_BY_LAYOUT) >= 4096:  # stay bounded in a long-lived process (the language server)
+            _STEPS_BY_LAYOUT.clear()
+        _STEPS_BY_LAYOUT[layout] = steps
     for step in steps:
         field, kind, inner = _STEPS[step]
         value = body[field]
@@ -107,7 +114,8 @@ def _template_values(value: Any, ptr: str, out: list[tuple[str, str, str]]) -> N
     if isinstance(value, dict):
         for k, v in value.items():
             if isinstance(k, str) and k.endswith(".$") and isinstance(v, str):
-                out.append((f"{ptr}/{escape(k)}", "template", v))
+                out.append((f"{ptr}/{k}" if "~" not in k and "/" not in k else f"{ptr}/{escape(k)}",
+                            "template", v))
             elif isinstance(v, (dict, list)):
                 _template_values(v, f"{ptr}/{escape(k)}", out)
     elif isinstance(value, list):

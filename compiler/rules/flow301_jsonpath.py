@@ -60,6 +60,9 @@ def _trailing_whitespace_only(text: str, kind: str) -> bool:
 _path_problem = lru_cache(maxsize=4096)(path_problem)
 
 
+_WHAT = {"reference": "Reference Path", "result": "ResultPath", "template": "path in a `.$` field"}
+
+
 class InvalidJsonPath(Rule):
     code = "FLOW301"
     name = "invalid-jsonpath"
@@ -94,15 +97,14 @@ Good:
             for pointer, kind, text in jsonpath_expressions(ref):
                 if kind == "reference" and pointer.endswith("/ResultPath"):
                     kind = "result"
-                what = {"reference": "Reference Path", "result": "ResultPath",
-                        "template": "path in a `.$` field"}.get(kind, "JSONPath")
-                trailing = _trailing_whitespace_only(text, kind)
-                if trailing:
-                    yield Finding(f"{what} {text!r} ends with whitespace: {TRAILING_WHITESPACE}", pointer,
-                                  severity=Severity.WARNING, hint=f"write {text.rstrip()!r}")
+                # (a text not ending in whitespace is not `_trailing_whitespace_only`: rstrip keeps it whole)
+                if text[-1:].isspace() and _trailing_whitespace_only(text, kind):
+                    yield Finding(f"{_WHAT.get(kind, 'JSONPath')} {text!r} ends with whitespace: {TRAILING_WHITESPACE}",
+                                  pointer, severity=Severity.WARNING, hint=f"write {text.rstrip()!r}")
                     continue
                 problem = _path_problem(text, kind)
                 if problem:
+                    what = _WHAT.get(kind, "JSONPath")
                     aws = ""
                     if kind == "template":
                         field = pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")

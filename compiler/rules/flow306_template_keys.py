@@ -56,24 +56,37 @@ Good:
         return out
 
 
-def _scan(value, ptr: str, out: list[Finding]) -> None:
-    """The findings `walk` order gives (each object's keys, then its children, depth first), building
-    pointers only for containers and offending keys."""
+def _scan(value, ptr: str, out: list[Finding], path: list | None = None) -> None:
+    """The findings `walk` order gives (each object's keys, then its children, depth first). Pointers are
+    built only for offending keys: `path` holds the keys and indexes below `ptr` on the way down."""
+    if path is None:
+        path = []
     if isinstance(value, dict):
         for key, item in value.items():
             if not isinstance(key, str) or not key.endswith(".$"):
                 continue
-            p = f"{ptr}/{escape(key)}"
-            if not isinstance(item, str):
-                out.append(Finding(f"'{key}' takes a path or intrinsic function string, not {json_type(item)}",
-                                   p, hint=f"drop the '.$' to use the value as it is: '{key[:-2]}'"))
-            if key[:-2] in value:
-                out.append(Finding(f"'{key}' and '{key[:-2]}' are the same field once '.$' is removed", p,
-                                   key=True))
+            wrong_type = not isinstance(item, str)
+            clash = key[:-2] in value
+            if wrong_type or clash:
+                p = _pointer(ptr, path) + "/" + escape(key)
+                if wrong_type:
+                    out.append(Finding(f"'{key}' takes a path or intrinsic function string, not {json_type(item)}",
+                                       p, hint=f"drop the '.$' to use the value as it is: '{key[:-2]}'"))
+                if clash:
+                    out.append(Finding(f"'{key}' and '{key[:-2]}' are the same field once '.$' is removed", p,
+                                       key=True))
         for key, item in value.items():
             if isinstance(item, (dict, list)):
-                _scan(item, f"{ptr}/{escape(key)}", out)
+                path.append(key)
+                _scan(item, ptr, out, path)
+                path.pop()
     elif isinstance(value, list):
         for i, item in enumerate(value):
             if isinstance(item, (dict, list)):
-                _scan(item, f"{ptr}/{i}", out)
+                path.append(i)
+                _scan(item, ptr, out, path)
+                path.pop()
+
+
+def _pointer(ptr: str, path: list) -> str:
+    return ptr + "".join(f"/{escape(k)}" for k in path)

@@ -28,6 +28,7 @@ from typing import Any
 SHAPES = Path(__file__).with_name("asl_shapes.json")
 ROOT = "StateMachine"
 _INT_LIMIT = 2**63  # typed integers beyond int64 are left to the models
+_LAYOUTS = 4096  # key layouts remembered per model
 
 
 class _Reject(Exception):
@@ -136,7 +137,7 @@ class _Model:
     """One model's fields in declaration order: the types each field takes as they are, and a converter
     for everything else (literals, ranged numbers, nested models, lists, free-form JSON)."""
 
-    __slots__ = ("convert", "index", "name", "plain", "required")
+    __slots__ = ("convert", "index", "layouts", "name", "plain", "required")
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -144,21 +145,32 @@ class _Model:
         self.plain: dict[str, frozenset[type]] = {}
         self.convert: dict[str, Convert] = {}
         self.required: frozenset[str] = frozenset()
+        #: the keys of a dict as written -> (key, plain types, converter) in declaration order; a large
+        #: definition repeats a few layouts thousands of times, so each is sorted and checked once
+        self.layouts: dict[tuple, tuple[tuple[str, frozenset[type], Convert], ...]] = {}
+
+    def _layout(self, written: tuple) -> tuple[tuple[str, frozenset[type], Convert], ...]:
+        try:
+            keys = sorted(written, key=self.index.__getitem__)
+        except (KeyError, TypeError):  # an unknown name (or a Python field name): leave it to the models
+            raise _Reject from None
+        if not self.required.issubset(written):
+            raise _Reject
+        layout = tuple((k, self.plain[k], self.convert[k]) for k in keys)
+        if len(self.layouts) >= _LAYOUTS:  # a long-lived process (the language server): stay bounded
+            self.layouts.clear()
+        self.layouts[written] = layout
+        return layout
 
     def __call__(self, value: Any) -> dict:
         if type(value) is not dict:
             raise _Reject
-        try:
-            keys = sorted(value, key=self.index.__getitem__)
-        except (KeyError, TypeError):  # an unknown name (or a Python field name): leave it to the models
-            raise _Reject from None
-        if not self.required.issubset(value):
-            raise _Reject
-        plain, convert = self.plain, self.convert
+        written = tuple(value)
+        layout = self.layouts.get(written) or self._layout(written)
         out = {}
-        for k in keys:
+        for k, plain, convert in layout:
             v = value[k]
-            out[k] = v if type(v) in plain[k] else convert[k](v)
+            out[k] = v if type(v) in plain else convert(v)
         return out
 
 

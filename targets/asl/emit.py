@@ -58,6 +58,9 @@ class EmitResult:
     source_map: dict[str, Span]
     substitutions: dict[str, tuple[str, str]]  # key -> (kind, name)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: `definition` as compact JSON (orjson), written once by the emitter so the pipeline need not write it
+    #: again; None when it was not written (lone surrogates). Stale if `definition` is changed afterwards.
+    compact: str | None = field(default=None, repr=False, compare=False)
 
     def to_json(self) -> str:
         """The deployable file, keys in ASL model declaration order.
@@ -104,10 +107,10 @@ class AslEmitter:
         if wf.version is not None:
             top["Version"] = wf.version
         self.source_map[""] = wf.span
-        self.check_placeholders(top)
+        compact = self.check_placeholders(top)
         # Analysis reads the plain dict; the models (and their import cost) are only paid when
         # the definition is serialised (EmitResult.to_json).
-        return EmitResult(wf.name, top, self.source_map, self.substitutions, self.diagnostics)
+        return EmitResult(wf.name, top, self.source_map, self.substitutions, self.diagnostics, compact)
 
     def graph(self, graph: ir.Graph, prefix: str) -> dict:
         states = {}
@@ -155,18 +158,21 @@ class AslEmitter:
             self.diagnostics.append(Diagnostic("FLOW101", problem, value.span))
         return self.ref(kind, value.name, attribute)
 
-    def check_placeholders(self, definition: dict) -> None:
+    def check_placeholders(self, definition: dict) -> str | None:
         """`${Key}` written by hand in a string: registered when it names a resource's attribute, else an error.
 
         DefinitionSubstitutions replace only the keys the template defines; any other `${...}` would reach
-        the deployed definition as literal text.
+        the deployed definition as literal text. Returns the definition as compact JSON (None if orjson
+        cannot write it).
         """
         import orjson
         from flowc.compiler.asldoc import iter_strings
 
+        compact = None
         try:
-            if all(key in self.substitutions for key in _PLACEHOLDER.findall(orjson.dumps(definition).decode())):
-                return  # the common case: only the placeholders flowc wrote
+            compact = orjson.dumps(definition).decode()
+            if all(key in self.substitutions for key in _PLACEHOLDER.findall(compact)):
+                return compact  # the common case: only the placeholders flowc wrote
         except TypeError:  # lone surrogates: walk the strings below
             pass
         known: dict[str, tuple[str, str]] | None = None
@@ -182,6 +188,7 @@ class AslEmitter:
                     self.substitutions[key] = known[key]
                     continue
                 self.diagnostics.append(self.unknown_placeholder(key, pointer, known))
+        return compact  # (the definition itself is unchanged: only substitutions and diagnostics grow)
 
     def placeholder_keys(self) -> dict[str, tuple[str, str]]:
         from flowc.compiler import refs
