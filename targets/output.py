@@ -14,7 +14,6 @@ import hashlib
 import io
 import json
 import os
-import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -26,11 +25,6 @@ MANIFEST = ".flowc-manifest.json"
 
 
 def dump_yaml(data: Any, header: str = "") -> str:
-    """Block-style YAML (2-space mappings, list items at +2), a `# ` comment header first."""
-    prefix = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
-    fast = _block_yaml(data)
-    if fast is not None:
-        return prefix + fast
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="safe", pure=True)
@@ -41,123 +35,8 @@ def dump_yaml(data: Any, header: str = "") -> str:
     yaml.representer.ignore_aliases = lambda *args: True
     buf = io.StringIO()
     yaml.dump(data, buf)
+    prefix = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
     return prefix + buf.getvalue()
-
-
-# -- the common case without ruamel.yaml -------------------------------------------------------------------
-# A generated template is dicts, lists, short ASCII strings, ints and bools. For those, what ruamel.yaml's
-# emitter (as configured above) writes is simple to reproduce, and ~10x cheaper than its pure-Python
-# pipeline, a fixed ~5 ms of every compile. Anything else (None, floats, empty or nested-list containers,
-# long, non-ASCII or multi-line strings, strings ruamel would double-quote or that YAML could read as
-# another type) makes `_block_yaml` return None and ruamel.yaml writes the whole document, as before; a
-# test compares the two on every template the examples produce and on generated documents.
-_PLAIN_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_/$")
-_PRINTABLE = frozenset(map(chr, range(0x20, 0x7F)))
-_BOOL_NULL = frozenset({"true", "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL"})
-_INDICATORS = frozenset("#,[]{}&*!|>'\"%@`")
-_NUMBERISH = re.compile(r"[0-9]+|[0-9]+\.[0-9]+|[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_MAX_LINE = 1000  # far below the emitter's width (4096): it never folds what this writes
-
-
-class _Unsure(Exception):
-    """The value is outside what `_block_yaml` reproduces exactly."""
-
-
-def _scalar(value: Any, cache: dict[str, str]) -> str:
-    kind = type(value)
-    if kind is str:
-        out = cache.get(value)
-        if out is None:
-            out = cache[value] = _string(value)
-        return out
-    if kind is bool:
-        return "true" if value else "false"
-    if kind is int:
-        return str(value)
-    if kind is float:
-        text = repr(value)
-        if "." in text and text[-1].isdigit() and "e" not in text:  # 0.5, 10.0 (not 1e+20, inf, nan)
-            return text
-    raise _Unsure
-
-
-def _string(s: str) -> str:
-    if not s or len(s) > _MAX_LINE or not _PRINTABLE.issuperset(s) or s[0] == " " or s[-1] == " ":
-        raise _Unsure
-    first = s[0]
-    if first in _INDICATORS:  # never plain
-        return _single(s)
-    if first in _PLAIN_START or s.startswith(("./", "../")):
-        if ": " in s or " #" in s or s[-1] == ":":  # not plain in block context
-            return _single(s)
-        if s in _BOOL_NULL:  # read back as a boolean or null (the emitter resolves as YAML 1.2: `yes` is text)
-            return _single(s)
-        return s
-    if _NUMBERISH.fullmatch(s):  # an int, float or date in both YAML versions
-        return _single(s)
-    raise _Unsure
-
-
-def _single(s: str) -> str:
-    if "'" in s:  # ruamel double-quotes these
-        raise _Unsure
-    return f"'{s}'"
-
-
-def _block_yaml(data: Any) -> str | None:
-    if type(data) is not dict or not data:
-        return None
-    lines: list[str] = []
-    cache: dict[str, str] = {}
-    try:
-        _mapping(data, 0, "", lines, cache)
-    except (_Unsure, RecursionError):
-        return None
-    return "\n".join(lines) + "\n"
-
-
-def _mapping(data: dict, indent: int, first: str, lines: list[str], cache: dict[str, str]) -> None:
-    """`first` prefixes the first line (a list item's `- `); the other keys line up under it."""
-    pad = " " * indent
-    lead = first or pad
-    for key, value in data.items():
-        if type(key) is not str or len(key) > 100:
-            raise _Unsure
-        k = _scalar(key, cache)
-        kind = type(value)
-        if kind is dict:
-            if not value:
-                raise _Unsure
-            lines.append(f"{lead}{k}:")
-            _mapping(value, indent + 2, "", lines, cache)
-        elif kind is list:
-            if not value:
-                raise _Unsure
-            lines.append(f"{lead}{k}:")
-            _sequence(value, indent + 2, lines, cache)
-        else:
-            line = f"{lead}{k}: {_scalar(value, cache)}"
-            if len(line) > _MAX_LINE:
-                raise _Unsure
-            lines.append(line)
-        lead = pad
-
-
-def _sequence(data: list, indent: int, lines: list[str], cache: dict[str, str]) -> None:
-    dash = " " * indent + "- "
-    for item in data:
-        kind = type(item)
-        if kind is dict:
-            if not item:
-                raise _Unsure
-            _mapping(item, indent + 2, dash, lines, cache)
-        elif kind is list:
-            raise _Unsure
-        else:
-            line = dash + _scalar(item, cache)
-            if len(line) > _MAX_LINE:
-                raise _Unsure
-            lines.append(line)
 
 
 def dump_json(data: Any) -> str:
