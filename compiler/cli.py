@@ -14,12 +14,12 @@ import sys
 
 import click
 from flowc.compiler import __version__, commands
-from flowc.compiler.commands._options import common_options
+from flowc.compiler.commands._options import ShortOptionsFirst, common_options
 
 RECURSION_LIMIT = 12_000
 
 
-class LazyGroup(click.Group):
+class LazyGroup(ShortOptionsFirst, click.Group):
     """Subcommands discovered from `compiler/commands/*.py`, imported on use."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:

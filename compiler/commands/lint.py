@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 from flowc.compiler.commands._options import (
+    Command,
     common_options,
     complete_rule_codes,
     console,
@@ -16,7 +17,7 @@ from flowc.compiler.commands._stdin import stdin_filename_option
 FORMATS = ["text", "json", "sarif", "github"]
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path, allow_dash=True))
 @format_option(FORMATS, help="text (with code frames), json, sarif (2.1.0, GitHub code scanning), github "
                              "(annotations).")
