@@ -13,65 +13,15 @@ A new command adopts them with `@common_options` (and `output_option` / `format_
 
 from __future__ import annotations
 
-import os
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any, TextIO
 
 import click
-
-COLOR_CHOICES = ("auto", "always", "never")
-
-
-@dataclass
-class Console:
-    """How loud and how colourful this invocation is."""
-
-    color: str = "auto"
-    verbosity: int = 0  # -1 quiet, 0 normal, >0 verbose
-
-    @property
-    def quiet(self) -> bool:
-        return self.verbosity < 0
-
-    @property
-    def verbose(self) -> bool:
-        return self.verbosity > 0
-
-    def use_color(self, stream: TextIO | None = None) -> bool:
-        """`--color` first; on `auto`, NO_COLOR (non-empty) then FORCE_COLOR (non-empty, not 0), then a terminal."""
-        if self.color != "auto":
-            return self.color == "always"
-        if os.environ.get("NO_COLOR"):
-            return False
-        if os.environ.get("FORCE_COLOR", "") not in ("", "0"):
-            return True
-        stream = stream if stream is not None else sys.stdout
-        return bool(getattr(stream, "isatty", None) and stream.isatty())
-
-    def interactive(self, stream: TextIO | None = None) -> bool:
-        """Whether transient output (progress) may be drawn: a terminal, and not --quiet."""
-        stream = stream if stream is not None else sys.stderr
-        return not self.quiet and bool(getattr(stream, "isatty", None) and stream.isatty())
-
-    def echo(self, message: str, *, err: bool = False, file: TextIO | None = None, nl: bool = True) -> None:
-        """`click.echo` that keeps or strips colour as decided here (click alone strips it off a terminal)."""
-        stream = file if file is not None else (sys.stderr if err else sys.stdout)
-        click.echo(message, file=stream, nl=nl, color=self.use_color(stream))
-
-    def info(self, message: str) -> None:
-        """A status line on stderr (summaries, 'wrote ...'); silenced by --quiet."""
-        if not self.quiet:
-            click.echo(message, err=True)
-
-    def debug(self, message: str) -> None:
-        """Detail shown only with --verbose."""
-        if self.verbose:
-            click.echo(message, err=True)
+from flowc.compiler.commands._console import COLOR_CHOICES, Console
 
 
 def console() -> Console:
