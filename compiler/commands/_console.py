@@ -11,8 +11,9 @@ from __future__ import annotations
 import os
 import re
 import sys
-from dataclasses import dataclass
 from typing import TextIO
+
+from flowc.compiler.lint.records import Plain
 
 COLOR_CHOICES = ("auto", "always", "never")
 # click._compat._ansi_re: what click strips from text written off a terminal
@@ -47,12 +48,17 @@ def _isatty(stream: TextIO) -> bool:
         return False
 
 
-@dataclass
-class Console:
+class Console(Plain):
     """How loud and how colourful this invocation is."""
 
-    color: str = "auto"
-    verbosity: int = 0  # -1 quiet, 0 normal, >0 verbose
+    color: str
+    verbosity: int  # -1 quiet, 0 normal, >0 verbose
+
+    _fields = ("color", "verbosity")
+
+    def __init__(self, color: str = "auto", verbosity: int = 0) -> None:
+        self.color = color
+        self.verbosity = verbosity
 
     @property
     def quiet(self) -> bool:
