@@ -167,3 +167,28 @@ def test_a_flow_file_without_click_too(files):
     done = _flowc(["lint", "w.flow"], files, with_click=False)
     assert done.returncode == 0, done.stderr
     assert "CLICK False" in done.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["lint", "-Z", "x.asl.json"], ["lint", "--strct", "x.asl.json"], ["lint", "-qZ", "x.asl.json"], ["-Q", "lint"],
+    ["lint", "-j"], ["lint", "-f", "xml"], ["lint", "-fxml"], ["lint", "-f=json"], ["lint", "-q=1"],
+    ["--colr", "always", "lint"], ["-q", "-v", "lint", "-q", "-f", "json", "-j", "1", "bad.asl.json"],
+])
+def test_short_options_first_reads_as_click_does(files, monkeypatch, args):
+    """Under click, a short option skips the failed long-option lookup (and its did-you-mean ranking); the
+    result, errors included, is what click's own parser gives."""
+    from click.testing import CliRunner
+    from flowc.compiler.commands import _options
+
+    ours = CliRunner().invoke(main, args)
+    monkeypatch.setattr(_options, "_SHORT_FIRST", {})
+    monkeypatch.setattr(_options, "_short_first_class", lambda base: base)  # click's parser as it is
+    stock = CliRunner().invoke(main, args)
+    assert (ours.exit_code, ours.output) == (stock.exit_code, stock.output)
+
+
+def test_short_options_parse_under_click(files):
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(main, ["-q", "lint", "-qf", "json", "-j", "1", "bad.asl.json"])
+    assert result.exit_code == 1 and json.loads(result.stdout)[0]["file"] == "bad.asl.json"
