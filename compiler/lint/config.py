@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from flowc.compiler.lint.records import Plain
 
 SEVERITIES = ("error", "warning", "info", "off")
 INTERNAL_CODE = "FLOW000"  # a rule that crashed; not a rule of its own, but selectable
@@ -41,17 +42,33 @@ class ConfigError(ValueError):
     pass
 
 
-@dataclass
-class LintConfig:
-    select: list[str] | None = None  # codes or prefixes; None = all
-    ignore: list[str] = field(default_factory=list)
-    severity: dict[str, str] = field(default_factory=dict)
-    exclude: list[str] = field(default_factory=list)
-    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
-    strict: bool = False
-    map_items: int | None = None
-    substitutions: str | None = None
-    root: str | None = None  # directory of the pyproject.toml it came from
+class LintConfig(Plain):
+    select: list[str] | None  # codes or prefixes; None = all
+    ignore: list[str]
+    severity: dict[str, str]
+    exclude: list[str]
+    per_file_ignores: dict[str, list[str]]
+    strict: bool
+    map_items: int | None
+    substitutions: str | None
+    root: str | None  # directory of the pyproject.toml it came from
+
+    _fields = ("select", "ignore", "severity", "exclude", "per_file_ignores", "strict", "map_items", "substitutions",
+               "root")
+
+    def __init__(self, select: list[str] | None = None, ignore: list[str] | None = None,
+                 severity: dict[str, str] | None = None, exclude: list[str] | None = None,
+                 per_file_ignores: dict[str, list[str]] | None = None, strict: bool = False,
+                 map_items: int | None = None, substitutions: str | None = None, root: str | None = None) -> None:
+        self.select = select
+        self.ignore = [] if ignore is None else ignore
+        self.severity = {} if severity is None else severity
+        self.exclude = [] if exclude is None else exclude
+        self.per_file_ignores = {} if per_file_ignores is None else per_file_ignores
+        self.strict = strict
+        self.map_items = map_items
+        self.substitutions = substitutions
+        self.root = root
 
     # -- selection ------------------------------------------------------------------------
     def enabled(self, code: str) -> bool:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
+
+from flowc.compiler.lint.records import Frozen
 
 FLOW_SUFFIXES = (".flow", ".flow.yaml", ".flow.yml")
 ASL_SUFFIXES = (".asl.json", ".asl.yaml", ".asl.yml", ".asl")
@@ -18,10 +19,15 @@ _JSON_KEYS = (re.compile(r'"StartAt"\s*:'), re.compile(r'"States"\s*:'))
 _YAML_KEYS = (re.compile(r"^[\"']?StartAt[\"']?\s*:", re.M), re.compile(r"^[\"']?States[\"']?\s*:", re.M))
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(Frozen):
     path: str  # as shown in diagnostics (relative to the working directory when possible)
     kind: str  # "flow" | "asl" | "missing"
+
+    _fields = ("path", "kind")
+
+    def __init__(self, path: str, kind: str) -> None:
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "kind", kind)
 
 
 def display(path: Path) -> str:

@@ -15,9 +15,9 @@ positions are mapped back into the string (line for line in a YAML block scalar,
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
 from typing import Any
 
+from flowc.compiler.lint.records import Plain
 from flowc.compiler.lint.sources import Duplicate, ParsedSource, YamlScalar, escape, parse_json
 from flowc.dsl.diagnostics import Span
 
@@ -27,17 +27,28 @@ TEMPLATE_MARKERS = (SAM_MACHINE, CFN_MACHINE)
 SERVERLESS_NAMES = ("serverless.yml", "serverless.yaml", "serverless.json")
 
 
-@dataclass
-class Embedded:
+class Embedded(Plain):
     """One definition found in a template."""
 
     label: str  # where it is, for messages: "Resources.Orders" / "stepFunctions.stateMachines.orders"
     definition: Any
     source: Any  # a ParsedSource-like view whose positions are in the template
     tool: str  # "serverless" | "sam" | "cloudformation"
-    workflow_type: str | None = None
-    substitution_names: frozenset[str] = field(default_factory=frozenset)
-    substitutions: dict[str, str] = field(default_factory=dict)  # the literal (string) values among them
+    workflow_type: str | None
+    substitution_names: frozenset[str]
+    substitutions: dict[str, str]  # the literal (string) values among them
+
+    _fields = ("label", "definition", "source", "tool", "workflow_type", "substitution_names", "substitutions")
+
+    def __init__(self, label: str, definition: Any, source: Any, tool: str, workflow_type: str | None = None,
+                 substitution_names: frozenset[str] | None = None, substitutions: dict[str, str] | None = None) -> None:
+        self.label = label
+        self.definition = definition
+        self.source = source
+        self.tool = tool
+        self.workflow_type = workflow_type
+        self.substitution_names = frozenset() if substitution_names is None else substitution_names
+        self.substitutions = {} if substitutions is None else substitutions
 
 
 def is_serverless(file: str) -> bool:

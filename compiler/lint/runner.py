@@ -11,12 +11,12 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from flowc.compiler.lint.config import LintConfig
 from flowc.compiler.lint.discovery import Target
+from flowc.compiler.lint.records import Plain
 from flowc.dsl.diagnostics import Diagnostic, Severity, Span, sort_diagnostics
 
 # A process pool costs ~0.1-0.2 s to start; a raw ASL file takes ~0.5 ms to lint, a `.flow` file ~40 ms.
@@ -24,21 +24,35 @@ PARALLEL_MIN_SECONDS = 1.0
 COST = {"asl": 0.0005, "template": 0.001, "flow": 0.04, "missing": 0.0}
 
 
-@dataclass
-class Options:
+class Options(Plain):
     """What a worker needs (picklable)."""
 
-    config: LintConfig = field(default_factory=LintConfig)
-    substitutions: dict[str, str] | None = None
-    workflow_type: str | None = None
+    config: LintConfig
+    substitutions: dict[str, str] | None
+    workflow_type: str | None
+
+    _fields = ("config", "substitutions", "workflow_type")
+
+    def __init__(self, config: LintConfig | None = None, substitutions: dict[str, str] | None = None,
+                 workflow_type: str | None = None) -> None:
+        self.config = LintConfig() if config is None else config
+        self.substitutions = substitutions
+        self.workflow_type = workflow_type
 
 
-@dataclass
-class FileReport:
+class FileReport(Plain):
     path: str
     kind: str
     diagnostics: list[Diagnostic]
-    text: str | None = None  # the source, for code frames
+    text: str | None  # the source, for code frames
+
+    _fields = ("path", "kind", "diagnostics", "text")
+
+    def __init__(self, path: str, kind: str, diagnostics: list[Diagnostic], text: str | None = None) -> None:
+        self.path = path
+        self.kind = kind
+        self.diagnostics = diagnostics
+        self.text = text
 
 
 # ------------------------------------------------------------------------------------------ rules
@@ -136,14 +150,20 @@ def lint_template_text(text: str, file: str, options: Options | None = None) -> 
 # ------------------------------------------------------------------------------------------ .flow
 
 
-@dataclass
-class FlowAnalysis:
+class FlowAnalysis(Plain):
     """One verdict for `.flow` sources, shared by `check`, `compile` and `lint`: every rule at its configured
     severity, with per-file ignores and inline suppressions applied."""
 
     result: Any  # flowc.compiler.pipeline.CompileResult
     diagnostics: list[Diagnostic]
-    config: LintConfig = field(default_factory=LintConfig)
+    config: LintConfig
+
+    _fields = ("result", "diagnostics", "config")
+
+    def __init__(self, result: Any, diagnostics: list[Diagnostic], config: LintConfig | None = None) -> None:
+        self.result = result
+        self.diagnostics = diagnostics
+        self.config = LintConfig() if config is None else config
 
     @property
     def errors(self) -> list[Diagnostic]:

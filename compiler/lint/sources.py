@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
 from json.decoder import scanstring
 from typing import Any
 
+from flowc.compiler.lint.records import Plain
 from flowc.dsl.diagnostics import Span
 from flowc.dsl.limits import MAX_DOCUMENT_DEPTH, LimitError, check_number, depth_message
 
@@ -32,44 +32,82 @@ def escape(name: Any) -> str:
     return str(name).replace("~", "~0").replace("/", "~1")
 
 
-@dataclass
-class Duplicate:
+class Duplicate(Plain):
     pointer: str  # the object's member pointer (the repeated key)
     first: tuple[int, int]  # offsets (or line/col) of the first occurrence of the key
     second: tuple[int, int]
 
+    _fields = ("pointer", "first", "second")
 
-@dataclass
-class YamlScalar:
+    def __init__(self, pointer: str, first: tuple[int, int], second: tuple[int, int]) -> None:
+        self.pointer = pointer
+        self.first = first
+        self.second = second
+
+
+class YamlScalar(Plain):
     """A plain YAML scalar that YAML 1.1 parsers read as a boolean."""
 
     pointer: str
     text: str
     is_key: bool
 
+    _fields = ("pointer", "text", "is_key")
 
-@dataclass
-class SourceSyntaxError(Exception):
+    def __init__(self, pointer: str, text: str, is_key: bool) -> None:
+        self.pointer = pointer
+        self.text = text
+        self.is_key = is_key
+
+
+class SourceSyntaxError(Plain, Exception):
     message: str
     line: int
     col: int
 
+    _fields = ("message", "line", "col")
 
-@dataclass
-class ParsedSource:
+    def __init__(self, message: str, line: int, col: int) -> None:
+        self.message = message
+        self.line = line
+        self.col = col
+
+
+class ParsedSource(Plain):
     """A parsed ASL file: the value, and where each pointer's key and value are."""
 
     file: str
     text: str
-    value: Any = None
-    kind: str = "json"  # json | yaml
-    error: SourceSyntaxError | None = None
-    duplicates: list[Duplicate] = field(default_factory=list)
-    yaml_booleans: list[YamlScalar] = field(default_factory=list)
+    value: Any
+    kind: str  # json | yaml
+    error: SourceSyntaxError | None
+    duplicates: list[Duplicate]
+    yaml_booleans: list[YamlScalar]
     # pointer -> (start, end) as offsets (json) or (line, col) pairs (yaml, 1-based)
-    _values: dict[str, tuple[Any, Any]] = field(default_factory=dict)
-    _keys: dict[str, tuple[Any, Any]] = field(default_factory=dict)
-    _lines: list[int] | None = None
+    _values: dict[str, tuple[Any, Any]]
+    _keys: dict[str, tuple[Any, Any]]
+    _lines: list[int] | None
+
+    _fields = ("file", "text", "value", "kind", "error", "duplicates", "yaml_booleans", "_values", "_keys", "_lines",
+               "_scalars", "_lazy")
+
+    def __init__(self, file: str, text: str, value: Any = None, kind: str = "json",
+                 error: SourceSyntaxError | None = None, duplicates: list[Duplicate] | None = None,
+                 yaml_booleans: list[YamlScalar] | None = None, _values: dict[str, tuple[Any, Any]] | None = None,
+                 _keys: dict[str, tuple[Any, Any]] | None = None, _lines: list[int] | None = None,
+                 _scalars: set[str] | None = None, _lazy: Any = None) -> None:
+        self.file = file
+        self.text = text
+        self.value = value
+        self.kind = kind
+        self.error = error
+        self.duplicates = [] if duplicates is None else duplicates
+        self.yaml_booleans = [] if yaml_booleans is None else yaml_booleans
+        self._values = {} if _values is None else _values
+        self._keys = {} if _keys is None else _keys
+        self._lines = _lines
+        self._scalars = set() if _scalars is None else _scalars
+        self._lazy = _lazy
 
     # -- positions ---------------------------------------------------------------------
     def _line_col(self, offset: int) -> tuple[int, int]:
@@ -121,8 +159,8 @@ class ParsedSource:
     def position(self, where: tuple[Any, Any]) -> Span | None:
         return self._span(where)
 
-    _scalars: set[str] = field(default_factory=set)
-    _lazy: Any = None  # a _JsonLocator when positions are found on demand
+    _scalars: set[str]
+    _lazy: Any  # a _JsonLocator when positions are found on demand
 
 
 # ============================================================================ JSON

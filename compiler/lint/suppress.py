@@ -9,16 +9,22 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+
+from flowc.compiler.lint.records import Plain
 
 _DIRECTIVE = re.compile(r"#\s*flowc:\s*(ignore-file|ignore)\b(?:\[([^\]]*)\])?")
 ALL = "*"
 
 
-@dataclass
-class Suppressions:
-    lines: dict[int, set[str]] = field(default_factory=dict)
-    file: set[str] = field(default_factory=set)
+class Suppressions(Plain):
+    lines: dict[int, set[str]]
+    file: set[str]
+
+    _fields = ("lines", "file")
+
+    def __init__(self, lines: dict[int, set[str]] | None = None, file: set[str] | None = None) -> None:
+        self.lines = {} if lines is None else lines
+        self.file = set() if file is None else file
 
     def covers(self, line: int, code: str) -> bool:
         for codes in (self.file, self.lines.get(line, ())):

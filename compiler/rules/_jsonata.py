@@ -8,29 +8,51 @@ are not references to workflow variables.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import lru_cache
+
+from flowc.compiler.lint.records import Frozen, Plain
 
 _SKIP_ATTRS = frozenset({"_outer_instance", "_jsonata_lambda", "environment", "input", "token", "signature",
                          "tuple", "seeking_parent", "next_function", "ancestor"})
 
 
-@dataclass(frozen=True)
-class JsonataInfo:
+class JsonataInfo(Frozen):
     error: str | None
-    variables: frozenset[str] = frozenset()  # free workflow variables ($name), without `states`
-    states_fields: tuple[str, ...] = ()  # `$states.<field>` used (input, result, errorOutput, context, ...)
-    bare_states: bool = False  # `$states` used on its own
-    functions: frozenset[str] = frozenset()  # functions called by name ($sum, $eval...), not bound by the expression
+    variables: frozenset[str]  # free workflow variables ($name), without `states`
+    states_fields: tuple[str, ...]  # `$states.<field>` used (input, result, errorOutput, context, ...)
+    bare_states: bool  # `$states` used on its own
+    functions: frozenset[str]  # functions called by name ($sum, $eval...), not bound by the expression
+
+    _fields = ("error", "variables", "states_fields", "bare_states", "functions")
+
+    def __init__(self, error: str | None, variables: frozenset[str] = frozenset(),
+                 states_fields: tuple[str, ...] = (), bare_states: bool = False,
+                 functions: frozenset[str] = frozenset()) -> None:
+        setter = object.__setattr__
+        setter(self, "error", error)
+        setter(self, "variables", variables)
+        setter(self, "states_fields", states_fields)
+        setter(self, "bare_states", bare_states)
+        setter(self, "functions", functions)
 
 
-@dataclass
-class _Walk:
-    free: set[str] = field(default_factory=set)
-    bound: set[str] = field(default_factory=set)
-    functions: set[str] = field(default_factory=set)
-    states_fields: list[str] = field(default_factory=list)
-    bare_states: bool = False
+class _Walk(Plain):
+    free: set[str]
+    bound: set[str]
+    functions: set[str]
+    states_fields: list[str]
+    bare_states: bool
+
+    _fields = ("free", "bound", "functions", "states_fields", "bare_states")
+
+    def __init__(self, free: set[str] | None = None, bound: set[str] | None = None,
+                 functions: set[str] | None = None, states_fields: list[str] | None = None,
+                 bare_states: bool = False) -> None:
+        self.free = set() if free is None else free
+        self.bound = set() if bound is None else bound
+        self.functions = set() if functions is None else functions
+        self.states_fields = [] if states_fields is None else states_fields
+        self.bare_states = bare_states
 
 
 def _visit(node, walk: _Walk, seen: set[int], depth: int = 0) -> None:

@@ -9,22 +9,33 @@ by span, which the engine turns into diagnostics.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from flowc.compiler.lint.records import Frozen
 from flowc.dsl.diagnostics import Severity, Span
 
 DOCS_URL = "https://github.com/flowc/flowc/blob/main/docs/rules/{code}.md"
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(Frozen):
     message: str
-    pointer: str | None = None  # JSON pointer into the ASL
-    span: Span | None = None  # or a span directly (for .flow rules)
-    hint: str | None = None
-    severity: Severity | None = None  # overrides the rule default (rare)
-    key: bool = False  # locate at the member's key (a field name) rather than its value
+    pointer: str | None  # JSON pointer into the ASL
+    span: Span | None  # or a span directly (for .flow rules)
+    hint: str | None
+    severity: Severity | None  # overrides the rule default (rare)
+    key: bool  # locate at the member's key (a field name) rather than its value
+
+    _fields = ("message", "pointer", "span", "hint", "severity", "key")
+
+    def __init__(self, message: str, pointer: str | None = None, span: Span | None = None, hint: str | None = None,
+                 severity: Severity | None = None, key: bool = False) -> None:
+        setter = object.__setattr__
+        setter(self, "message", message)
+        setter(self, "pointer", pointer)
+        setter(self, "span", span)
+        setter(self, "hint", hint)
+        setter(self, "severity", severity)
+        setter(self, "key", key)
 
 
 class Rule:
