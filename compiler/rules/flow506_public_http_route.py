@@ -5,12 +5,12 @@ from typing import TYPE_CHECKING
 from flowc.compiler.rules.base import Finding, Rule
 from flowc.dsl.diagnostics import Severity
 
-if TYPE_CHECKING:  # the AST is pydantic: raw-ASL lint must not pay for importing it (test_startup_imports)
+if TYPE_CHECKING:  # raw-ASL lint never imports the AST (test_startup_imports)
     from flowc.dsl import ast
 
 
 def is_public(trigger: ast.Trigger) -> bool:
-    from flowc.dsl import ast  # here, not at import: raw-ASL lint never loads the (pydantic) AST
+    from flowc.dsl import ast  # here, not at import: raw-ASL lint never loads the AST
 
     return any(o.name == "" and isinstance(o.value, ast.NameRef) and o.value.name == "public" for o in trigger.props)
 

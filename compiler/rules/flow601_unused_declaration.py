@@ -30,7 +30,7 @@ workflow Orders
 """
 
     def check(self, ctx):
-        from flowc.compiler.rules._flowast import referenced_names_cached  # pydantic: only .flow needs it
+        from flowc.compiler.rules._flowast import referenced_names_cached  # only .flow needs the AST walk
 
         used: set[str] = set()
         for module in ctx.modules:

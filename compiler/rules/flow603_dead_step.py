@@ -28,7 +28,7 @@ Good:
 """
 
     def check(self, ctx):
-        from flowc.compiler.rules._flowast import referenced_names_cached  # pydantic: only .flow needs it
+        from flowc.compiler.rules._flowast import referenced_names_cached  # only .flow needs the AST walk
 
         for module in ctx.modules:
             for wf in module.workflows:
