@@ -38,9 +38,11 @@ from flowc.targets.runtime.errors import (
     StatesError,
     error_matches,
 )
+from pydantic import PrivateAttr
 
 from . import billing
 from . import expressions as ex
+from . import history as hist_mod
 from .clock import DEFAULT_START, VirtualClock, iso
 from .history import History
 from .interface import RunAborted
@@ -72,7 +74,15 @@ class Machine:
 
 
 class Execution:
-    """One execution: its history, status and result, and the units it billed."""
+    """One execution: its history, status and result, and the units it billed.
+
+    An interpreter keeps every execution it ran (Describe and the history stay available), so a finished one
+    keeps little the garbage collector has to walk: slots, no context, no callbacks.
+    """
+
+    __slots__ = ("arn", "cause", "children", "context", "done_callbacks", "error", "express", "graph", "history",
+                 "input", "interp", "machine", "map_parallel_entered", "max_data_bytes", "meter", "name", "output",
+                 "parent", "root", "start_time", "states_entered", "status", "stop_time", "transitions", "variables")
 
     def __init__(self, interp: Interpreter, machine: Machine, name: str, data: Any,
                  parent: Execution | None = None, plan: GraphPlan | None = None, express: bool | None = None):
@@ -100,8 +110,9 @@ class Execution:
                                             start_time=iso(self.start_time), express=self.express)
         self.max_data_bytes = 0
         self.map_parallel_entered = 0
-        self.children: list[Execution] = []
-        self.done_callbacks: list[Callable[[Execution], None]] = []
+        # a tuple until the first child / waiter (most executions have neither)
+        self.children: list[Execution] | tuple[()] = ()
+        self.done_callbacks: list[Callable[[Execution], None]] | tuple[()] = ()
 
     @property
     def done(self) -> bool:
@@ -134,13 +145,83 @@ class Execution:
         status = self.status if self.status != "RUNNING" else "RUNNING"
         stop = self.stop_time if self.stop_time is not None else self.interp.clock.t
         # built from the engine's own well-typed values: model_construct skips re-validating every event
-        return RunResult.model_construct(
+        history = self.history
+        run = LazyRunResult.model_construct(
             target="asl", workflow=self.machine.name, status=status,
             output=self.output if status == "SUCCEEDED" else None,
-            error=self.error, cause=self.cause, states_entered=list(self.states_entered),
-            events=list(self.history.events), billed=self.meter.units() if self.parent is None else BilledUnits(),
+            error=self.error, cause=self.cause, states_entered=list(self.states_entered), events=[],
+            billed=self.meter.units() if self.parent is None else BilledUnits(),
             duration_ms=round((stop - self.start_time) * 1000),
         )
+        if history.records:  # the events as of now, built at the first read (history.py says why)
+            del run.__dict__["events"]
+            run._history = (history, len(history.records))
+        return run
+
+
+class LazyRunResult(RunResult):
+    """A `RunResult` whose `events` are built from the execution's history records when first read.
+
+    Everything that reads the fields (attribute access, dumps, copies, comparison, pickling, repr) sees the
+    built list: until then `events` is absent from `__dict__` and `__getattr__` builds it."""
+
+    _history: Any = PrivateAttr(default=None)
+
+    def _materialize(self) -> None:
+        source = self._history
+        if source is not None:
+            history, count = source
+            values = self.__dict__
+            values["events"] = history.events_upto(count)
+            # the fields in their declared order again (dumps follow `__dict__`'s order)
+            object.__setattr__(self, "__dict__", {k: values[k] for k in RunResult.model_fields if k in values})
+            self._history = None
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "events" and self._history is not None:
+            self._materialize()
+            return self.__dict__["events"]
+        return super().__getattr__(name)
+
+    def model_dump(self, **kwargs: Any) -> dict[str, Any]:
+        self._materialize()
+        return super().model_dump(**kwargs)
+
+    def model_dump_json(self, **kwargs: Any) -> str:
+        self._materialize()
+        return super().model_dump_json(**kwargs)
+
+    def model_copy(self, **kwargs: Any) -> Any:
+        self._materialize()
+        return super().model_copy(**kwargs)
+
+    def __copy__(self) -> Any:
+        self._materialize()
+        return super().__copy__()
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Any:
+        self._materialize()
+        return super().__deepcopy__(memo)
+
+    def __getstate__(self) -> dict[Any, Any]:
+        self._materialize()
+        return super().__getstate__()
+
+    def __eq__(self, other: Any) -> bool:
+        self._materialize()
+        if isinstance(other, LazyRunResult):
+            other._materialize()
+        return super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]  # as BaseModel: mutable, compared by value
+
+    def __iter__(self) -> Any:
+        self._materialize()
+        return super().__iter__()
+
+    def __repr_args__(self) -> Any:
+        self._materialize()
+        return super().__repr_args__()
 
 
 def _is_int(value: Any) -> bool:
@@ -159,13 +240,17 @@ def ctxmod_millis(moment: float) -> int:
 class Frame:
     """One thread of an execution (the main path, a Parallel branch or a Map iteration)."""
 
-    __slots__ = ("execution", "last", "local", "variables")
+    __slots__ = ("execution", "last", "local", "out", "out_snap", "variables")
 
     def __init__(self, execution: Execution, last: int, variables: Mapping[str, Any], local: dict[str, Any]):
         self.execution = execution
         self.last = last  # id of the previous event of this thread
         self.variables = variables  # what `$var` reads
         self.local = local  # where Assign writes
+        # the value the last state of this thread exited with and its JSON snapshot: the next state's input
+        # is (nearly always) that very value, unchanged, so its StateEntered event reuses the bytes
+        self.out: Any = None
+        self.out_snap: bytes | str | None = None
 
     def child(self, last: int, *, isolated: bool = False) -> Frame:
         local: dict[str, Any] = {}
@@ -229,7 +314,10 @@ class Interpreter:
             execution.context.update(context_extra)
         self.executions.append(execution)
         if parent is not None:
-            parent.children.append(execution)
+            if parent.children:
+                parent.children.append(execution)  # type: ignore[union-attr]
+            else:
+                parent.children = [execution]
         self.sched.spawn(self._execute(execution), self._crashed)
         return execution
 
@@ -291,15 +379,16 @@ class Interpreter:
     # -- an execution -------------------------------------------------------------------------------------
     def _execute(self, ex_: Execution):
         hist = ex_.history
-        started = hist.add("ExecutionStarted", 0, {
-            "input": ex.dumps(ex_.input), "inputDetails": {"truncated": False},
-            "roleArn": ex_.context["Execution"]["RoleArn"]})
+        input_snap = hist_mod.snapshot(ex_.input)
+        started = hist.add_data("ExecutionStarted", 0, hist_mod.EXECUTION_STARTED, (
+            input_snap, hist_mod.NOT_TRUNCATED, ex_.context["Execution"]["RoleArn"]))
         limit = EXPRESS_MAX_SECONDS if ex_.express else STANDARD_MAX_SECONDS
         timeout = ex_.machine.plan.timeout if ex_.graph is ex_.machine.plan.graph else None
         if isinstance(timeout, (int, float)) and timeout > 0:
             limit = min(limit, timeout)
         frame = Frame(ex_, started, ex_.variables, ex_.variables)
-        ex_.max_data_bytes = ex.size(ex_.input)
+        frame.out, frame.out_snap = ex_.input, input_snap
+        ex_.max_data_bytes = hist_mod.snapshot_size(input_snap)
 
         def body():
             if self.check_payload_size and ex_.max_data_bytes > MAX_PAYLOAD_BYTES:
@@ -314,7 +403,8 @@ class Interpreter:
             results = yield Join(group)
             ex_.output = results[0]
             ex_.status = "SUCCEEDED"
-            if self.check_payload_size and ex.size(ex_.output) > MAX_PAYLOAD_BYTES:
+            output_snap = hist_mod.snapshot(ex_.output) if self.check_payload_size or hist.enabled else b""
+            if self.check_payload_size and hist_mod.snapshot_size(output_snap) > MAX_PAYLOAD_BYTES:
                 ex_.status = "FAILED"
                 ex_.error, ex_.cause = DATA_LIMIT_EXCEEDED, ("The state machine output exceeds the maximum number "
                                                              "of bytes service limit.")
@@ -329,8 +419,7 @@ class Interpreter:
             raise
         ex_.stop_time = self.clock.t
         if ex_.status == "SUCCEEDED":
-            hist.add("ExecutionSucceeded", frame.last, {"output": ex.dumps(ex_.output),
-                                                        "outputDetails": {"truncated": False}})
+            hist.add_data("ExecutionSucceeded", frame.last, hist_mod.OUTPUT, (output_snap, hist_mod.NOT_TRUNCATED))
         elif timed_out:
             hist.add("ExecutionTimedOut", frame.last, {"error": ex_.error, "cause": ex_.cause})
         else:
@@ -341,7 +430,10 @@ class Interpreter:
                 details["cause"] = ex_.cause
             hist.add("ExecutionFailed", frame.last, details)
         self._bill_execution(ex_)
-        for callback in ex_.done_callbacks:
+        callbacks = ex_.done_callbacks
+        ex_.done_callbacks = ()
+        ex_.context = None  # only states read it
+        for callback in callbacks:
             callback(ex_)
         return ex_
 
@@ -377,8 +469,9 @@ class Interpreter:
             ex_.map_parallel_entered += 1
         history = ex_.history
         if history.enabled:
-            entered = history.add(st.event_type + "StateEntered", frame.last, {
-                "name": st.name, "input": ex.dumps(data), "inputDetails": {"truncated": False}})
+            snap = frame.out_snap if frame.out is data and frame.out_snap is not None else hist_mod.snapshot(data)
+            entered = history.add_data(st.event_type + "StateEntered", frame.last, hist_mod.STATE_ENTERED,
+                                       (st.name, snap, hist_mod.NOT_TRUNCATED))
         else:
             history.last_id += 1
             entered = history.last_id
@@ -390,8 +483,12 @@ class Interpreter:
 
     def _exit(self, frame: Frame, st: StatePlan, output: Any, assigned: dict[str, Any] | None) -> None:
         ex_ = frame.execution
+        history = ex_.history
+        snap = None
+        if self.check_payload_size or ex_.express or history.enabled:
+            snap = hist_mod.snapshot(output)
         if self.check_payload_size or ex_.express:
-            n = ex.size(output)
+            n = hist_mod.snapshot_size(snap)  # type: ignore[arg-type]
             if n > ex_.max_data_bytes:
                 ex_.max_data_bytes = n
             if self.check_payload_size and n > MAX_PAYLOAD_BYTES:
@@ -399,14 +496,15 @@ class Interpreter:
                                                        "exceeding the maximum number of bytes service limit.")
         if assigned:
             frame.local.update(assigned)
-        history = ex_.history
         if history.enabled:
-            details: dict[str, Any] = {"name": st.name, "output": ex.dumps(output),
-                                       "outputDetails": {"truncated": False}}
             if assigned:
-                details["assignedVariables"] = {k: ex.dumps(v) for k, v in assigned.items()}
-                details["assignedVariablesDetails"] = {"truncated": False}
-            frame.last = history.add(st.event_type + "StateExited", frame.last, details)
+                frame.last = history.add_data(st.event_type + "StateExited", frame.last, hist_mod.STATE_EXITED_ASSIGNED, (
+                    st.name, snap, hist_mod.NOT_TRUNCATED,
+                    tuple((k, hist_mod.snapshot(v)) for k, v in assigned.items()), hist_mod.NOT_TRUNCATED))
+            else:
+                frame.last = history.add_data(st.event_type + "StateExited", frame.last, hist_mod.STATE_EXITED,
+                                              (st.name, snap, hist_mod.NOT_TRUNCATED))
+            frame.out, frame.out_snap = output, snap
         else:
             history.last_id += 1
             frame.last = history.last_id
@@ -914,7 +1012,10 @@ class Interpreter:
         if child.done:
             return child
         key = f"execution:{child.arn}"
-        child.done_callbacks.append(lambda c: self.sched.wake(key, c))
+        if child.done_callbacks:
+            child.done_callbacks.append(lambda c: self.sched.wake(key, c))  # type: ignore[union-attr]
+        else:
+            child.done_callbacks = [lambda c: self.sched.wake(key, c)]
         return (yield Park(key, timeout=timeout, timeout_error=lambda: StatesError(TIMEOUT, "")))
 
     def _tolerance(self, st: StatePlan, env: ex.Env, states: Any) -> tuple[float | None, float | None]:

@@ -34,10 +34,28 @@ from flowc.targets.runtime.errors import HEARTBEAT_TIMEOUT, RUNTIME, TIMEOUT, St
 
 from . import billing
 from . import expressions as ex
+from . import history as hist_mod
 from .interface import RunAborted
 from .scheduler import Park, Sleep
 
 REGION = "us-east-1"
+_TASK_SCHEDULED = ("resourceType", "resource", "region", "parameters")
+
+
+def _submitted(history: Any, previous: int, resource_type: str, resource: str, output: Any) -> int:
+    """TaskSubmitted: the output the service answered when the task was submitted."""
+    return history.add_data("TaskSubmitted", previous, hist_mod.TASK_OUTPUT, (
+        resource_type, resource, hist_mod.snapshot(output) if history.enabled else b"", hist_mod.NOT_TRUNCATED))
+
+
+def _scheduled_limits(keys: tuple[str, ...], values: tuple[Any, ...], timeout: float | None,
+                      heartbeat: float | None) -> tuple[tuple[str, ...], tuple[Any, ...]]:
+    """TaskScheduled's details with `timeoutInSeconds`/`heartbeatInSeconds` after the parameters."""
+    if timeout is not None:
+        keys, values = (*keys, "timeoutInSeconds"), (*values, int(timeout))
+    if heartbeat is not None:
+        keys, values = (*keys, "heartbeatInSeconds"), (*values, int(heartbeat))
+    return keys, values
 ACCOUNT = "123456789012"
 OPTIMIZED_PREFIX = "arn:aws:states:::"
 LAMBDA_PREFIX = "arn:aws:lambda:"
@@ -195,11 +213,13 @@ class TaskRunner:
     def _lambda_direct(self, frame: Any, st: Any, resource: str, params: Any, mock: Mock | None,
                        handler: Callable[..., Any] | None, timeout: float | None):
         history = frame.execution.history
-        details: dict[str, Any] = {"resource": resource, "input": ex.dumps(params),
-                                   "inputDetails": {"truncated": False}}
-        if timeout is not None:
-            details["timeoutInSeconds"] = int(timeout)
-        frame.last = history.add("LambdaFunctionScheduled", frame.last, details)
+        if history.enabled:
+            snap = hist_mod.snapshot(params)
+            frame.last = history.add_data("LambdaFunctionScheduled", frame.last, *(
+                (hist_mod.LAMBDA_SCHEDULED, (resource, snap, hist_mod.NOT_TRUNCATED)) if timeout is None else
+                (hist_mod.LAMBDA_SCHEDULED_TIMEOUT, (resource, snap, hist_mod.NOT_TRUNCATED, int(timeout)))))
+        else:
+            frame.last = history.add("LambdaFunctionScheduled", frame.last)
         frame.last = history.add("LambdaFunctionStarted", frame.last)
         name = function_name(resource)
         spec = self.functions.get(name)
@@ -219,8 +239,8 @@ class TaskRunner:
         if error is not None:
             frame.last = history.add("LambdaFunctionFailed", frame.last, _error_details(error))
             raise StatesError(error.error, error.cause or "")
-        frame.last = history.add("LambdaFunctionSucceeded", frame.last, {
-            "output": ex.dumps(result), "outputDetails": {"truncated": False}})
+        frame.last = history.add_data("LambdaFunctionSucceeded", frame.last, hist_mod.OUTPUT, (
+            hist_mod.snapshot(result) if history.enabled else b"", hist_mod.NOT_TRUNCATED))
         return result
 
     # -- activities --------------------------------------------------------------------------------------------
@@ -262,8 +282,8 @@ class TaskRunner:
             frame.last = history.add("ActivityFailed", frame.last, _error_details(failure))
             raise StatesError(failure.error, failure.cause or "") from None
         yield Sleep(seconds)
-        frame.last = history.add("ActivitySucceeded", frame.last, {"output": ex.dumps(result),
-                                                                   "outputDetails": {"truncated": False}})
+        frame.last = history.add_data("ActivitySucceeded", frame.last, hist_mod.OUTPUT, (
+            hist_mod.snapshot(result) if history.enabled else b"", hist_mod.NOT_TRUNCATED))
         return result
 
     def _park_forever(self, frame: Any, st: Any, timeout: float | None, heartbeat: float | None, kind: str):
@@ -286,15 +306,16 @@ class TaskRunner:
         resource_type = service
         resource_name = action + suffix
         self._current_meter = execution.meter
-        details: dict[str, Any] = {"resourceType": resource_type, "resource": resource_name, "region": REGION,
-                                   "parameters": ex.dumps(params)}
-        if timeout is not None:
-            details["timeoutInSeconds"] = int(timeout)
-        if heartbeat is not None:
-            details["heartbeatInSeconds"] = int(heartbeat)
-        frame.last = history.add("TaskScheduled", frame.last, details)
-        frame.last = history.add("TaskStarted", frame.last, {"resourceType": resource_type,
-                                                             "resource": resource_name})
+        if history.enabled:
+            keys, values = _TASK_SCHEDULED, (resource_type, resource_name, REGION, hist_mod.snapshot(params))
+            if timeout is not None or heartbeat is not None:
+                keys, values = _scheduled_limits(keys, values, timeout, heartbeat)
+            frame.last = history.add_data("TaskScheduled", frame.last, keys, values)
+            frame.last = history.add("TaskStarted", frame.last, {"resourceType": resource_type,
+                                                                 "resource": resource_name})
+        else:
+            history.last_id += 2
+            frame.last = history.last_id
         started = interp.clock.t
         deadline = None if timeout is None else started + timeout
 
@@ -332,9 +353,7 @@ class TaskRunner:
                                           "interpreter cannot run; give the step a mock")
                 result = yield from self._backend(frame, st, service, action, params)
                 if suffix == ".waitForTaskToken":
-                    frame.last = history.add("TaskSubmitted", frame.last, {
-                        "resourceType": resource_type, "resource": resource_name, "output": ex.dumps(result),
-                        "outputDetails": {"truncated": False}})
+                    frame.last = _submitted(history, frame.last, resource_type, resource_name, result)
                     result = yield from self._wait_callback(frame, st, token, deadline, heartbeat)
         except _Timeout as err:
             raise timed_out(err.error) from None
@@ -342,9 +361,9 @@ class TaskRunner:
             if err.error in (TIMEOUT, HEARTBEAT_TIMEOUT) and getattr(err, "task_timeout", False):
                 raise timed_out(err) from None
             raise fail(err) from None
-        frame.last = history.add("TaskSucceeded", frame.last, {
-            "resourceType": resource_type, "resource": resource_name, "output": ex.dumps(result),
-            "outputDetails": {"truncated": False}})
+        frame.last = history.add_data("TaskSucceeded", frame.last, hist_mod.TASK_OUTPUT, (
+            resource_type, resource_name, hist_mod.snapshot(result) if history.enabled else b"",
+            hist_mod.NOT_TRUNCATED))
         return result
 
     def _mocked(self, frame: Any, st: Any, mock: Mock, params: Any, suffix: str, timeout: float | None,
@@ -431,9 +450,7 @@ class TaskRunner:
         if self.sdk_metadata:
             out.update(_sdk_metadata(self.interp.rng))
         if suffix == ".waitForTaskToken":
-            frame.last = frame.execution.history.add("TaskSubmitted", frame.last, {
-                "resourceType": "lambda", "resource": "invoke" + suffix, "output": ex.dumps(out),
-                "outputDetails": {"truncated": False}})
+            frame.last = _submitted(frame.execution.history, frame.last, "lambda", "invoke" + suffix, out)
             return (yield from self._wait_callback(frame, st, token, deadline, None))
         return out
 
@@ -467,9 +484,7 @@ class TaskRunner:
         if not suffix:
             return started
         history = frame.execution.history
-        frame.last = history.add("TaskSubmitted", frame.last, {
-            "resourceType": "states", "resource": "startExecution" + suffix, "output": ex.dumps(started),
-            "outputDetails": {"truncated": False}})
+        frame.last = _submitted(history, frame.last, "states", "startExecution" + suffix, started)
         if suffix == ".waitForTaskToken":
             return (yield from self._wait_callback(frame, st, token, deadline, heartbeat))
         remaining = None if deadline is None else max(0.0, deadline - interp.clock.t)
