@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import math
 import random
-import uuid
 from collections import ChainMap
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -49,6 +48,10 @@ from .interface import RunAborted
 from .plan import JSONATA, CatchPlan, GraphPlan, MachinePlan, StatePlan
 from .scheduler import Group, Join, Park, Scheduler, Sleep
 
+_DEFAULT_ROLE_ARN = ctxmod.build_context(state_machine="-", execution="-", execution_input=None)["Execution"]["RoleArn"]
+# the version (4) and variant (RFC 4122) bits of a random UUID, as uuid.UUID(int=..., version=4) sets them
+_UUID_CLEAR = ~((0xC000 << 48) | (0xF000 << 64)) & ((1 << 128) - 1)
+_UUID_V4 = (0x8000 << 48) | (4 << 76)
 MAX_HISTORY_EVENTS = 25_000  # Standard executions fail when their history reaches this (service quotas)
 MAX_PAYLOAD_BYTES = 262_144  # 256 KiB: input/output of a state, task or execution (service quotas)
 STANDARD_MAX_SECONDS = 365 * 24 * 3600
@@ -77,10 +80,11 @@ class Execution:
     """One execution: its history, status and result, and the units it billed.
 
     An interpreter keeps every execution it ran (Describe and the history stay available), so a finished one
-    keeps little the garbage collector has to walk: slots, no context, no callbacks.
+    keeps little the garbage collector has to walk: slots, the context object only if a state read it, no
+    callbacks once it is done.
     """
 
-    __slots__ = ("arn", "cause", "children", "context", "done_callbacks", "error", "express", "graph", "history",
+    __slots__ = ("_context", "arn", "cause", "children", "done_callbacks", "error", "express", "graph", "history",
                  "input", "interp", "machine", "map_parallel_entered", "max_data_bytes", "meter", "name", "output",
                  "parent", "root", "start_time", "states_entered", "status", "stop_time", "transitions", "variables")
 
@@ -106,13 +110,26 @@ class Execution:
         self.start_time = interp.clock.t
         self.stop_time: float | None = None
         self.variables: dict[str, Any] = {}
-        self.context = ctxmod.build_context(state_machine=machine.name, execution=name, execution_input=data,
-                                            start_time=iso(self.start_time), express=self.express)
+        self._context: dict[str, Any] | None = None  # built when a state first reads it (most never do)
         self.max_data_bytes = 0
         self.map_parallel_entered = 0
         # a tuple until the first child / waiter (most executions have neither)
         self.children: list[Execution] | tuple[()] = ()
         self.done_callbacks: list[Callable[[Execution], None]] | tuple[()] = ()
+
+    @property
+    def context(self) -> dict[str, Any]:
+        """The execution-wide part of the context object (`$$`)."""
+        context = self._context
+        if context is None:
+            context = self._context = ctxmod.build_context(
+                state_machine=self.machine.name, execution=self.name, execution_input=self.input,
+                start_time=iso(self.start_time), express=self.express)
+        return context
+
+    @property
+    def role_arn(self) -> str:
+        return _DEFAULT_ROLE_ARN if self._context is None else self._context["Execution"]["RoleArn"]
 
     @property
     def done(self) -> bool:
@@ -146,17 +163,19 @@ class Execution:
         stop = self.stop_time if self.stop_time is not None else self.interp.clock.t
         # built from the engine's own well-typed values: model_construct skips re-validating every event
         history = self.history
-        run = LazyRunResult.model_construct(
-            target="asl", workflow=self.machine.name, status=status,
-            output=self.output if status == "SUCCEEDED" else None,
-            error=self.error, cause=self.cause, states_entered=list(self.states_entered), events=[],
-            billed=self.meter.units() if self.parent is None else BilledUnits(),
-            duration_ms=round((stop - self.start_time) * 1000),
-        )
+        values = {"target": "asl", "workflow": self.machine.name, "status": status,
+                  "output": self.output if status == "SUCCEEDED" else None, "error": self.error,
+                  "cause": self.cause, "states_entered": list(self.states_entered), "events": [],
+                  "billed": self.meter.units() if self.parent is None else BilledUnits(),
+                  "duration_ms": round((stop - self.start_time) * 1000)}
+        source = None
         if history.records:  # the events as of now, built at the first read (history.py says why)
-            del run.__dict__["events"]
-            run._history = (history, len(history.records))
-        return run
+            del values["events"]
+            source = (history, len(history.records))
+        return LazyRunResult.construct_lazy(values, source)
+
+
+_RUN_FIELDS = frozenset(RunResult.model_fields)
 
 
 class LazyRunResult(RunResult):
@@ -166,6 +185,17 @@ class LazyRunResult(RunResult):
     built list: until then `events` is absent from `__dict__` and `__getattr__` builds it."""
 
     _history: Any = PrivateAttr(default=None)
+
+    @classmethod
+    def construct_lazy(cls, values: dict[str, Any], source: Any) -> LazyRunResult:
+        """What `model_construct` does when given every field (pydantic 2), without its per-field loop (a
+        tenth of a small execution): `values` has every field but `events` when `source` will build them."""
+        run = cls.__new__(cls)
+        object.__setattr__(run, "__dict__", values)
+        object.__setattr__(run, "__pydantic_fields_set__", set(_RUN_FIELDS))
+        object.__setattr__(run, "__pydantic_extra__", None)
+        object.__setattr__(run, "__pydantic_private__", {"_history": source})
+        return run
 
     def _materialize(self) -> None:
         source = self._history
@@ -223,6 +253,9 @@ class LazyRunResult(RunResult):
         self._materialize()
         return super().__repr_args__()
 
+    def __repr_name__(self) -> str:
+        return "RunResult"
+
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value == int(value)
@@ -247,10 +280,23 @@ class Frame:
         self.last = last  # id of the previous event of this thread
         self.variables = variables  # what `$var` reads
         self.local = local  # where Assign writes
-        # the value the last state of this thread exited with and its JSON snapshot: the next state's input
-        # is (nearly always) that very value, unchanged, so its StateEntered event reuses the bytes
+        # the value this thread serialised last and its JSON snapshot (`history.snapshot`): values are never
+        # changed in place, and the next serialisation is often of that very value (a task's result for the
+        # payload-size check and the task's event, a state's output for the next state's input), so it reuses them
         self.out: Any = None
         self.out_snap: bytes | str | None = None
+
+    def snapshot(self, value: Any) -> bytes | str:
+        """`history.snapshot(value)`, reusing the last one of this thread when it is of the same value."""
+        if value is self.out and self.out_snap is not None:
+            return self.out_snap
+        snap = hist_mod.snapshot(value)
+        self.out, self.out_snap = value, snap
+        return snap
+
+    def remember(self, value: Any, snap: bytes | str) -> None:
+        """`snap` is the snapshot of `value` (made elsewhere, e.g. by the copy a task result goes through)."""
+        self.out, self.out_snap = value, snap
 
     def child(self, last: int, *, isolated: bool = False) -> Frame:
         local: dict[str, Any] = {}
@@ -303,7 +349,11 @@ class Interpreter:
         return self.machines.get(arn)
 
     def new_name(self) -> str:
-        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        """A random UUID version 4 from the seeded generator: `str(uuid.UUID(int=bits, version=4))`, formatted
+        here (three child executions a fan-out run, each named, made uuid.UUID's checks a hot spot)."""
+        bits = (self.rng.getrandbits(128) & _UUID_CLEAR) | _UUID_V4
+        text = f"{bits:032x}"
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
     # -- running ------------------------------------------------------------------------------------------
     def start(self, machine: Machine, data: Any, *, name: str | None = None, parent: Execution | None = None,
@@ -381,13 +431,13 @@ class Interpreter:
         hist = ex_.history
         input_snap = hist_mod.snapshot(ex_.input)
         started = hist.add_data("ExecutionStarted", 0, hist_mod.EXECUTION_STARTED, (
-            input_snap, hist_mod.NOT_TRUNCATED, ex_.context["Execution"]["RoleArn"]))
+            input_snap, hist_mod.NOT_TRUNCATED, ex_.role_arn))
         limit = EXPRESS_MAX_SECONDS if ex_.express else STANDARD_MAX_SECONDS
         timeout = ex_.machine.plan.timeout if ex_.graph is ex_.machine.plan.graph else None
         if isinstance(timeout, (int, float)) and timeout > 0:
             limit = min(limit, timeout)
         frame = Frame(ex_, started, ex_.variables, ex_.variables)
-        frame.out, frame.out_snap = ex_.input, input_snap
+        frame.remember(ex_.input, input_snap)
         ex_.max_data_bytes = hist_mod.snapshot_size(input_snap)
 
         def body():
@@ -432,7 +482,7 @@ class Interpreter:
         self._bill_execution(ex_)
         callbacks = ex_.done_callbacks
         ex_.done_callbacks = ()
-        ex_.context = None  # only states read it
+        ex_.history.close()
         for callback in callbacks:
             callback(ex_)
         return ex_
@@ -469,7 +519,7 @@ class Interpreter:
             ex_.map_parallel_entered += 1
         history = ex_.history
         if history.enabled:
-            snap = frame.out_snap if frame.out is data and frame.out_snap is not None else hist_mod.snapshot(data)
+            snap = frame.snapshot(data)
             entered = history.add_data(st.event_type + "StateEntered", frame.last, hist_mod.STATE_ENTERED,
                                        (st.name, snap, hist_mod.NOT_TRUNCATED))
         else:
@@ -486,7 +536,7 @@ class Interpreter:
         history = ex_.history
         snap = None
         if self.check_payload_size or ex_.express or history.enabled:
-            snap = hist_mod.snapshot(output)
+            snap = frame.snapshot(output)
         if self.check_payload_size or ex_.express:
             n = hist_mod.snapshot_size(snap)  # type: ignore[arg-type]
             if n > ex_.max_data_bytes:
@@ -504,7 +554,6 @@ class Interpreter:
             else:
                 frame.last = history.add_data(st.event_type + "StateExited", frame.last, hist_mod.STATE_EXITED,
                                               (st.name, snap, hist_mod.NOT_TRUNCATED))
-            frame.out, frame.out_snap = output, snap
         else:
             history.last_id += 1
             frame.last = history.last_id
@@ -842,7 +891,7 @@ class Interpreter:
         except StatesError as err:
             raise self._located(err, st, entered) from None
         result = yield from self.tasks.run(frame, st, params, ctx, timeout, heartbeat, token)
-        if self.check_payload_size and ex.size(result) > MAX_PAYLOAD_BYTES:
+        if self.check_payload_size and hist_mod.snapshot_size(frame.snapshot(result)) > MAX_PAYLOAD_BYTES:
             raise StatesError(DATA_LIMIT_EXCEEDED, f"The state/task '{st.name}' returned a result with a size "
                                                    "exceeding the maximum number of bytes service limit.")
         return result

@@ -71,6 +71,20 @@ def copy_json(value: Any) -> Any:
         raise StatesError(RUNTIME, f"value is not JSON-serialisable: {err}") from None
 
 
+def copy_json_text(value: Any) -> tuple[Any, bytes]:
+    """`copy_json(value)` and the JSON bytes it went through (the copy's snapshot, for its history event)."""
+    try:
+        text = orjson.dumps(value)
+    except TypeError as err:
+        raise StatesError(RUNTIME, f"value is not JSON-serialisable: {err}") from None
+    return orjson.loads(text), text
+
+
+def copy_from(value: Any, snap: Any) -> Any:
+    """`copy_json(value)`, from `snap` when it is the value's orjson bytes (`history.snapshot`)."""
+    return orjson.loads(snap) if type(snap) is bytes else copy_json(value)
+
+
 # --------------------------------------------------------------------------- JSONPath
 
 

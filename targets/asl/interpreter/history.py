@@ -78,23 +78,27 @@ def detail_key(event_type: str) -> str:
 class History:
     """The events of one execution. `enabled=False` keeps only the counters (for speed runs).
 
-    A record is `(type, id, previous id, instant, keys, values)`: `keys` None means `values` is the details
-    dict itself (or None: no details), as given to `add` (atomic values only, never changed afterwards)."""
+    A record is `(type, id, previous id, instant, keys, values)`, the details being `dict(zip(keys, values))`
+    (keys None: no details)."""
 
     __slots__ = ("_built", "clock", "enabled", "last_id", "records")
 
     def __init__(self, clock: Any, enabled: bool = True):
         self.clock = clock
         self.enabled = enabled
-        self.records: list[tuple[Any, ...]] = []
+        self.records: list[tuple[Any, ...]] = []  # a tuple once the execution ended (`close`)
         self.last_id = 0
         self._built: list[dict[str, Any]] | None = None  # the events read so far (None: never read)
 
     def add(self, event_type: str, previous: int, details: dict[str, Any] | None = None) -> int:
-        """An event whose details (if any) are final: atomic values, not changed later."""
+        """An event whose details (if any) are final: JSON text and atomic values, not changed later."""
         self.last_id += 1
         if self.enabled:
-            self.records.append((event_type, self.last_id, previous, self.clock.t, None, details))
+            if details is None:
+                self.records.append((event_type, self.last_id, previous, self.clock.t, None, None))
+            else:  # as two tuples: a tuple holding a dict is one the garbage collector keeps tracking
+                self.records.append((event_type, self.last_id, previous, self.clock.t, tuple(details),
+                                     tuple(details.values())))
         return self.last_id
 
     def add_data(self, event_type: str, previous: int, keys: tuple[str, ...], values: tuple[Any, ...]) -> int:
@@ -104,6 +108,11 @@ class History:
         if self.enabled:
             self.records.append((event_type, self.last_id, previous, self.clock.t, keys, values))
         return self.last_id
+
+    def close(self) -> None:
+        """The execution ended: no more events. A tuple of atomic tuples is one the garbage collector stops
+        tracking (an interpreter keeps every execution's history)."""
+        self.records = tuple(self.records)  # type: ignore[assignment]
 
     def __len__(self) -> int:
         return len(self.records)
@@ -134,8 +143,6 @@ def build_events(records: list[tuple[Any, ...]], start: int, stop: int) -> list[
         event: dict[str, Any] = {"timestamp": stamp, "type": event_type, "id": event_id, "previousEventId": previous}
         if keys is not None:
             event[detail_key(event_type)] = {k: _value(v) for k, v in zip(keys, values, strict=True)}
-        elif values is not None:
-            event[detail_key(event_type)] = values
         append(event)
     return out
 
