@@ -105,7 +105,7 @@ class Execution:
         self.error: str | None = None
         self.cause: str | None = None
         self.history = History(interp.clock, interp.record_history)
-        self.states_entered: list[str] = []
+        self.states_entered: list[str] = []  # a tuple once the execution ended
         self.transitions = 0
         self.start_time = interp.clock.t
         self.stop_time: float | None = None
@@ -453,7 +453,7 @@ class Interpreter:
             results = yield Join(group)
             ex_.output = results[0]
             ex_.status = "SUCCEEDED"
-            output_snap = hist_mod.snapshot(ex_.output) if self.check_payload_size or hist.enabled else b""
+            output_snap = frame.snapshot(ex_.output) if self.check_payload_size or hist.enabled else b""
             if self.check_payload_size and hist_mod.snapshot_size(output_snap) > MAX_PAYLOAD_BYTES:
                 ex_.status = "FAILED"
                 ex_.error, ex_.cause = DATA_LIMIT_EXCEEDED, ("The state machine output exceeds the maximum number "
@@ -483,6 +483,7 @@ class Interpreter:
         callbacks = ex_.done_callbacks
         ex_.done_callbacks = ()
         ex_.history.close()
+        ex_.states_entered = tuple(ex_.states_entered)  # type: ignore[assignment]  # (untracked by the GC)
         for callback in callbacks:
             callback(ex_)
         return ex_

@@ -106,7 +106,26 @@ def path_reader(text: str, field: str | None = None) -> Compiled:
         except jsonpath.PathNotFound:
             shown = env.context if shown_context else env.data
             raise StatesError(RUNTIME, messages.path_not_found(text, field, shown)) from None
-    return read
+
+    keys = parsed.simple
+    if parsed.root != "$" or not keys:
+        return read
+
+    def read_simple(env: Env) -> Any:
+        """`$.a.b[0]`: the walk `JsonPath.evaluate` does for a simple path, inline (the most common reads);
+        anything not found goes through `read` for its error."""
+        node = env.data
+        for key in keys:
+            if type(key) is str:
+                if isinstance(node, dict) and key in node:
+                    node = node[key]
+                    continue
+            elif isinstance(node, list) and key < len(node):
+                node = node[key]
+                continue
+            return read(env)
+        return node
+    return read_simple
 
 
 def intrinsic_reader(text: str, field: str | None = None) -> Compiled:
