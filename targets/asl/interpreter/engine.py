@@ -169,9 +169,9 @@ class Execution:
                   "billed": self.meter.units() if self.parent is None else BilledUnits(),
                   "duration_ms": round((stop - self.start_time) * 1000)}
         source = None
-        if history.records:  # the events as of now, built at the first read (history.py says why)
+        if history.count:  # the events as of now, built at the first read (history.py says why)
             del values["events"]
-            source = (history, len(history.records))
+            source = (history, history.count)
         return LazyRunResult.construct_lazy(values, source)
 
 

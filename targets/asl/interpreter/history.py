@@ -75,47 +75,56 @@ def detail_key(event_type: str) -> str:
     return event_type[0].lower() + event_type[1:] + "EventDetails"
 
 
+_KEYS: dict[tuple[str, ...], tuple[str, ...]] = {}  # one shared key tuple per shape of generic details
+
+
 class History:
     """The events of one execution. `enabled=False` keeps only the counters (for speed runs).
 
-    A record is `(type, id, previous id, instant, keys, values)`, the details being `dict(zip(keys, values))`
-    (keys None: no details)."""
+    `records` is flat: per event `type, id, previous id, instant, keys` and then one value per key (keys None:
+    no details), the details being `dict(zip(keys, values))`. Flat, because a tuple per event is an object the
+    garbage collector tracks until its next pass, and an interpreter keeps every execution's history: the
+    list holds only atomic values (text, numbers, JSON bytes), which it never has to look at."""
 
-    __slots__ = ("_built", "clock", "enabled", "last_id", "records")
+    __slots__ = ("_built", "_read", "clock", "count", "enabled", "last_id", "records")
 
     def __init__(self, clock: Any, enabled: bool = True):
         self.clock = clock
         self.enabled = enabled
-        self.records: list[tuple[Any, ...]] = []  # a tuple once the execution ended (`close`)
+        self.records: list[Any] = []  # a tuple once the execution ended (`close`)
         self.last_id = 0
+        self.count = 0  # events recorded
         self._built: list[dict[str, Any]] | None = None  # the events read so far (None: never read)
+        self._read = 0  # where in `records` the unread events start
 
     def add(self, event_type: str, previous: int, details: dict[str, Any] | None = None) -> int:
         """An event whose details (if any) are final: JSON text and atomic values, not changed later."""
         self.last_id += 1
         if self.enabled:
+            self.count += 1
             if details is None:
-                self.records.append((event_type, self.last_id, previous, self.clock.t, None, None))
-            else:  # as two tuples: a tuple holding a dict is one the garbage collector keeps tracking
-                self.records.append((event_type, self.last_id, previous, self.clock.t, tuple(details),
-                                     tuple(details.values())))
+                self.records += (event_type, self.last_id, previous, self.clock.t, None)
+            else:
+                keys = tuple(details)
+                self.records += (event_type, self.last_id, previous, self.clock.t, _KEYS.setdefault(keys, keys),
+                                 *details.values())
         return self.last_id
 
     def add_data(self, event_type: str, previous: int, keys: tuple[str, ...], values: tuple[Any, ...]) -> int:
         """An event with details `dict(zip(keys, values))`, a payload given as its `snapshot`, `NOT_TRUNCATED`
-        for `{"truncated": false}` (built when the history is read)."""
+        for `{"truncated": false}` (built when the history is read). `keys`: a shared constant tuple."""
         self.last_id += 1
         if self.enabled:
-            self.records.append((event_type, self.last_id, previous, self.clock.t, keys, values))
+            self.count += 1
+            self.records += (event_type, self.last_id, previous, self.clock.t, keys, *values)
         return self.last_id
 
     def close(self) -> None:
-        """The execution ended: no more events. A tuple of atomic tuples is one the garbage collector stops
-        tracking (an interpreter keeps every execution's history)."""
+        """The execution ended: no more events (a tuple of atomic values is one the GC stops tracking)."""
         self.records = tuple(self.records)  # type: ignore[assignment]
 
     def __len__(self) -> int:
-        return len(self.records)
+        return self.count
 
     @property
     def events(self) -> list[dict[str, Any]]:
@@ -123,8 +132,8 @@ class History:
         built = self._built
         if built is None:
             built = self._built = []
-        if len(built) < len(self.records):
-            built.extend(build_events(self.records, len(built), len(self.records)))
+        if self._read < len(self.records):
+            self._read = build_events(self.records, self._read, built)
         return built
 
     def events_upto(self, count: int) -> list[dict[str, Any]]:
@@ -133,18 +142,24 @@ class History:
         return events[:count]
 
 
-def build_events(records: list[tuple[Any, ...]], start: int, stop: int) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
+def build_events(records: Any, position: int, out: list[dict[str, Any]]) -> int:
+    """Append the events recorded from `position` on to `out`; returns the end of `records`."""
     append = out.append
     moment_seen, stamp = -1.0, ""
-    for event_type, event_id, previous, moment, keys, values in records[start:stop]:
+    end = len(records)
+    while position < end:
+        event_type, event_id, previous, moment, keys = records[position:position + 5]
+        position += 5
         if moment != moment_seen:  # most events share their predecessor's instant
             moment_seen, stamp = moment, iso_ms(moment)
         event: dict[str, Any] = {"timestamp": stamp, "type": event_type, "id": event_id, "previousEventId": previous}
         if keys is not None:
-            event[detail_key(event_type)] = {k: _value(v) for k, v in zip(keys, values, strict=True)}
+            n = len(keys)
+            event[detail_key(event_type)] = {k: _value(v) for k, v in zip(keys, records[position:position + n],
+                                                                          strict=True)}
+            position += n
         append(event)
-    return out
+    return position
 
 
 def data(text: str) -> dict[str, Any]:
