@@ -521,7 +521,7 @@ class Interpreter:
         history = ex_.history
         if history.enabled:
             snap = frame.snapshot(data)
-            entered = history.add_data(st.event_type + "StateEntered", frame.last, hist_mod.STATE_ENTERED,
+            entered = history.add_data(st.entered_event, frame.last, hist_mod.STATE_ENTERED,
                                        (st.name, snap, hist_mod.NOT_TRUNCATED))
         else:
             history.last_id += 1
@@ -549,11 +549,11 @@ class Interpreter:
             frame.local.update(assigned)
         if history.enabled:
             if assigned:
-                frame.last = history.add_data(st.event_type + "StateExited", frame.last, hist_mod.STATE_EXITED_ASSIGNED, (
+                frame.last = history.add_data(st.exited_event, frame.last, hist_mod.STATE_EXITED_ASSIGNED, (
                     st.name, snap, hist_mod.NOT_TRUNCATED,
                     tuple((k, hist_mod.snapshot(v)) for k, v in assigned.items()), hist_mod.NOT_TRUNCATED))
             else:
-                frame.last = history.add_data(st.event_type + "StateExited", frame.last, hist_mod.STATE_EXITED,
+                frame.last = history.add_data(st.exited_event, frame.last, hist_mod.STATE_EXITED,
                                               (st.name, snap, hist_mod.NOT_TRUNCATED))
         else:
             history.last_id += 1
