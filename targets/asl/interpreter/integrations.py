@@ -554,7 +554,7 @@ class TaskRunner:
 
     def _bill_service(self, frame: Any, service: str, action: str, params: Any, *, mocked: bool) -> None:
         meter = frame.execution.meter
-        size = ex.size(params)
+        size = hist_mod.snapshot_size(frame.snapshot(params))  # (the task's TaskScheduled made it, usually)
         lowered = action.lower()
         name = service.removeprefix("aws-sdk:")
         if name == "dynamodb":
