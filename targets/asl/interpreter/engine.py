@@ -819,14 +819,17 @@ class Interpreter:
 
     # -- Task / Parallel / Map: Retry and Catch ---------------------------------------------------------------
     def _with_retry(self, frame: Frame, st: StatePlan, raw: Any, ctx: Any, entered: int):
-        tracker = RetryTracker(st.retriers, self.rng) if st.retriers else None
-        work = {"Task": self._task, "Parallel": self._parallel, "Map": self._map}[st.type]
+        tracker = None  # made at the first error (most attempts succeed)
+        kind = st.type
+        work = self._task if kind == "Task" else self._map if kind == "Map" else self._parallel
         while True:
             try:
                 result = yield from work(frame, st, raw, ctx, entered)
                 return self._finish(frame, st, raw, result, ctx, entered)
             except StatesError as err:
                 err = self._located(err, st, entered)
+                if tracker is None and st.retriers:
+                    tracker = RetryTracker(st.retriers, self.rng)
                 delay = tracker.next_delay(err) if tracker is not None else None
                 if delay is not None:
                     frame.execution.transitions += 1  # each retry is billed as a transition
@@ -878,8 +881,8 @@ class Interpreter:
                 ctx = ctxmod.enter_state(frame.execution.context, st.name, entered_time=iso(self.clock.t))
             ctx = ctxmod.with_task_token(ctx, token)
         try:
-            env = ex.Env(raw, ctx, frame.variables, self.rng)
             if st.ql == JSONATA:
+                env = ex.Env(raw, ctx, frame.variables, self.rng)
                 states = env.states()
                 params = st.arguments(env, states) if st.arguments is not None else raw
             else:
