@@ -309,3 +309,13 @@ def test_the_example_cases_cover_failures_and_child_executions() -> None:
     assert any(c.expect.get("status") == "FAILED" for c in cases)
     assert any("FetchEmployee" in c.mocks for c in cases)
     assert Path(WORKFLOWS / "user_fanout.tests.yaml").exists()
+
+
+def test_events_read_through_a_run_result_belong_to_it_not_to_the_interpreter() -> None:
+    """A caller reading every run's events must not make the long-lived interpreter keep them all."""
+    interp, run = _run_path("map-and-parallel", eager=False)
+    history = interp.executions[0].history
+    events = run.events
+    assert events and history._built is None  # built for the result only
+    assert history.events == events and history.events is not events
+    assert run.events is events  # built once per result

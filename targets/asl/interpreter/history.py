@@ -137,17 +137,23 @@ class History:
         return built
 
     def events_upto(self, count: int) -> list[dict[str, Any]]:
-        """A new list of the first `count` events (what a run result taken at that point holds)."""
-        events = self.events
-        return events[:count]
+        """A new list of the first `count` events (what a run result taken at that point holds), built for the
+        caller and not kept here: an interpreter keeps its executions, and so would keep every event read."""
+        if self._built is not None and len(self._built) >= count:
+            return self._built[:count]
+        out: list[dict[str, Any]] = []
+        build_events(self.records, 0, out, count)
+        return out
 
 
-def build_events(records: Any, position: int, out: list[dict[str, Any]]) -> int:
-    """Append the events recorded from `position` on to `out`; returns the end of `records`."""
+def build_events(records: Any, position: int, out: list[dict[str, Any]], limit: int | None = None) -> int:
+    """Append the events recorded from `position` on (at most `limit`) to `out`; returns where it stopped."""
     append = out.append
     moment_seen, stamp = -1.0, ""
     end = len(records)
-    while position < end:
+    left = -1 if limit is None else limit
+    while position < end and left:
+        left -= 1
         event_type, event_id, previous, moment, keys = records[position:position + 5]
         position += 5
         if moment != moment_seen:  # most events share their predecessor's instant
