@@ -9,7 +9,10 @@ One run measures (issue 16, goals 2 and 3), each printed with its ratio to the p
    the same task work: flowc runs the real Python handlers of workflows/handlers/, Node runs them translated to
    JS line for line; DynamoDB putItem and SNS publish return the same constants on both (flowc: `--mock`-style
    mocks, so no moto); `startExecution.sync:2` runs the child machine on the same engine on both sides.
-   Each side warms up first (imports, JIT), then times N executions in-process;
+   Each side warms up first (imports, JIT), then times N executions in-process. flowc records every event as it
+   happens but builds the event dicts (`RunResult.events`, `--trace`) when they are first read, as the API
+   allows (targets/asl/interpreter/history.py); the last run's events are read and counted, and one more row
+   times the onboarding with every run's events read (what a caller that looks at each history pays);
 2. `flowc run --repeat N` (the CLI's own executions/s line) against the API rate (goal: within 2x);
 3. one `flowc run` of the onboarding example with its two service tasks mocked: wall time of the whole
    process, median of 5, after `python -m compileall` into a scratch PYTHONPYCACHEPREFIX (a wheel install has
@@ -65,8 +68,10 @@ def machines_of(interp: Any) -> dict[str, Any]:
     return {m.name: m.definition for m in interp.machines.values()}
 
 
-def api_rate(interp: Any, workflow: str, data: Any, n: int, warmup: int) -> tuple[float, Any]:
-    """Seconds for n executions of one built interpreter (after `warmup` untimed ones), and the last output."""
+def api_rate(interp: Any, workflow: str, data: Any, n: int, warmup: int, *,
+             read_events: bool = False) -> tuple[float, Any]:
+    """Seconds for n executions of one built interpreter (after `warmup` untimed ones), and the last output.
+    `read_events`: also build each run's history events (as a caller printing every trace would)."""
     run = None
     for _ in range(warmup):
         run = interp.run(workflow, data)
@@ -74,6 +79,8 @@ def api_rate(interp: Any, workflow: str, data: Any, n: int, warmup: int) -> tupl
     for _ in range(n):
         run = interp.run(workflow, data)
         assert run.status == "SUCCEEDED", (run.error, run.cause)
+        if read_events:
+            assert run.events
     seconds = time.perf_counter() - started
     return seconds, run
 
@@ -209,6 +216,9 @@ def measure(quick: bool, moto: bool) -> dict[str, Any]:
     secs, run = api_rate(onboarding, "MemberOnboarding", MEMBER, n, warm)
     rows["onboarding"] = n / secs
     rows["onboarding_events"] = len(run.events)
+    assert run.events[-1]["type"] == "ExecutionSucceeded", run.events[-1]  # the history is all there when read
+    secs, _ = api_rate(_interpreter("member_onboarding.flow"), "MemberOnboarding", MEMBER, n, warm, read_events=True)
+    rows["onboarding_read"] = n / secs
     secs, run = api_rate(fanout, "UserFanOut", FANOUT, n // 2, warm)
     rows["fanout"] = (n // 2) / secs
     rows["fanout_output"] = run.output
@@ -258,6 +268,9 @@ def table(rows: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         (f"inline Map over {items:,} items, seconds (history on)", f"{rows['map']:.2f}",
          f"{peer['map']:.2f}" if peer else "not installed",
          _ratio(rows["map"], peer.get("map"), higher_is_better=False)),
+        (f"onboarding, executions/s, every run's history events read (x{n})", f"{rows['onboarding_read']:,.0f}",
+         f"{peer['onboarding']:,.0f}" if peer else "not installed",
+         _ratio(rows["onboarding_read"], peer.get("onboarding"))),
         (f"onboarding, executions/s, history off (x{n})", f"{rows['onboarding_no_history']:,.0f}",
          f"{peer['onboarding']:,.0f}" if peer else "not installed",
          _ratio(rows["onboarding_no_history"], peer.get("onboarding"))),

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import math
 import random
-import uuid
 from collections import ChainMap
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -38,15 +37,21 @@ from flowc.targets.runtime.errors import (
     StatesError,
     error_matches,
 )
+from pydantic import PrivateAttr
 
 from . import billing
 from . import expressions as ex
+from . import history as hist_mod
 from .clock import DEFAULT_START, VirtualClock, iso
 from .history import History
 from .interface import RunAborted
 from .plan import JSONATA, CatchPlan, GraphPlan, MachinePlan, StatePlan
 from .scheduler import Group, Join, Park, Scheduler, Sleep
 
+_DEFAULT_ROLE_ARN = ctxmod.build_context(state_machine="-", execution="-", execution_input=None)["Execution"]["RoleArn"]
+# the version (4) and variant (RFC 4122) bits of a random UUID, as uuid.UUID(int=..., version=4) sets them
+_UUID_CLEAR = ~((0xC000 << 48) | (0xF000 << 64)) & ((1 << 128) - 1)
+_UUID_V4 = (0x8000 << 48) | (4 << 76)
 MAX_HISTORY_EVENTS = 25_000  # Standard executions fail when their history reaches this (service quotas)
 MAX_PAYLOAD_BYTES = 262_144  # 256 KiB: input/output of a state, task or execution (service quotas)
 STANDARD_MAX_SECONDS = 365 * 24 * 3600
@@ -72,7 +77,16 @@ class Machine:
 
 
 class Execution:
-    """One execution: its history, status and result, and the units it billed."""
+    """One execution: its history, status and result, and the units it billed.
+
+    An interpreter keeps every execution it ran (Describe and the history stay available), so a finished one
+    keeps little the garbage collector has to walk: slots, the context object only if a state read it, no
+    callbacks once it is done.
+    """
+
+    __slots__ = ("_context", "arn", "cause", "children", "done_callbacks", "error", "express", "graph", "history",
+                 "input", "interp", "machine", "map_parallel_entered", "max_data_bytes", "meter", "name", "output",
+                 "parent", "root", "start_time", "states_entered", "status", "stop_time", "transitions", "variables")
 
     def __init__(self, interp: Interpreter, machine: Machine, name: str, data: Any,
                  parent: Execution | None = None, plan: GraphPlan | None = None, express: bool | None = None):
@@ -91,17 +105,31 @@ class Execution:
         self.error: str | None = None
         self.cause: str | None = None
         self.history = History(interp.clock, interp.record_history)
-        self.states_entered: list[str] = []
+        self.states_entered: list[str] = []  # a tuple once the execution ended
         self.transitions = 0
         self.start_time = interp.clock.t
         self.stop_time: float | None = None
         self.variables: dict[str, Any] = {}
-        self.context = ctxmod.build_context(state_machine=machine.name, execution=name, execution_input=data,
-                                            start_time=iso(self.start_time), express=self.express)
+        self._context: dict[str, Any] | None = None  # built when a state first reads it (most never do)
         self.max_data_bytes = 0
         self.map_parallel_entered = 0
-        self.children: list[Execution] = []
-        self.done_callbacks: list[Callable[[Execution], None]] = []
+        # a tuple until the first child / waiter (most executions have neither)
+        self.children: list[Execution] | tuple[()] = ()
+        self.done_callbacks: list[Callable[[Execution], None]] | tuple[()] = ()
+
+    @property
+    def context(self) -> dict[str, Any]:
+        """The execution-wide part of the context object (`$$`)."""
+        context = self._context
+        if context is None:
+            context = self._context = ctxmod.build_context(
+                state_machine=self.machine.name, execution=self.name, execution_input=self.input,
+                start_time=iso(self.start_time), express=self.express)
+        return context
+
+    @property
+    def role_arn(self) -> str:
+        return _DEFAULT_ROLE_ARN if self._context is None else self._context["Execution"]["RoleArn"]
 
     @property
     def done(self) -> bool:
@@ -134,13 +162,99 @@ class Execution:
         status = self.status if self.status != "RUNNING" else "RUNNING"
         stop = self.stop_time if self.stop_time is not None else self.interp.clock.t
         # built from the engine's own well-typed values: model_construct skips re-validating every event
-        return RunResult.model_construct(
-            target="asl", workflow=self.machine.name, status=status,
-            output=self.output if status == "SUCCEEDED" else None,
-            error=self.error, cause=self.cause, states_entered=list(self.states_entered),
-            events=list(self.history.events), billed=self.meter.units() if self.parent is None else BilledUnits(),
-            duration_ms=round((stop - self.start_time) * 1000),
-        )
+        history = self.history
+        values = {"target": "asl", "workflow": self.machine.name, "status": status,
+                  "output": self.output if status == "SUCCEEDED" else None, "error": self.error,
+                  "cause": self.cause, "states_entered": list(self.states_entered), "events": [],
+                  "billed": self.meter.units() if self.parent is None else BilledUnits(),
+                  "duration_ms": round((stop - self.start_time) * 1000)}
+        source = None
+        if history.count:  # the events as of now, built at the first read (history.py says why)
+            del values["events"]
+            source = (history, history.count)
+        return LazyRunResult.construct_lazy(values, source)
+
+
+_RUN_FIELDS = frozenset(RunResult.model_fields)
+
+
+class LazyRunResult(RunResult):
+    """A `RunResult` whose `events` are built from the execution's history records when first read.
+
+    Everything that reads the fields (attribute access, dumps, copies, comparison, pickling, repr) sees the
+    built list: until then `events` is absent from `__dict__` and `__getattr__` builds it."""
+
+    _history: Any = PrivateAttr(default=None)
+
+    @classmethod
+    def construct_lazy(cls, values: dict[str, Any], source: Any) -> LazyRunResult:
+        """What `model_construct` does when given every field (pydantic 2), without its per-field loop (a
+        tenth of a small execution): `values` has every field but `events` when `source` will build them."""
+        run = cls.__new__(cls)
+        object.__setattr__(run, "__dict__", values)
+        object.__setattr__(run, "__pydantic_fields_set__", set(_RUN_FIELDS))
+        object.__setattr__(run, "__pydantic_extra__", None)
+        object.__setattr__(run, "__pydantic_private__", {"_history": source})
+        return run
+
+    def _materialize(self) -> None:
+        source = self._history
+        if source is not None:
+            history, count = source
+            values = self.__dict__
+            values["events"] = history.events_upto(count)
+            # the fields in their declared order again (dumps follow `__dict__`'s order)
+            object.__setattr__(self, "__dict__", {k: values[k] for k in RunResult.model_fields if k in values})
+            self._history = None
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "events" and self._history is not None:
+            self._materialize()
+            return self.__dict__["events"]
+        return super().__getattr__(name)
+
+    def model_dump(self, **kwargs: Any) -> dict[str, Any]:
+        self._materialize()
+        return super().model_dump(**kwargs)
+
+    def model_dump_json(self, **kwargs: Any) -> str:
+        self._materialize()
+        return super().model_dump_json(**kwargs)
+
+    def model_copy(self, **kwargs: Any) -> Any:
+        self._materialize()
+        return super().model_copy(**kwargs)
+
+    def __copy__(self) -> Any:
+        self._materialize()
+        return super().__copy__()
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Any:
+        self._materialize()
+        return super().__deepcopy__(memo)
+
+    def __getstate__(self) -> dict[Any, Any]:
+        self._materialize()
+        return super().__getstate__()
+
+    def __eq__(self, other: Any) -> bool:
+        self._materialize()
+        if isinstance(other, LazyRunResult):
+            other._materialize()
+        return super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]  # as BaseModel: mutable, compared by value
+
+    def __iter__(self) -> Any:
+        self._materialize()
+        return super().__iter__()
+
+    def __repr_args__(self) -> Any:
+        self._materialize()
+        return super().__repr_args__()
+
+    def __repr_name__(self) -> str:
+        return "RunResult"
 
 
 def _is_int(value: Any) -> bool:
@@ -159,13 +273,30 @@ def ctxmod_millis(moment: float) -> int:
 class Frame:
     """One thread of an execution (the main path, a Parallel branch or a Map iteration)."""
 
-    __slots__ = ("execution", "last", "local", "variables")
+    __slots__ = ("execution", "last", "local", "out", "out_snap", "variables")
 
     def __init__(self, execution: Execution, last: int, variables: Mapping[str, Any], local: dict[str, Any]):
         self.execution = execution
         self.last = last  # id of the previous event of this thread
         self.variables = variables  # what `$var` reads
         self.local = local  # where Assign writes
+        # the value this thread serialised last and its JSON snapshot (`history.snapshot`): values are never
+        # changed in place, and the next serialisation is often of that very value (a task's result for the
+        # payload-size check and the task's event, a state's output for the next state's input), so it reuses them
+        self.out: Any = None
+        self.out_snap: bytes | str | None = None
+
+    def snapshot(self, value: Any) -> bytes | str:
+        """`history.snapshot(value)`, reusing the last one of this thread when it is of the same value."""
+        if value is self.out and self.out_snap is not None:
+            return self.out_snap
+        snap = hist_mod.snapshot(value)
+        self.out, self.out_snap = value, snap
+        return snap
+
+    def remember(self, value: Any, snap: bytes | str) -> None:
+        """`snap` is the snapshot of `value` (made elsewhere, e.g. by the copy a task result goes through)."""
+        self.out, self.out_snap = value, snap
 
     def child(self, last: int, *, isolated: bool = False) -> Frame:
         local: dict[str, Any] = {}
@@ -218,7 +349,11 @@ class Interpreter:
         return self.machines.get(arn)
 
     def new_name(self) -> str:
-        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        """A random UUID version 4 from the seeded generator: `str(uuid.UUID(int=bits, version=4))`, formatted
+        here (three child executions a fan-out run, each named, made uuid.UUID's checks a hot spot)."""
+        bits = (self.rng.getrandbits(128) & _UUID_CLEAR) | _UUID_V4
+        text = f"{bits:032x}"
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
     # -- running ------------------------------------------------------------------------------------------
     def start(self, machine: Machine, data: Any, *, name: str | None = None, parent: Execution | None = None,
@@ -229,7 +364,10 @@ class Interpreter:
             execution.context.update(context_extra)
         self.executions.append(execution)
         if parent is not None:
-            parent.children.append(execution)
+            if parent.children:
+                parent.children.append(execution)  # type: ignore[union-attr]
+            else:
+                parent.children = [execution]
         self.sched.spawn(self._execute(execution), self._crashed)
         return execution
 
@@ -291,15 +429,16 @@ class Interpreter:
     # -- an execution -------------------------------------------------------------------------------------
     def _execute(self, ex_: Execution):
         hist = ex_.history
-        started = hist.add("ExecutionStarted", 0, {
-            "input": ex.dumps(ex_.input), "inputDetails": {"truncated": False},
-            "roleArn": ex_.context["Execution"]["RoleArn"]})
+        input_snap = hist_mod.snapshot(ex_.input)
+        started = hist.add_data("ExecutionStarted", 0, hist_mod.EXECUTION_STARTED, (
+            input_snap, hist_mod.NOT_TRUNCATED, ex_.role_arn))
         limit = EXPRESS_MAX_SECONDS if ex_.express else STANDARD_MAX_SECONDS
         timeout = ex_.machine.plan.timeout if ex_.graph is ex_.machine.plan.graph else None
         if isinstance(timeout, (int, float)) and timeout > 0:
             limit = min(limit, timeout)
         frame = Frame(ex_, started, ex_.variables, ex_.variables)
-        ex_.max_data_bytes = ex.size(ex_.input)
+        frame.remember(ex_.input, input_snap)
+        ex_.max_data_bytes = hist_mod.snapshot_size(input_snap)
 
         def body():
             if self.check_payload_size and ex_.max_data_bytes > MAX_PAYLOAD_BYTES:
@@ -314,7 +453,8 @@ class Interpreter:
             results = yield Join(group)
             ex_.output = results[0]
             ex_.status = "SUCCEEDED"
-            if self.check_payload_size and ex.size(ex_.output) > MAX_PAYLOAD_BYTES:
+            output_snap = frame.snapshot(ex_.output) if self.check_payload_size or hist.enabled else b""
+            if self.check_payload_size and hist_mod.snapshot_size(output_snap) > MAX_PAYLOAD_BYTES:
                 ex_.status = "FAILED"
                 ex_.error, ex_.cause = DATA_LIMIT_EXCEEDED, ("The state machine output exceeds the maximum number "
                                                              "of bytes service limit.")
@@ -329,8 +469,7 @@ class Interpreter:
             raise
         ex_.stop_time = self.clock.t
         if ex_.status == "SUCCEEDED":
-            hist.add("ExecutionSucceeded", frame.last, {"output": ex.dumps(ex_.output),
-                                                        "outputDetails": {"truncated": False}})
+            hist.add_data("ExecutionSucceeded", frame.last, hist_mod.OUTPUT, (output_snap, hist_mod.NOT_TRUNCATED))
         elif timed_out:
             hist.add("ExecutionTimedOut", frame.last, {"error": ex_.error, "cause": ex_.cause})
         else:
@@ -341,7 +480,11 @@ class Interpreter:
                 details["cause"] = ex_.cause
             hist.add("ExecutionFailed", frame.last, details)
         self._bill_execution(ex_)
-        for callback in ex_.done_callbacks:
+        callbacks = ex_.done_callbacks
+        ex_.done_callbacks = ()
+        ex_.history.close()
+        ex_.states_entered = tuple(ex_.states_entered)  # type: ignore[assignment]  # (untracked by the GC)
+        for callback in callbacks:
             callback(ex_)
         return ex_
 
@@ -377,8 +520,9 @@ class Interpreter:
             ex_.map_parallel_entered += 1
         history = ex_.history
         if history.enabled:
-            entered = history.add(st.event_type + "StateEntered", frame.last, {
-                "name": st.name, "input": ex.dumps(data), "inputDetails": {"truncated": False}})
+            snap = frame.snapshot(data)
+            entered = history.add_data(st.entered_event, frame.last, hist_mod.STATE_ENTERED,
+                                       (st.name, snap, hist_mod.NOT_TRUNCATED))
         else:
             history.last_id += 1
             entered = history.last_id
@@ -390,8 +534,12 @@ class Interpreter:
 
     def _exit(self, frame: Frame, st: StatePlan, output: Any, assigned: dict[str, Any] | None) -> None:
         ex_ = frame.execution
+        history = ex_.history
+        snap = None
+        if self.check_payload_size or ex_.express or history.enabled:
+            snap = frame.snapshot(output)
         if self.check_payload_size or ex_.express:
-            n = ex.size(output)
+            n = hist_mod.snapshot_size(snap)  # type: ignore[arg-type]
             if n > ex_.max_data_bytes:
                 ex_.max_data_bytes = n
             if self.check_payload_size and n > MAX_PAYLOAD_BYTES:
@@ -399,14 +547,14 @@ class Interpreter:
                                                        "exceeding the maximum number of bytes service limit.")
         if assigned:
             frame.local.update(assigned)
-        history = ex_.history
         if history.enabled:
-            details: dict[str, Any] = {"name": st.name, "output": ex.dumps(output),
-                                       "outputDetails": {"truncated": False}}
             if assigned:
-                details["assignedVariables"] = {k: ex.dumps(v) for k, v in assigned.items()}
-                details["assignedVariablesDetails"] = {"truncated": False}
-            frame.last = history.add(st.event_type + "StateExited", frame.last, details)
+                frame.last = history.add_data(st.exited_event, frame.last, hist_mod.STATE_EXITED_ASSIGNED, (
+                    st.name, snap, hist_mod.NOT_TRUNCATED,
+                    tuple((k, hist_mod.snapshot(v)) for k, v in assigned.items()), hist_mod.NOT_TRUNCATED))
+            else:
+                frame.last = history.add_data(st.exited_event, frame.last, hist_mod.STATE_EXITED,
+                                              (st.name, snap, hist_mod.NOT_TRUNCATED))
         else:
             history.last_id += 1
             frame.last = history.last_id
@@ -671,14 +819,17 @@ class Interpreter:
 
     # -- Task / Parallel / Map: Retry and Catch ---------------------------------------------------------------
     def _with_retry(self, frame: Frame, st: StatePlan, raw: Any, ctx: Any, entered: int):
-        tracker = RetryTracker(st.retriers, self.rng) if st.retriers else None
-        work = {"Task": self._task, "Parallel": self._parallel, "Map": self._map}[st.type]
+        tracker = None  # made at the first error (most attempts succeed)
+        kind = st.type
+        work = self._task if kind == "Task" else self._map if kind == "Map" else self._parallel
         while True:
             try:
                 result = yield from work(frame, st, raw, ctx, entered)
                 return self._finish(frame, st, raw, result, ctx, entered)
             except StatesError as err:
                 err = self._located(err, st, entered)
+                if tracker is None and st.retriers:
+                    tracker = RetryTracker(st.retriers, self.rng)
                 delay = tracker.next_delay(err) if tracker is not None else None
                 if delay is not None:
                     frame.execution.transitions += 1  # each retry is billed as a transition
@@ -730,8 +881,8 @@ class Interpreter:
                 ctx = ctxmod.enter_state(frame.execution.context, st.name, entered_time=iso(self.clock.t))
             ctx = ctxmod.with_task_token(ctx, token)
         try:
-            env = ex.Env(raw, ctx, frame.variables, self.rng)
             if st.ql == JSONATA:
+                env = ex.Env(raw, ctx, frame.variables, self.rng)
                 states = env.states()
                 params = st.arguments(env, states) if st.arguments is not None else raw
             else:
@@ -744,7 +895,7 @@ class Interpreter:
         except StatesError as err:
             raise self._located(err, st, entered) from None
         result = yield from self.tasks.run(frame, st, params, ctx, timeout, heartbeat, token)
-        if self.check_payload_size and ex.size(result) > MAX_PAYLOAD_BYTES:
+        if self.check_payload_size and hist_mod.snapshot_size(frame.snapshot(result)) > MAX_PAYLOAD_BYTES:
             raise StatesError(DATA_LIMIT_EXCEEDED, f"The state/task '{st.name}' returned a result with a size "
                                                    "exceeding the maximum number of bytes service limit.")
         return result
@@ -914,7 +1065,10 @@ class Interpreter:
         if child.done:
             return child
         key = f"execution:{child.arn}"
-        child.done_callbacks.append(lambda c: self.sched.wake(key, c))
+        if child.done_callbacks:
+            child.done_callbacks.append(lambda c: self.sched.wake(key, c))  # type: ignore[union-attr]
+        else:
+            child.done_callbacks = [lambda c: self.sched.wake(key, c)]
         return (yield Park(key, timeout=timeout, timeout_error=lambda: StatesError(TIMEOUT, "")))
 
     def _tolerance(self, st: StatePlan, env: ex.Env, states: Any) -> tuple[float | None, float | None]:

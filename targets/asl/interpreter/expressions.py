@@ -71,6 +71,20 @@ def copy_json(value: Any) -> Any:
         raise StatesError(RUNTIME, f"value is not JSON-serialisable: {err}") from None
 
 
+def copy_json_text(value: Any) -> tuple[Any, bytes]:
+    """`copy_json(value)` and the JSON bytes it went through (the copy's snapshot, for its history event)."""
+    try:
+        text = orjson.dumps(value)
+    except TypeError as err:
+        raise StatesError(RUNTIME, f"value is not JSON-serialisable: {err}") from None
+    return orjson.loads(text), text
+
+
+def copy_from(value: Any, snap: Any) -> Any:
+    """`copy_json(value)`, from `snap` when it is the value's orjson bytes (`history.snapshot`)."""
+    return orjson.loads(snap) if type(snap) is bytes else copy_json(value)
+
+
 # --------------------------------------------------------------------------- JSONPath
 
 
@@ -92,7 +106,26 @@ def path_reader(text: str, field: str | None = None) -> Compiled:
         except jsonpath.PathNotFound:
             shown = env.context if shown_context else env.data
             raise StatesError(RUNTIME, messages.path_not_found(text, field, shown)) from None
-    return read
+
+    keys = parsed.simple
+    if parsed.root != "$" or not keys:
+        return read
+
+    def read_simple(env: Env) -> Any:
+        """`$.a.b[0]`: the walk `JsonPath.evaluate` does for a simple path, inline (the most common reads);
+        anything not found goes through `read` for its error."""
+        node = env.data
+        for key in keys:
+            if type(key) is str:
+                if isinstance(node, dict) and key in node:
+                    node = node[key]
+                    continue
+            elif isinstance(node, list) and key < len(node):
+                node = node[key]
+                continue
+            return read(env)
+        return node
+    return read_simple
 
 
 def intrinsic_reader(text: str, field: str | None = None) -> Compiled:

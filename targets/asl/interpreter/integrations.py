@@ -34,10 +34,32 @@ from flowc.targets.runtime.errors import HEARTBEAT_TIMEOUT, RUNTIME, TIMEOUT, St
 
 from . import billing
 from . import expressions as ex
+from . import history as hist_mod
 from .interface import RunAborted
 from .scheduler import Park, Sleep
 
 REGION = "us-east-1"
+_TASK_SCHEDULED = ("resourceType", "resource", "region", "parameters")
+
+
+def _from_snapshot(snap: bytes | str) -> Any:
+    return json.loads(snap)
+
+
+def _submitted(history: Any, previous: int, resource_type: str, resource: str, output: Any) -> int:
+    """TaskSubmitted: the output the service answered when the task was submitted."""
+    return history.add_data("TaskSubmitted", previous, hist_mod.TASK_OUTPUT, (
+        resource_type, resource, hist_mod.snapshot(output) if history.enabled else b"", hist_mod.NOT_TRUNCATED))
+
+
+def _scheduled_limits(keys: tuple[str, ...], values: tuple[Any, ...], timeout: float | None,
+                      heartbeat: float | None) -> tuple[tuple[str, ...], tuple[Any, ...]]:
+    """TaskScheduled's details with `timeoutInSeconds`/`heartbeatInSeconds` after the parameters."""
+    if timeout is not None:
+        keys, values = (*keys, "timeoutInSeconds"), (*values, int(timeout))
+    if heartbeat is not None:
+        keys, values = (*keys, "heartbeatInSeconds"), (*values, int(heartbeat))
+    return keys, values
 ACCOUNT = "123456789012"
 OPTIMIZED_PREFIX = "arn:aws:states:::"
 LAMBDA_PREFIX = "arn:aws:lambda:"
@@ -120,10 +142,18 @@ class TaskRunner:
         self.item_readers = dict(item_readers or {})
         self.interp: Any = None
         self._current_meter = billing.Meter()
-        self.calls: list[dict[str, Any]] = []  # every task call: state, resource, input (for tests)
+        # (state, resource, input, whether input is its JSON snapshot) of every task call
+        self._calls: list[tuple[str, str, Any, bool]] = []
 
     def bind(self, interp: Any) -> None:
         self.interp = interp
+
+    @property
+    def calls(self) -> list[dict[str, Any]]:
+        """Every task call: state, resource, input (for tests; kept as tuples, one object fewer per call for
+        the garbage collector of a long-lived interpreter)."""
+        return [{"state": state, "resource": resource, "input": _from_snapshot(value) if snap else value}
+                for state, resource, value, snap in self._calls]
 
     def _lookup(self, table: dict[str, Any], workflow: str, state: str) -> Any:
         return table.get(f"{workflow}.{state}", table.get(state))
@@ -139,7 +169,10 @@ class TaskRunner:
         mock = self._lookup(self.mocks, workflow, st.name)
         handler = None if mock is not None else self._lookup(self.handlers, workflow, st.name)
         self._current_meter = execution.meter
-        self.calls.append({"state": st.name, "resource": resource, "input": params})
+        if execution.history.enabled:  # the snapshot the task's history event reuses (a copy, not kept alive)
+            self._calls.append((st.name, resource, frame.snapshot(params), True))
+        else:
+            self._calls.append((st.name, resource, params, False))
         if resource.startswith(LAMBDA_PREFIX):
             return (yield from self._lambda_direct(frame, st, resource, params, mock, handler, timeout))
         if ACTIVITY_MARK in resource:
@@ -158,8 +191,9 @@ class TaskRunner:
         return spec
 
     def _invoke_handler(self, st: Any, spec: FunctionSpec | None, fn: Callable[..., Any], event: Any,
-                        mock: Mock | None):
-        """Run a handler in virtual time: (result) or raises TaskFailure; bills Lambda when it is one."""
+                        mock: Mock | None, event_snap: Any = None):
+        """Run a handler in virtual time: (seconds, killed, limit, result, error, the result's JSON bytes);
+        bills Lambda when it is one. `event_snap`: the event's snapshot, if made already (the copy reuses it)."""
         interp = self.interp
         memory = spec.memory_mb if spec is not None else 128
         limit = spec.timeout_s if spec is not None else 900
@@ -174,12 +208,13 @@ class TaskRunner:
                                 request_id=interp.new_name())
         killed = seconds >= limit
         error: TaskFailure | None = None
-        result = None
+        result = result_snap = None
         if not killed:
             try:
                 with local.callback_receiver(interp), _sfn_callbacks_routed(interp):
-                    result = fn(ex.copy_json(event)) if mock is not None else fn(ex.copy_json(event), context)
-                result = ex.copy_json(result)
+                    copied = ex.copy_from(event, event_snap)
+                    result = fn(copied) if mock is not None else fn(copied, context)
+                result, result_snap = ex.copy_json_text(result)
             except TaskFailure as failure:
                 error = failure
             except StatesError as failure:
@@ -190,16 +225,19 @@ class TaskRunner:
             meter = self._current_meter
             meter.add("lambda_invocations")
             meter.add("lambda_gb_seconds", billing.lambda_gb_seconds(memory, min(seconds, limit)))
-        return min(seconds, float(limit)), killed, limit, result, error
+        return min(seconds, float(limit)), killed, limit, result, error, result_snap
 
     def _lambda_direct(self, frame: Any, st: Any, resource: str, params: Any, mock: Mock | None,
                        handler: Callable[..., Any] | None, timeout: float | None):
         history = frame.execution.history
-        details: dict[str, Any] = {"resource": resource, "input": ex.dumps(params),
-                                   "inputDetails": {"truncated": False}}
-        if timeout is not None:
-            details["timeoutInSeconds"] = int(timeout)
-        frame.last = history.add("LambdaFunctionScheduled", frame.last, details)
+        snap = None
+        if history.enabled:
+            snap = frame.snapshot(params)
+            frame.last = history.add_data("LambdaFunctionScheduled", frame.last, *(
+                (hist_mod.LAMBDA_SCHEDULED, (resource, snap, hist_mod.NOT_TRUNCATED)) if timeout is None else
+                (hist_mod.LAMBDA_SCHEDULED_TIMEOUT, (resource, snap, hist_mod.NOT_TRUNCATED, int(timeout)))))
+        else:
+            frame.last = history.add("LambdaFunctionScheduled", frame.last)
         frame.last = history.add("LambdaFunctionStarted", frame.last)
         name = function_name(resource)
         spec = self.functions.get(name)
@@ -208,7 +246,7 @@ class TaskRunner:
             raise local_abort(st, f"Lambda function {name!r} has no handler: declare it with `handler` and `code`, "
                                   "or give the step a mock")
         self._current_meter = frame.execution.meter
-        seconds, killed, limit, result, error = self._invoke_handler(st, spec, fn, params, mock)
+        seconds, killed, limit, result, error, result_snap = self._invoke_handler(st, spec, fn, params, mock, snap)
         if timeout is not None and timeout < seconds:
             yield Sleep(timeout)
             frame.last = history.add("LambdaFunctionTimedOut", frame.last, {"error": TIMEOUT})
@@ -219,8 +257,9 @@ class TaskRunner:
         if error is not None:
             frame.last = history.add("LambdaFunctionFailed", frame.last, _error_details(error))
             raise StatesError(error.error, error.cause or "")
-        frame.last = history.add("LambdaFunctionSucceeded", frame.last, {
-            "output": ex.dumps(result), "outputDetails": {"truncated": False}})
+        frame.remember(result, result_snap)
+        frame.last = history.add_data("LambdaFunctionSucceeded", frame.last, hist_mod.OUTPUT, (
+            result_snap, hist_mod.NOT_TRUNCATED))
         return result
 
     # -- activities --------------------------------------------------------------------------------------------
@@ -262,8 +301,8 @@ class TaskRunner:
             frame.last = history.add("ActivityFailed", frame.last, _error_details(failure))
             raise StatesError(failure.error, failure.cause or "") from None
         yield Sleep(seconds)
-        frame.last = history.add("ActivitySucceeded", frame.last, {"output": ex.dumps(result),
-                                                                   "outputDetails": {"truncated": False}})
+        frame.last = history.add_data("ActivitySucceeded", frame.last, hist_mod.OUTPUT, (
+            hist_mod.snapshot(result) if history.enabled else b"", hist_mod.NOT_TRUNCATED))
         return result
 
     def _park_forever(self, frame: Any, st: Any, timeout: float | None, heartbeat: float | None, kind: str):
@@ -286,15 +325,16 @@ class TaskRunner:
         resource_type = service
         resource_name = action + suffix
         self._current_meter = execution.meter
-        details: dict[str, Any] = {"resourceType": resource_type, "resource": resource_name, "region": REGION,
-                                   "parameters": ex.dumps(params)}
-        if timeout is not None:
-            details["timeoutInSeconds"] = int(timeout)
-        if heartbeat is not None:
-            details["heartbeatInSeconds"] = int(heartbeat)
-        frame.last = history.add("TaskScheduled", frame.last, details)
-        frame.last = history.add("TaskStarted", frame.last, {"resourceType": resource_type,
-                                                             "resource": resource_name})
+        if history.enabled:
+            keys, values = _TASK_SCHEDULED, (resource_type, resource_name, REGION, frame.snapshot(params))
+            if timeout is not None or heartbeat is not None:
+                keys, values = _scheduled_limits(keys, values, timeout, heartbeat)
+            frame.last = history.add_data("TaskScheduled", frame.last, keys, values)
+            frame.last = history.add("TaskStarted", frame.last, {"resourceType": resource_type,
+                                                                 "resource": resource_name})
+        else:
+            history.last_id += 2
+            frame.last = history.last_id
         started = interp.clock.t
         deadline = None if timeout is None else started + timeout
 
@@ -332,9 +372,7 @@ class TaskRunner:
                                           "interpreter cannot run; give the step a mock")
                 result = yield from self._backend(frame, st, service, action, params)
                 if suffix == ".waitForTaskToken":
-                    frame.last = history.add("TaskSubmitted", frame.last, {
-                        "resourceType": resource_type, "resource": resource_name, "output": ex.dumps(result),
-                        "outputDetails": {"truncated": False}})
+                    frame.last = _submitted(history, frame.last, resource_type, resource_name, result)
                     result = yield from self._wait_callback(frame, st, token, deadline, heartbeat)
         except _Timeout as err:
             raise timed_out(err.error) from None
@@ -342,9 +380,9 @@ class TaskRunner:
             if err.error in (TIMEOUT, HEARTBEAT_TIMEOUT) and getattr(err, "task_timeout", False):
                 raise timed_out(err) from None
             raise fail(err) from None
-        frame.last = history.add("TaskSucceeded", frame.last, {
-            "resourceType": resource_type, "resource": resource_name, "output": ex.dumps(result),
-            "outputDetails": {"truncated": False}})
+        frame.last = history.add_data("TaskSucceeded", frame.last, hist_mod.TASK_OUTPUT, (
+            resource_type, resource_name, frame.snapshot(result) if history.enabled else b"",
+            hist_mod.NOT_TRUNCATED))
         return result
 
     def _mocked(self, frame: Any, st: Any, mock: Mock, params: Any, suffix: str, timeout: float | None,
@@ -361,12 +399,15 @@ class TaskRunner:
             raise _Timeout(None)
         yield Sleep(seconds)
         try:
-            return ex.copy_json(mock(ex.copy_json(params)))
+            answer = mock(ex.copy_from(params, frame.out_snap if frame.out is params else None))
         except TaskFailure as failure:
             raise StatesError(failure.error, failure.cause or "") from None
+        result, snap = ex.copy_json_text(answer)
+        frame.remember(result, snap)
+        return result
 
     def _call_handler(self, st: Any, handler: Callable[..., Any], params: Any):
-        seconds, _killed, _limit, result, error = self._invoke_handler(st, None, handler, params, None)
+        seconds, _killed, _limit, result, error, _snap = self._invoke_handler(st, None, handler, params, None)
         yield Sleep(seconds)
         if error is not None:
             raise StatesError(error.error, error.cause or "")
@@ -414,7 +455,7 @@ class TaskRunner:
             with contextlib.suppress(ValueError):
                 payload = json.loads(payload)
         asynchronous = params.get("InvocationType") == "Event"
-        seconds, killed, limit, result, error = self._invoke_handler(st, spec, fn, payload, None)
+        seconds, killed, limit, result, error, _snap = self._invoke_handler(st, spec, fn, payload, None)
         if asynchronous:
             yield Sleep(self.service_seconds)
             out: dict[str, Any] = {"Payload": "", "StatusCode": 202}
@@ -431,9 +472,7 @@ class TaskRunner:
         if self.sdk_metadata:
             out.update(_sdk_metadata(self.interp.rng))
         if suffix == ".waitForTaskToken":
-            frame.last = frame.execution.history.add("TaskSubmitted", frame.last, {
-                "resourceType": "lambda", "resource": "invoke" + suffix, "output": ex.dumps(out),
-                "outputDetails": {"truncated": False}})
+            frame.last = _submitted(frame.execution.history, frame.last, "lambda", "invoke" + suffix, out)
             return (yield from self._wait_callback(frame, st, token, deadline, None))
         return out
 
@@ -467,9 +506,7 @@ class TaskRunner:
         if not suffix:
             return started
         history = frame.execution.history
-        frame.last = history.add("TaskSubmitted", frame.last, {
-            "resourceType": "states", "resource": "startExecution" + suffix, "output": ex.dumps(started),
-            "outputDetails": {"truncated": False}})
+        frame.last = _submitted(history, frame.last, "states", "startExecution" + suffix, started)
         if suffix == ".waitForTaskToken":
             return (yield from self._wait_callback(frame, st, token, deadline, heartbeat))
         remaining = None if deadline is None else max(0.0, deadline - interp.clock.t)
@@ -517,7 +554,7 @@ class TaskRunner:
 
     def _bill_service(self, frame: Any, service: str, action: str, params: Any, *, mocked: bool) -> None:
         meter = frame.execution.meter
-        size = ex.size(params)
+        size = hist_mod.snapshot_size(frame.snapshot(params))  # (the task's TaskScheduled made it, usually)
         lowered = action.lower()
         name = service.removeprefix("aws-sdk:")
         if name == "dynamodb":

@@ -77,7 +77,8 @@ def _path_or_identity(raw: dict[str, Any], key: str) -> tuple[str, Any]:
 class StatePlan:
     __slots__ = (
         "arguments", "assign", "branches", "catchers", "cause", "cause_path", "choices", "default",
-        "end", "error", "error_path", "event_type", "heartbeat", "input_mode", "input_path", "item_batcher",
+        "end", "entered_event", "error", "error_path", "event_type", "exited_event", "heartbeat", "input_mode",
+        "input_path", "item_batcher",
         "item_reader", "item_selector", "items", "items_path", "map_mode", "max_concurrency", "name",
         "needs_context", "next", "next_name", "output", "output_mode", "output_path", "parameters",
         "processor", "processor_type", "ql", "raw", "resource", "result", "result_path", "result_path_text",
@@ -94,6 +95,8 @@ class StatePlan:
         if self.type not in STATE_TYPES:
             raise DefinitionError(f"state '{name}' has unknown Type {self.type!r}")
         self.event_type = self.type
+        self.entered_event = self.type + "StateEntered"  # history event types, made once (not per event)
+        self.exited_event = self.type + "StateExited"
         self.ql = raw.get("QueryLanguage", ql)
         if self.ql not in (JSONPATH, JSONATA):
             raise DefinitionError(f"state '{name}': unknown QueryLanguage {self.ql!r}")

@@ -106,6 +106,24 @@ class Park:
         self.last_beat = 0.0
 
 
+class _Expiry:
+    """A group's deadline: fails the group unless it finished first (or its parent moved on)."""
+
+    __slots__ = ("epoch", "group", "parent", "sched")
+
+    def __init__(self, sched: Scheduler, group: Group, parent: Task):
+        self.sched = sched
+        self.group = group
+        self.parent = parent
+        self.epoch = parent.epoch
+
+    def __call__(self) -> None:
+        group = self.group
+        if group.finished or self.parent.epoch != self.epoch:
+            return
+        self.sched._fail_group(group, group.timeout_error() if group.timeout_error else TimeoutError())
+
+
 class Scheduler:
     def __init__(self, clock: VirtualClock):
         self.clock = clock
@@ -150,6 +168,18 @@ class Scheduler:
             fn()
             if until is not None and until():
                 return
+        if heap:
+            self._drop_spent_deadlines()
+
+    def _drop_spent_deadlines(self) -> None:
+        """Forget the deadlines of groups that finished. Only passive entries are left when `run` stops, each an
+        execution's deadline (a year away for a Standard one): unpopped, they would keep every finished
+        execution alive through their closures and grow the heap with every run of a long-lived interpreter."""
+        heap = self._heap
+        live = [entry for entry in heap if not (type(entry[2]) is _Expiry and entry[2].group.finished)]
+        if len(live) != len(heap):
+            heapq.heapify(live)
+            self._heap = live
 
     @property
     def idle(self) -> bool:
@@ -195,13 +225,7 @@ class Scheduler:
             self._resume(parent, self.clock.t, [])
             return
         if group.deadline is not None:
-            epoch = parent.epoch
-
-            def expire() -> None:
-                if group.finished or parent.epoch != epoch:
-                    return
-                self._fail_group(group, group.timeout_error() if group.timeout_error else TimeoutError())
-            self.at(group.deadline, expire, passive=group.passive)
+            self.at(group.deadline, _Expiry(self, group, parent), passive=group.passive)
         while group.next < len(group.factories) and len(group.running) < group.limit:
             self._launch(group)
 

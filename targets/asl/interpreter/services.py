@@ -249,7 +249,8 @@ def _client_error(name: str, sdk: bool, err: Any) -> tuple[str, str]:
 
 
 def _stringify(name: str, action: str, params: dict[str, Any]) -> dict[str, Any]:
-    """What the optimized integrations serialise for you."""
+    """What the optimized integrations serialise for you (on a copy: the state's values are never changed)."""
+    params = dict(params)
     if name == "sqs" and "MessageBody" in params and not isinstance(params["MessageBody"], str):
         params["MessageBody"] = ex.dumps(params["MessageBody"])
     if name == "sns" and "Message" in params and not isinstance(params["Message"], str):
