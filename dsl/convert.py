@@ -121,7 +121,8 @@ def yaml_comments(text: str) -> list[Comment]:
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedBase
 
-    data = YAML(typ="rt").load(text)
+    yaml = YAML(typ="rt")
+    data = yaml.load(text)
     lines = text.splitlines()
     found: dict[int, Comment] = {}
     tokens: list[Any] = []
@@ -164,7 +165,31 @@ def yaml_comments(text: str) -> list[Comment]:
                 at = source.rstrip().rfind(piece)
                 found[line] = Comment(line, piece, bool(source[:at].strip()))
                 break
+    for n in _own_line_comments(yaml, text, lines):  # ruamel drops some (after a nested sequence's end)
+        found.setdefault(n, Comment(n, lines[n - 1].strip(), False))
     return [found[n] for n in sorted(found)]
+
+
+def _own_line_comments(yaml: Any, text: str, lines: list[str]) -> list[int]:
+    """The lines that are a comment on their own: '#' first on a line that no multi-line scalar (block,
+    quoted) spans. ruamel's round-trip loader keeps most comments on its nodes but loses some, e.g. one
+    between a nested sequence and the next key; the YAML grammar itself says what such a line is."""
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    inside: set[int] = set()
+    stack = [yaml.compose(text)]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ScalarNode):
+            start, end = node.start_mark.line, node.end_mark.line  # 0-based
+            if end > start:  # a line the scalar ends on at column 0 is not its own
+                inside.update(range(start + 2, end + 1 + (1 if node.end_mark.column else 0)))
+        elif isinstance(node, MappingNode):
+            for key, value in node.value:
+                stack += (key, value)
+        elif isinstance(node, SequenceNode):
+            stack += node.value
+    return [n for n, line in enumerate(lines, 1) if line.lstrip().startswith("#") and n not in inside]
 
 
 @dataclass

@@ -178,6 +178,24 @@ def test_any_layout_converts_to_the_same_program(data, tmp_path: Path) -> None:
 
 
 # -- the command -------------------------------------------------------------------------------------------
+def test_a_comment_after_nested_branches_survives_both_ways(tmp_path: Path) -> None:
+    # Found by the layout property test: in YAML this comment follows `parallel:`'s nested sequence, which
+    # ends in a flow mapping; ruamel's round-trip loader drops a comment there, so yaml_comments reads
+    # own-line comments from the lines as well.
+    text = ("workflow P\n  function f handler \"h.f\" code \".\"\n  Both: parallel\n    # keep me\n"
+            "    input $.order\n    branch\n      A: invoke f\n    branch\n      B: pass with { id: $.id }\n")
+    (tmp_path / "h.py").write_text("def f(event, context):\n    return event\n")
+    check_round_trip(tmp_path / "p.flow", text, tmp_path)
+    assert "# keep me" in yaml_to_flow(flow_to_yaml(text, "p.flow").text, "p.flow.yaml").text
+
+
+def test_yaml_comments_are_not_read_inside_multi_line_scalars() -> None:
+    text = ("a: |\n  # content\nb: \"x\n  # content\n  y\"\nc:\n  g:\n    - - {k: 1}\n  # one\n  d: 2\n"
+            "e: >-\n  # content\n# two\nf: 1  # three\n")
+    assert [(c.line, c.text, c.eol) for c in yaml_comments(text)] == [
+        (9, "# one", False), (13, "# two", False), (14, "# three", True)]
+
+
 def test_the_command_prints_writes_and_refuses_to_overwrite(tmp_path: Path) -> None:
     source = tmp_path / "w.flow"
     source.write_text("# a comment\nworkflow W\n  A: succeed\n", encoding="utf-8")
