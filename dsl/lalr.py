@@ -45,8 +45,9 @@ class LeanParser:
         self.start_states: dict[str, Any] = tables["start"]
         self.end_states: dict[str, Any] = tables["end"]
         # state -> terminal or rule name -> next state (shift, goto) or a Reduction
+        # (a reduction of one child passed up unchanged -- a third of all reductions -- is just its rule name)
         self.rows: dict[Any, dict[str, Any]] = {
-            state: {name: arg if arg.__class__ is int else (arg[0], arg[1], shapes[arg[2]])
+            state: {name: arg if arg.__class__ is int else _action(arg[0], arg[1], shapes[arg[2]])
                     for name, arg in actions.items()}
             for state, actions in tables["rows"].items()
         }
@@ -55,42 +56,56 @@ class LeanParser:
         """Run `tokens(stack, rows)` (a lexer reading the live state stack) through the table."""
         rows = self.rows
         stack: list = [self.start_states[start]]
+        push_state = stack.append
         values: list = []
+        push = values.append
         end_state = self.end_states[start]
+        row = rows[stack[-1]]  # always rows[stack[-1]]
         for token in chain(tokens(stack, rows), _END):
             kind = token.type
-            while True:
-                action = rows[stack[-1]].get(kind)
-                if action is None:
+            action = row.get(kind)
+            while action.__class__ is not int:  # reductions until the token shifts
+                if action.__class__ is str:  # one child passed up unchanged: only the state changes
+                    goto = rows[stack[-2]][action]
+                    stack[-1] = goto
+                elif action is None:
                     raise Abandon
-                if action.__class__ is not tuple:  # shift
-                    stack.append(action)
-                    values.append(token)
-                    break
-                size, name, callback = action  # a reduction
-                if callback.__class__ is int:  # the rule passes one child up unchanged
-                    if size > 1:
+                else:
+                    size, name, callback = action
+                    if callback.__class__ is int:  # the rule passes one child up unchanged
                         value = values[callback - size]
                         del values[-size:]
-                        values.append(value)
-                elif callback is _APPEND:  # [helper list, item]: the list grows in place
-                    value = values.pop()
-                    values[-1].append(value)
-                elif size:
-                    children = values[-size:]
-                    del values[-size:]
-                    values.append(callback(children))
-                else:
-                    values.append(callback([]))
-                if size:
-                    del stack[-size:]
-                goto = rows[stack[-1]][name]
+                        push(value)
+                    elif callback is _APPEND:  # [helper list, item]: the list grows in place
+                        value = values.pop()
+                        values[-1].append(value)
+                    elif size:
+                        children = values[-size:]
+                        del values[-size:]
+                        push(callback(children))
+                    else:
+                        push(callback([]))
+                    if size:
+                        del stack[-size:]
+                    goto = rows[stack[-1]][name]
+                    push_state(goto)
                 if goto == end_state and kind == "$END":
                     # (LALR may also reduce to the start symbol on a token that cannot follow it;
                     # then the next lookup in the end state fails, as in lark.)
                     return values[-1]
-                stack.append(goto)
+                row = rows[goto]
+                action = row.get(kind)
+            push_state(action)  # shift
+            push(token)
+            row = rows[action]
         raise Abandon
+
+
+def _action(size: int, name: str, callback: Any) -> Any:
+    """A reduction as the driver runs it: the rule name alone when one child passes up unchanged."""
+    if callback.__class__ is int and size == 1:
+        return name
+    return (size, name, callback)
 
 
 _END = (new_token("$END", "", 0, 0, 0, 0, 0, 0),)
