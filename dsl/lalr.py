@@ -44,6 +44,8 @@ class LeanParser:
         shapes = _realise(tables["shapes"], builder)
         self.start_states: dict[str, Any] = tables["start"]
         self.end_states: dict[str, Any] = tables["end"]
+        # terminals whose tokens no rule keeps (see `_dropped_terminals`), for the lexer
+        self.dropped: frozenset[str] = frozenset(tables["dropped"])
         # state -> terminal or rule name -> next state (shift, goto) or a Reduction
         # (a reduction of one child passed up unchanged -- a third of all reductions -- is just its rule name)
         self.rows: dict[Any, dict[str, Any]] = {
@@ -129,8 +131,9 @@ def tables_from_lark(parser: Any, builder: Any) -> dict[str, Any]:
     shapes: list[tuple] = []
     numbers: dict[tuple, int] = {}
     reductions = {}
+    rule_shapes: dict[Any, tuple] = {}
     for rule, callback in callbacks.items():
-        shape = _shape(rule, callback, builder)
+        shape = rule_shapes[rule] = _shape(rule, callback, builder)
         number = numbers.setdefault(shape, len(shapes))
         if number == len(shapes):
             shapes.append(shape)
@@ -140,7 +143,28 @@ def tables_from_lark(parser: Any, builder: Any) -> dict[str, Any]:
                          for name, (action, arg) in actions.items()}
             for state, actions in table.states.items()}
     return {"start": {str(k): int(v) for k, v in table.start_states.items()},
-            "end": {str(k): int(v) for k, v in table.end_states.items()}, "rows": rows, "shapes": shapes}
+            "end": {str(k): int(v) for k, v in table.end_states.items()}, "rows": rows, "shapes": shapes,
+            "dropped": sorted(_dropped_terminals(rule_shapes))}
+
+
+def _dropped_terminals(rule_shapes: dict[Any, tuple]) -> set[str]:
+    """Terminals no rule keeps: their tokens are only shifted and thrown away, so the lexer may hand the
+    driver one shared token per such kind instead of building a positioned one each time."""
+    terminals: set[str] = set()
+    kept: set[str] = set()
+    for rule, shape in rule_shapes.items():
+        if shape[0] == "index":
+            keep = {shape[1]}
+        elif shape[0] == "gen":
+            keep = {i for i, _ in shape[2]}
+        else:  # "call" and "append" keep every child
+            keep = set(range(len(rule.expansion)))
+        for i, symbol in enumerate(rule.expansion):
+            if symbol.is_term:
+                terminals.add(str(symbol.name))
+                if i in keep:
+                    kept.add(str(symbol.name))
+    return terminals - kept
 
 
 def _shape(rule: Any, callback: Any, builder: Any) -> tuple:

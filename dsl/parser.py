@@ -769,7 +769,7 @@ def _cache_file(grammar: str) -> str | bool:
 
 
 # Bump when the lean tables' layout (`tables_from_lark`) or the builder's method names change meaning.
-_LEAN_FORMAT = "lean-2"
+_LEAN_FORMAT = "lean-3"
 
 
 def _lean_cache_file(grammar: str) -> Path | None:
@@ -1008,7 +1008,8 @@ def parse_with_start(text: str, file: str, start: str) -> Any:
         module = _NOT_PARSED
         if parsers.lean is not None:
             try:
-                module = parsers.lean.parse(lambda stack, rows: parsers.lexer.tokens(text, stack, rows), start)
+                lean, lexer = parsers.lean, parsers.lexer
+                module = lean.parse(lambda stack, rows: lexer.tokens(text, stack, rows, lean.dropped), start)
             except (Abandon, _IndentError, *_lark_errors()):  # (the tuple is built only on an exception)
                 builder.diagnostics = []  # the callbacks that ran before the error report again
         if module is _NOT_PARSED:

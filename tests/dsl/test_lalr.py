@@ -23,7 +23,7 @@ from synthetic import synthetic_flow  # noqa: E402
 def _lean(text: str, file: str, start: str = "start"):
     parsers = _parser()
     parsers.builder.file, parsers.builder.text, parsers.builder.diagnostics = file, text, []
-    return parsers.lean.parse(lambda stack, rows: parsers.lexer.tokens(text, stack, rows), start)
+    return parsers.lean.parse(lambda stack, rows: parsers.lexer.tokens(text, stack, rows, parsers.lean.dropped), start)
 
 
 def _lark(text: str, file: str, start: str = "start"):
@@ -185,3 +185,15 @@ def test_the_cached_tables_are_what_lark_gives() -> None:
     parsers.builder.file, parsers.builder.text, parsers.builder.diagnostics = "s.flow", text, []
     fresh = LeanParser(pickle.loads(pickle.dumps(tables)), parsers.builder)
     assert fresh.parse(lambda stack, rows: parsers.lexer.tokens(text, stack, rows), "start") == _lark(text, "s.flow")
+
+
+def test_tokens_no_rule_keeps_come_shared_and_the_ast_is_the_same() -> None:
+    parsers = _parser()
+    dropped = parsers.lean.dropped
+    assert {"COLON", "_INDENT", "_DEDENT", "INVOKE", "GOTO"} <= dropped
+    assert not {"NAME", "PATH", "STRING", "NUMBER", "LBRACE", "_NL"} & dropped  # kept by some rule
+    text = synthetic_flow(40) + "\n"
+    shared = [t for t in parsers.lexer.tokens(text, [0], {0: {"NAME": None}}, dropped) if t.type in dropped]
+    assert shared and all(t is next(s for s in shared if s.type == t.type) for t in shared)
+    # a token of a dropped kind is never read: parsing with positionless ones builds lark's AST, positions included
+    assert _lean(text, "s.flow") == _lark(text, "s.flow")
