@@ -87,6 +87,23 @@ class _Build:
 
     def span_of(self, items: list) -> Span:
         """From the first positioned child to the last one."""
+        if items:  # the common case first: a token, ..., a token or a node (what `_span_of` finds for them)
+            first, last = items[0], items[-1]
+            if first.__class__ is Token and first.line is not None:
+                cls = last.__class__
+                if cls is Token:
+                    if last.line is not None:
+                        return Span(self.file, first.line, first.column, last.end_line or last.line,
+                                    last.end_column or last.column)
+                elif cls is not ast.ObjectItem and cls is not list and cls is not tuple:
+                    end = getattr(last, "span", None)
+                    if end is not None:
+                        return Span(self.file, first.line, first.column, end.end_line or end.line,
+                                    end.end_col or end.col)
+        return self._span_of(items)
+
+    def _span_of(self, items: list) -> Span:
+        """`span_of` for any children: skips those without a position (None, strings, empty lists)."""
         one = self._one_span
         first = last = None
         for it in items:

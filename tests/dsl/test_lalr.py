@@ -197,3 +197,28 @@ def test_tokens_no_rule_keeps_come_shared_and_the_ast_is_the_same() -> None:
     assert shared and all(t is next(s for s in shared if s.type == t.type) for t in shared)
     # a token of a dropped kind is never read: parsing with positionless ones builds lark's AST, positions included
     assert _lean(text, "s.flow") == _lark(text, "s.flow")
+
+
+def _child(kind: str, n: int):
+    from flowc.dsl import ast
+    from flowc.dsl.diagnostics import Span
+    from flowc.dsl.lexer import new_token
+
+    if kind == "token":
+        return new_token("NAME", "x", n, n + 1, n + 2, n + 3, n + 4, n + 5)
+    if kind == "node":
+        return ast.NameRef(span=Span("f", n + 1, n + 2, n + 3, n + 4), name="x")
+    if kind == "item":
+        return ast.ObjectItem(key="k", key_span=Span("f", n + 1, n + 2, 0, 0), value=None)
+    if kind == "list":
+        return [_child("token", n)]
+    return {"none": None, "str": "mode", "empty": []}[kind]
+
+
+@settings(max_examples=300, deadline=None)
+@given(kinds=st.lists(st.sampled_from(["token", "node", "item", "list", "none", "str", "empty"]), max_size=5))
+def test_the_span_of_fast_path_agrees_with_the_general_walk(kinds: list[str]) -> None:
+    builder = _parser().builder
+    builder.file = "f"
+    children = [_child(kind, 10 * i) for i, kind in enumerate(kinds)]
+    assert builder.span_of(children) == builder._span_of(children)
