@@ -144,12 +144,15 @@ def tables_from_lark(parser: Any, builder: Any) -> dict[str, Any]:
             for state, actions in table.states.items()}
     return {"start": {str(k): int(v) for k, v in table.start_states.items()},
             "end": {str(k): int(v) for k, v in table.end_states.items()}, "rows": rows, "shapes": shapes,
-            "dropped": sorted(_dropped_terminals(rule_shapes))}
+            "dropped": sorted(_dropped_terminals(rule_shapes, builder))}
 
 
-def _dropped_terminals(rule_shapes: dict[Any, tuple]) -> set[str]:
+def _dropped_terminals(rule_shapes: dict[Any, tuple], builder: Any) -> set[str]:
     """Terminals no rule keeps: their tokens are only shifted and thrown away, so the lexer may hand the
-    driver one shared token per such kind instead of building a positioned one each time."""
+    driver one shared token per such kind instead of building a positioned one each time.
+
+    A builder method given all its children may say which it reads (`reads_children`, e.g. a `!rule`
+    keeping a trailing `_NL` it never looks at)."""
     terminals: set[str] = set()
     kept: set[str] = set()
     for rule, shape in rule_shapes.items():
@@ -157,6 +160,8 @@ def _dropped_terminals(rule_shapes: dict[Any, tuple]) -> set[str]:
             keep = {shape[1]}
         elif shape[0] == "gen":
             keep = {i for i, _ in shape[2]}
+        elif shape[0] == "call" and hasattr(getattr(builder, shape[1]), "reads_children"):
+            keep = set(getattr(builder, shape[1]).reads_children)
         else:  # "call" and "append" keep every child
             keep = set(range(len(rule.expansion)))
         for i, symbol in enumerate(rule.expansion):

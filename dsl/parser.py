@@ -588,6 +588,8 @@ class _Build:
     def end_stmt(self, c):
         return ast.Goto(span=self.sp(c[0]), target=None)
 
+    end_stmt.reads_children = (0,)  # type: ignore[attr-defined]  # not its `_NL`: the lexer may share those
+
     def step_body(self, c):
         return list(c)
 
@@ -786,7 +788,7 @@ def _cache_file(grammar: str) -> str | bool:
 
 
 # Bump when the lean tables' layout (`tables_from_lark`) or the builder's method names change meaning.
-_LEAN_FORMAT = "lean-3"
+_LEAN_FORMAT = "lean-4"
 
 
 def _lean_cache_file(grammar: str) -> Path | None:
