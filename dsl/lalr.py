@@ -44,9 +44,12 @@ class LeanParser:
         shapes = _realise(tables["shapes"], builder)
         self.start_states: dict[str, Any] = tables["start"]
         self.end_states: dict[str, Any] = tables["end"]
+        # terminals whose tokens no rule keeps (see `_dropped_terminals`), for the lexer
+        self.dropped: frozenset[str] = frozenset(tables["dropped"])
         # state -> terminal or rule name -> next state (shift, goto) or a Reduction
+        # (a reduction of one child passed up unchanged -- a third of all reductions -- is just its rule name)
         self.rows: dict[Any, dict[str, Any]] = {
-            state: {name: arg if arg.__class__ is int else (arg[0], arg[1], shapes[arg[2]])
+            state: {name: arg if arg.__class__ is int else _action(arg[0], arg[1], shapes[arg[2]])
                     for name, arg in actions.items()}
             for state, actions in tables["rows"].items()
         }
@@ -55,42 +58,56 @@ class LeanParser:
         """Run `tokens(stack, rows)` (a lexer reading the live state stack) through the table."""
         rows = self.rows
         stack: list = [self.start_states[start]]
+        push_state = stack.append
         values: list = []
+        push = values.append
         end_state = self.end_states[start]
+        row = rows[stack[-1]]  # always rows[stack[-1]]
         for token in chain(tokens(stack, rows), _END):
             kind = token.type
-            while True:
-                action = rows[stack[-1]].get(kind)
-                if action is None:
+            action = row.get(kind)
+            while action.__class__ is not int:  # reductions until the token shifts
+                if action.__class__ is str:  # one child passed up unchanged: only the state changes
+                    goto = rows[stack[-2]][action]
+                    stack[-1] = goto
+                elif action is None:
                     raise Abandon
-                if action.__class__ is not tuple:  # shift
-                    stack.append(action)
-                    values.append(token)
-                    break
-                size, name, callback = action  # a reduction
-                if callback.__class__ is int:  # the rule passes one child up unchanged
-                    if size > 1:
+                else:
+                    size, name, callback = action
+                    if callback.__class__ is int:  # the rule passes one child up unchanged
                         value = values[callback - size]
                         del values[-size:]
-                        values.append(value)
-                elif callback is _APPEND:  # [helper list, item]: the list grows in place
-                    value = values.pop()
-                    values[-1].append(value)
-                elif size:
-                    children = values[-size:]
-                    del values[-size:]
-                    values.append(callback(children))
-                else:
-                    values.append(callback([]))
-                if size:
-                    del stack[-size:]
-                goto = rows[stack[-1]][name]
+                        push(value)
+                    elif callback is _APPEND:  # [helper list, item]: the list grows in place
+                        value = values.pop()
+                        values[-1].append(value)
+                    elif size:
+                        children = values[-size:]
+                        del values[-size:]
+                        push(callback(children))
+                    else:
+                        push(callback([]))
+                    if size:
+                        del stack[-size:]
+                    goto = rows[stack[-1]][name]
+                    push_state(goto)
                 if goto == end_state and kind == "$END":
                     # (LALR may also reduce to the start symbol on a token that cannot follow it;
                     # then the next lookup in the end state fails, as in lark.)
                     return values[-1]
-                stack.append(goto)
+                row = rows[goto]
+                action = row.get(kind)
+            push_state(action)  # shift
+            push(token)
+            row = rows[action]
         raise Abandon
+
+
+def _action(size: int, name: str, callback: Any) -> Any:
+    """A reduction as the driver runs it: the rule name alone when one child passes up unchanged."""
+    if callback.__class__ is int and size == 1:
+        return name
+    return (size, name, callback)
 
 
 _END = (new_token("$END", "", 0, 0, 0, 0, 0, 0),)
@@ -114,8 +131,9 @@ def tables_from_lark(parser: Any, builder: Any) -> dict[str, Any]:
     shapes: list[tuple] = []
     numbers: dict[tuple, int] = {}
     reductions = {}
+    rule_shapes: dict[Any, tuple] = {}
     for rule, callback in callbacks.items():
-        shape = _shape(rule, callback, builder)
+        shape = rule_shapes[rule] = _shape(rule, callback, builder)
         number = numbers.setdefault(shape, len(shapes))
         if number == len(shapes):
             shapes.append(shape)
@@ -125,7 +143,33 @@ def tables_from_lark(parser: Any, builder: Any) -> dict[str, Any]:
                          for name, (action, arg) in actions.items()}
             for state, actions in table.states.items()}
     return {"start": {str(k): int(v) for k, v in table.start_states.items()},
-            "end": {str(k): int(v) for k, v in table.end_states.items()}, "rows": rows, "shapes": shapes}
+            "end": {str(k): int(v) for k, v in table.end_states.items()}, "rows": rows, "shapes": shapes,
+            "dropped": sorted(_dropped_terminals(rule_shapes, builder))}
+
+
+def _dropped_terminals(rule_shapes: dict[Any, tuple], builder: Any) -> set[str]:
+    """Terminals no rule keeps: their tokens are only shifted and thrown away, so the lexer may hand the
+    driver one shared token per such kind instead of building a positioned one each time.
+
+    A builder method given all its children may say which it reads (`reads_children`, e.g. a `!rule`
+    keeping a trailing `_NL` it never looks at)."""
+    terminals: set[str] = set()
+    kept: set[str] = set()
+    for rule, shape in rule_shapes.items():
+        if shape[0] == "index":
+            keep = {shape[1]}
+        elif shape[0] == "gen":
+            keep = {i for i, _ in shape[2]}
+        elif shape[0] == "call" and hasattr(getattr(builder, shape[1]), "reads_children"):
+            keep = set(getattr(builder, shape[1]).reads_children)
+        else:  # "call" and "append" keep every child
+            keep = set(range(len(rule.expansion)))
+        for i, symbol in enumerate(rule.expansion):
+            if symbol.is_term:
+                terminals.add(str(symbol.name))
+                if i in keep:
+                    kept.add(str(symbol.name))
+    return terminals - kept
 
 
 def _shape(rule: Any, callback: Any, builder: Any) -> tuple:

@@ -87,6 +87,23 @@ class _Build:
 
     def span_of(self, items: list) -> Span:
         """From the first positioned child to the last one."""
+        if items:  # the common case first: a token, ..., a token or a node (what `_span_of` finds for them)
+            first, last = items[0], items[-1]
+            if first.__class__ is Token and first.line is not None:
+                cls = last.__class__
+                if cls is Token:
+                    if last.line is not None:
+                        return Span(self.file, first.line, first.column, last.end_line or last.line,
+                                    last.end_column or last.column)
+                elif cls is not ast.ObjectItem and cls is not list and cls is not tuple:
+                    end = getattr(last, "span", None)
+                    if end is not None:
+                        return Span(self.file, first.line, first.column, end.end_line or end.line,
+                                    end.end_col or end.col)
+        return self._span_of(items)
+
+    def _span_of(self, items: list) -> Span:
+        """`span_of` for any children: skips those without a position (None, strings, empty lists)."""
         one = self._one_span
         first = last = None
         for it in items:
@@ -571,6 +588,8 @@ class _Build:
     def end_stmt(self, c):
         return ast.Goto(span=self.sp(c[0]), target=None)
 
+    end_stmt.reads_children = (0,)  # type: ignore[attr-defined]  # not its `_NL`: the lexer may share those
+
     def step_body(self, c):
         return list(c)
 
@@ -769,7 +788,7 @@ def _cache_file(grammar: str) -> str | bool:
 
 
 # Bump when the lean tables' layout (`tables_from_lark`) or the builder's method names change meaning.
-_LEAN_FORMAT = "lean-2"
+_LEAN_FORMAT = "lean-4"
 
 
 def _lean_cache_file(grammar: str) -> Path | None:
@@ -1008,7 +1027,8 @@ def parse_with_start(text: str, file: str, start: str) -> Any:
         module = _NOT_PARSED
         if parsers.lean is not None:
             try:
-                module = parsers.lean.parse(lambda stack, rows: parsers.lexer.tokens(text, stack, rows), start)
+                lean, lexer = parsers.lean, parsers.lexer
+                module = lean.parse(lambda stack, rows: lexer.tokens(text, stack, rows, lean.dropped), start)
             except (Abandon, _IndentError, *_lark_errors()):  # (the tuple is built only on an exception)
                 builder.diagnostics = []  # the callbacks that ran before the error report again
         if module is _NOT_PARSED:

@@ -23,7 +23,7 @@ from synthetic import synthetic_flow  # noqa: E402
 def _lean(text: str, file: str, start: str = "start"):
     parsers = _parser()
     parsers.builder.file, parsers.builder.text, parsers.builder.diagnostics = file, text, []
-    return parsers.lean.parse(lambda stack, rows: parsers.lexer.tokens(text, stack, rows), start)
+    return parsers.lean.parse(lambda stack, rows: parsers.lexer.tokens(text, stack, rows, parsers.lean.dropped), start)
 
 
 def _lark(text: str, file: str, start: str = "start"):
@@ -185,3 +185,42 @@ def test_the_cached_tables_are_what_lark_gives() -> None:
     parsers.builder.file, parsers.builder.text, parsers.builder.diagnostics = "s.flow", text, []
     fresh = LeanParser(pickle.loads(pickle.dumps(tables)), parsers.builder)
     assert fresh.parse(lambda stack, rows: parsers.lexer.tokens(text, stack, rows), "start") == _lark(text, "s.flow")
+
+
+def test_tokens_no_rule_keeps_come_shared_and_the_ast_is_the_same() -> None:
+    parsers = _parser()
+    dropped = parsers.lean.dropped
+    assert {"COLON", "_INDENT", "_DEDENT", "INVOKE", "GOTO", "_NL"} <= dropped  # (`end_stmt` reads only `end`)
+    assert not {"NAME", "PATH", "STRING", "NUMBER", "LBRACE", "END"} & dropped  # kept by some rule
+    text = synthetic_flow(40) + "\n"
+    shared = [t for t in parsers.lexer.tokens(text, [0], {0: {"NAME": None}}, dropped) if t.type in dropped]
+    assert shared and all(t is next(s for s in shared if s.type == t.type) for t in shared)
+    # a token of a dropped kind is never read: parsing with positionless ones builds lark's AST, positions included
+    assert _lean(text, "s.flow") == _lark(text, "s.flow")
+    ended = "workflow W\n  A: choose\n    if $.a == 1\n      B: pass\n      end\n    else\n      goto A\n  C: pass\n"
+    assert _lean(ended, "e.flow") == _lark(ended, "e.flow")
+
+
+def _child(kind: str, n: int):
+    from flowc.dsl import ast
+    from flowc.dsl.diagnostics import Span
+    from flowc.dsl.lexer import new_token
+
+    if kind == "token":
+        return new_token("NAME", "x", n, n + 1, n + 2, n + 3, n + 4, n + 5)
+    if kind == "node":
+        return ast.NameRef(span=Span("f", n + 1, n + 2, n + 3, n + 4), name="x")
+    if kind == "item":
+        return ast.ObjectItem(key="k", key_span=Span("f", n + 1, n + 2, 0, 0), value=None)
+    if kind == "list":
+        return [_child("token", n)]
+    return {"none": None, "str": "mode", "empty": []}[kind]
+
+
+@settings(max_examples=300, deadline=None)
+@given(kinds=st.lists(st.sampled_from(["token", "node", "item", "list", "none", "str", "empty"]), max_size=5))
+def test_the_span_of_fast_path_agrees_with_the_general_walk(kinds: list[str]) -> None:
+    builder = _parser().builder
+    builder.file = "f"
+    children = [_child(kind, 10 * i) for i, kind in enumerate(kinds)]
+    assert builder.span_of(children) == builder._span_of(children)
