@@ -117,6 +117,24 @@ class _Env:
         self.variables = variables
 
 
+NOT_FOUND: Any = object()  # what `walk_simple` answers for a key that is not there
+
+
+def walk_simple(node: Any, keys: tuple) -> Any:
+    """The value at a simple path's keys (names and indexes, e.g. `$.a.b[0]`) or NOT_FOUND: the most common
+    read, walked without building an evaluation environment (the interpreter calls it on its hot path)."""
+    for key in keys:
+        if type(key) is str:
+            if isinstance(node, dict) and key in node:
+                node = node[key]
+                continue
+        elif isinstance(node, list) and key < len(node):
+            node = node[key]
+            continue
+        return NOT_FOUND
+    return node
+
+
 def _root_value(root: str, variable: str | None, env: _Env, current: Any = UNDEFINED) -> Any:
     if root == INPUT:
         return env.data
@@ -401,14 +419,8 @@ class JsonPath(Record):
         node = _root_value(self.root, self.variable, env, current)
         simple = self.simple
         if simple is not None:
-            for key in simple:
-                if type(key) is str:
-                    if isinstance(node, dict) and key in node:
-                        node = node[key]
-                        continue
-                elif isinstance(node, list) and key < len(node):
-                    node = node[key]
-                    continue
+            node = walk_simple(node, simple)
+            if node is NOT_FOUND:
                 raise PathNotFound(f"No results for path: {self.text}")
             return node
         out: list[Any] = []

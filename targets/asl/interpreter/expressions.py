@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 from flowc.targets.runtime import intrinsics, jsonpath, messages
 from flowc.targets.runtime.errors import QUERY_EVALUATION_ERROR, RUNTIME, StatesError
+from flowc.targets.runtime.jsonpath import NOT_FOUND, walk_simple
 
 Compiled = Callable[["Env"], Any]
 
@@ -112,19 +113,10 @@ def path_reader(text: str, field: str | None = None) -> Compiled:
         return read
 
     def read_simple(env: Env) -> Any:
-        """`$.a.b[0]`: the walk `JsonPath.evaluate` does for a simple path, inline (the most common reads);
-        anything not found goes through `read` for its error."""
-        node = env.data
-        for key in keys:
-            if type(key) is str:
-                if isinstance(node, dict) and key in node:
-                    node = node[key]
-                    continue
-            elif isinstance(node, list) and key < len(node):
-                node = node[key]
-                continue
-            return read(env)
-        return node
+        """`$.a.b[0]`: the most common reads, without `JsonPath.evaluate`'s environment; anything not found
+        goes through `read` for its error."""
+        node = walk_simple(env.data, keys)
+        return read(env) if node is NOT_FOUND else node
     return read_simple
 
 
