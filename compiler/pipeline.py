@@ -79,13 +79,9 @@ def _analyse(paths: list[str | Path], rules: list, rule_options: dict, sources: 
     return CompileResult(program, emitted, sort_diagnostics(diagnostics), modules, front_end)
 
 
-def _as_deployed(program: ir.Program, result) -> dict:
-    """The definition with its resource placeholders filled in as the template fills them (for the rules)."""
-    return _deployed_with_text(program, result)[0]
-
-
 def _deployed_with_text(program: ir.Program, result) -> tuple[dict, str | None]:
-    """`_as_deployed`, and its compact JSON when that was written on the way (the size rule reads it)."""
+    """The definition with its resource placeholders filled in as the template fills them (for the rules),
+    and its compact JSON when that was written on the way (the size rule reads it)."""
     compact = result.compact
     if not result.substitutions:
         return result.definition, compact
