@@ -69,11 +69,7 @@ def _example_cases() -> list[Any]:
 
 
 def _run_case(spec: Any, case: Any, eager: bool) -> str:
-    from flowc.targets.asl import raw
-
     mocks = {k: Mock(v) for k, v in case.mocks.items()}
-    if raw.is_asl(spec.flow):  # pragma: no cover - no shipped example is raw ASL today
-        pytest.skip("raw ASL examples are run by flowc test")
     result = testspec.compiled(spec.flow)
     interp = Prepared(result).build(mocks=mocks, seed=case.seed)
     if eager:
