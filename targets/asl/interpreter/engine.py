@@ -453,7 +453,7 @@ class Interpreter:
             results = yield Join(group)
             ex_.output = results[0]
             ex_.status = "SUCCEEDED"
-            output_snap = frame.snapshot(ex_.output) if self.check_payload_size or hist.enabled else b""
+            output_snap = frame.snapshot(ex_.output) if self.check_payload_size or hist.enabled else ""
             if self.check_payload_size and hist_mod.snapshot_size(output_snap) > MAX_PAYLOAD_BYTES:
                 ex_.status = "FAILED"
                 ex_.error, ex_.cause = DATA_LIMIT_EXCEEDED, ("The state machine output exceeds the maximum number "

@@ -49,7 +49,7 @@ def _from_snapshot(snap: bytes | str) -> Any:
 def _submitted(history: Any, previous: int, resource_type: str, resource: str, output: Any) -> int:
     """TaskSubmitted: the output the service answered when the task was submitted."""
     return history.add_data("TaskSubmitted", previous, hist_mod.TASK_OUTPUT, (
-        resource_type, resource, hist_mod.snapshot(output) if history.enabled else b"", hist_mod.NOT_TRUNCATED))
+        resource_type, resource, hist_mod.snapshot(output) if history.enabled else "", hist_mod.NOT_TRUNCATED))
 
 
 def _scheduled_limits(keys: tuple[str, ...], values: tuple[Any, ...], timeout: float | None,
@@ -192,7 +192,7 @@ class TaskRunner:
 
     def _invoke_handler(self, st: Any, spec: FunctionSpec | None, fn: Callable[..., Any], event: Any,
                         mock: Mock | None, event_snap: Any = None):
-        """Run a handler in virtual time: (seconds, killed, limit, result, error, the result's JSON bytes);
+        """Run a handler in virtual time: (seconds, killed, limit, result, error, the result's JSON text);
         bills Lambda when it is one. `event_snap`: the event's snapshot, if made already (the copy reuses it)."""
         interp = self.interp
         memory = spec.memory_mb if spec is not None else 128
@@ -302,7 +302,7 @@ class TaskRunner:
             raise StatesError(failure.error, failure.cause or "") from None
         yield Sleep(seconds)
         frame.last = history.add_data("ActivitySucceeded", frame.last, hist_mod.OUTPUT, (
-            hist_mod.snapshot(result) if history.enabled else b"", hist_mod.NOT_TRUNCATED))
+            hist_mod.snapshot(result) if history.enabled else "", hist_mod.NOT_TRUNCATED))
         return result
 
     def _park_forever(self, frame: Any, st: Any, timeout: float | None, heartbeat: float | None, kind: str):
@@ -381,7 +381,7 @@ class TaskRunner:
                 raise timed_out(err) from None
             raise fail(err) from None
         frame.last = history.add_data("TaskSucceeded", frame.last, hist_mod.TASK_OUTPUT, (
-            resource_type, resource_name, frame.snapshot(result) if history.enabled else b"",
+            resource_type, resource_name, frame.snapshot(result) if history.enabled else "",
             hist_mod.NOT_TRUNCATED))
         return result
 
