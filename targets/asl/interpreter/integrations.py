@@ -35,7 +35,7 @@ from flowc.targets.runtime.errors import HEARTBEAT_TIMEOUT, RUNTIME, TIMEOUT, St
 from . import billing
 from . import expressions as ex
 from . import history as hist_mod
-from .interface import RunAborted
+from .interface import Engine, RunAborted
 from .scheduler import Park, Sleep
 
 REGION = "us-east-1"
@@ -140,12 +140,13 @@ class TaskRunner:
         self.service_seconds = service_seconds
         self.sdk_metadata = sdk_metadata
         self.item_readers = dict(item_readers or {})
-        self.interp: Any = None
+        self.interp: Engine = None  # type: ignore[assignment]  # set by `bind`, before any task runs
         self._current_meter = billing.Meter()
         # (state, resource, input, whether input is its JSON snapshot) of every task call
         self._calls: list[tuple[str, str, Any, bool]] = []
 
-    def bind(self, interp: Any) -> None:
+    def bind(self, interp: Engine) -> None:
+        """The interpreter this runner serves (it passes itself): all the runner knows of the engine."""
         self.interp = interp
 
     @property
