@@ -19,5 +19,8 @@ from .integrations import FunctionSpec, TaskRunner
 from .plan import DefinitionError
 from .program import Prepared, build, run_workflow
 
+# the engine's default task runner: engine.py and integrations.py meet here, not in each other
+Interpreter.default_tasks = TaskRunner
+
 __all__ = ["DefinitionError", "Execution", "FunctionSpec", "Interpreter", "Machine", "Prepared", "RunAborted",
            "TaskRunner", "build", "run_workflow"]

@@ -44,7 +44,7 @@ from . import expressions as ex
 from . import history as hist_mod
 from .clock import DEFAULT_START, VirtualClock, iso
 from .history import History
-from .interface import RunAborted
+from .interface import RunAborted, Tasks
 from .plan import JSONATA, CatchPlan, GraphPlan, MachinePlan, StatePlan
 from .scheduler import Group, Join, Park, Scheduler, Sleep
 
@@ -314,19 +314,26 @@ class Interpreter:
         machine = interp.add_machine("Flow", definition)
         result = interp.run(machine, {"x": 1})      # a flowc.targets.local.RunResult
 
-    `tasks` executes Task states (see `integrations.TaskRunner`); `seed` makes Retry jitter, UUIDs,
-    `States.MathRandom` and execution names reproducible; `record_history=False` skips building events.
+    `tasks` executes Task states (an `interface.Tasks`; default: `default_tasks()`, which the package sets to
+    `integrations.TaskRunner`); `seed` makes Retry jitter, UUIDs, `States.MathRandom` and execution names
+    reproducible; `record_history=False` skips building events.
     """
 
-    def __init__(self, tasks: Any = None, *, seed: int = 0, start_time: float = DEFAULT_START,
-                 record_history: bool = True, check_payload_size: bool = True):
-        from .integrations import TaskRunner
+    # what runs Task states when no `tasks` is given: wired by the package (`__init__`), so that this module
+    # and `integrations` know each other only through `interface`
+    default_tasks: Callable[[], Tasks] | None = None
 
+    def __init__(self, tasks: Tasks | None = None, *, seed: int = 0, start_time: float = DEFAULT_START,
+                 record_history: bool = True, check_payload_size: bool = True):
         self.clock = VirtualClock(start_time)
         self.sched = Scheduler(self.clock)
         self.rng = random.Random(seed)
-        self.tasks = tasks or TaskRunner()
-        self.tasks.bind(self)
+        if tasks is None:
+            if Interpreter.default_tasks is None:
+                raise TypeError("Interpreter needs `tasks` (no default task runner is wired in)")
+            tasks = Interpreter.default_tasks()
+        self.tasks: Tasks = tasks
+        tasks.bind(self)
         self.machines: dict[str, Machine] = {}  # by ARN
         self.record_history = record_history
         self.check_payload_size = check_payload_size
@@ -453,7 +460,7 @@ class Interpreter:
             results = yield Join(group)
             ex_.output = results[0]
             ex_.status = "SUCCEEDED"
-            output_snap = frame.snapshot(ex_.output) if self.check_payload_size or hist.enabled else b""
+            output_snap = frame.snapshot(ex_.output) if self.check_payload_size or hist.enabled else ""
             if self.check_payload_size and hist_mod.snapshot_size(output_snap) > MAX_PAYLOAD_BYTES:
                 ex_.status = "FAILED"
                 ex_.error, ex_.cause = DATA_LIMIT_EXCEEDED, ("The state machine output exceeds the maximum number "

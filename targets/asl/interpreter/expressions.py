@@ -72,18 +72,20 @@ def copy_json(value: Any) -> Any:
         raise StatesError(RUNTIME, f"value is not JSON-serialisable: {err}") from None
 
 
-def copy_json_text(value: Any) -> tuple[Any, bytes]:
-    """`copy_json(value)` and the JSON bytes it went through (the copy's snapshot, for its history event)."""
+def copy_json_text(value: Any) -> tuple[Any, str]:
+    """`copy_json(value)` and the JSON text it went through (the copy's snapshot, for its history event; text
+    rather than orjson's bytes, which keep a 4 KiB buffer: see `history.snapshot`)."""
     try:
-        text = orjson.dumps(value)
+        text = orjson.dumps(value).decode()
     except TypeError as err:
         raise StatesError(RUNTIME, f"value is not JSON-serialisable: {err}") from None
     return orjson.loads(text), text
 
 
 def copy_from(value: Any, snap: Any) -> Any:
-    """`copy_json(value)`, from `snap` when it is the value's orjson bytes (`history.snapshot`)."""
-    return orjson.loads(snap) if type(snap) is bytes else copy_json(value)
+    """`copy_json(value)`, from `snap` when it is the value's orjson text (`history.snapshot`; its fallback
+    encoder's bytes mean orjson refused the value, and `copy_json` says so)."""
+    return orjson.loads(snap) if type(snap) is str else copy_json(value)
 
 
 # --------------------------------------------------------------------------- JSONPath

@@ -35,7 +35,7 @@ from flowc.targets.runtime.errors import HEARTBEAT_TIMEOUT, RUNTIME, TIMEOUT, St
 from . import billing
 from . import expressions as ex
 from . import history as hist_mod
-from .interface import RunAborted
+from .interface import Engine, RunAborted
 from .scheduler import Park, Sleep
 
 REGION = "us-east-1"
@@ -49,7 +49,7 @@ def _from_snapshot(snap: bytes | str) -> Any:
 def _submitted(history: Any, previous: int, resource_type: str, resource: str, output: Any) -> int:
     """TaskSubmitted: the output the service answered when the task was submitted."""
     return history.add_data("TaskSubmitted", previous, hist_mod.TASK_OUTPUT, (
-        resource_type, resource, hist_mod.snapshot(output) if history.enabled else b"", hist_mod.NOT_TRUNCATED))
+        resource_type, resource, hist_mod.snapshot(output) if history.enabled else "", hist_mod.NOT_TRUNCATED))
 
 
 def _scheduled_limits(keys: tuple[str, ...], values: tuple[Any, ...], timeout: float | None,
@@ -140,12 +140,13 @@ class TaskRunner:
         self.service_seconds = service_seconds
         self.sdk_metadata = sdk_metadata
         self.item_readers = dict(item_readers or {})
-        self.interp: Any = None
+        self.interp: Engine = None  # type: ignore[assignment]  # set by `bind`, before any task runs
         self._current_meter = billing.Meter()
         # (state, resource, input, whether input is its JSON snapshot) of every task call
         self._calls: list[tuple[str, str, Any, bool]] = []
 
-    def bind(self, interp: Any) -> None:
+    def bind(self, interp: Engine) -> None:
+        """The interpreter this runner serves (it passes itself): all the runner knows of the engine."""
         self.interp = interp
 
     @property
@@ -192,7 +193,7 @@ class TaskRunner:
 
     def _invoke_handler(self, st: Any, spec: FunctionSpec | None, fn: Callable[..., Any], event: Any,
                         mock: Mock | None, event_snap: Any = None):
-        """Run a handler in virtual time: (seconds, killed, limit, result, error, the result's JSON bytes);
+        """Run a handler in virtual time: (seconds, killed, limit, result, error, the result's JSON text);
         bills Lambda when it is one. `event_snap`: the event's snapshot, if made already (the copy reuses it)."""
         interp = self.interp
         memory = spec.memory_mb if spec is not None else 128
@@ -302,7 +303,7 @@ class TaskRunner:
             raise StatesError(failure.error, failure.cause or "") from None
         yield Sleep(seconds)
         frame.last = history.add_data("ActivitySucceeded", frame.last, hist_mod.OUTPUT, (
-            hist_mod.snapshot(result) if history.enabled else b"", hist_mod.NOT_TRUNCATED))
+            hist_mod.snapshot(result) if history.enabled else "", hist_mod.NOT_TRUNCATED))
         return result
 
     def _park_forever(self, frame: Any, st: Any, timeout: float | None, heartbeat: float | None, kind: str):
@@ -381,7 +382,7 @@ class TaskRunner:
                 raise timed_out(err) from None
             raise fail(err) from None
         frame.last = history.add_data("TaskSucceeded", frame.last, hist_mod.TASK_OUTPUT, (
-            resource_type, resource_name, frame.snapshot(result) if history.enabled else b"",
+            resource_type, resource_name, frame.snapshot(result) if history.enabled else "",
             hist_mod.NOT_TRUNCATED))
         return result
 
