@@ -34,8 +34,15 @@ class Scope:
     def edges(self) -> dict[str, list[tuple[str, Any]]]:
         """State name -> `transitions(body)` for every state whose body is an object."""
         if self._edges is None:
-            self._edges = {name: list(transitions(body)) for name, body in self.states.items()
-                           if isinstance(body, dict)}
+            edges: dict[str, list[tuple[str, Any]]] = {}
+            for name, body in self.states.items():
+                if not isinstance(body, dict):
+                    continue
+                if "Choices" in body or "Catch" in body or "Default" in body:
+                    edges[name] = list(transitions(body))
+                else:  # most states: `transitions` would give Next alone, or nothing
+                    edges[name] = [("/Next", body["Next"])] if "Next" in body else []
+            self._edges = edges
         return self._edges
 
     def targets(self) -> dict[str, list[str]]:

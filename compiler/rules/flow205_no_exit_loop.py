@@ -1,4 +1,4 @@
-from flowc.compiler.asldoc import AslDocument, escape, is_terminal
+from flowc.compiler.asldoc import TERMINAL_TYPES, AslDocument, escape
 from flowc.compiler.rules.base import Finding, Rule
 
 
@@ -39,7 +39,7 @@ Good:
             for name, targets in scope.targets().items():
                 for target in targets:
                     incoming[target].append(name)
-            can_end = {n for n, b in states.items() if isinstance(b, dict) and (is_terminal(b) or _broken(b))}
+            can_end = {n for n, b in states.items() if isinstance(b, dict) and _ends(b)}
             stack = list(can_end)
             while stack:
                 for src in incoming[stack.pop()]:
@@ -56,6 +56,12 @@ Good:
                               hint="add an exit: a choose branch, a catch, or a terminal step")
 
 
-def _broken(body: dict) -> bool:
-    """States missing both Next and End are reported by FLOW204; don't call them loops too."""
-    return body.get("Type") not in ("Choice", "Succeed", "Fail") and not isinstance(body.get("Next"), str)
+def _ends(body: dict) -> bool:
+    """A terminal state, or one missing both Next and End (FLOW204 reports those; they are not loops too).
+    Type is read once: this runs for every state."""
+    kind = body.get("Type")
+    if isinstance(kind, str) and kind in TERMINAL_TYPES:
+        return True
+    if body.get("End") is True:
+        return True
+    return kind not in ("Choice", "Succeed", "Fail") and not isinstance(body.get("Next"), str)
