@@ -57,7 +57,7 @@ _STEPS_OF: dict[str, list[int]] = {}
 for _i, (_field, _kind, _inner) in enumerate(_STEPS):
     _STEPS_OF.setdefault(_field, []).append(_i)
 del _i, _field, _kind, _inner
-_STEPS_BY_LAYOUT: dict[tuple, list[int]] = {}  # a state's keys, in order -> the _STEPS indexes it has
+_STEPS_BY_LAYOUT: dict[tuple, list[tuple[str, str, str, str]]] = {}  # a state's keys, in order -> its _STEPS
 
 
 def _jsonpath_expressions(ref: StateRef, flags: list[bool]) -> list[tuple[str, str, str]]:
@@ -67,18 +67,19 @@ def _jsonpath_expressions(ref: StateRef, flags: list[bool]) -> list[tuple[str, s
     layout = tuple(body)
     steps = _STEPS_BY_LAYOUT.get(layout)
     if steps is None:  # a large definition repeats a few field layouts: each is sorted once
-        steps = sorted(i for key in _STEPS_OF.keys() & body.keys() for i in _STEPS_OF[key])
+        found = sorted(i for key in _STEPS_OF.keys() & body.keys() for i in _STEPS_OF[key])
+        # (field, kind, nested field, "/field" as pointers end): the tuples, not indexes, to skip a lookup
+        steps = [(*_STEPS[i], "/" + _STEPS[i][0]) for i in found]
         if len(_STEPS_BY_LAYOUT) >= 4096:  # stay bounded in a long-lived process (the language server)
             _STEPS_BY_LAYOUT.clear()
         _STEPS_BY_LAYOUT[layout] = steps
-    for step in steps:
-        field, kind, inner = _STEPS[step]
+    for field, kind, inner, suffix in steps:
         value = body[field]
-        if kind == "template":
-            _template_values(value, f"{ptr}/{field}", out, flags)
-        elif kind == "nested":
-            if isinstance(value, dict) and inner in value:
-                _template_values(value[inner], f"{ptr}/{field}/{inner}", out, flags)
+        if kind == "reference" or kind == "path" or kind == "path-or-intrinsic":
+            if isinstance(value, str):
+                out.append((ptr + suffix, kind, value))
+        elif kind == "template":
+            _template_values(value, ptr + suffix, out, flags)
         elif kind == "catch":
             for i, catcher in enumerate(value if isinstance(value, list) else []):
                 if isinstance(catcher, dict):
@@ -86,12 +87,12 @@ def _jsonpath_expressions(ref: StateRef, flags: list[bool]) -> list[tuple[str, s
                         out.append((f"{ptr}/Catch/{i}/ResultPath", "reference", catcher["ResultPath"]))
                     if "Assign" in catcher:
                         _template_values(catcher["Assign"], f"{ptr}/Catch/{i}/Assign", out, flags)
-        elif kind == "choices":
-            if isinstance(value, list):
-                for i, rule in enumerate(value):
-                    out.extend(_choice_paths(rule, f"{ptr}/Choices/{i}", flags))
-        elif isinstance(value, str):
-            out.append((f"{ptr}/{field}", kind, value))
+        elif kind == "nested":
+            if isinstance(value, dict) and inner in value:
+                _template_values(value[inner], f"{ptr}/{field}/{inner}", out, flags)
+        elif kind == "choices" and isinstance(value, list):
+            for i, rule in enumerate(value):
+                out.extend(_choice_paths(rule, f"{ptr}/Choices/{i}", flags))
     return out
 
 
@@ -137,7 +138,8 @@ def _template_values(value: Any, ptr: str, out: list[tuple[str, str, str]], flag
                 if flags is not None:
                     flags.append(True)
             if isinstance(v, (dict, list)):
-                _template_values(v, f"{ptr}/{escape(k)}", out, flags)
+                plain = isinstance(k, str) and "~" not in k and "/" not in k
+                _template_values(v, f"{ptr}/{k}" if plain else f"{ptr}/{escape(k)}", out, flags)
     elif isinstance(value, list):
         for i, v in enumerate(value):
             if isinstance(v, (dict, list)):
