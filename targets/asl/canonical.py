@@ -117,19 +117,26 @@ def shapes() -> dict[str, Any]:
 Convert = Callable[[Any], Any]  # returns the canonical value, or raises _Reject
 
 
+_SCALARS = frozenset((str, bool, int, type(None)))  # plain whatever their value
+
+
 def _plain_json(value: Any) -> bool:
-    """A value pydantic dumps unchanged in JSON mode (and that orjson writes like it)."""
+    """A value pydantic dumps unchanged in JSON mode (and that orjson writes like it). Scalars inside a
+    container are settled in its loop, without a call each (payload templates hold thousands)."""
     t = type(value)
-    if t is str or t is bool or value is None:
-        return True
-    if t is int:
+    if t in _SCALARS:
         return True
     if t is float:
         return math.isfinite(value)
     if t is dict:
-        return all(type(k) is str and _plain_json(v) for k, v in value.items())
+        for k, v in value.items():
+            if type(k) is not str:
+                return False
+            if type(v) not in _SCALARS and not _plain_json(v):
+                return False
+        return True
     if t is list:
-        return all(_plain_json(v) for v in value)
+        return all(type(v) in _SCALARS or _plain_json(v) for v in value)
     return False
 
 
