@@ -133,3 +133,24 @@ def test_skipped_rules_are_silent_on_the_imported_shared_corpus(tmp_path: Path, 
     path = tmp_path / "imported.flow"
     path.write_text(imported.flow, encoding="utf-8")
     assert skipped_findings(path) == []
+
+
+# Rules that never fired on the suite's compiled output, yet stay on the compile path: each can fire on it.
+CAN_FIRE = {
+    "FLOW102": "  M: map distributed $.items\n    reader { Resource: \"arn:aws:states:::s3:getObject\", Bogus: 1 }\n"
+               "    do\n      X: pass\n  B: succeed\n",
+    "FLOW112": "  M: map distributed $.items\n    reader { Resource: \"arn:aws:states:::s3:getObject\" }\n"
+               "    do\n      X: pass\n  B: succeed\n",
+    "FLOW209": "  A: pass\n    assign { states: 1 }\n  B: succeed\n",
+}
+
+
+@pytest.mark.parametrize("code", sorted(CAN_FIRE))
+def test_rules_left_on_the_compile_path_can_fire_on_its_output(tmp_path: Path, code: str) -> None:
+    assert code not in GUARANTEED_BY_EMITTER
+    path = tmp_path / "w.flow"
+    path.write_text("workflow W\n" + CAN_FIRE[code], encoding="utf-8")
+    result = analyse([path], rules=[])
+    wf = result.program.workflows["W"]
+    doc = own_output_document(result.program, wf, result.asl["W"])
+    assert code in [d.code for d in run_rules(doc, [all_rules()[code]()])]
