@@ -97,8 +97,10 @@ Good:
         for key, limit in RETRY_LIMITS.items():
             if key not in entry:
                 continue
-            integer = limit.integer
             value = entry[key]
+            if type(value) is int and limit.low <= value and (limit.high is None or value <= limit.high):
+                continue  # a plain integer in range: what every check below accepts (the usual case)
+            integer = limit.integer
             if is_substituted(value) or (ql == "JSONata" and is_jsonata(value)):
                 continue
             if not (is_int(value) if integer else is_number(value)):
