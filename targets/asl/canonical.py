@@ -301,6 +301,11 @@ def _models() -> dict[str, _Model]:
         m.required = frozenset(spec["required"])
         m.plain = {alias: _plain_types(alts) for alias, alts in spec["fields"].items()}
         m.convert = {alias: _converter(alts, models) for alias, alts in spec["fields"].items()}
+    # A state model is reached only through `_states`, which picks it by the state's Type: there its Type
+    # literal holds by construction, so a string Type is taken as it is (no literal check per state).
+    for kind in _STATE_MODEL.values():
+        if kind in models and table[kind]["fields"].get("Type") == [["lit", kind]]:
+            models[kind].plain["Type"] = frozenset({str})
     return models
 
 
