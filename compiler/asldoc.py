@@ -200,13 +200,14 @@ class AslDocument:
                 ql = body.get("QueryLanguage")
                 ref = StateRef(sptr, name, body, scope, ql if ql in ("JSONPath", "JSONata") else top_ql)
                 states.append(ref)
-                branches = body.get("Branches")
-                if isinstance(branches, list):
-                    for i, branch in enumerate(branches):
-                        visit(branch, f"{sptr}/Branches/{i}", ref, "branch")
-                for key in ("ItemProcessor", "Iterator"):
-                    if isinstance(body.get(key), dict):
-                        visit(body[key], f"{sptr}/{key}", ref, "processor")
+                if "Branches" in body or "ItemProcessor" in body or "Iterator" in body:  # (few states nest)
+                    branches = body.get("Branches")
+                    if isinstance(branches, list):
+                        for i, branch in enumerate(branches):
+                            visit(branch, f"{sptr}/Branches/{i}", ref, "branch")
+                    for key in ("ItemProcessor", "Iterator"):
+                        if isinstance(body.get(key), dict):
+                            visit(body[key], f"{sptr}/{key}", ref, "processor")
 
         visit(self.definition, "", None, "top")
         self._scopes, self._states = scopes, states
