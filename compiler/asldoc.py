@@ -34,8 +34,15 @@ class Scope:
     def edges(self) -> dict[str, list[tuple[str, Any]]]:
         """State name -> `transitions(body)` for every state whose body is an object."""
         if self._edges is None:
-            self._edges = {name: list(transitions(body)) for name, body in self.states.items()
-                           if isinstance(body, dict)}
+            edges: dict[str, list[tuple[str, Any]]] = {}
+            for name, body in self.states.items():
+                if not isinstance(body, dict):
+                    continue
+                if "Choices" in body or "Catch" in body or "Default" in body:
+                    edges[name] = list(transitions(body))
+                else:  # most states: `transitions` would give Next alone, or nothing
+                    edges[name] = [("/Next", body["Next"])] if "Next" in body else []
+            self._edges = edges
         return self._edges
 
     def targets(self) -> dict[str, list[str]]:
@@ -193,13 +200,14 @@ class AslDocument:
                 ql = body.get("QueryLanguage")
                 ref = StateRef(sptr, name, body, scope, ql if ql in ("JSONPath", "JSONata") else top_ql)
                 states.append(ref)
-                branches = body.get("Branches")
-                if isinstance(branches, list):
-                    for i, branch in enumerate(branches):
-                        visit(branch, f"{sptr}/Branches/{i}", ref, "branch")
-                for key in ("ItemProcessor", "Iterator"):
-                    if isinstance(body.get(key), dict):
-                        visit(body[key], f"{sptr}/{key}", ref, "processor")
+                if "Branches" in body or "ItemProcessor" in body or "Iterator" in body:  # (few states nest)
+                    branches = body.get("Branches")
+                    if isinstance(branches, list):
+                        for i, branch in enumerate(branches):
+                            visit(branch, f"{sptr}/Branches/{i}", ref, "branch")
+                    for key in ("ItemProcessor", "Iterator"):
+                        if isinstance(body.get(key), dict):
+                            visit(body[key], f"{sptr}/{key}", ref, "processor")
 
         visit(self.definition, "", None, "top")
         self._scopes, self._states = scopes, states

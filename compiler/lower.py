@@ -85,6 +85,7 @@ class Lowering:
         self.workflow_asts: dict[str, ast.Workflow] = {}
         self._allowed: dict[tuple[str, str | None], set[str]] = {}  # options a (kind, integration) takes
         self._visible: dict[str, ir.Resource] = {}  # the resources the workflow being lowered sees
+        self._lowerers: dict[str, Callable[..., None]] = {}  # step kind -> its lower_ method
 
     # -- diagnostics ------------------------------------------------------------
     def error(self, code: str, span: Span, message: str, hint: str | None = None,
@@ -454,7 +455,9 @@ class Lowering:
         opts = self.collect_options(step, kind)
         query = self.apply_common_options(state, opts, ctx)
         effective = query or ctx.query_language
-        lowerer: Callable[..., None] = getattr(self, f"lower_{kind}")
+        lowerer: Callable[..., None] | None = self._lowerers.get(kind)
+        if lowerer is None:  # once per kind, not once per step
+            lowerer = self._lowerers[kind] = getattr(self, f"lower_{kind}")
         lowerer(step, action, state, opts, ctx, states, follow, follow_span, effective)
         self.set_next(state, follow, follow_span)
 

@@ -28,8 +28,18 @@ def jsonpath_expressions(ref: StateRef) -> list[tuple[str, str, str]]:
     """
     cached = ref.__dict__.get("_jsonpath_expressions")
     if cached is None:
-        cached = ref.__dict__["_jsonpath_expressions"] = _jsonpath_expressions(ref)
+        flags: list[bool] = []
+        cached = ref.__dict__["_jsonpath_expressions"] = _jsonpath_expressions(ref, flags)
+        ref.__dict__["_template_keys_suspect"] = bool(flags)
     return cached
+
+
+def template_keys_suspect(ref: StateRef) -> bool:
+    """Whether a payload template of the state has a `.$` key whose value is not a string, or a `.$` key beside
+    its plain twin (FLOW306): noted on the walk `jsonpath_expressions` makes anyway, so FLOW306 looks closer only
+    at the states where it can find something."""
+    jsonpath_expressions(ref)
+    return ref.__dict__["_template_keys_suspect"]
 
 
 # What `_jsonpath_expressions` reads, in the order it reports: (state field, kind, nested field). Kinds:
@@ -47,45 +57,46 @@ _STEPS_OF: dict[str, list[int]] = {}
 for _i, (_field, _kind, _inner) in enumerate(_STEPS):
     _STEPS_OF.setdefault(_field, []).append(_i)
 del _i, _field, _kind, _inner
-_STEPS_BY_LAYOUT: dict[tuple, list[int]] = {}  # a state's keys, in order -> the _STEPS indexes it has
+_STEPS_BY_LAYOUT: dict[tuple, list[tuple[str, str, str, str]]] = {}  # a state's keys, in order -> its _STEPS
 
 
-def _jsonpath_expressions(ref: StateRef) -> list[tuple[str, str, str]]:
+def _jsonpath_expressions(ref: StateRef, flags: list[bool]) -> list[tuple[str, str, str]]:
     """Only the fields a state has are looked at (a state has a few of the ~24 that can hold one)."""
     body, ptr = ref.body, ref.pointer
     out: list[tuple[str, str, str]] = []
     layout = tuple(body)
     steps = _STEPS_BY_LAYOUT.get(layout)
     if steps is None:  # a large definition repeats a few field layouts: each is sorted once
-        steps = sorted(i for key in _STEPS_OF.keys() & body.keys() for i in _STEPS_OF[key])
+        found = sorted(i for key in _STEPS_OF.keys() & body.keys() for i in _STEPS_OF[key])
+        # (field, kind, nested field, "/field" as pointers end): the tuples, not indexes, to skip a lookup
+        steps = [(*_STEPS[i], "/" + _STEPS[i][0]) for i in found]
         if len(_STEPS_BY_LAYOUT) >= 4096:  # stay bounded in a long-lived process (the language server)
             _STEPS_BY_LAYOUT.clear()
         _STEPS_BY_LAYOUT[layout] = steps
-    for step in steps:
-        field, kind, inner = _STEPS[step]
+    for field, kind, inner, suffix in steps:
         value = body[field]
-        if kind == "template":
-            _template_values(value, f"{ptr}/{field}", out)
-        elif kind == "nested":
-            if isinstance(value, dict) and inner in value:
-                _template_values(value[inner], f"{ptr}/{field}/{inner}", out)
+        if kind == "reference" or kind == "path" or kind == "path-or-intrinsic":
+            if isinstance(value, str):
+                out.append((ptr + suffix, kind, value))
+        elif kind == "template":
+            _template_values(value, ptr + suffix, out, flags)
         elif kind == "catch":
             for i, catcher in enumerate(value if isinstance(value, list) else []):
                 if isinstance(catcher, dict):
                     if isinstance(catcher.get("ResultPath"), str):
                         out.append((f"{ptr}/Catch/{i}/ResultPath", "reference", catcher["ResultPath"]))
                     if "Assign" in catcher:
-                        _template_values(catcher["Assign"], f"{ptr}/Catch/{i}/Assign", out)
-        elif kind == "choices":
-            if isinstance(value, list):
-                for i, rule in enumerate(value):
-                    out.extend(_choice_paths(rule, f"{ptr}/Choices/{i}"))
-        elif isinstance(value, str):
-            out.append((f"{ptr}/{field}", kind, value))
+                        _template_values(catcher["Assign"], f"{ptr}/Catch/{i}/Assign", out, flags)
+        elif kind == "nested":
+            if isinstance(value, dict) and inner in value:
+                _template_values(value[inner], f"{ptr}/{field}/{inner}", out, flags)
+        elif kind == "choices" and isinstance(value, list):
+            for i, rule in enumerate(value):
+                out.extend(_choice_paths(rule, f"{ptr}/Choices/{i}", flags))
     return out
 
 
-def _choice_paths(rule: Any, ptr: str) -> Iterator[tuple[str, str, str]]:
+def _choice_paths(rule: Any, ptr: str, flags: list[bool]) -> Iterator[tuple[str, str, str]]:
     if not isinstance(rule, dict):
         return
     if isinstance(rule.get("Variable"), str):
@@ -96,11 +107,13 @@ def _choice_paths(rule: Any, ptr: str) -> Iterator[tuple[str, str, str]]:
     for key in ("And", "Or"):
         if isinstance(rule.get(key), list):
             for i, sub in enumerate(rule[key]):
-                yield from _choice_paths(sub, f"{ptr}/{key}/{i}")
+                yield from _choice_paths(sub, f"{ptr}/{key}/{i}", flags)
     if isinstance(rule.get("Not"), dict):
-        yield from _choice_paths(rule["Not"], f"{ptr}/Not")
+        yield from _choice_paths(rule["Not"], f"{ptr}/Not", flags)
     if "Assign" in rule:
-        yield from template_values(rule["Assign"], f"{ptr}/Assign")
+        out: list[tuple[str, str, str]] = []
+        _template_values(rule["Assign"], f"{ptr}/Assign", out, flags)
+        yield from out
 
 
 def template_values(value: Any, ptr: str) -> Iterator[tuple[str, str, str]]:
@@ -110,18 +123,27 @@ def template_values(value: Any, ptr: str) -> Iterator[tuple[str, str, str]]:
     return iter(out)
 
 
-def _template_values(value: Any, ptr: str, out: list[tuple[str, str, str]]) -> None:
+def _template_values(value: Any, ptr: str, out: list[tuple[str, str, str]], flags: list[bool] | None = None
+                     ) -> None:
+    """`flags` (when given) gets an entry for each `.$` key FLOW306 would look at twice (see template_keys_suspect)."""
     if isinstance(value, dict):
         for k, v in value.items():
-            if isinstance(k, str) and k.endswith(".$") and isinstance(v, str):
-                out.append((f"{ptr}/{k}" if "~" not in k and "/" not in k else f"{ptr}/{escape(k)}",
-                            "template", v))
-            elif isinstance(v, (dict, list)):
-                _template_values(v, f"{ptr}/{escape(k)}", out)
+            if isinstance(k, str) and k.endswith(".$"):
+                if isinstance(v, str):
+                    out.append((f"{ptr}/{k}" if "~" not in k and "/" not in k else f"{ptr}/{escape(k)}",
+                                "template", v))
+                    if flags is not None and k[:-2] in value:
+                        flags.append(True)
+                    continue
+                if flags is not None:
+                    flags.append(True)
+            if isinstance(v, (dict, list)):
+                plain = isinstance(k, str) and "~" not in k and "/" not in k
+                _template_values(v, f"{ptr}/{k}" if plain else f"{ptr}/{escape(k)}", out, flags)
     elif isinstance(value, list):
         for i, v in enumerate(value):
             if isinstance(v, (dict, list)):
-                _template_values(v, f"{ptr}/{i}", out)
+                _template_values(v, f"{ptr}/{i}", out, flags)
 
 
 def jsonata_strings(ref: StateRef) -> Iterator[tuple[str, str]]:

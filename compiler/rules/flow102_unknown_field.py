@@ -70,18 +70,24 @@ Good:
                                       f"{ref.pointer}/{key}", hint=_hint(key, allowed), key=True)
             if _HOLDERS.isdisjoint(body):
                 continue  # nothing nested to check
+            # (`_check_struct` finds nothing in an object of known fields: pointers are built for the others only)
             for fname, struct in NESTED:
-                yield from _check_struct(body.get(fname), struct, f"{ref.pointer}/{fname}", fname)
+                value = body.get(fname)
+                if isinstance(value, dict) and not _fields.allowed_any(struct).issuperset(value):
+                    yield from _check_struct(value, struct, f"{ref.pointer}/{fname}", fname)
             for fname, struct in NESTED_LISTS:
                 items = body.get(fname)
                 if isinstance(items, list):
+                    known = _fields.allowed_any(struct)
                     for i, item in enumerate(items):
-                        yield from _check_struct(item, struct, f"{ref.pointer}/{fname}/{i}", f"a {fname} entry")
+                        if isinstance(item, dict) and not known.issuperset(item):
+                            yield from _check_struct(item, struct, f"{ref.pointer}/{fname}/{i}", f"a {fname} entry")
             for outer, inner, struct in SUB_NESTED:
                 holder = body.get(outer)
                 if isinstance(holder, dict):
-                    yield from _check_struct(holder.get(inner), struct, f"{ref.pointer}/{outer}/{inner}",
-                                             f"{outer}.{inner}")
+                    value = holder.get(inner)
+                    if isinstance(value, dict) and not _fields.allowed_any(struct).issuperset(value):
+                        yield from _check_struct(value, struct, f"{ref.pointer}/{outer}/{inner}", f"{outer}.{inner}")
 
 
 # Fields of a state that hold structures checked above.

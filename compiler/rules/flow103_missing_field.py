@@ -30,6 +30,8 @@ NESTED_EXCLUSIVE = {
 # states have none of them, and are done without walking the groups.
 _EXCLUSIVE_FIELDS = {kind: frozenset(f for group in groups for f in group) for kind, groups in EXCLUSIVE.items()}
 _NESTED_HOLDERS = frozenset(path[0] for path in NESTED_EXCLUSIVE)
+# REQUIRED with each group also as a set: one C-level test per group and state.
+_REQUIRED_SETS = {kind: [(group, frozenset(group)) for group in groups] for kind, groups in REQUIRED.items()}
 
 
 class MissingField(Rule):
@@ -78,8 +80,8 @@ Good:
                 if "Type" not in ref.body:
                     yield Finding(f"state '{ref.name}' has no Type", ref.pointer, key=True)
                 continue
-            for group in REQUIRED.get(state_type, []):
-                if not any(f in ref.body for f in group):
+            for group, fields in _REQUIRED_SETS.get(state_type, ()):
+                if fields.isdisjoint(ref.body):
                     yield Finding(f"{state_type} state '{ref.name}' needs " + " or ".join(group), ref.pointer,
                                   key=True)
             exclusive = _EXCLUSIVE_FIELDS.get(state_type)

@@ -100,7 +100,7 @@ Good:
                     for inner in ("ReaderConfig", "WriterConfig", "ProcessorConfig"):
                         if isinstance(holder.get(inner), dict):
                             yield from self.fields(holder[inner], f"{ptr}/{nested}/{inner}", ql, where=inner)
-            if ref.type == "Task":
+            if ref.type == "Task" and "HeartbeatSeconds" in body and "TimeoutSeconds" in body:  # (else no finding)
                 yield from self.task(body, ptr)
             branches = body.get("Branches")
             if ref.type == "Parallel" and "Branches" in body:

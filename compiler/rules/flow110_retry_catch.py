@@ -40,68 +40,76 @@ Good:
 """
 
     def check(self, doc: AslDocument):
+        # Pointers are built only for what is reported: a large workflow has thousands of clean entries.
         for ref in doc.states():
+            body = ref.body
+            if "Retry" not in body and "Catch" not in body:
+                continue
             for field in ("Retry", "Catch"):
-                if field not in ref.body:
+                if field not in body:
                     continue
-                entries = ref.body[field]
-                ptr = f"{ref.pointer}/{field}"
+                entries = body[field]
                 if not isinstance(entries, list):
-                    yield Finding(f"{field} must be an array of objects, not {json_type(entries)}", ptr)
+                    yield Finding(f"{field} must be an array of objects, not {json_type(entries)}",
+                                  f"{ref.pointer}/{field}")
                     continue
                 seen: set[str] = set()
                 for i, entry in enumerate(entries):
-                    eptr = f"{ptr}/{i}"
                     if not isinstance(entry, dict):
-                        yield Finding(f"{field} entry {i} must be an object, not {json_type(entry)}", eptr)
+                        yield Finding(f"{field} entry {i} must be an object, not {json_type(entry)}",
+                                      f"{ref.pointer}/{field}/{i}")
                         continue
-                    yield from self.error_equals(entry, eptr, i, len(entries), field, seen)
+                    yield from self.error_equals(entry, ref.pointer, i, len(entries), field, seen)
                     if field == "Retry":
-                        yield from self.retrier(entry, eptr, ref.query_language)
+                        yield from self.retrier(entry, ref.pointer, i, ref.query_language)
                     elif "Next" in entry and not isinstance(entry["Next"], str):
-                        yield Finding(f"Next must be a state name, not {json_type(entry['Next'])}", f"{eptr}/Next")
+                        yield Finding(f"Next must be a state name, not {json_type(entry['Next'])}",
+                                      f"{ref.pointer}/{field}/{i}/Next")
 
-    def error_equals(self, entry: dict, eptr: str, i: int, count: int, field: str, seen: set[str]):
+    def error_equals(self, entry: dict, sptr: str, i: int, count: int, field: str, seen: set[str]):
         if "ErrorEquals" not in entry:
             return  # FLOW103
         names = entry["ErrorEquals"]
-        p = f"{eptr}/ErrorEquals"
         if not isinstance(names, list) or not names:
-            yield Finding("ErrorEquals must be a non-empty array of error names", p)
+            yield Finding("ErrorEquals must be a non-empty array of error names", f"{sptr}/{field}/{i}/ErrorEquals")
             return
         for j, name in enumerate(names):
             if not isinstance(name, str):
-                yield Finding(f"error names are strings, not {json_type(name)}", f"{p}/{j}")
+                yield Finding(f"error names are strings, not {json_type(name)}", f"{sptr}/{field}/{i}/ErrorEquals/{j}")
             elif name.startswith("States.") and name not in KNOWN_STATES_ERRORS:
-                yield Finding(f"'{name}' is not an error Step Functions raises", f"{p}/{j}",
+                yield Finding(f"'{name}' is not an error Step Functions raises", f"{sptr}/{field}/{i}/ErrorEquals/{j}",
                               severity=Severity.WARNING, hint="check the spelling (States.TaskFailed, "
                               "States.Timeout, States.HeartbeatTimeout, States.ALL...)")
         strings = [n for n in names if isinstance(n, str)]
         if "States.ALL" in strings:
             if len(names) > 1:
-                yield Finding("States.ALL must be the only error name in its ErrorEquals", p)
+                yield Finding("States.ALL must be the only error name in its ErrorEquals",
+                              f"{sptr}/{field}/{i}/ErrorEquals")
             if i != count - 1:
-                yield Finding(f"the {field} entry with States.ALL must be the last one", p,
+                yield Finding(f"the {field} entry with States.ALL must be the last one", f"{sptr}/{field}/{i}/ErrorEquals",
                               hint="move the specific errors before it")
-        if "States.ALL" in seen or (strings and all(n in seen for n in strings)):
+        if seen and ("States.ALL" in seen or (strings and all(n in seen for n in strings))):
             yield Finding(f"{field} entry {i} never applies: earlier entries already handle "
-                          + ", ".join(strings), p, severity=Severity.WARNING)
+                          + ", ".join(strings), f"{sptr}/{field}/{i}/ErrorEquals", severity=Severity.WARNING)
         seen.update(strings)
 
-    def retrier(self, entry: dict, eptr: str, ql: str):
+    def retrier(self, entry: dict, sptr: str, i: int, ql: str):
         for key, limit in RETRY_LIMITS.items():
             if key not in entry:
                 continue
-            integer = limit.integer
             value = entry[key]
-            p = f"{eptr}/{key}"
+            if type(value) is int and limit.low <= value and (limit.high is None or value <= limit.high):
+                continue  # a plain integer in range: what every check below accepts (the usual case)
+            integer = limit.integer
             if is_substituted(value) or (ql == "JSONata" and is_jsonata(value)):
                 continue
             if not (is_int(value) if integer else is_number(value)):
-                yield Finding(f"{key} must be {'an integer' if integer else 'a number'}, not {json_type(value)}", p)
+                yield Finding(f"{key} must be {'an integer' if integer else 'a number'}, not {json_type(value)}",
+                              f"{sptr}/Retry/{i}/{key}")
             elif out_of_range(limit, value):
-                yield Finding(f"{key} must be {bounds_text(limit)}, got {value}", p, hint=f"AWS: {limit.source}")
+                yield Finding(f"{key} must be {bounds_text(limit)}, got {value}", f"{sptr}/Retry/{i}/{key}",
+                              hint=f"AWS: {limit.source}")
         jitter = entry.get("JitterStrategy")
         if "JitterStrategy" in entry and jitter not in ("FULL", "NONE") and not is_substituted(jitter):
             yield Finding(f"JitterStrategy must be FULL or NONE, not {entry['JitterStrategy']!r}",
-                              f"{eptr}/JitterStrategy")
+                          f"{sptr}/Retry/{i}/JitterStrategy")

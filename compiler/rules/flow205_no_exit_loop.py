@@ -1,4 +1,4 @@
-from flowc.compiler.asldoc import AslDocument, escape, is_terminal
+from flowc.compiler.asldoc import TERMINAL_TYPES, AslDocument, escape
 from flowc.compiler.rules.base import Finding, Rule
 
 
@@ -34,19 +34,10 @@ Good:
             states = scope.states
             if not states or not isinstance(scope.start_at, str) or scope.start_at not in states:
                 continue
-            # States that can reach a terminal: walk edges backwards from terminals.
-            incoming: dict[str, list[str]] = {name: [] for name in states}
-            for name, targets in scope.targets().items():
-                for target in targets:
-                    incoming[target].append(name)
-            can_end = {n for n, b in states.items() if isinstance(b, dict) and (is_terminal(b) or _broken(b))}
-            stack = list(can_end)
-            while stack:
-                for src in incoming[stack.pop()]:
-                    if src not in can_end:
-                        can_end.add(src)
-                        stack.append(src)
             live = scope.reachable()
+            can_end = _forward_enders(states, scope.targets())
+            if not live.issubset(can_end):
+                can_end = _enders(states, scope.targets())
             stuck = [n for n in states if n in live and n not in can_end]
             if stuck:
                 first = stuck[0]
@@ -56,6 +47,47 @@ Good:
                               hint="add an exit: a choose branch, a catch, or a terminal step")
 
 
-def _broken(body: dict) -> bool:
-    """States missing both Next and End are reported by FLOW204; don't call them loops too."""
-    return body.get("Type") not in ("Choice", "Succeed", "Fail") and not isinstance(body.get("Next"), str)
+def _enders(states: dict, targets: dict[str, list[str]]) -> set[str]:
+    """The states from which a terminal can be reached: edges walked backwards from the terminals."""
+    incoming: dict[str, list[str]] = {name: [] for name in states}
+    for name, outgoing in targets.items():
+        for target in outgoing:
+            incoming[target].append(name)
+    can_end = {n for n, b in states.items() if isinstance(b, dict) and _ends(b)}
+    stack = list(can_end)
+    while stack:
+        for src in incoming[stack.pop()]:
+            if src not in can_end:
+                can_end.add(src)
+                stack.append(src)
+    return can_end
+
+
+def _forward_enders(states: dict, targets: dict[str, list[str]]) -> set[str]:
+    """Some of `_enders`, in one pass from the last state back: a state whose edge leads to one already found.
+    Every state it returns can end, so when it covers the live states it gives `_enders`' verdict (no stuck
+    state) at half the cost; flowc writes states in source order, where most edges lead forward."""
+    can_end: set[str] = set()
+    for name in reversed(list(states)):  # (any mapping: raw ASL is not always a plain dict)
+        body = states[name]
+        if not isinstance(body, dict):
+            continue
+        if _ends(body):
+            can_end.add(name)
+            continue
+        for target in targets[name]:
+            if target in can_end:
+                can_end.add(name)
+                break
+    return can_end
+
+
+def _ends(body: dict) -> bool:
+    """A terminal state, or one missing both Next and End (FLOW204 reports those; they are not loops too).
+    Type is read once: this runs for every state."""
+    kind = body.get("Type")
+    if isinstance(kind, str) and kind in TERMINAL_TYPES:
+        return True
+    if body.get("End") is True:
+        return True
+    return kind not in ("Choice", "Succeed", "Fail") and not isinstance(body.get("Next"), str)

@@ -34,7 +34,7 @@ Good:
 
     def check(self, doc: AslDocument):
         for ref in doc.states():
-            if _HOLDERS.isdisjoint(ref.body):
+            if _HOLDERS.isdisjoint(ref.body) or not _assigns(ref.body):
                 continue  # no Assign anywhere in this state
             for field_ptr, holder in self.holders(ref):
                 if not isinstance(holder, dict):
@@ -62,3 +62,17 @@ Good:
                 for i, e in enumerate(entries):
                     if isinstance(e, dict) and "Assign" in e:
                         yield f"/{field}/{i}/Assign", e["Assign"]
+
+
+def _assigns(body: dict) -> bool:
+    """Whether the state, one of its catchers or one of its choice rules has an Assign (most Catch and
+    Choices lists have none: nothing below would look further)."""
+    if "Assign" in body:
+        return True
+    for field in ("Catch", "Choices"):
+        entries = body.get(field)
+        if isinstance(entries, list):
+            for e in entries:
+                if isinstance(e, dict) and "Assign" in e:
+                    return True
+    return False

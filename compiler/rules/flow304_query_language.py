@@ -54,16 +54,19 @@ workflow Orders
                 yield from self.fields(ref.body, state_type, ref.query_language, ref.pointer, f"state '{ref.name}'")
             if _NESTED_FIELDS.isdisjoint(ref.body):
                 continue  # no Catch, Choices or nested structure to look into
+            # (`fields` finds nothing in an object of only its own language's fields: the strings naming where
+            # are built for the others only)
             for field, struct in NESTED_LISTS:
                 entries = ref.body.get(field)
                 if isinstance(entries, list):
+                    own = _fields.allowed(struct, ref.query_language)
                     for i, entry in enumerate(entries):
-                        if isinstance(entry, dict):
+                        if isinstance(entry, dict) and not own.issuperset(entry):
                             yield from self.fields(entry, struct, ref.query_language, f"{ref.pointer}/{field}/{i}",
                                                    f"a {field} entry of '{ref.name}'")
             for field, struct in NESTED:
                 holder = ref.body.get(field)
-                if isinstance(holder, dict):
+                if isinstance(holder, dict) and not _fields.allowed(struct, ref.query_language).issuperset(holder):
                     yield from self.fields(holder, struct, ref.query_language, f"{ref.pointer}/{field}",
                                            f"{field} of '{ref.name}'")
 

@@ -1,5 +1,10 @@
 from flowc.compiler.asldoc import AslDocument, escape
-from flowc.compiler.rules._expressions import NESTED_TEMPLATES, TEMPLATE_FIELDS, states_in
+from flowc.compiler.rules._expressions import (
+    NESTED_TEMPLATES,
+    TEMPLATE_FIELDS,
+    states_in,
+    template_keys_suspect,
+)
 from flowc.compiler.rules._values import json_type
 from flowc.compiler.rules.base import Finding, Rule
 
@@ -49,8 +54,8 @@ Good:
     def check(self, doc: AslDocument):
         out: list[Finding] = []
         for ref in states_in(doc, "JSONPath"):
-            if _HOLDERS.isdisjoint(ref.body):
-                continue  # no payload template in this state
+            if _HOLDERS.isdisjoint(ref.body) or not template_keys_suspect(ref):
+                continue  # no payload template in this state, or none with a key this rule reports
             for template, tptr in templates(ref):
                 _scan(template, tptr, out)
         return out

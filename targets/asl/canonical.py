@@ -117,19 +117,26 @@ def shapes() -> dict[str, Any]:
 Convert = Callable[[Any], Any]  # returns the canonical value, or raises _Reject
 
 
+_SCALARS = frozenset((str, bool, int, type(None)))  # plain whatever their value
+
+
 def _plain_json(value: Any) -> bool:
-    """A value pydantic dumps unchanged in JSON mode (and that orjson writes like it)."""
+    """A value pydantic dumps unchanged in JSON mode (and that orjson writes like it). Scalars inside a
+    container are settled in its loop, without a call each (payload templates hold thousands)."""
     t = type(value)
-    if t is str or t is bool or value is None:
-        return True
-    if t is int:
+    if t in _SCALARS:
         return True
     if t is float:
         return math.isfinite(value)
     if t is dict:
-        return all(type(k) is str and _plain_json(v) for k, v in value.items())
+        for k, v in value.items():
+            if type(k) is not str:
+                return False
+            if type(v) not in _SCALARS and not _plain_json(v):
+                return False
+        return True
     if t is list:
-        return all(_plain_json(v) for v in value)
+        return all(type(v) in _SCALARS or _plain_json(v) for v in value)
     return False
 
 
@@ -137,7 +144,7 @@ class _Model:
     """One model's fields in declaration order: the types each field takes as they are, and a converter
     for everything else (literals, ranged numbers, nested models, lists, free-form JSON)."""
 
-    __slots__ = ("convert", "index", "layouts", "name", "plain", "required")
+    __slots__ = ("convert", "in_order", "index", "layouts", "name", "plain", "required")
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -148,6 +155,9 @@ class _Model:
         #: the keys of a dict as written -> (key, plain types, converter) in declaration order; a large
         #: definition repeats a few layouts thousands of times, so each is sorted and checked once
         self.layouts: dict[tuple, tuple[tuple[str, frozenset[type], Convert], ...]] = {}
+        #: the layouts already in declaration order (flowc's emitter writes only those): a dict of one whose
+        #: values all come back unchanged is returned as it is, not copied
+        self.in_order: set[tuple] = set()
 
     def _layout(self, written: tuple) -> tuple[tuple[str, frozenset[type], Convert], ...]:
         try:
@@ -159,7 +169,10 @@ class _Model:
         layout = tuple((k, self.plain[k], self.convert[k]) for k in keys)
         if len(self.layouts) >= _LAYOUTS:  # a long-lived process (the language server): stay bounded
             self.layouts.clear()
+            self.in_order.clear()
         self.layouts[written] = layout
+        if tuple(keys) == written:
+            self.in_order.add(written)
         return layout
 
     def __call__(self, value: Any) -> dict:
@@ -167,6 +180,20 @@ class _Model:
             raise _Reject
         written = tuple(value)
         layout = self.layouts.get(written) or self._layout(written)
+        if written in self.in_order:
+            for i, (k, plain, convert) in enumerate(layout):
+                v = value[k]
+                if type(v) in plain:
+                    continue
+                done = convert(v)
+                if done is not v:  # a nested value was reordered: copy (the keys before it came back as they are)
+                    out = {key: value[key] for key, _, _ in layout[:i]}
+                    out[k] = done
+                    for key, plain, convert in layout[i + 1:]:
+                        v = value[key]
+                        out[key] = v if type(v) in plain else convert(v)
+                    return out
+            return value
         out = {}
         for k, plain, convert in layout:
             v = value[k]
@@ -235,7 +262,12 @@ def _converter(alts: list[Any], models: dict[str, _Model]) -> Convert:
             if states:
                 return _states(v, models)
         if t is list and items is not None:
-            return [x if type(x) in item_plain else items(x) for x in v]
+            for i, x in enumerate(v):  # the list itself when no item changes (as for the dicts of _Model)
+                if type(x) not in item_plain:
+                    done = items(x)
+                    if done is not x:
+                        return [*v[:i], done, *(y if type(y) in item_plain else items(y) for y in v[i + 1:])]
+            return v
         raise _Reject
 
     return convert
@@ -247,14 +279,16 @@ _STATE_MODEL = {"Task": "Task", "Pass": "Pass", "Choice": "Choice", "Wait": "Wai
 
 def _states(value: dict, models: dict[str, _Model]) -> dict:
     out = {}
+    same = True
     for name, body in value.items():
         if type(name) is not str or type(body) is not dict:
             raise _Reject
         kind = body.get("Type")
         if type(kind) is not str or kind not in _STATE_MODEL:
             raise _Reject
-        out[name] = models[kind](body)
-    return out
+        done = out[name] = models[kind](body)
+        same = same and done is body
+    return value if same else out
 
 
 @cache
@@ -267,6 +301,11 @@ def _models() -> dict[str, _Model]:
         m.required = frozenset(spec["required"])
         m.plain = {alias: _plain_types(alts) for alias, alts in spec["fields"].items()}
         m.convert = {alias: _converter(alts, models) for alias, alts in spec["fields"].items()}
+    # A state model is reached only through `_states`, which picks it by the state's Type: there its Type
+    # literal holds by construction, so a string Type is taken as it is (no literal check per state).
+    for kind in _STATE_MODEL.values():
+        if kind in models and table[kind]["fields"].get("Type") == [["lit", kind]]:
+            models[kind].plain["Type"] = frozenset({str})
     return models
 
 

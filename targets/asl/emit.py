@@ -92,6 +92,7 @@ class AslEmitter:
         self.substitutions: dict[str, tuple[str, str]] = {}
         self._refs: dict[tuple[str, str], str] = {}
         self._kinds: dict[str, Callable[..., None]] = {kind: getattr(self, "kind_" + kind) for kind in _ASL_TYPE}
+        self._tasks: dict[str, Callable[..., Any]] = {}  # integration -> its task_ renderer
 
     # -- entry ---------------------------------------------------------------------
     def emit(self) -> EmitResult:
@@ -427,7 +428,9 @@ class AslEmitter:
     def kind_task(self, s: ir.State, ptr: str, ql: str, out: dict) -> None:
         task = s.task
         assert task is not None
-        render = getattr(self, "task_" + task.integration.replace(".", "_"))
+        render = self._tasks.get(task.integration)
+        if render is None:  # looked up once per integration: a workflow has thousands of tasks and a few kinds
+            render = self._tasks[task.integration] = getattr(self, "task_" + task.integration.replace(".", "_"))
         resource, params = render(s, task, ql)
         out["Resource"] = resource
         self.mark(ptr + "/Resource", s.spans.get("task"))
@@ -595,6 +598,8 @@ _ASL_TYPE = {"task": "Task", "pass": "Pass", "choice": "Choice", "wait": "Wait",
 
 def _escape(name: str) -> str:
     """JSON Pointer escaping (RFC 6901)."""
+    if "~" not in name and "/" not in name:  # nearly every name: no new string
+        return name
     return name.replace("~", "~0").replace("/", "~1")
 
 

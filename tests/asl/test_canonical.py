@@ -189,3 +189,24 @@ def test_mutated_definitions_are_written_as_before() -> None:
             slow += 1
         assert _written(mutated) == _models_path(mutated)
     assert fast > 100 and slow > 100
+
+
+def test_model_order_comes_back_uncopied_and_a_nested_reorder_copies_only_its_way_up() -> None:
+    """flowc's emitter writes model order, so its definition is returned as it is; a dict deep inside in
+    another order is reordered in a copy of each dict above it, the input untouched."""
+    def machine(branch: dict) -> dict:
+        return {"StartAt": "S", "States": {
+            "S": {"Type": "Parallel", "Branches": [{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}, branch],
+                  "Next": "T"},
+            "T": {"Type": "Pass", "Parameters": {"b.$": "$.b", "a": [1, {"z": 1, "y": 2}]}, "End": True}}}
+
+    in_order = machine({"StartAt": "B", "States": {"B": {"Type": "Succeed"}}})
+    assert canonical(in_order) is in_order
+    late = machine({"States": {"B": {"Type": "Succeed"}}, "StartAt": "B"})
+    before = json.dumps(late)
+    ordered = canonical(late)
+    assert json.dumps(late) == before  # the input is not reordered in place
+    assert json.dumps(ordered) == json.dumps(_loads(late)) == json.dumps(in_order)
+    assert ordered["States"]["T"] is late["States"]["T"]  # what needed no change is shared, not copied
+    assert ordered["States"]["S"]["Branches"][0] is late["States"]["S"]["Branches"][0]
+    assert ordered["States"]["S"] is not late["States"]["S"]
