@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import partial
-from itertools import chain
 from typing import Any
 
 from flowc.dsl.lexer import Token, new_token
@@ -55,7 +54,7 @@ class LeanParser:
         }
 
     def parse(self, tokens: Callable[[list, dict], Iterator[Token]], start: str) -> Any:
-        """Run `tokens(stack, rows)` (a lexer reading the live state stack) through the table."""
+        """Run `tokens(stack, rows)` (a lexer reading the live state stack, ending with `END`) through the table."""
         rows = self.rows
         stack: list = [self.start_states[start]]
         push_state = stack.append
@@ -63,7 +62,7 @@ class LeanParser:
         push = values.append
         end_state = self.end_states[start]
         row = rows[stack[-1]]  # always rows[stack[-1]]
-        for token in chain(tokens(stack, rows), _END):
+        for token in tokens(stack, rows):
             kind = token.type
             action = row.get(kind)
             while action.__class__ is not int:  # reductions until the token shifts
@@ -110,7 +109,8 @@ def _action(size: int, name: str, callback: Any) -> Any:
     return (size, name, callback)
 
 
-_END = (new_token("$END", "", 0, 0, 0, 0, 0, 0),)
+# The last token the driver takes (the lexer yields it: `FlowLexer.tokens(..., end=END)`).
+END = new_token("$END", "", 0, 0, 0, 0, 0, 0)
 # The reduction of a left-recursive `x*` / `x+` helper rule by one item, done inline by the driver.
 _APPEND: Any = object()
 

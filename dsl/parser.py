@@ -18,7 +18,7 @@ from typing import Any
 from flowc.dsl import ast
 from flowc.dsl.diagnostics import SOURCES, Diagnostic, FlowError, Span
 from flowc.dsl.durations import parse_duration
-from flowc.dsl.lalr import Abandon, LeanParser, Unsupported, tables_from_lark
+from flowc.dsl.lalr import END, Abandon, LeanParser, Unsupported, tables_from_lark
 from flowc.dsl.lexer import FlowLexer, Token, terminals_of
 from flowc.dsl.lexer import IndentError as _IndentError
 
@@ -1028,7 +1028,7 @@ def parse_with_start(text: str, file: str, start: str) -> Any:
         if parsers.lean is not None:
             try:
                 lean, lexer = parsers.lean, parsers.lexer
-                module = lean.parse(lambda stack, rows: lexer.tokens(text, stack, rows, lean.dropped), start)
+                module = lean.parse(lambda stack, rows: lexer.tokens(text, stack, rows, lean.dropped, END), start)
             except (Abandon, _IndentError, *_lark_errors()):  # (the tuple is built only on an exception)
                 builder.diagnostics = []  # the callbacks that ran before the error report again
         if module is _NOT_PARSED:
