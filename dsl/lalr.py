@@ -45,13 +45,19 @@ class LeanParser:
         self.end_states: dict[str, Any] = tables["end"]
         # terminals whose tokens no rule keeps (see `_dropped_terminals`), for the lexer
         self.dropped: frozenset[str] = frozenset(tables["dropped"])
-        # state -> terminal or rule name -> next state (shift, goto) or a Reduction
-        # (a reduction of one child passed up unchanged -- a third of all reductions -- is just its rule name)
+        # state -> terminal or rule name -> next state (shift, goto) or a reduction, by class (the driver's
+        # dispatch): a str, a rule passing its one child up unchanged (a third of all reductions: only the
+        # state changes); a tuple (-size, rule, function) calling the rule's function on its children (most
+        # of the rest); a list [size, rule, child index or `_APPEND` or function] for the other shapes.
         self.rows: dict[Any, dict[str, Any]] = {
             state: {name: arg if arg.__class__ is int else _action(arg[0], arg[1], shapes[arg[2]])
                     for name, arg in actions.items()}
             for state, actions in tables["rows"].items()
         }
+        # A start symbol's end state accepts on `$END` (lark returns as soon as a reduction on `$END` lands
+        # there); an end state is only reached from its own start state, so one table serves every start.
+        for end in self.end_states.values():
+            self.rows[end]["$END"] = _ACCEPT
 
     def parse(self, tokens: Callable[[list, dict], Iterator[Token]], start: str) -> Any:
         """Run `tokens(stack, rows)` (a lexer reading the live state stack, ending with `END`) through the table."""
@@ -60,42 +66,40 @@ class LeanParser:
         push_state = stack.append
         values: list = []
         push = values.append
-        end_state = self.end_states[start]
-        row = rows[stack[-1]]  # always rows[stack[-1]]
+        row = rows[stack[-1]]  # rows[stack[-1]] whenever a token is read
         for token in tokens(stack, rows):
             kind = token.type
             action = row.get(kind)
             while action.__class__ is not int:  # reductions until the token shifts
-                if action.__class__ is str:  # one child passed up unchanged: only the state changes
-                    goto = rows[stack[-2]][action]
-                    stack[-1] = goto
-                elif action is None:
-                    raise Abandon
-                else:
+                cls = action.__class__
+                if cls is tuple:  # a rule's function builds the node from its children
+                    cut, name, callback = action  # cut: minus the number of children
+                    values[cut:] = (callback(values[cut:]),)
+                    del stack[cut:]
+                    goto = rows[stack[-1]][name]
+                    push_state(goto)
+                elif cls is str:  # one child passed up unchanged: only the state changes
+                    goto = stack[-1] = rows[stack[-2]][action]
+                elif cls is list:
                     size, name, callback = action
                     if callback.__class__ is int:  # the rule passes one child up unchanged
-                        value = values[callback - size]
-                        del values[-size:]
-                        push(value)
+                        values[-size:] = (values[callback - size],)
                     elif callback is _APPEND:  # [helper list, item]: the list grows in place
                         value = values.pop()
                         values[-1].append(value)
-                    elif size:
-                        children = values[-size:]
-                        del values[-size:]
-                        push(callback(children))
-                    else:
+                    else:  # a rule without children
                         push(callback([]))
                     if size:
                         del stack[-size:]
                     goto = rows[stack[-1]][name]
                     push_state(goto)
-                if goto == end_state and kind == "$END":
+                elif action is _ACCEPT:  # `$END` in the end state
                     # (LALR may also reduce to the start symbol on a token that cannot follow it;
                     # then the next lookup in the end state fails, as in lark.)
                     return values[-1]
-                row = rows[goto]
-                action = row.get(kind)
+                else:
+                    raise Abandon
+                action = rows[goto].get(kind)
             push_state(action)  # shift
             push(token)
             row = rows[action]
@@ -103,16 +107,20 @@ class LeanParser:
 
 
 def _action(size: int, name: str, callback: Any) -> Any:
-    """A reduction as the driver runs it: the rule name alone when one child passes up unchanged."""
+    """A reduction as the driver runs it (see `LeanParser.rows`)."""
     if callback.__class__ is int and size == 1:
         return name
-    return (size, name, callback)
+    if callback.__class__ is int or callback is _APPEND or not size:
+        return [size, name, callback]
+    return (-size, name, callback)
 
 
 # The last token the driver takes (the lexer yields it: `FlowLexer.tokens(..., end=END)`).
 END = new_token("$END", "", 0, 0, 0, 0, 0, 0)
 # The reduction of a left-recursive `x*` / `x+` helper rule by one item, done inline by the driver.
 _APPEND: Any = object()
+# An end state's action on `$END`: the parse is done.
+_ACCEPT: Any = object()
 
 
 def tables_from_lark(parser: Any, builder: Any) -> dict[str, Any]:
