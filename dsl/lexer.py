@@ -92,8 +92,9 @@ class FlowLexer:
                     self.punct[value] = name
         # Leading blanks are consumed by the same match as the token after them.
         # WORD first: it is the commonest token and no other alternative can start with its first character.
+        # A colon right after a word (`S1:`, `id:`) is taken by the same match: it can only be a COLON.
         self.master = re.compile(r"[ \t\f]*(?:" + "|".join([
-            f"(?P<WORD>{_WORD})",
+            f"(?P<WORD>{_WORD})(?P<WORD_COLON>:)?",
             r"(?P<WS>\\[ \t\f]*\r?\n)",
             r"(?P<NL>(?:\r?\n[ \t]*|#[^\n]*)+)",
             f"(?P<JSONATA>{rx('JSONATA')})",
@@ -144,8 +145,11 @@ class FlowLexer:
         group = self.master.groupindex
         # The master regex's alternatives by group number (`m.lastindex`: one call gives the kind, and
         # `m.span(number)` the token without the blanks before it); the branches below go by frequency.
-        g_word, g_punct, g_nl, g_open, g_close, g_eof, g_ws = (group[name] for name in (
-            "WORD", "PUNCT", "NL", "OPEN", "CLOSE", "EOF", "WS"))
+        g_word, g_word_colon, g_punct, g_nl, g_open, g_close, g_eof, g_ws = (group[name] for name in (
+            "WORD", "WORD_COLON", "PUNCT", "NL", "OPEN", "CLOSE", "EOF", "WS"))
+        assert (g_word, g_word_colon) == (1, 2)
+        colon_kind = punct[":"]
+        colon_shared = shared.get(colon_kind)
         g_number, g_duration = group["NUMBER"], group["DURATION"]
         kinds = {number: name for name, number in group.items()}
         line, line_start = 1, 0
@@ -168,7 +172,12 @@ class FlowLexer:
                 raise UnexpectedCharacters(text, pos, line, pos - line_start + 1, allowed=set(table[stack[-1]]))
             number = m.lastindex
             start, stop = m.span(number)
-            if number == g_word:
+            if number <= g_word_colon:  # WORD or WORD_COLON, the first two groups
+                if number == g_word_colon:  # `name:` in one match (a step, an object key): the colon comes next
+                    colon = stop
+                    start, stop = m.span(g_word)
+                else:
+                    colon = 0
                 value = text[start:stop]
                 state = stack[-1]
                 known = word_kinds.get(state)
@@ -180,11 +189,23 @@ class FlowLexer:
                     kind = known.get(value)
                     if kind is None:
                         kind = known[value] = word(text, start, value, table[state])[0]
-                pos = stop
                 token = shared_get(kind)
-                if token is not None:
-                    yield token
-                    continue
+                if token is None:  # (the body of new_token, inlined as below)
+                    token = new_str(Token, value)
+                    token.type = kind
+                    token.start_pos = start
+                    token.end_pos = stop
+                    token.line = token.end_line = line
+                    token.column = start - line_start + 1
+                    token.end_column = stop - line_start + 1
+                yield token
+                if colon > stop:  # (unless a resource such as `lambda:invoke` took the colon)
+                    yield (colon_shared if colon_shared is not None else
+                           make(colon_kind, ":", stop, line, stop - line_start + 1, line, colon - line_start + 1, colon))
+                    pos = colon
+                else:
+                    pos = stop
+                continue
             elif number == g_punct:  # `,` `:` `%`
                 value = text[start]
                 kind = punct[value]
