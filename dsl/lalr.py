@@ -82,7 +82,9 @@ class LeanParser:
                     goto = stack[-1] = rows[stack[-2]][action]
                 elif cls is list:
                     size, name, callback = action
-                    if callback.__class__ is int:  # the rule passes one child up unchanged
+                    if callback is _WRAP:  # a helper list begins with its first item
+                        values[-1] = [values[-1]]
+                    elif callback.__class__ is int:  # the rule passes one child up unchanged
                         values[-size:] = (values[callback - size],)
                     elif callback is _APPEND:  # [helper list, item]: the list grows in place
                         value = values.pop()
@@ -110,7 +112,7 @@ def _action(size: int, name: str, callback: Any) -> Any:
     """A reduction as the driver runs it (see `LeanParser.rows`)."""
     if callback.__class__ is int and size == 1:
         return name
-    if callback.__class__ is int or callback is _APPEND or not size:
+    if callback.__class__ is int or callback is _APPEND or callback is _WRAP or not size:
         return [size, name, callback]
     return (-size, name, callback)
 
@@ -119,6 +121,8 @@ def _action(size: int, name: str, callback: Any) -> Any:
 END = new_token("$END", "", 0, 0, 0, 0, 0, 0)
 # The reduction of a left-recursive `x*` / `x+` helper rule by one item, done inline by the driver.
 _APPEND: Any = object()
+# The reduction of such a helper rule to its first item (`[item]`), done inline by the driver.
+_WRAP: Any = object()
 # An end state's action on `$END`: the parse is done.
 _ACCEPT: Any = object()
 
@@ -220,7 +224,7 @@ def _shape(rule: Any, callback: Any, builder: Any) -> tuple:
 
 
 def _realise(shapes: list[tuple], builder: Any) -> list[Any]:
-    """Shapes -> what the driver runs: an index, `_APPEND`, a bound method, or a generated function."""
+    """Shapes -> what the driver runs: an index, `_APPEND`, `_WRAP`, a bound method, or a generated function."""
     out: list[Any] = []
     generated: list[tuple[list[tuple[int, bool]], int, Any, bool, bool]] = []
     for shape in shapes:
@@ -230,13 +234,16 @@ def _realise(shapes: list[tuple], builder: Any) -> list[Any]:
             out.append(_APPEND)
         elif shape[0] == "call":
             out.append(getattr(builder, shape[1]))
+        elif shape[1:] == (1, ((0, False),), None, False):  # a helper list's first item: `[item]`
+            out.append(_WRAP)
         else:
             _, size, plan, method, single = shape
             out.append(len(generated))
             callback = getattr(builder, method) if method is not None else None
             generated.append((list(plan), size, callback, method is None, single))
     functions = _generate(generated)
-    return [functions[value] if shape[0] == "gen" else value for shape, value in zip(shapes, out, strict=True)]
+    return [functions[value] if shape[0] == "gen" and value is not _WRAP else value
+            for shape, value in zip(shapes, out, strict=True)]
 
 
 def _compile(kept: list[tuple[int, bool]], size: int, callback: Callable[[list], Any], *, identity: bool,

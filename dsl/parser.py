@@ -225,13 +225,15 @@ class _Build:
         return ast.TypedValue(span=self.span_of(c), type=str(c[0]), value=c[1])
 
     def object(self, c):
-        items = [x for x in c if isinstance(x, ast.ObjectItem)]
+        items = c[1:-1:2]  # `{ pair , pair ,? }`: the pairs sit between the brace and the commas
         seen: dict[str, Span] = {}
         for item in items:
-            if item.key in seen:
-                self.error(item.key_span, f"duplicate key '{item.key}' in object",
-                           hint=f"first given at line {seen[item.key].line}")
-            seen.setdefault(item.key, item.key_span)
+            key = item.key
+            if key in seen:
+                self.error(item.key_span, f"duplicate key '{key}' in object",
+                           hint=f"first given at line {seen[key].line}")
+            else:
+                seen[key] = item.key_span
         return ast.ObjectValue(span=self.span_of(c), items=items)
 
     def pair(self, c):
