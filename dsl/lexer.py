@@ -157,7 +157,7 @@ class FlowLexer:
         indents = [0]
         # Per parser state, how each word lexed; False when the state's answer can depend on the text after
         # the word (a resource, an intrinsic or a typed wrapper), so it is not cached.
-        word_kinds: dict[Any, dict[str, str] | bool] = {}
+        word_kinds: list[dict[str, str] | bool | None] = [None] * (max(table) + 1)  # (states are numbers)
         pos = 0
 
         while True:
@@ -180,14 +180,15 @@ class FlowLexer:
                     colon = 0
                 value = text[start:stop]
                 state = stack[-1]
-                known = word_kinds.get(state)
+                known = word_kinds[state]
                 if known is None:
                     known = word_kinds[state] = False if _CONTEXT_WORDS & table[state].keys() else {}
                 if known is False:
                     kind, value, stop = word(text, start, value, table[state])
                 else:
-                    kind = known.get(value)
-                    if kind is None:
+                    try:
+                        kind = known[value]
+                    except KeyError:  # the first time this word comes in this state
                         kind = known[value] = word(text, start, value, table[state])[0]
                 token = shared_get(kind)
                 if token is None:  # (the body of new_token, inlined as below)
