@@ -49,17 +49,17 @@ class LeanParser:
         # dispatch): a str, a rule passing its one child up unchanged (a third of all reductions: only the
         # state changes); a tuple (-size, rule, function) calling the rule's function on its children (most
         # of the rest); a list [size, rule, child index or `_APPEND` or function] for the other shapes.
-        self.rows: dict[Any, dict[str, Any]] = {
-            state: {name: arg if arg.__class__ is int else _action(arg[0], arg[1], shapes[arg[2]])
-                    for name, arg in actions.items()}
-            for state, actions in tables["rows"].items()
-        }
+        # A list indexed by state (lark numbers them from 0): cheaper to index than a dict.
+        self.rows: list[dict[str, Any]] = [{} for _ in range(max(tables["rows"]) + 1)]
+        for state, actions in tables["rows"].items():
+            self.rows[state] = {name: arg if arg.__class__ is int else _action(arg[0], arg[1], shapes[arg[2]])
+                                for name, arg in actions.items()}
         # A start symbol's end state accepts on `$END` (lark returns as soon as a reduction on `$END` lands
         # there); an end state is only reached from its own start state, so one table serves every start.
         for end in self.end_states.values():
             self.rows[end]["$END"] = _ACCEPT
 
-    def parse(self, tokens: Callable[[list, dict], Iterator[Token]], start: str) -> Any:
+    def parse(self, tokens: Callable[[list, list], Iterator[Token]], start: str) -> Any:
         """Run `tokens(stack, rows)` (a lexer reading the live state stack, ending with `END`) through the table."""
         rows = self.rows
         stack: list = [self.start_states[start]]

@@ -122,7 +122,7 @@ class FlowLexer:
             return self.tokens(text, [0], {0: {}})
         return self.tokens(text, parser_state.state_stack, parser_state.parse_conf.parse_table.states)
 
-    def tokens(self, text: str, stack: list, table: dict, dropped: frozenset[str] = frozenset(),
+    def tokens(self, text: str, stack: list, table: dict | list, dropped: frozenset[str] = frozenset(),
                end: Token | None = None) -> Iterator[Token]:
         """Tokens of `text`; `table[stack[-1]]` holds the terminals the parser accepts at that moment.
 
@@ -157,7 +157,8 @@ class FlowLexer:
         indents = [0]
         # Per parser state, how each word lexed; False when the state's answer can depend on the text after
         # the word (a resource, an intrinsic or a typed wrapper), so it is not cached.
-        word_kinds: list[dict[str, str] | bool | None] = [None] * (max(table) + 1)  # (states are numbers)
+        states = len(table) if table.__class__ is list else max(table) + 1  # (states are numbers from 0)
+        word_kinds: list[dict[str, str] | bool | None] = [None] * states
         pos = 0
 
         while True:
