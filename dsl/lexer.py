@@ -18,8 +18,6 @@ from typing import Any
 from flowc.dsl.limits import MAX_DEPTH, MAX_INT_DIGITS, LimitError, check_number, depth_message
 
 _WORD = r"[A-Za-z_][A-Za-z0-9_\-]*(?:\.[A-Za-z_][A-Za-z0-9_\-]*)*"
-_OPEN = {"{": "LBRACE", "[": "LSQB", "(": "LPAR"}
-_CLOSE = {"}": "RBRACE", "]": "RSQB", ")": "RPAR"}
 # Terminals whose match depends on the text after the word, so a word's kind cannot be cached per state.
 _CONTEXT_WORDS = frozenset({"RESOURCE", "INTRINSIC_NAME", "TYPED"})
 _DIGITS = re.compile(r"\d+")
