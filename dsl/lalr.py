@@ -48,7 +48,7 @@ class LeanParser:
         # state -> terminal or rule name -> next state (shift, goto) or a reduction, by class (the driver's
         # dispatch): a str, a rule passing its one child up unchanged (a third of all reductions: only the
         # state changes); a tuple (-size, rule, function) calling the rule's function on its children (most
-        # of the rest); a list [size, rule, child index or `_APPEND` or function] for the other shapes.
+        # of the rest); a list [size, rule, `_WRAP`, a child index, `_APPEND` or a function] for the others.
         # A list indexed by state (lark numbers them from 0): cheaper to index than a dict.
         self.rows: list[dict[str, Any]] = [{} for _ in range(max(tables["rows"]) + 1)]
         for state, actions in tables["rows"].items():
