@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import partial
-from itertools import chain
 from typing import Any
 
 from flowc.dsl.lexer import Token, new_token
@@ -46,57 +45,63 @@ class LeanParser:
         self.end_states: dict[str, Any] = tables["end"]
         # terminals whose tokens no rule keeps (see `_dropped_terminals`), for the lexer
         self.dropped: frozenset[str] = frozenset(tables["dropped"])
-        # state -> terminal or rule name -> next state (shift, goto) or a Reduction
-        # (a reduction of one child passed up unchanged -- a third of all reductions -- is just its rule name)
-        self.rows: dict[Any, dict[str, Any]] = {
-            state: {name: arg if arg.__class__ is int else _action(arg[0], arg[1], shapes[arg[2]])
-                    for name, arg in actions.items()}
-            for state, actions in tables["rows"].items()
-        }
+        # state -> terminal or rule name -> next state (shift, goto) or a reduction, by class (the driver's
+        # dispatch): a str, a rule passing its one child up unchanged (a third of all reductions: only the
+        # state changes); a tuple (-size, rule, function) calling the rule's function on its children (most
+        # of the rest); a list [size, rule, `_WRAP`, a child index, `_APPEND` or a function] for the others.
+        # A list indexed by state (lark numbers them from 0): cheaper to index than a dict.
+        self.rows: list[dict[str, Any]] = [{} for _ in range(max(tables["rows"]) + 1)]
+        for state, actions in tables["rows"].items():
+            self.rows[state] = {name: arg if arg.__class__ is int else _action(arg[0], arg[1], shapes[arg[2]])
+                                for name, arg in actions.items()}
+        # A start symbol's end state accepts on `$END` (lark returns as soon as a reduction on `$END` lands
+        # there); an end state is only reached from its own start state, so one table serves every start.
+        for end in self.end_states.values():
+            self.rows[end]["$END"] = _ACCEPT
 
-    def parse(self, tokens: Callable[[list, dict], Iterator[Token]], start: str) -> Any:
-        """Run `tokens(stack, rows)` (a lexer reading the live state stack) through the table."""
+    def parse(self, tokens: Callable[[list, list], Iterator[Token]], start: str) -> Any:
+        """Run `tokens(stack, rows)` (a lexer reading the live state stack, ending with `END`) through the table."""
         rows = self.rows
         stack: list = [self.start_states[start]]
         push_state = stack.append
         values: list = []
         push = values.append
-        end_state = self.end_states[start]
-        row = rows[stack[-1]]  # always rows[stack[-1]]
-        for token in chain(tokens(stack, rows), _END):
+        row = rows[stack[-1]]  # rows[stack[-1]] whenever a token is read
+        for token in tokens(stack, rows):
             kind = token.type
             action = row.get(kind)
             while action.__class__ is not int:  # reductions until the token shifts
-                if action.__class__ is str:  # one child passed up unchanged: only the state changes
-                    goto = rows[stack[-2]][action]
-                    stack[-1] = goto
-                elif action is None:
-                    raise Abandon
-                else:
+                cls = action.__class__
+                if cls is tuple:  # a rule's function builds the node from its children
+                    cut, name, callback = action  # cut: minus the number of children
+                    values[cut:] = (callback(values[cut:]),)
+                    del stack[cut:]
+                    goto = rows[stack[-1]][name]
+                    push_state(goto)
+                elif cls is str:  # one child passed up unchanged: only the state changes
+                    goto = stack[-1] = rows[stack[-2]][action]
+                elif cls is list:
                     size, name, callback = action
-                    if callback.__class__ is int:  # the rule passes one child up unchanged
-                        value = values[callback - size]
-                        del values[-size:]
-                        push(value)
+                    if callback is _WRAP:  # a helper list begins with its first item
+                        values[-1] = [values[-1]]
+                    elif callback.__class__ is int:  # the rule passes one child up unchanged
+                        values[-size:] = (values[callback - size],)
                     elif callback is _APPEND:  # [helper list, item]: the list grows in place
                         value = values.pop()
                         values[-1].append(value)
-                    elif size:
-                        children = values[-size:]
-                        del values[-size:]
-                        push(callback(children))
-                    else:
+                    else:  # a rule without children
                         push(callback([]))
                     if size:
                         del stack[-size:]
                     goto = rows[stack[-1]][name]
                     push_state(goto)
-                if goto == end_state and kind == "$END":
+                elif action is _ACCEPT:  # `$END` in the end state
                     # (LALR may also reduce to the start symbol on a token that cannot follow it;
                     # then the next lookup in the end state fails, as in lark.)
                     return values[-1]
-                row = rows[goto]
-                action = row.get(kind)
+                else:
+                    raise Abandon
+                action = rows[goto].get(kind)
             push_state(action)  # shift
             push(token)
             row = rows[action]
@@ -104,15 +109,22 @@ class LeanParser:
 
 
 def _action(size: int, name: str, callback: Any) -> Any:
-    """A reduction as the driver runs it: the rule name alone when one child passes up unchanged."""
+    """A reduction as the driver runs it (see `LeanParser.rows`)."""
     if callback.__class__ is int and size == 1:
         return name
-    return (size, name, callback)
+    if callback.__class__ is int or callback is _APPEND or callback is _WRAP or not size:
+        return [size, name, callback]
+    return (-size, name, callback)
 
 
-_END = (new_token("$END", "", 0, 0, 0, 0, 0, 0),)
+# The last token the driver takes (the lexer yields it: `FlowLexer.tokens(..., end=END)`).
+END = new_token("$END", "", 0, 0, 0, 0, 0, 0)
 # The reduction of a left-recursive `x*` / `x+` helper rule by one item, done inline by the driver.
 _APPEND: Any = object()
+# The reduction of such a helper rule to its first item (`[item]`), done inline by the driver.
+_WRAP: Any = object()
+# An end state's action on `$END`: the parse is done.
+_ACCEPT: Any = object()
 
 
 def tables_from_lark(parser: Any, builder: Any) -> dict[str, Any]:
@@ -212,7 +224,7 @@ def _shape(rule: Any, callback: Any, builder: Any) -> tuple:
 
 
 def _realise(shapes: list[tuple], builder: Any) -> list[Any]:
-    """Shapes -> what the driver runs: an index, `_APPEND`, a bound method, or a generated function."""
+    """Shapes -> what the driver runs: an index, `_APPEND`, `_WRAP`, a bound method, or a generated function."""
     out: list[Any] = []
     generated: list[tuple[list[tuple[int, bool]], int, Any, bool, bool]] = []
     for shape in shapes:
@@ -222,13 +234,16 @@ def _realise(shapes: list[tuple], builder: Any) -> list[Any]:
             out.append(_APPEND)
         elif shape[0] == "call":
             out.append(getattr(builder, shape[1]))
+        elif shape[1:] == (1, ((0, False),), None, False):  # a helper list's first item: `[item]`
+            out.append(_WRAP)
         else:
             _, size, plan, method, single = shape
             out.append(len(generated))
             callback = getattr(builder, method) if method is not None else None
             generated.append((list(plan), size, callback, method is None, single))
     functions = _generate(generated)
-    return [functions[value] if shape[0] == "gen" else value for shape, value in zip(shapes, out, strict=True)]
+    return [functions[value] if shape[0] == "gen" and value is not _WRAP else value
+            for shape, value in zip(shapes, out, strict=True)]
 
 
 def _compile(kept: list[tuple[int, bool]], size: int, callback: Callable[[list], Any], *, identity: bool,

@@ -18,8 +18,6 @@ from typing import Any
 from flowc.dsl.limits import MAX_DEPTH, MAX_INT_DIGITS, LimitError, check_number, depth_message
 
 _WORD = r"[A-Za-z_][A-Za-z0-9_\-]*(?:\.[A-Za-z_][A-Za-z0-9_\-]*)*"
-_OPEN = {"{": "LBRACE", "[": "LSQB", "(": "LPAR"}
-_CLOSE = {"}": "RBRACE", "]": "RSQB", ")": "RPAR"}
 # Terminals whose match depends on the text after the word, so a word's kind cannot be cached per state.
 _CONTEXT_WORDS = frozenset({"RESOURCE", "INTRINSIC_NAME", "TYPED"})
 _DIGITS = re.compile(r"\d+")
@@ -35,7 +33,12 @@ class Token(str):
     driver, used to explain errors, reads these same attributes.
     """
 
-    __slots__ = ("column", "end_column", "end_line", "end_pos", "line", "start_pos", "type", "value")
+    __slots__ = ("column", "end_column", "end_line", "end_pos", "line", "start_pos", "type")
+
+    @property
+    def value(self) -> str:
+        """The text as a plain `str` (lark's `Token.value`): read on the error path only, so not stored."""
+        return str.__str__(self)
 
     def __repr__(self) -> str:
         return f"Token({self.type!r}, {self.value!r})"
@@ -45,7 +48,6 @@ def new_token(kind: str, value: str, start: int, line: int, col: int, end_line: 
               stop: int) -> Token:
     token = str.__new__(Token, value)
     token.type = kind
-    token.value = value
     token.start_pos = start
     token.line = line
     token.column = col
@@ -88,8 +90,9 @@ class FlowLexer:
                     self.punct[value] = name
         # Leading blanks are consumed by the same match as the token after them.
         # WORD first: it is the commonest token and no other alternative can start with its first character.
+        # A colon right after a word (`S1:`, `id:`) is taken by the same match: it can only be a COLON.
         self.master = re.compile(r"[ \t\f]*(?:" + "|".join([
-            f"(?P<WORD>{_WORD})",
+            f"(?P<WORD>{_WORD})(?P<WORD_COLON>:)?",
             r"(?P<WS>\\[ \t\f]*\r?\n)",
             r"(?P<NL>(?:\r?\n[ \t]*|#[^\n]*)+)",
             f"(?P<JSONATA>{rx('JSONATA')})",
@@ -99,7 +102,9 @@ class FlowLexer:
             f"(?P<DURATION>{rx('DURATION')})",
             f"(?P<NUMBER>{rx('NUMBER')})",
             f"(?P<CMP_OP>{rx('CMP_OP')})",
-            r"(?P<PUNCT>[{}\[\](),:%])",
+            r"(?P<PUNCT>[,:%])",
+            r"(?P<OPEN>[{\[(])",
+            r"(?P<CLOSE>[}\])])",
             r"(?P<EOF>$)",
         ]) + ")")
         self.resource = re.compile(rx("RESOURCE"))
@@ -115,15 +120,18 @@ class FlowLexer:
             return self.tokens(text, [0], {0: {}})
         return self.tokens(text, parser_state.state_stack, parser_state.parse_conf.parse_table.states)
 
-    def tokens(self, text: str, stack: list, table: dict, dropped: frozenset[str] = frozenset()) -> Iterator[Token]:
+    def tokens(self, text: str, stack: list, table: dict | list, dropped: frozenset[str] = frozenset(),
+               end: Token | None = None) -> Iterator[Token]:
         """Tokens of `text`; `table[stack[-1]]` holds the terminals the parser accepts at that moment.
 
         `stack` is the parser's own state stack, mutated in place while this generator is paused. A kind
         in `dropped` (the lean driver's: no rule keeps such a token) comes as one shared token without a
         position, which saves building some 40% of a file's tokens; lark's driver, which explains errors
-        with the unexpected token's position, passes none.
+        with the unexpected token's position, passes none. `end`, when given, comes last (the lean
+        driver's `$END`, without a `chain` around this generator).
         """
         shared = {kind: new_token(kind, "", 0, 0, 0, 0, 0, 0) for kind in dropped}
+        shared_get = shared.get
         nl_shared = shared.get("_NL")
         indent_shared = shared.get("_INDENT")
         dedent_shared = shared.get("_DEDENT")
@@ -132,38 +140,82 @@ class FlowLexer:
         match = self.master.match
         punct = self.punct
         word = self.word
-        pos, end = 0, len(text)
+        group = self.master.groupindex
+        # The master regex's alternatives by group number (`m.lastindex`: one call gives the kind, and
+        # `m.span(number)` the token without the blanks before it); the branches below go by frequency.
+        g_word, g_word_colon, g_punct, g_nl, g_open, g_close, g_eof, g_ws = (group[name] for name in (
+            "WORD", "WORD_COLON", "PUNCT", "NL", "OPEN", "CLOSE", "EOF", "WS"))
+        assert (g_word, g_word_colon) == (1, 2)
+        colon_kind = punct[":"]
+        colon_shared = shared.get(colon_kind)
+        g_number, g_duration = group["NUMBER"], group["DURATION"]
+        kinds = {number: name for name, number in group.items()}
         line, line_start = 1, 0
         depth = 0
         indents = [0]
-        # Per parser state, how each word lexed (when the state's answer cannot depend on the text after it).
-        word_kinds: dict[Any, dict[str, str] | None] = {}
+        # Per parser state, how each word lexed; False when the state's answer can depend on the text after
+        # the word (a resource, an intrinsic or a typed wrapper), so it is not cached.
+        states = len(table) if table.__class__ is list else max(table) + 1  # (states are numbers from 0)
+        word_kinds: list[dict[str, str] | bool | None] = [None] * states
+        pos = 0
 
         while True:
             m = match(text, pos)
             if m is None:
-                if pos >= end:
+                if pos >= len(text):
                     break
                 while text[pos] in " \t\f":
                     pos += 1
                 from lark.exceptions import UnexpectedCharacters  # errors only: lark explains them
 
                 raise UnexpectedCharacters(text, pos, line, pos - line_start + 1, allowed=set(table[stack[-1]]))
-            kind = m.lastgroup
-            start, stop = m.start(kind), m.end()
-            value = text[start:stop]
-            if kind == "WORD":
+            number = m.lastindex
+            start, stop = m.span(number)
+            if number <= g_word_colon:  # WORD or WORD_COLON, the first two groups
+                if number == g_word_colon:  # `name:` in one match (a step, an object key): the colon comes next
+                    colon = stop
+                    start, stop = m.span(g_word)
+                else:
+                    colon = 0
+                value = text[start:stop]
                 state = stack[-1]
-                known = word_kinds.get(state, False)
-                if known is False:
-                    known = word_kinds[state] = None if _CONTEXT_WORDS & table[state].keys() else {}
+                known = word_kinds[state]
                 if known is None:
+                    known = word_kinds[state] = False if _CONTEXT_WORDS & table[state].keys() else {}
+                if known is False:
                     kind, value, stop = word(text, start, value, table[state])
                 else:
-                    kind = known.get(value)
-                    if kind is None:
+                    try:
+                        kind = known[value]
+                    except KeyError:  # the first time this word comes in this state
                         kind = known[value] = word(text, start, value, table[state])[0]
-            elif kind == "NL":
+                token = shared_get(kind)
+                if token is None:  # (the body of new_token, inlined as below)
+                    token = new_str(Token, value)
+                    token.type = kind
+                    token.start_pos = start
+                    token.end_pos = stop
+                    token.line = token.end_line = line
+                    token.column = start - line_start + 1
+                    token.end_column = stop - line_start + 1
+                yield token
+                if colon > stop:  # (unless a resource such as `lambda:invoke` took the colon)
+                    yield (colon_shared if colon_shared is not None else
+                           make(colon_kind, ":", stop, line, stop - line_start + 1, line, colon - line_start + 1, colon))
+                    pos = colon
+                else:
+                    pos = stop
+                continue
+            elif number == g_punct:  # `,` `:` `%`
+                value = text[start]
+                kind = punct[value]
+                pos = stop
+                token = shared_get(kind)
+                if token is not None:
+                    yield token
+                    continue
+            elif number == g_nl:
+                value = text[start:stop]
                 newlines = value.count("\n")
                 tok_line, tok_col = line, start - line_start + 1
                 if newlines:
@@ -185,7 +237,7 @@ class FlowLexer:
                         raise IndentError(line, col, depth_message())
                     yield (make("_INDENT", indent_str, start, tok_line, tok_col, line, col, stop)
                            if indent_shared is None else indent_shared)
-                else:
+                elif indent < indents[-1]:
                     while indent < indents[-1]:
                         indents.pop()
                         yield (make("_DEDENT", indent_str, start, tok_line, tok_col, line, col, stop)
@@ -195,53 +247,61 @@ class FlowLexer:
                                           f"this line is indented to width {indent}, which matches no "
                                           f"enclosing block (expected width {indents[-1]})")
                 continue
-            elif kind == "PUNCT":
+            elif number == g_open:
+                value = text[start]
                 kind = punct[value]
-                if value in _OPEN:
-                    depth += 1
-                    if depth > MAX_DEPTH:
-                        raise IndentError(line, start - line_start + 1, depth_message())
-                elif value in _CLOSE and depth:
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise IndentError(line, start - line_start + 1, depth_message())
+                pos = stop
+            elif number == g_close:
+                value = text[start]
+                kind = punct[value]
+                if depth:
                     depth -= 1
-            elif kind == "EOF":
+                pos = stop
+            elif number == g_eof:
                 break
-            elif kind == "WS":  # a backslash line continuation
+            elif number == g_ws:  # a backslash line continuation
                 line += 1
                 line_start = pos = stop
                 continue
-            elif (kind == "NUMBER" or kind == "DURATION") and (len(value) > _SHORT_NUMBER or "e" in value
-                                                                or "E" in value):
-                try:  # a number Python cannot convert (4,300+ digits) or a double overflows (1e999)
-                    for number in (value,) if kind == "NUMBER" else _DIGITS.findall(value):
-                        check_number(number, line, start - line_start + 1)
-                except LimitError as err:
-                    raise IndentError(err.line, err.col, err.message) from None
-            elif "\n" in value:  # a JSONata block, a 'string' or a path spanning lines
-                newlines = value.count("\n")
-                last_nl = value.rfind("\n")
-                yield make(kind, value, start, line, start - line_start + 1, line + newlines, len(value) - last_nl,
-                           stop)
-                line, line_start = line + newlines, start + last_nl + 1
+            else:
+                kind = kinds[number]
+                value = text[start:stop]
                 pos = stop
-                continue
-            if kind in shared:
-                yield shared[kind]
-                pos = stop
-                continue
-            # The body of new_token, inlined: this line runs once per token.
+                if number in (g_number, g_duration) and (len(value) > _SHORT_NUMBER or "e" in value
+                                                                    or "E" in value):
+                    try:  # a number Python cannot convert (4,300+ digits) or a double overflows (1e999)
+                        for digits in (value,) if number == g_number else _DIGITS.findall(value):
+                            check_number(digits, line, start - line_start + 1)
+                    except LimitError as err:
+                        raise IndentError(err.line, err.col, err.message) from None
+                elif "\n" in value:  # a JSONata block, a 'string' or a path spanning lines
+                    newlines = value.count("\n")
+                    last_nl = value.rfind("\n")
+                    yield make(kind, value, start, line, start - line_start + 1, line + newlines,
+                               len(value) - last_nl, stop)
+                    line, line_start = line + newlines, start + last_nl + 1
+                    continue
+                token = shared_get(kind)
+                if token is not None:
+                    yield token
+                    continue
+            # The body of new_token, inlined: this runs once per positioned token.
             token = new_str(Token, value)
             token.type = kind
-            token.value = value
             token.start_pos = start
             token.end_pos = stop
             token.line = token.end_line = line
             token.column = start - line_start + 1
             token.end_column = stop - line_start + 1
             yield token
-            pos = stop
         while len(indents) > 1:
             indents.pop()
-            yield make("_DEDENT", "", end, line, 1, line, 1, end)
+            yield make("_DEDENT", "", len(text), line, 1, line, 1, len(text))
+        if end is not None:
+            yield end
 
     def word(self, text: str, start: int, value: str, acc: dict) -> tuple[str, str, int]:
         """Name, dotted name, keyword, operator, resource, intrinsic or typed wrapper: ask the parser."""

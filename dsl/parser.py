@@ -18,7 +18,7 @@ from typing import Any
 from flowc.dsl import ast
 from flowc.dsl.diagnostics import SOURCES, Diagnostic, FlowError, Span
 from flowc.dsl.durations import parse_duration
-from flowc.dsl.lalr import Abandon, LeanParser, Unsupported, tables_from_lark
+from flowc.dsl.lalr import END, Abandon, LeanParser, Unsupported, tables_from_lark
 from flowc.dsl.lexer import FlowLexer, Token, terminals_of
 from flowc.dsl.lexer import IndentError as _IndentError
 
@@ -225,13 +225,15 @@ class _Build:
         return ast.TypedValue(span=self.span_of(c), type=str(c[0]), value=c[1])
 
     def object(self, c):
-        items = [x for x in c if isinstance(x, ast.ObjectItem)]
+        items = c[1:-1:2]  # `{ pair , pair ,? }`: the pairs sit between the brace and the commas
         seen: dict[str, Span] = {}
         for item in items:
-            if item.key in seen:
-                self.error(item.key_span, f"duplicate key '{item.key}' in object",
-                           hint=f"first given at line {seen[item.key].line}")
-            seen.setdefault(item.key, item.key_span)
+            key = item.key
+            if key in seen:
+                self.error(item.key_span, f"duplicate key '{key}' in object",
+                           hint=f"first given at line {seen[key].line}")
+            else:
+                seen[key] = item.key_span
         return ast.ObjectValue(span=self.span_of(c), items=items)
 
     def pair(self, c):
@@ -1028,7 +1030,7 @@ def parse_with_start(text: str, file: str, start: str) -> Any:
         if parsers.lean is not None:
             try:
                 lean, lexer = parsers.lean, parsers.lexer
-                module = lean.parse(lambda stack, rows: lexer.tokens(text, stack, rows, lean.dropped), start)
+                module = lean.parse(lambda stack, rows: lexer.tokens(text, stack, rows, lean.dropped, END), start)
             except (Abandon, _IndentError, *_lark_errors()):  # (the tuple is built only on an exception)
                 builder.diagnostics = []  # the callbacks that ran before the error report again
         if module is _NOT_PARSED:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from flowc.dsl.diagnostics import FlowError
-from flowc.dsl.lalr import Abandon
+from flowc.dsl.lalr import END, Abandon
 from flowc.dsl.lexer import IndentError
 from flowc.dsl.parser import _parser, parse_flow, parse_with_start
 from hypothesis import HealthCheck, given, settings
@@ -23,7 +23,8 @@ from synthetic import synthetic_flow  # noqa: E402
 def _lean(text: str, file: str, start: str = "start"):
     parsers = _parser()
     parsers.builder.file, parsers.builder.text, parsers.builder.diagnostics = file, text, []
-    return parsers.lean.parse(lambda stack, rows: parsers.lexer.tokens(text, stack, rows, parsers.lean.dropped), start)
+    return parsers.lean.parse(lambda stack, rows: parsers.lexer.tokens(text, stack, rows, parsers.lean.dropped, END),
+                              start)
 
 
 def _lark(text: str, file: str, start: str = "start"):
@@ -184,7 +185,7 @@ def test_the_cached_tables_are_what_lark_gives() -> None:
     text = synthetic_flow(60) + "\n"
     parsers.builder.file, parsers.builder.text, parsers.builder.diagnostics = "s.flow", text, []
     fresh = LeanParser(pickle.loads(pickle.dumps(tables)), parsers.builder)
-    assert fresh.parse(lambda stack, rows: parsers.lexer.tokens(text, stack, rows), "start") == _lark(text, "s.flow")
+    assert fresh.parse(lambda stack, rows: parsers.lexer.tokens(text, stack, rows, end=END), "start") == _lark(text, "s.flow")
 
 
 def test_tokens_no_rule_keeps_come_shared_and_the_ast_is_the_same() -> None:
