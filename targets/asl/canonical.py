@@ -242,7 +242,24 @@ def _converter(alts: list[Any], models: dict[str, _Model]) -> Convert:
     item_plain = next((_plain_types(a[1:]) for a in others if isinstance(a, list) and a[0] == "list"), frozenset())
 
     def convert(v: Any) -> Any:
+        # Containers first: the values that reach a converter are mostly lists (Retry, Catch, ErrorEquals)
+        # and dicts; the types below are disjoint, so the order of the tests does not change any answer.
         t = type(v)
+        if t is list:
+            if items is None:
+                raise _Reject
+            for i, x in enumerate(v):  # the list itself when no item changes (as for the dicts of _Model)
+                if type(x) not in item_plain:
+                    done = items(x)
+                    if done is not x:
+                        return [*v[:i], done, *(y if type(y) in item_plain else items(y) for y in v[i + 1:])]
+            return v
+        if t is dict:
+            if model is not None:
+                return model(v)
+            if states:
+                return _states(v, models)
+            raise _Reject
         if t in simple:
             return v
         if v is None and nullable:
@@ -252,18 +269,6 @@ def _converter(alts: list[Any], models: dict[str, _Model]) -> Convert:
         if t is int and wants_int and -_INT_LIMIT <= v < _INT_LIMIT:
             return v
         if t is float and wants_float and math.isfinite(v):
-            return v
-        if t is dict:
-            if model is not None:
-                return model(v)
-            if states:
-                return _states(v, models)
-        if t is list and items is not None:
-            for i, x in enumerate(v):  # the list itself when no item changes (as for the dicts of _Model)
-                if type(x) not in item_plain:
-                    done = items(x)
-                    if done is not x:
-                        return [*v[:i], done, *(y if type(y) in item_plain else items(y) for y in v[i + 1:])]
             return v
         raise _Reject
 
