@@ -57,7 +57,10 @@ _STEPS_OF: dict[str, list[int]] = {}
 for _i, (_field, _kind, _inner) in enumerate(_STEPS):
     _STEPS_OF.setdefault(_field, []).append(_i)
 del _i, _field, _kind, _inner
-_STEPS_BY_LAYOUT: dict[tuple, list[tuple[str, str, str, str]]] = {}  # a state's keys, in order -> its _STEPS
+_PATH, _TEMPLATE, _CATCH, _NESTED, _CHOICES = range(5)
+_ACTION = {"path": _PATH, "reference": _PATH, "path-or-intrinsic": _PATH, "template": _TEMPLATE, "catch": _CATCH,
+           "nested": _NESTED, "choices": _CHOICES}
+_STEPS_BY_LAYOUT: dict[tuple, list[tuple[str, str, str, str, int]]] = {}  # a state's keys, in order -> its _STEPS
 
 
 def _jsonpath_expressions(ref: StateRef, flags: list[bool]) -> list[tuple[str, str, str]]:
@@ -68,52 +71,55 @@ def _jsonpath_expressions(ref: StateRef, flags: list[bool]) -> list[tuple[str, s
     steps = _STEPS_BY_LAYOUT.get(layout)
     if steps is None:  # a large definition repeats a few field layouts: each is sorted once
         found = sorted(i for key in _STEPS_OF.keys() & body.keys() for i in _STEPS_OF[key])
-        # (field, kind, nested field, "/field" as pointers end): the tuples, not indexes, to skip a lookup
-        steps = [(*_STEPS[i], "/" + _STEPS[i][0]) for i in found]
+        # (field, kind, nested field, "/field" as pointers end, what to do): the tuples, not indexes, to skip a
+        # lookup; what to do as a small int, one comparison per field instead of a chain of string ones
+        steps = [(*_STEPS[i], "/" + _STEPS[i][0], _ACTION[_STEPS[i][1]]) for i in found]
         if len(_STEPS_BY_LAYOUT) >= 4096:  # stay bounded in a long-lived process (the language server)
             _STEPS_BY_LAYOUT.clear()
         _STEPS_BY_LAYOUT[layout] = steps
-    for field, kind, inner, suffix in steps:
+    for field, kind, inner, suffix, action in steps:
         value = body[field]
-        if kind == "reference" or kind == "path" or kind == "path-or-intrinsic":
+        if action == _PATH:
             if isinstance(value, str):
                 out.append((ptr + suffix, kind, value))
-        elif kind == "template":
+        elif action == _TEMPLATE:
             _template_values(value, ptr + suffix, out, flags)
-        elif kind == "catch":
+        elif action == _CATCH:
             for i, catcher in enumerate(value if isinstance(value, list) else []):
                 if isinstance(catcher, dict):
                     if isinstance(catcher.get("ResultPath"), str):
                         out.append((f"{ptr}/Catch/{i}/ResultPath", "reference", catcher["ResultPath"]))
                     if "Assign" in catcher:
                         _template_values(catcher["Assign"], f"{ptr}/Catch/{i}/Assign", out, flags)
-        elif kind == "nested":
+        elif action == _NESTED:
             if isinstance(value, dict) and inner in value:
                 _template_values(value[inner], f"{ptr}/{field}/{inner}", out, flags)
-        elif kind == "choices" and isinstance(value, list):
+        elif isinstance(value, list):  # _CHOICES
             for i, rule in enumerate(value):
-                out.extend(_choice_paths(rule, f"{ptr}/Choices/{i}", flags))
+                _choice_paths(rule, f"{ptr}/Choices/{i}", out, flags)
     return out
 
 
-def _choice_paths(rule: Any, ptr: str, flags: list[bool]) -> Iterator[tuple[str, str, str]]:
+def _choice_paths(rule: Any, ptr: str, out: list[tuple[str, str, str]], flags: list[bool]) -> None:
+    """Appends to `out` (not a generator: a large workflow has thousands of rules, nested ones recursing)."""
     if not isinstance(rule, dict):
         return
-    if isinstance(rule.get("Variable"), str):
-        yield f"{ptr}/Variable", "path", rule["Variable"]
+    variable = rule.get("Variable")
+    if isinstance(variable, str):
+        out.append((f"{ptr}/Variable", "path", variable))
     for key, value in rule.items():
         if key.endswith("Path") and key != "Variable" and isinstance(value, str):
-            yield f"{ptr}/{key}", "path", value
+            out.append((f"{ptr}/{key}", "path", value))
     for key in ("And", "Or"):
-        if isinstance(rule.get(key), list):
-            for i, sub in enumerate(rule[key]):
-                yield from _choice_paths(sub, f"{ptr}/{key}/{i}", flags)
-    if isinstance(rule.get("Not"), dict):
-        yield from _choice_paths(rule["Not"], f"{ptr}/Not", flags)
+        subs = rule.get(key)
+        if isinstance(subs, list):
+            for i, sub in enumerate(subs):
+                _choice_paths(sub, f"{ptr}/{key}/{i}", out, flags)
+    negated = rule.get("Not")
+    if isinstance(negated, dict):
+        _choice_paths(negated, f"{ptr}/Not", out, flags)
     if "Assign" in rule:
-        out: list[tuple[str, str, str]] = []
         _template_values(rule["Assign"], f"{ptr}/Assign", out, flags)
-        yield from out
 
 
 def template_values(value: Any, ptr: str) -> Iterator[tuple[str, str, str]]:

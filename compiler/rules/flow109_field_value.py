@@ -43,6 +43,30 @@ _NULLABLE_SET = frozenset(NULLABLE_PATHS)
 _CHECKED = frozenset([*STRINGS, *NULLABLE_PATHS, *OBJECTS, *ENUMS, *NUMBERS, *TEMPLATES, "Transformation", "Timestamp",
                       "Error", "Cause", "CSVHeaders"])
 _NESTED_SET = frozenset(("ItemReader", "ItemBatcher", "ResultWriter", "ItemProcessor"))
+_STRING_OR_NULLABLE = _STRING_SET | _NULLABLE_SET
+#: a state's keys, in order -> the string-taking ones `fields` looks at, or None when it looks at another kind
+#: (a large definition repeats a few layouts: each is sorted out once)
+_STRING_KEYS_OF: dict[tuple, tuple[str, ...] | None] = {}
+_UNSEEN = object()  # not yet in _STRING_KEYS_OF
+
+
+def _needs_fields(body: dict) -> bool:
+    """Whether `fields` can find anything in a state's own fields: not when each field it looks at takes a
+    string and holds one (most states: Next, ResultPath...). Saves a generator per state."""
+    layout = tuple(body)
+    keys = _STRING_KEYS_OF.get(layout, _UNSEEN)
+    if keys is _UNSEEN:
+        if len(_STRING_KEYS_OF) >= 4096:  # bounded in a long-lived process (the language server)
+            _STRING_KEYS_OF.clear()
+        checked = [k for k in layout if k in _CHECKED]
+        keys = _STRING_KEYS_OF[layout] = (None if any(k not in _STRING_OR_NULLABLE for k in checked)
+                                          else tuple(checked))
+    if keys is None:
+        return True
+    for key in keys:  # noqa: SIM110 - a loop, not any() over a generator: this runs for every state
+        if type(body[key]) is not str:
+            return True
+    return False
 
 
 class FieldValue(Rule):
@@ -91,7 +115,8 @@ Good:
             body, ptr = ref.body, ref.pointer
             if "Type" in body and not isinstance(body["Type"], str):
                 yield Finding(f"Type must be a string, not {json_type(body['Type'])}", f"{ptr}/Type")
-            yield from self.fields(body, ptr, ql)
+            if _needs_fields(body):
+                yield from self.fields(body, ptr, ql)
             for nested in ("ItemReader", "ItemBatcher", "ResultWriter", "ItemProcessor") if (
                     not _NESTED_SET.isdisjoint(body)) else ():
                 holder = body.get(nested)

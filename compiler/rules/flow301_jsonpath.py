@@ -60,6 +60,12 @@ def _trailing_whitespace_only(text: str, kind: str) -> bool:
 _path_problem = lru_cache(maxsize=4096)(path_problem)
 
 
+@lru_cache(maxsize=4096)
+def _clean(text: str, kind: str) -> bool:
+    """Nothing to report on this text (the usual answer): one cached lookup per expression, for both checks."""
+    return not text[-1:].isspace() and _path_problem(text, kind) is None
+
+
 _WHAT = {"reference": "Reference Path", "result": "ResultPath", "template": "path in a `.$` field"}
 
 
@@ -97,6 +103,8 @@ Good:
             for pointer, kind, text in jsonpath_expressions(ref):
                 if kind == "reference" and pointer.endswith("/ResultPath"):
                     kind = "result"
+                if _clean(text, kind):
+                    continue
                 # (a text not ending in whitespace is not `_trailing_whitespace_only`: rstrip keeps it whole)
                 if text[-1:].isspace() and _trailing_whitespace_only(text, kind):
                     yield Finding(f"{_WHAT.get(kind, 'JSONPath')} {text!r} ends with whitespace: {TRAILING_WHITESPACE}",

@@ -144,7 +144,7 @@ class _Model:
     """One model's fields in declaration order: the types each field takes as they are, and a converter
     for everything else (literals, ranged numbers, nested models, lists, free-form JSON)."""
 
-    __slots__ = ("convert", "in_order", "index", "layouts", "name", "plain", "required")
+    __slots__ = ("convert", "index", "layouts", "name", "plain", "required")
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -152,35 +152,32 @@ class _Model:
         self.plain: dict[str, frozenset[type]] = {}
         self.convert: dict[str, Convert] = {}
         self.required: frozenset[str] = frozenset()
-        #: the keys of a dict as written -> (key, plain types, converter) in declaration order; a large
-        #: definition repeats a few layouts thousands of times, so each is sorted and checked once
-        self.layouts: dict[tuple, tuple[tuple[str, frozenset[type], Convert], ...]] = {}
-        #: the layouts already in declaration order (flowc's emitter writes only those): a dict of one whose
-        #: values all come back unchanged is returned as it is, not copied
-        self.in_order: set[tuple] = set()
+        #: the keys of a dict as written -> ((key, plain types, converter) in declaration order, whether the
+        #: keys were written in that order); a large definition repeats a few layouts thousands of times, so
+        #: each is sorted and checked once. A dict of an in-order layout (flowc's emitter writes only those)
+        #: whose values all come back unchanged is returned as it is, not copied. (One lookup per dict: a
+        #: tuple's hash is not cached, so a second table would hash every dict's keys again.)
+        self.layouts: dict[tuple, tuple[tuple[tuple[str, frozenset[type], Convert], ...], bool]] = {}
 
-    def _layout(self, written: tuple) -> tuple[tuple[str, frozenset[type], Convert], ...]:
+    def _layout(self, written: tuple) -> tuple[tuple[tuple[str, frozenset[type], Convert], ...], bool]:
         try:
             keys = sorted(written, key=self.index.__getitem__)
         except (KeyError, TypeError):  # an unknown name (or a Python field name): leave it to the models
             raise _Reject from None
         if not self.required.issubset(written):
             raise _Reject
-        layout = tuple((k, self.plain[k], self.convert[k]) for k in keys)
+        entry = tuple((k, self.plain[k], self.convert[k]) for k in keys), tuple(keys) == written
         if len(self.layouts) >= _LAYOUTS:  # a long-lived process (the language server): stay bounded
             self.layouts.clear()
-            self.in_order.clear()
-        self.layouts[written] = layout
-        if tuple(keys) == written:
-            self.in_order.add(written)
-        return layout
+        self.layouts[written] = entry
+        return entry
 
     def __call__(self, value: Any) -> dict:
         if type(value) is not dict:
             raise _Reject
         written = tuple(value)
-        layout = self.layouts.get(written) or self._layout(written)
-        if written in self.in_order:
+        layout, in_order = self.layouts.get(written) or self._layout(written)
+        if in_order:
             for i, (k, plain, convert) in enumerate(layout):
                 v = value[k]
                 if type(v) in plain:
@@ -245,7 +242,24 @@ def _converter(alts: list[Any], models: dict[str, _Model]) -> Convert:
     item_plain = next((_plain_types(a[1:]) for a in others if isinstance(a, list) and a[0] == "list"), frozenset())
 
     def convert(v: Any) -> Any:
+        # Containers first: the values that reach a converter are mostly lists (Retry, Catch, ErrorEquals)
+        # and dicts; the types below are disjoint, so the order of the tests does not change any answer.
         t = type(v)
+        if t is list:
+            if items is None:
+                raise _Reject
+            for i, x in enumerate(v):  # the list itself when no item changes (as for the dicts of _Model)
+                if type(x) not in item_plain:
+                    done = items(x)
+                    if done is not x:
+                        return [*v[:i], done, *(y if type(y) in item_plain else items(y) for y in v[i + 1:])]
+            return v
+        if t is dict:
+            if model is not None:
+                return model(v)
+            if states:
+                return _states(v, models)
+            raise _Reject
         if t in simple:
             return v
         if v is None and nullable:
@@ -255,18 +269,6 @@ def _converter(alts: list[Any], models: dict[str, _Model]) -> Convert:
         if t is int and wants_int and -_INT_LIMIT <= v < _INT_LIMIT:
             return v
         if t is float and wants_float and math.isfinite(v):
-            return v
-        if t is dict:
-            if model is not None:
-                return model(v)
-            if states:
-                return _states(v, models)
-        if t is list and items is not None:
-            for i, x in enumerate(v):  # the list itself when no item changes (as for the dicts of _Model)
-                if type(x) not in item_plain:
-                    done = items(x)
-                    if done is not x:
-                        return [*v[:i], done, *(y if type(y) in item_plain else items(y) for y in v[i + 1:])]
             return v
         raise _Reject
 

@@ -287,7 +287,8 @@ class AslEmitter:
             self.mark(ptr + "/ResultSelector", s.spans.get("result_selector"))
         if s.result_path is not None:
             out["ResultPath"] = self.values.path(s.result_path, "result")
-            self.mark(ptr + "/ResultPath", s.spans.get("result_path"))
+            if (span := s.spans.get("result_path")) is not None:  # `mark`, inline: most states have one
+                self.source_map[ptr + "/ResultPath"] = span
         if s.output is not None:
             if ql == "JSONata":
                 out["Output"] = self.values.payload(s.output, ql)
@@ -315,7 +316,8 @@ class AslEmitter:
             return
         name = jsonata_field if ql == "JSONata" else jsonpath_field
         out[name] = self.values.payload(value, ql)
-        self.mark(f"{ptr}/{name}", span)
+        if span is not None:  # `mark`, inline
+            self.source_map[f"{ptr}/{name}"] = span
 
     def kind_pass(self, s: ir.State, ptr: str, ql: str, out: dict) -> None:
         self.payload_field(s, ptr, ql, out, s.payload, jsonata_field="Output")
@@ -433,7 +435,8 @@ class AslEmitter:
             render = self._tasks[task.integration] = getattr(self, "task_" + task.integration.replace(".", "_"))
         resource, params = render(s, task, ql)
         out["Resource"] = resource
-        self.mark(ptr + "/Resource", s.spans.get("task"))
+        if (span := s.spans.get("task")) is not None:  # `mark`, inline: once per task
+            self.source_map[ptr + "/Resource"] = span
         if params is not None:
             self.payload_params(s, ptr, ql, out, params)
         if s.credentials is not None:
@@ -462,7 +465,8 @@ class AslEmitter:
                 rendered[k] = v
         name = "Arguments" if ql == "JSONata" else "Parameters"
         out[name] = rendered
-        self.mark(f"{ptr}/{name}", s.spans.get("payload") or s.spans.get("task"))
+        if (span := s.spans.get("payload") or s.spans.get("task")) is not None:  # `mark`, inline
+            self.source_map[f"{ptr}/{name}"] = span
 
     def target_ref(self, task: ir.TaskSpec) -> str:
         if task.target_kind == "workflow":

@@ -18,6 +18,7 @@ DDB_TYPES = {"S", "N", "B", "SS", "NS", "BS", "M", "L", "NULL", "BOOL"}
 
 # Operand kinds per ASL comparison operator family.
 _OPERAND_KIND = {"String": "string", "Numeric": "number", "Boolean": "boolean", "Timestamp": "string"}
+_WANT_OF_OP: dict[str, str] = {}  # operator -> what its operand must be (from _OPERAND_KIND)
 
 
 # A resource named in a value -> the text that stands for it (a `${...}` placeholder); the key it sits
@@ -259,9 +260,13 @@ class ValueRenderer:
             if not isinstance(rendered, bool):
                 self.error("FLOW104", operand.span, f"{op} takes true or false")
         else:
-            family = "String" if op == "StringMatches" else next(
-                (f for f in _OPERAND_KIND if op.startswith(f)), "String")
-            want = _OPERAND_KIND[family]
+            want = _WANT_OF_OP.get(op)
+            if want is None:  # once per operator (a large workflow compares thousands of times with a few)
+                family = "String" if op == "StringMatches" else next(
+                    (f for f in _OPERAND_KIND if op.startswith(f)), "String")
+                if len(_WANT_OF_OP) >= 256:  # bounded in a long-lived process (the language server)
+                    _WANT_OF_OP.clear()
+                want = _WANT_OF_OP[op] = _OPERAND_KIND[family]
             rendered = operand.value if isinstance(operand, ast.LiteralValue) else None
             ok = (want == "string" and isinstance(rendered, str)) or (
                 want == "number" and isinstance(rendered, (int, float)) and not isinstance(rendered, bool)) or (
