@@ -13,7 +13,9 @@ import re
 import sys
 import traceback
 from collections.abc import Callable
+from importlib.machinery import ModuleSpec
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -176,19 +178,36 @@ def _function(module: Any, handler: str, func: str) -> Callable[[Any, Any], Any]
     return found
 
 
+# What `importlib.util.module_from_spec` sets on a module from a file, kept per path for `--repeat`'s later runs.
+_MODULE_ATTRIBUTES = ("__file__", "__cached__", "__loader__", "__path__")
+
+
 def _exec_module(private: str, path: Path, module_name: str, code_cache: dict[Any, Any] | None = None) -> Any:
     """Run a handler module's file under a private name; its import failure is the user's error.
-    `code_cache` keeps the compiled code by path (what the loader's exec_module would compile or read again)."""
-    spec = importlib.util.spec_from_file_location(private, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
+    `code_cache` keeps, by path, the compiled code and the module attributes the file's spec gave (what
+    finding the file and the loader's exec_module would work out again for every run of `--repeat`)."""
+    cached = None if code_cache is None else code_cache.get(path)
+    if cached is None:
+        spec = importlib.util.spec_from_file_location(private, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+    else:  # a later run (`--repeat`): the attributes module_from_spec set, without finding the file again
+        code, attributes = cached
+        module = ModuleType(private)
+        module.__dict__.update(attributes)
+        spec = module.__spec__ = ModuleSpec(private, attributes["__loader__"], origin=attributes["__file__"],
+                                            is_package="__path__" in attributes)
+        spec.has_location = True
+        module.__package__ = spec.parent  # (this run's private name for a package)
+        if "__path__" in attributes:  # a package's __init__.py: its own search path list, as a fresh import has
+            module.__path__ = spec.submodule_search_locations = list(attributes["__path__"])
     sys.modules[private] = module  # dataclasses and pickling look the module up while it loads
     try:
-        code = None if code_cache is None else code_cache.get(path)
-        if code is None:
-            code = spec.loader.get_code(private)  # type: ignore[attr-defined]
+        if cached is None:
+            code = module.__loader__.get_code(private)
             if code_cache is not None:
-                code_cache[path] = code
+                code_cache[path] = (code, {key: value for key, value in vars(module).items()
+                                           if key in _MODULE_ATTRIBUTES})
         exec(code, module.__dict__)  # what SourceFileLoader.exec_module does with it
     except Exception as err:
         raise HandlerError(f"handler module {module_name!r} ({path}) failed to load: "
