@@ -1,8 +1,8 @@
 // The aws-local-stepfunctions side of benchmarks/bench_run.py: times N executions in this one Node process.
 // Uses the oracle's pinned install (tests/oracles/node, `npm ci --prefix tests/oracles/node`); no network.
-// Input (stdin): {"cases": [{"name", "machines": {Name: definition}, "main": Name, "input", "n", "warmup",
-// "batches"}]}: `batches` timed batches of n executions (default 1), the best one counts (as on flowc's side).
-// Output (stdout): {"version": "...", "node": "...", "results": {name: {"seconds", "n", "output"}}}.
+// Input (stdin): one job per line, {"cases": [{"name", "machines": {Name: definition}, "main": Name, "input", "n",
+// "warmup", "batches"}]}: `batches` timed batches of n executions (default 1), the best one counts.
+// Output (stdout): a line per job, {"version": "...", "node": "...", "results": {name: {"seconds", "n", "output"}}}.
 //
 // Task states run JS handlers doing the same work as flowc's side (bench_run.py says which):
 // - the Lambda functions of workflows/handlers/*.py, translated line for line (same lookups, same results);
@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 
 if (!Promise.withResolvers) { // the package targets Node 22; Node 20 lacks this (as in tests/oracles/node/run.mjs)
   Promise.withResolvers = function withResolvers() {
@@ -107,20 +108,26 @@ function build(machines, name) {
     context: { ...context, Execution: { ...context.Execution, Input: input } } }) };
 }
 
-let text = '';
-for await (const chunk of process.stdin) text += chunk;
-const job = JSON.parse(text);
-const results = {};
-for (const c of job.cases) {
-  const machine = build(c.machines, c.main);
-  let output;
-  for (let i = 0; i < (c.warmup ?? 0); i++) output = await machine.run(c.input).result;
-  let seconds = Infinity;
-  for (let batch = 0; batch < (c.batches ?? 1); batch++) {
-    const started = process.hrtime.bigint();
-    for (let i = 0; i < c.n; i++) output = await machine.run(c.input).result;
-    seconds = Math.min(seconds, Number(process.hrtime.bigint() - started) / 1e9);
+async function runJob(job) {
+  const results = {};
+  for (const c of job.cases) {
+    const machine = build(c.machines, c.main);
+    let output;
+    for (let i = 0; i < (c.warmup ?? 0); i++) output = await machine.run(c.input).result;
+    let seconds = Infinity;
+    for (let batch = 0; batch < (c.batches ?? 1); batch++) {
+      const started = process.hrtime.bigint();
+      for (let i = 0; i < c.n; i++) output = await machine.run(c.input).result;
+      seconds = Math.min(seconds, Number(process.hrtime.bigint() - started) / 1e9);
+    }
+    results[c.name] = { seconds, n: c.n, output };
   }
-  results[c.name] = { seconds, n: c.n, output };
+  return { version, node: process.version, results };
 }
-process.stdout.write(JSON.stringify({ version, node: process.version, results }) + '\n');
+
+// One job per input line, one result line per job: bench_run.py keeps this process (and its JIT) across its
+// rounds, as its own side keeps its process.
+const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+for await (const line of lines) {
+  if (line.trim()) process.stdout.write(JSON.stringify(await runJob(JSON.parse(line))) + '\n');
+}
