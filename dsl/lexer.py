@@ -175,8 +175,6 @@ class FlowLexer:
                 if number == g_word_colon:  # `name:` in one match (a step, an object key): the colon comes next
                     colon = stop
                     start, stop = m.span(g_word)
-                else:
-                    colon = 0
                 value = text[start:stop]
                 state = stack[-1]
                 known = word_kinds[state]
@@ -189,31 +187,11 @@ class FlowLexer:
                         kind = known[value]
                     except KeyError:  # the first time this word comes in this state
                         kind = known[value] = word(text, start, value, table[state])[0]
-                token = shared_get(kind)
-                if token is None:  # (the body of new_token, inlined as below)
-                    token = new_str(Token, value)
-                    token.type = kind
-                    token.start_pos = start
-                    token.end_pos = stop
-                    token.line = token.end_line = line
-                    token.column = start - line_start + 1
-                    token.end_column = stop - line_start + 1
-                yield token
-                if colon > stop:  # (unless a resource such as `lambda:invoke` took the colon)
-                    yield (colon_shared if colon_shared is not None else
-                           make(colon_kind, ":", stop, line, stop - line_start + 1, line, colon - line_start + 1, colon))
-                    pos = colon
-                else:
-                    pos = stop
-                continue
+                pos = stop
             elif number == g_punct:  # `,` `:` `%`
                 value = text[start]
                 kind = punct[value]
                 pos = stop
-                token = shared_get(kind)
-                if token is not None:
-                    yield token
-                    continue
             elif number == g_nl:
                 value = text[start:stop]
                 newlines = value.count("\n")
@@ -284,19 +262,20 @@ class FlowLexer:
                                len(value) - last_nl, stop)
                     line, line_start = line + newlines, start + last_nl + 1
                     continue
-                token = shared_get(kind)
-                if token is not None:
-                    yield token
-                    continue
-            # The body of new_token, inlined: this runs once per positioned token.
-            token = new_str(Token, value)
-            token.type = kind
-            token.start_pos = start
-            token.end_pos = stop
-            token.line = token.end_line = line
-            token.column = start - line_start + 1
-            token.end_column = stop - line_start + 1
+            token = shared_get(kind)
+            if token is None:  # the body of new_token, inlined: this runs once per positioned token
+                token = new_str(Token, value)
+                token.type = kind
+                token.start_pos = start
+                token.end_pos = stop
+                token.line = token.end_line = line
+                token.column = start - line_start + 1
+                token.end_column = stop - line_start + 1
             yield token
+            if number == g_word_colon and colon > stop:  # (unless a resource such as `lambda:invoke` took it)
+                yield (colon_shared if colon_shared is not None else
+                       make(colon_kind, ":", stop, line, stop - line_start + 1, line, colon - line_start + 1, colon))
+                pos = colon
         while len(indents) > 1:
             indents.pop()
             yield make("_DEDENT", "", len(text), line, 1, line, 1, len(text))
