@@ -73,23 +73,19 @@ def machines_of(interp: Any) -> dict[str, Any]:
 
 
 def api_rate(interp: Any, workflow: str, data: Any, n: int, warmup: int, *,
-             read_events: bool = False, batches: int = 1) -> tuple[float, Any]:
-    """Seconds for n executions of one built interpreter (after `warmup` untimed ones; the best of `batches`
-    batches of n), and the last output. `read_events`: also build each run's history events (as a caller
-    printing every trace would)."""
+             read_events: bool = False) -> tuple[float, Any]:
+    """Seconds for n executions of one built interpreter (after `warmup` untimed ones), and the last output.
+    `read_events`: also build each run's history events (as a caller printing every trace would)."""
     run = None
     for _ in range(warmup):
         run = interp.run(workflow, data)
-    best = float("inf")
-    for _ in range(batches):
-        started = time.perf_counter()
-        for _ in range(n):
-            run = interp.run(workflow, data)
-            assert run.status == "SUCCEEDED", (run.error, run.cause)
-            if read_events:
-                assert run.events
-        best = min(best, time.perf_counter() - started)
-    return best, run
+    started = time.perf_counter()
+    for _ in range(n):
+        run = interp.run(workflow, data)
+        assert run.status == "SUCCEEDED", (run.error, run.cause)
+        if read_events:
+            assert run.events
+    return time.perf_counter() - started, run
 
 
 def map_definition(items: int, *, distributed: bool) -> dict[str, Any]:
@@ -105,25 +101,23 @@ def map_definition(items: int, *, distributed: bool) -> dict[str, Any]:
                      "ResultSelector": {"out.$": "$.v"}, "End": True}}}}}}
 
 
-def big_map(items: int, *, distributed: bool, batches: int = 1) -> tuple[float, Any]:
-    """One execution of the Map (inline: an Express machine, whose history has no 25,000-event limit): the
-    best of `batches`, each on a fresh interpreter."""
+def big_map(items: int, *, distributed: bool) -> tuple[float, Any]:
+    """One execution of the Map (inline: an Express machine, whose history has no 25,000-event limit) on a fresh
+    interpreter."""
     from flowc.targets.asl.interpreter import FunctionSpec, Interpreter, TaskRunner
 
-    best, run = float("inf"), None
-    for _ in range(batches):
-        runner = TaskRunner(functions={"work": FunctionSpec("work", lambda e, c: {"v": e["double"]})})
-        interp = Interpreter(runner)
-        interp.add_machine("BigMap", map_definition(items, distributed=distributed),
-                           type="STANDARD" if distributed else "EXPRESS")
-        interp.run("BigMap", {"items": list(range(3))})  # warm
-        data = {"items": list(range(items))}
-        started = time.perf_counter()
-        run = interp.run("BigMap", data)
-        best = min(best, time.perf_counter() - started)
-        assert run.status == "SUCCEEDED", (run.error, run.cause)
-        assert len(run.output) == items and run.output[-1] == {"out": 2 * (items - 1)}
-    return best, run
+    runner = TaskRunner(functions={"work": FunctionSpec("work", lambda e, c: {"v": e["double"]})})
+    interp = Interpreter(runner)
+    interp.add_machine("BigMap", map_definition(items, distributed=distributed),
+                       type="STANDARD" if distributed else "EXPRESS")
+    interp.run("BigMap", {"items": list(range(3))})  # warm
+    data = {"items": list(range(items))}
+    started = time.perf_counter()
+    run = interp.run("BigMap", data)
+    seconds = time.perf_counter() - started
+    assert run.status == "SUCCEEDED", (run.error, run.cause)
+    assert len(run.output) == items and run.output[-1] == {"out": 2 * (items - 1)}
+    return seconds, run
 
 
 def onboarding_moto(n: int) -> float:
@@ -246,11 +240,11 @@ def measure(quick: bool, moto: bool, batches: int = 5) -> dict[str, Any]:
     rows: dict[str, Any] = {"n": n, "items": items, "batches": k}
     cases = [
         {"name": "onboarding", "machines": machines_of(onboarding), "main": "MemberOnboarding", "input": MEMBER,
-         "n": n, "warmup": warm, "batches": 1},
+         "n": n, "warmup": warm},
         {"name": "fanout", "machines": machines_of(fanout), "main": "UserFanOut", "input": FANOUT, "n": n // 2,
-         "warmup": warm, "batches": 1},
+         "warmup": warm},
         {"name": "map", "machines": {"BigMap": map_definition(items, distributed=False)}, "main": "BigMap",
-         "input": {"items": list(range(items))}, "n": 1, "warmup": 1, "batches": 1},
+         "input": {"items": list(range(items))}, "n": 1, "warmup": 1},
     ]
     # Rounds pair the sides row by row -- flowc's batch, then the Node process's batch of the same row -- and each
     # row reports the round whose flowc/peer ratio is the median. On a shared machine a neighbour's burst lasts

@@ -1,7 +1,7 @@
 // The aws-local-stepfunctions side of benchmarks/bench_run.py: times N executions in this one Node process.
 // Uses the oracle's pinned install (tests/oracles/node, `npm ci --prefix tests/oracles/node`); no network.
 // Input (stdin): one job per line, {"cases": [{"name", "machines": {Name: definition}, "main": Name, "input", "n",
-// "warmup", "batches"}]}: `batches` timed batches of n executions (default 1), the best one counts.
+// "warmup"}]}: n executions timed after `warmup` untimed ones (bench_run.py pairs the rounds).
 // Output (stdout): a line per job, {"version": "...", "node": "...", "results": {name: {"seconds", "n", "output"}}}.
 //
 // Task states run JS handlers doing the same work as flowc's side (bench_run.py says which):
@@ -114,12 +114,9 @@ async function runJob(job) {
     const machine = build(c.machines, c.main);
     let output;
     for (let i = 0; i < (c.warmup ?? 0); i++) output = await machine.run(c.input).result;
-    let seconds = Infinity;
-    for (let batch = 0; batch < (c.batches ?? 1); batch++) {
-      const started = process.hrtime.bigint();
-      for (let i = 0; i < c.n; i++) output = await machine.run(c.input).result;
-      seconds = Math.min(seconds, Number(process.hrtime.bigint() - started) / 1e9);
-    }
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < c.n; i++) output = await machine.run(c.input).result;
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     results[c.name] = { seconds, n: c.n, output };
   }
   return { version, node: process.version, results };
