@@ -68,3 +68,31 @@ def test_payload_templates_are_objects(state, message):
 ])
 def test_payload_templates_good(state):
     assert "FLOW109" not in codes(lint(machine({"A": state})))
+
+
+# The per-state shortcut (`_needs_fields`) must never skip a state that `fields` would report on.
+_KEYS = ["Type", "Next", "Comment", "End", "InputPath", "ResultPath", "OutputPath", "ItemsPath", "TimeoutSeconds",
+         "Parameters", "Arguments", "ItemProcessor", "Seconds", "Resource", "Error", "QueryLanguage"]
+
+
+def _bodies():
+    from hypothesis import strategies as st
+
+    values = st.one_of(st.text(max_size=5), st.none(), st.integers(-5, 200), st.booleans(),
+                       st.dictionaries(st.text(max_size=3), st.integers(), max_size=2), st.lists(st.integers(), max_size=2))
+    return st.dictionaries(st.sampled_from(_KEYS), values, max_size=6)
+
+
+def test_the_shortcut_skips_only_states_fields_would_pass():
+    from flowc.compiler.rules.flow109_field_value import FieldValue, _needs_fields
+    from hypothesis import given
+
+    rule = FieldValue()
+
+    @given(_bodies())
+    def check(body):
+        if not _needs_fields(body):
+            for ql in ("JSONPath", "JSONata"):
+                assert list(rule.fields(body, "/States/A", ql)) == []
+
+    check()
