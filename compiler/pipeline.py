@@ -7,33 +7,14 @@ problem it can find.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from flowc.compiler import ir
 from flowc.compiler.asldoc import AslDocument
 from flowc.compiler.engine import asl_rules, run_rules
 from flowc.compiler.gcpause import paused_gc  # re-exported: commands import it from here
+from flowc.compiler.result import CompileResult  # re-exported: commands import it from here
 from flowc.dsl.diagnostics import Diagnostic, Severity, sort_diagnostics
-
-
-@dataclass
-class CompileResult:
-    program: ir.Program | None
-    asl: dict = field(default_factory=dict)  # workflow name -> flowc.targets.asl.emit.EmitResult
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    modules: list = field(default_factory=list)  # the parsed files (flowc.dsl.ast.Module), for .flow rules
-    #: errors of the front end itself (parse, lower, emit): the program cannot be built as written, whatever
-    #: a lint configuration says about rule severities
-    front_end_errors: list[Diagnostic] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 def analyse(paths: list[str | Path], *, all_severities: bool = False, rules: list | None = None,

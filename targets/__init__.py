@@ -1,0 +1,7 @@
+"""The back ends: one emitter per target, each reading the IR (`flowc.compiler.ir`, `.result`) only.
+
+`TARGETS` names each deployable target's module (`check(result)` and `render(result, out, sources)`),
+like a dialect table: `flowc compile --target` and `flowc deploy` look targets up here.
+"""
+
+TARGETS = {"asl": "flowc.targets.asl.target", "sqs": "flowc.targets.sqs.target"}

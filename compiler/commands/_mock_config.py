@@ -11,8 +11,8 @@ import click
 
 def mock_config_specs(path: Path, roots: list[Path], input_: str, targets: tuple[str, ...]) -> list[Any]:
     from flowc.compiler.commands.run import _json_arg
-    from flowc.targets import mockconfig
-    from flowc.targets.testspec import SpecError
+    from flowc.compiler.testing import mockconfig
+    from flowc.compiler.testing.spec import SpecError
 
     data = _json_arg(input_, "--input")
     try:

@@ -16,7 +16,7 @@ def run_command(file: Path, data: Any, targets: list[str], mocks: dict[str, Any]
                 repeat: int, as_json: bool) -> int:
     from flowc.compiler.commands._output import print_diagnostics
     from flowc.compiler.commands.run import EXIT_FAILED, EXIT_USAGE, _fresh, _summary, _trace
-    from flowc.targets.asl import raw
+    from flowc.compiler.testing import raw_asl as raw
     from flowc.targets.asl.interpreter import DefinitionError, RunAborted
 
     try:

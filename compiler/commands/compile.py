@@ -7,9 +7,7 @@ import click
 from flowc.compiler.commands._options import common_options, console, output_option
 from flowc.compiler.commands._output import print_diagnostics, summary
 from flowc.compiler.commands._stdin import stdin_filename_option
-
-# target name -> module with `render(result, out_dir, sources) -> {relative path: text}`
-TARGETS = {"asl": "flowc.targets.asl.target", "sqs": "flowc.targets.sqs.target"}
+from flowc.targets import TARGETS  # target name -> module with `render(result, out_dir, sources)`
 
 
 def available_targets() -> list[str]:

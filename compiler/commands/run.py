@@ -64,7 +64,7 @@ def analyse_workflow(file: Path, workflow: str | None) -> tuple[Any, str]:
 
 
 def sqs_available() -> bool:
-    from flowc.targets.testspec import sqs_available as available
+    from flowc.compiler.testing.spec import sqs_available as available
 
     return available()
 
@@ -193,7 +193,7 @@ def command(file: Path, workflow: str | None, input_: str, target: str, mocks: t
         sys.exit(EXIT_USAGE)
     if not file.exists():
         raise click.UsageError(f"{file}: no such file")
-    from flowc.targets.asl.raw import is_asl
+    from flowc.compiler.testing.raw_asl import is_asl
 
     if is_asl(file):  # an existing definition, run as written (compiler/commands/_raw_asl.py)
         from flowc.compiler.commands._raw_asl import run_command

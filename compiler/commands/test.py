@@ -31,7 +31,7 @@ def command(paths: tuple[Path, ...], target: str, junit: Path | None, keyword: s
     import time
 
     from flowc.compiler.commands._extras import require
-    from flowc.targets import testspec
+    from flowc.compiler.testing import spec as testspec
 
     require("run", "test")
 

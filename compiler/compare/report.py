@@ -261,7 +261,7 @@ def build_report(path: Path, *, workflow: str | None = None, input_spec: str | N
 
 def load_case(path: Path, name: str) -> tuple[tuple[str | None, Any, dict[str, Any]], Path]:
     """((workflow, input, mocks), tests file) of the test case `name` in the `*.tests.yaml` beside `path`."""
-    from flowc.targets import testspec
+    from flowc.compiler.testing import spec as testspec
     from flowc.targets.local import Mock
 
     stem = path.name.split(".flow")[0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flowc.compiler.pipeline import CompileResult
+from flowc.compiler.result import CompileResult
 from flowc.targets.output import dump_yaml
 
 

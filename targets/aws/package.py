@@ -57,7 +57,7 @@ def render_app(result: Any, target: str, build_dir: Path, sources: list[str]) ->
     """The target's files for `result`, written into `build_dir` (refused constructs raise ValueError)."""
     import importlib
 
-    from flowc.compiler.commands.compile import TARGETS
+    from flowc.targets import TARGETS
 
     module = importlib.import_module(TARGETS[target])
     refused = [d for d in (getattr(module, "check", lambda _r: [])(result)) if d.is_error]

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from flowc.compiler import ir
-from flowc.compiler.pipeline import CompileResult
+from flowc.compiler.result import CompileResult
 from flowc.targets import naming
 from flowc.targets.asl.emit import EmitResult
 

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
-from flowc.compiler.pipeline import CompileResult
+from flowc.compiler.result import CompileResult
 from flowc.targets.local import (
     BilledUnits,
     HandlerModules,

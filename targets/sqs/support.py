@@ -8,7 +8,7 @@ import json
 import re
 
 from flowc.compiler import ir
-from flowc.compiler.pipeline import CompileResult
+from flowc.compiler.result import CompileResult
 from flowc.dsl.diagnostics import Diagnostic, Span
 from flowc.targets.sqs import plan as P
 

@@ -25,7 +25,7 @@ import functools
 import re
 from pathlib import Path
 
-from flowc.compiler.pipeline import CompileResult
+from flowc.compiler.result import CompileResult
 from flowc.dsl.diagnostics import Diagnostic
 from flowc.targets.output import dump_json, dump_yaml
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from flowc.compiler.cli import main
-from flowc.targets import mockconfig
+from flowc.compiler.testing import mockconfig
 
 CHARGE = {"StartAt": "Charge", "States": {
     "Charge": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:charge",

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flowc.targets import testspec
+from flowc.compiler.testing import spec as testspec
 from flowc.targets.asl.interpreter import FunctionSpec, Interpreter, Prepared, TaskRunner
 from flowc.targets.asl.interpreter.engine import MAX_HISTORY_EVENTS
 from flowc.targets.local import Mock, RunResult

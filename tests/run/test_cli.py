@@ -125,9 +125,9 @@ def test_a_malformed_tests_file_is_an_error(tmp_path: Path):
 
 @pytest.fixture
 def no_sqs(monkeypatch):
-    import flowc.targets.testspec
+    import flowc.compiler.testing.spec
 
-    monkeypatch.setattr(flowc.targets.testspec, "sqs_available", lambda: False)
+    monkeypatch.setattr(flowc.compiler.testing.spec, "sqs_available", lambda: False)
 
 
 def test_without_the_sqs_target_run_says_so(no_sqs):
@@ -148,7 +148,7 @@ def test_without_the_sqs_target_the_asl_side_works_alone(no_sqs):
 
 def test_yaml_twins_pass_the_same_tests():
     """Each example's .flow.yaml twin compiles to the same ASL, so its tests pass as well (ASL target)."""
-    from flowc.targets import testspec
+    from flowc.compiler.testing import spec as testspec
 
     for spec_path in sorted(WORKFLOWS.glob("*.tests.yaml")):
         spec = testspec.load(spec_path)

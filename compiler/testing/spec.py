@@ -105,7 +105,7 @@ def load(path: Path) -> Spec:
         raise SpecError(f"{path}: unknown keys {sorted(unknown)}")
     stem = path.name.removesuffix(".tests.yaml").removesuffix(".tests.yml")
     flow = path.parent / str(data.get("file") or f"{stem}.flow")
-    if not data.get("file") and not flow.exists():  # cases for an existing ASL definition (targets/asl/raw.py)
+    if not data.get("file") and not flow.exists():  # cases for an existing ASL definition (compiler/testing/raw_asl.py)
         flow = next((p for s in (".asl.json", ".asl.yaml") if (p := path.parent / f"{stem}{s}").exists()), flow)
     if not flow.exists():
         raise SpecError(f"{path}: workflow file {flow} not found")
@@ -286,7 +286,7 @@ def run_spec(spec: Spec, targets: tuple[str, ...], *,
 
 def _raw_runner(spec: Spec) -> Callable[..., Any] | None:
     """For cases of a raw ASL file: run it as written on the interpreter (through `flowc import` on SQS)."""
-    from flowc.targets.asl import raw
+    from flowc.compiler.testing import raw_asl as raw
 
     if not raw.is_asl(spec.flow):
         return None

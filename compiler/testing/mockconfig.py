@@ -130,7 +130,7 @@ def _entry(value: Any, where: str) -> dict[str, Any]:
 def specs(config: MockConfig, paths: list[Path], data: Any, targets: tuple[str, ...]) -> list[Any]:
     """One `testspec.Spec` per state machine of the file, one case per test case: a case passes when the
     execution succeeds (the mock file itself states no expectations)."""
-    from flowc.targets.testspec import Case, Spec, SpecError
+    from flowc.compiler.testing.spec import Case, Spec, SpecError
 
     found = _definitions(paths)
     out = []
@@ -159,12 +159,12 @@ def specs(config: MockConfig, paths: list[Path], data: Any, targets: tuple[str, 
 
 def _task_states(path: Path, workflow: str | None) -> set[str]:
     """Names of the Task states of a definition (nested ones included): what a test case can mock."""
-    from flowc.targets.asl import raw
+    from flowc.compiler.testing import raw_asl as raw
 
     if raw.is_asl(path):
         definition = raw.load(path).definition
     else:
-        from flowc.targets.testspec import compiled
+        from flowc.compiler.testing.spec import compiled
 
         definition = compiled(path).asl[workflow].definition
     out: set[str] = set()
@@ -186,7 +186,7 @@ def _task_states(path: Path, workflow: str | None) -> set[str]:
 
 def _definitions(paths: list[Path]) -> dict[str, tuple[Path, str | None]]:
     """Definition files by state machine name (and lower-cased name): ASL files, and `.flow` workflows."""
-    from flowc.targets.asl import raw
+    from flowc.compiler.testing import raw_asl as raw
 
     files: list[Path] = []
     for p in paths:
