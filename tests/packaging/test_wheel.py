@@ -62,6 +62,8 @@ def test_the_sdist_carries_tests_examples_and_pins(dist: Path) -> None:
     for part in ("LICENSE", "constraints.txt", "setup.py", "tests/conftest.py", "workflows/member_onboarding.flow",
                  "dsl/flow.lark"):
         assert part in names, part
+    # the Node oracle's packages, which the tests install into the checkout (maybe while this builds)
+    assert not [n for n in names if "node_modules" in n]
 
 
 def test_the_wheel_works_in_a_fresh_venv_without_the_run_extra(dist: Path, tmp_path: Path) -> None:
