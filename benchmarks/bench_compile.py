@@ -5,8 +5,8 @@
 Each size runs in a fresh process that measures, in that one process run (imports warmed first), on the
 synthetic workflow of benchmarks/synthetic.py:
 
-- the floor: read the source, tokenise it with a trivial regex lexer, `orjson.dumps` the ASL definition
-  flowc produces for it and write that -- what any compiler of this file must at least pay;
+- the floor (benchmarks/floor.py): read the source, tokenise it with a trivial regex lexer, `orjson.dumps`
+  the ASL definition flowc produces for it and write that -- what any compiler of this file must at least pay;
 - flowc's compile per phase (parse, lower, emit, ASL rules on its own output, render + write) and the
   whole `flowc compile --target asl` path (analyse, render, write) as the command runs it. The whole path
   and the floor are measured in rounds (max(--repeat, 5)), back to back in each, and the table shows the
@@ -42,10 +42,10 @@ REPO = HERE.parent
 PHASES = ("parse", "lower", "emit", "rules", "render")
 
 CHILD = r"""
-import gc, json, re, resource, sys, time
+import gc, json, resource, sys, time
 from pathlib import Path
 sys.path.insert(0, {bench!r})
-import orjson
+from floor import floor as floor_pass
 from synthetic import synthetic_flow, synthetic_heaviside
 from flowc.compiler.collisions import check_collisions
 from flowc.compiler.engine import asl_rules, run_rules
@@ -94,17 +94,12 @@ result = whole()
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 definition = next(iter(result.asl.values())).definition
 
-# The floor: read, a trivial regex lexer, orjson, write.
-LEX = re.compile(r'(?P<STR>"[^"\n]*")|(?P<PATH>\$[\w.\[\]*]*)|(?P<NUM>\d+\w*)|(?P<WORD>[A-Za-z_][\w.\-]*)'
-                 r'|(?P<NL>\n[ ]*)|(?P<OP>[^\s\w])|[ \t]+')
+# The floor: read, a trivial regex lexer, orjson, write (benchmarks/floor.py).
 floor_out = work / "floor.asl.json"
 
 
 def floor():
-    text = src.read_text()
-    tokens = [(m.lastgroup, m.start()) for m in LEX.finditer(text)]
-    floor_out.write_bytes(orjson.dumps(definition, option=orjson.OPT_INDENT_2))
-    return len(tokens)
+    return floor_pass(src, definition, floor_out)
 
 
 floor()
