@@ -1,4 +1,4 @@
-"""Regenerate docs/performance.md: `python benchmarks/perf_report.py [--quick] [--only run,compile,lint]`.
+"""Regenerate docs/performance.md: `python benchmarks/perf_report.py [--quick] [--only compile,bound,lint,run]`.
 
 Runs each benchmark's `--markdown` mode in its own process and writes their sections under one header (the
 machine, how to reproduce, where the peers come from). The text is deterministic apart from the numbers the
@@ -17,11 +17,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "performance.md"
-# (key, script, arguments for --quick): in the order of the document
+# (key, the `## ` title its section has, script, arguments for --quick): in the order of the document
 BENCHMARKS = [
-    ("compile", "bench_compile.py", ["--sizes", "100,1000"]),
-    ("lint", "bench_lint_cli.py", ["--rounds", "2"]),
-    ("run", "bench_run.py", ["--quick"]),
+    ("compile", "Compile", "bench_compile.py", ["--sizes", "100,1000"]),
+    ("bound", "Compile without lexing and parsing", "bench_compile_bound.py", ["--steps", "1000", "--rounds", "2"]),
+    ("lint", "Lint", "bench_lint_cli.py", ["--rounds", "2"]),
+    ("run", "Run", "bench_run.py", ["--quick"]),
 ]
 REPRODUCE = ("pip install '.[bench]' -c constraints.txt && npm ci --prefix tests/oracles/node && "
              "python benchmarks/perf_report.py")
@@ -48,18 +49,18 @@ def has_markdown(script: Path) -> bool:
     return done.returncode == 0 and "--markdown" in done.stdout
 
 
-def section(key: str, script_name: str, extra: list[str]) -> str:
+def section(title: str, script_name: str, extra: list[str]) -> str:
     script = ROOT / "benchmarks" / script_name
     if not script.is_file():
-        return f"## {key.capitalize()}\n\n_Skipped: benchmarks/{script_name} does not exist._\n"
+        return f"## {title}\n\n_Skipped: benchmarks/{script_name} does not exist._\n"
     if not has_markdown(script):
-        return (f"## {key.capitalize()}\n\n_Skipped: benchmarks/{script_name} has no `--markdown` mode yet "
+        return (f"## {title}\n\n_Skipped: benchmarks/{script_name} has no `--markdown` mode yet "
                 f"(run it directly for its numbers)._\n")
     done = subprocess.run([sys.executable, str(script), "--markdown", *extra], capture_output=True, text=True,
                           cwd=ROOT, check=False, env={**os.environ, "PYTHONPATH": str(ROOT)})
     if done.returncode != 0 or not done.stdout.strip():
         tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        return f"## {key.capitalize()}\n\n_Skipped: benchmarks/{script_name} --markdown failed: {tail}_\n"
+        return f"## {title}\n\n_Skipped: benchmarks/{script_name} --markdown failed: {tail}_\n"
     return done.stdout.strip() + "\n"
 
 
@@ -90,7 +91,7 @@ def header() -> str:
 def split_sections(text: str) -> dict[str, str]:
     """The `## ` sections of an existing document, by benchmark key (for --only)."""
     out: dict[str, str] = {}
-    titles = {key.capitalize(): key for key, _, _ in BENCHMARKS}
+    titles = {title: key for key, title, _, _ in BENCHMARKS}
     current: str | None = None
     for line in text.splitlines(keepends=True):
         if line.startswith("## "):
@@ -103,22 +104,22 @@ def split_sections(text: str) -> dict[str, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes (a smoke run)")
-    parser.add_argument("--only", help="comma-separated keys (compile, lint, run): the others are kept from the "
+    parser.add_argument("--only", help="comma-separated keys (compile, bound, lint, run): the others are kept from the "
                                        "existing document")
     parser.add_argument("--output", type=Path, default=DOC)
     args = parser.parse_args()
     only = set(args.only.split(",")) if args.only else None
-    unknown = (only or set()) - {key for key, _, _ in BENCHMARKS}
+    unknown = (only or set()) - {key for key, _, _, _ in BENCHMARKS}
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
     kept = split_sections(args.output.read_text(encoding="utf-8")) if only and args.output.exists() else {}
     parts = [header()]
-    for key, script, quick_args in BENCHMARKS:
+    for key, title, script, quick_args in BENCHMARKS:
         if only is not None and key not in only and key in kept:
             parts.append(kept[key].rstrip("\n") + "\n")
             continue
         print(f"perf_report: running {script} --markdown", file=sys.stderr)
-        parts.append(section(key, script, quick_args if args.quick else []))
+        parts.append(section(title, script, quick_args if args.quick else []))
     args.output.write_text("\n".join(parts), encoding="utf-8")
     print(f"perf_report: wrote {args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}",
           file=sys.stderr)

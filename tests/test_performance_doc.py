@@ -63,5 +63,8 @@ def test_peers_come_from_the_bench_group_never_from_a_user_install():
 
 def test_sections_of_an_existing_document_are_kept_by_key():
     report = _module("perf_report")
-    text = "# Performance\n\nintro\n\n## Compile\n\nc table\n\n## Run\n\nr table\n"
-    assert report.split_sections(text) == {"compile": "## Compile\n\nc table\n\n", "run": "## Run\n\nr table\n"}
+    text = ("# Performance\n\nintro\n\n## Compile\n\nc table\n\n## Compile without lexing and parsing\n\nb table\n\n"
+            "## Run\n\nr table\n")
+    assert report.split_sections(text) == {"compile": "## Compile\n\nc table\n\n",
+                                           "bound": "## Compile without lexing and parsing\n\nb table\n\n",
+                                           "run": "## Run\n\nr table\n"}
