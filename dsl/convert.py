@@ -452,7 +452,7 @@ def _restyle_workflow(wf: dict) -> dict:
 def print_yaml(module: ast.Module) -> str:
     """`module` as `.flow.yaml` text laid out like the checked-in examples (block structure, values in flow
     style, `"..."` where a string needs quotes)."""
-    from flowc.dsl.yaml_printer import Lit, YamlLimit, _Writer
+    from flowc.dsl.yaml_printer import YamlLimit, _Writer, add_tags
     from ruamel.yaml import YAML
     from ruamel.yaml.emitter import RoundTripEmitter
 
@@ -483,7 +483,7 @@ def print_yaml(module: ast.Module) -> str:
     yaml.width = 1 << 16  # never fold a scalar: folding a plain one loses a run of spaces inside it
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.representer.ignore_aliases = lambda _data: True
-    yaml.representer.add_representer(Lit, lambda r, d: r.represent_scalar("!lit", str(d), style='"'))
+    add_tags(yaml)
     yaml.representer.add_representer(type(None), lambda r, d: r.represent_scalar("tag:yaml.org,2002:null", ""))
     yaml.representer.add_representer(_Null, lambda r, d: r.represent_scalar("tag:yaml.org,2002:null", "null"))
     buf = io.StringIO()

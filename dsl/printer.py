@@ -78,12 +78,19 @@ def value(v: Any, indent: int = 0) -> str:
         return format_duration(v.seconds)
     if isinstance(v, ast.NameRef):
         return name(v.name)
+    if isinstance(v, ast.RefValue):
+        return ref(v)
     if isinstance(v, ast.ObjectValue):
         parts = [f"{key(i.key)}: {value(i.value, indent + 1)}" for i in v.items]
         return _bracketed("{", "}", parts, indent, pad=True)
     if isinstance(v, ast.ArrayValue):
         return _bracketed("[", "]", [value(i, indent + 1) for i in v.items], indent, pad=False)
     raise TypeError(f"cannot print {type(v).__name__}")
+
+
+def ref(v: ast.RefValue) -> str:
+    """A resource named in a value, as written: `Alerts` or `Alerts.arn` (both front ends take only names)."""
+    return v.name if v.attribute is None else f"{v.name}.{v.attribute}"
 
 
 def _bracketed(open_: str, close: str, parts: list[str], indent: int, *, pad: bool) -> str:

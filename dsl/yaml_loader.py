@@ -19,6 +19,8 @@ from flowc.dsl.limits import MAX_DEPTH, depth_message
 from pydantic import ValidationError
 
 _DURATION = re.compile(r"^\d+[smhd](\d+[smhd])*$")
+# what `!ref` names: a resource, or one of its attributes (the `.flow` grammar's NAME / DOTTED_NAME)
+_REF = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*(\.[A-Za-z_][A-Za-z0-9_\-]*)*$")
 _EXPR_START = re.compile(r"^(\$|\{%|States\.[A-Za-z0-9]+\(|(SS|NS|BS|S|N|B|BOOL|NULL|M|L)\()")
 _RESOURCE_KINDS = ("function", "table", "topic", "queue", "bus", "activity", "bucket", "machine")
 _SETTINGS = ("doc", "type", "query", "timeout", "version", "logging", "tracing")
@@ -175,6 +177,10 @@ class _Loader:
         if isinstance(raw, Literal):
             return ast.LiteralValue(span=span, value=raw.value)
         if isinstance(raw, Ref):
+            if not _REF.match(raw.value.strip()):
+                self.error(span, f"`!ref` names a declared resource or one of its attributes, not {raw.value!r}",
+                           hint="e.g. `!ref Alerts` or `!ref Alerts.arn`")
+                return ast.LiteralValue(span=span, value=None)
             name, _, attribute = raw.value.strip().partition(".")
             return ast.RefValue(span=span, name=name, attribute=attribute or None)
         if isinstance(raw, dict):

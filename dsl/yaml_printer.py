@@ -28,6 +28,10 @@ class Lit(str):
     """A string the loader must not read as an expression, duration or name: written `!lit "..."`."""
 
 
+class Ref(str):
+    """A declared resource named in a value (`ast.RefValue`): written `!ref Alerts.arn`."""
+
+
 def value(v: Any, *, option: bool = False) -> Any:
     """An AST value as YAML data; `option`: it is an option's whole value (durations and words are read
     specially there)."""
@@ -44,6 +48,8 @@ def value(v: Any, *, option: bool = False) -> Any:
         return format_duration(v.seconds)
     if isinstance(v, ast.NameRef):
         return v.name
+    if isinstance(v, ast.RefValue):
+        return Ref(printer.ref(v))
     if isinstance(v, ast.ObjectValue):
         return {i.key: value(i.value) for i in v.items}
     if isinstance(v, ast.ArrayValue):
@@ -230,6 +236,12 @@ class _Writer:
 
 
 
+def add_tags(yaml: Any) -> None:
+    """Teach a ruamel writer the loader's tags: `!lit` for a literal string, `!ref` for a resource named in a value."""
+    yaml.representer.add_representer(Lit, lambda r, d: r.represent_scalar("!lit", str(d), style='"'))
+    yaml.representer.add_representer(Ref, lambda r, d: r.represent_scalar("!ref", str(d)))
+
+
 def format_module(module: ast.Module, header: list[str] | None = None, problems: list[str] | None = None) -> str:
     """The whole `.flow.yaml` file (one workflow per file, like the examples); `header`: leading # lines.
 
@@ -240,8 +252,7 @@ def format_module(module: ast.Module, header: list[str] | None = None, problems:
     yaml = YAML(typ="rt")
     yaml.width = 120
     yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.representer.add_representer(
-        Lit, lambda r, d: r.represent_scalar("!lit", str(d), style='"'))
+    add_tags(yaml)
     writer = _Writer(problems)
     data: Any
     if len(module.workflows) == 1 and not module.resources:

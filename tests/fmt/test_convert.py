@@ -189,6 +189,29 @@ def test_a_comment_after_nested_branches_survives_both_ways(tmp_path: Path) -> N
     assert "# keep me" in yaml_to_flow(flow_to_yaml(text, "p.flow").text, "p.flow.yaml").text
 
 
+def test_a_resource_named_in_a_value_converts_both_ways(tmp_path: Path) -> None:
+    # Found by the fuzzer: neither printer knew `ast.RefValue` (a resource named inside a value), so
+    # `fmt --to yaml` of such a file, and `--to flow` of its `!ref` twin, ended in an internal error.
+    text = ("workflow W\n  topic Alerts\n  Notify: sns.publish Alerts message { topic: Alerts.arn, name: Alerts.name }\n"
+            "  Done: succeed\n")
+    check_round_trip(tmp_path / "w.flow", text, tmp_path)
+    as_yaml = flow_to_yaml(text, "w.flow").text
+    assert "{topic: !ref Alerts.arn, name: !ref Alerts.name}" in as_yaml
+    assert "{ topic: Alerts.arn, name: Alerts.name }" in yaml_to_flow(as_yaml, "w.flow.yaml").text
+    # (the conversion is syntax only: a name the compiler would refuse converts as written)
+    unknown = "workflow W\n  Sum: pass with { processed: States.ArrayLlts }\n"
+    assert "{processed: !ref States.ArrayLlts}" in flow_to_yaml(unknown, "u.flow").text
+
+
+def test_a_ref_tag_that_names_nothing_is_a_diagnostic(tmp_path: Path) -> None:
+    source = tmp_path / "r.flow.yaml"
+    source.write_text("workflow: W\nsteps:\n  - A:\n      pass:\n      with: {x: !ref not a name}\n", encoding="utf-8")
+    for args in (["check"], ["fmt", "--to", "flow"]):
+        result = CliRunner().invoke(main, [*args, str(source)])
+        assert result.exit_code == 1 and isinstance(result.exception, (SystemExit, type(None))), result.output
+        assert "r.flow.yaml:5:" in result.output and "`!ref` names a declared resource" in result.output, args
+
+
 def test_yaml_comments_are_not_read_inside_multi_line_scalars() -> None:
     text = ("a: |\n  # content\nb: \"x\n  # content\n  y\"\nc:\n  g:\n    - - {k: 1}\n  # one\n  d: 2\n"
             "e: >-\n  # content\n# two\nf: 1  # three\n")
