@@ -28,7 +28,12 @@ def check(source_file: str, code: str, handler: str, runtime: str) -> Problem | 
     if not source.is_file():
         return None
     base = source.parent / code
-    if not base.is_dir():
+    try:
+        is_dir = base.is_dir()
+    except OSError as err:  # a path the system will not look at (too long, no permission, ...)
+        return Problem("code", f"code directory cannot be read: {err.strerror or err}",
+                       "`code` is a directory relative to the .flow file that declares the function")
+    if not is_dir:
         what = "is a file, not a directory" if base.exists() else "does not exist"
         return Problem("code", f"code directory '{code}' {what} (looked in {base.parent.resolve()})",
                        "`code` is relative to the .flow file that declares the function")
@@ -38,7 +43,11 @@ def check(source_file: str, code: str, handler: str, runtime: str) -> Problem | 
                        'e.g. handler "orders.handle" for def handle(event, context) in orders.py')
     relative = module_name.replace(".", "/")
     candidates = [base / f"{relative}.py", base / relative / "__init__.py"]
-    module = next((p for p in candidates if p.is_file()), None)
+    try:
+        module = next((p for p in candidates if p.is_file()), None)
+    except OSError as err:
+        return Problem("handler", f"handler module '{module_name}' cannot be read: {err.strerror or err}",
+                       'e.g. handler "orders.handle" for def handle(event, context) in orders.py')
     if module is None:
         return Problem("handler", f"handler module '{module_name}' not found: no {relative}.py in '{code}'",
                        _near_modules(base, relative))

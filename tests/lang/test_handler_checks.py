@@ -28,6 +28,9 @@ def _write_handlers(tmp_path: Path, body: str = "def main(event, context):\n    
     ("order.main", "handlers", "handler module 'order' not found", "did you mean 'orders'?"),
     ("orders.mian", "handlers", "defines no function 'mian'", "did you mean 'orders.main'?"),
     ("main", "handlers", "must be written module.function", None),
+    # found by the fuzzer: paths the system will not look at were internal errors (OSError ENAMETOOLONG)
+    ("orders.main", "h" * 300, "code directory cannot be read: File name too long", "relative to the .flow file"),
+    ("m" * 300 + ".main", "handlers", "cannot be read: File name too long", "def handle(event, context)"),
 ])
 def test_missing_handler_pieces_are_errors_at_the_function_line(tmp_path, handler, code, fragment, hint):
     _write_handlers(tmp_path)
