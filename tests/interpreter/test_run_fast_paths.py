@@ -43,3 +43,64 @@ def test_a_meter_freezes_into_billed_units() -> None:
     units = meter.units()
     assert units == BilledUnits(state_transitions=3, lambda_gb_seconds=0.0125)
     assert units.model_fields_set == {"state_transitions", "lambda_gb_seconds"}
+
+
+LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:"
+_TIMING: dict[str, dict[str, Any]] = {
+    "sequential": {"StartAt": "A", "States": {
+        "A": {"Type": "Task", "Resource": LAMBDA + "echo", "ResultPath": "$.a", "Next": "W"},
+        "W": {"Type": "Wait", "Seconds": 2, "Next": "B"},
+        "B": {"Type": "Task", "Resource": LAMBDA + "slow", "TimeoutSeconds": 1,
+              "Retry": [{"ErrorEquals": ["States.Timeout"], "MaxAttempts": 1, "IntervalSeconds": 1}],
+              "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.err", "Next": "C"}], "End": True},
+        "C": {"Type": "Pass", "End": True}}},
+    "ties-and-near-ties": {"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": True, "Branches": [
+        {"StartAt": "W1", "States": {"W1": {"Type": "Wait", "Seconds": 1, "Next": "T1"},
+                                     "T1": {"Type": "Task", "Resource": LAMBDA + "echo", "End": True}}},
+        {"StartAt": "W2", "States": {"W2": {"Type": "Wait", "Seconds": 1, "Next": "T2"},
+                                     "T2": {"Type": "Task", "Resource": LAMBDA + "slow", "End": True}}},
+        {"StartAt": "M", "States": {"M": {
+            "Type": "Map", "ItemsPath": "$.waits", "MaxConcurrency": 2, "End": True,
+            "ItemProcessor": {"StartAt": "MW", "States": {
+                "MW": {"Type": "Wait", "SecondsPath": "$", "Next": "MT"},
+                "MT": {"Type": "Task", "Resource": LAMBDA + "echo", "End": True}}}}}}]}}},
+    "execution-timeout-at-a-tie": {"TimeoutSeconds": 3, "StartAt": "W", "States": {
+        "W": {"Type": "Wait", "Seconds": 2, "Next": "T"},
+        "T": {"Type": "Task", "Resource": LAMBDA + "slow", "End": True}}},
+}
+
+
+def _timed_run(name: str, inline: bool) -> tuple[str, int]:
+    from flowc.targets.asl.interpreter import FunctionSpec, Interpreter, TaskRunner
+
+    def echo(event: Any, context: Any = None) -> Any:
+        return {"echo": event}
+
+    def slow(event: Any, context: Any = None) -> Any:
+        return {"slow": True}
+    slow.flowc_duration = lambda: 1.0  # type: ignore[attr-defined]  # a tie with the 1 s waits and timeouts
+    interp = Interpreter(TaskRunner(functions={"echo": FunctionSpec("echo", echo), "slow": FunctionSpec("slow", slow)}),
+                         seed=5)
+    interp.sched.inline_sleeps = inline
+    queued = [0]
+    resume = interp.sched._resume
+
+    def counting(*args: Any, **kwargs: Any) -> None:
+        queued[0] += 1
+        resume(*args, **kwargs)
+    interp.sched._resume = counting  # type: ignore[method-assign]
+    interp.add_machine("T", _TIMING[name])
+    runs = [interp.run("T", {"waits": [1, 0, 2, 1, 1], "x": i}) for i in range(2)]
+    text = "\n".join(run.model_dump_json() for run in runs)
+    text += "".join(str(e.history.events) + str(e.describe()) for e in interp.executions)
+    return text + f"\nclock {interp.clock.t!r}", queued[0]
+
+
+@pytest.mark.parametrize("name", sorted(_TIMING))
+def test_sleeps_run_inline_as_they_would_through_the_queue(name: str) -> None:
+    """A sleep that ends before anything else is due goes on in the same step: the same events, ids, times,
+    results and clock as when every sleep is queued (ties with other threads and timers included)."""
+    inline, inline_queued = _timed_run(name, inline=True)
+    queued, all_queued = _timed_run(name, inline=False)
+    assert inline == queued
+    assert inline_queued < all_queued  # the shortcut was taken (and the comparison is not vacuous)

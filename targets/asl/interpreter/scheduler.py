@@ -131,6 +131,10 @@ class Scheduler:
         self._seq = 0
         self._active = 0
         self.parked: dict[str, Park] = {}
+        self._until: Callable[[], bool] | None = None  # `run`'s stop condition while it runs
+        # a thread that sleeps until before anything else is due runs on at once, in the same `_step` (see
+        # there); False: every sleep goes through the queue (tests compare the two)
+        self.inline_sleeps = True
 
     # -- queue -----------------------------------------------------------------------------------------
     def at(self, moment: float, fn: Callable[[], None], *, passive: bool = False) -> None:
@@ -159,15 +163,19 @@ class Scheduler:
         """Run until nothing is ready (or `until()` holds): time jumps to the next event."""
         heap = self._heap
         clock = self.clock
-        while heap and self._active:
-            moment, _, fn, passive = heapq.heappop(heap)
-            if not passive:
-                self._active -= 1
-            if moment > clock.t:
-                clock.t = moment
-            fn()
-            if until is not None and until():
-                return
+        outer, self._until = self._until, until
+        try:
+            while heap and self._active:
+                moment, _, fn, passive = heapq.heappop(heap)
+                if not passive:
+                    self._active -= 1
+                if moment > clock.t:
+                    clock.t = moment
+                fn()
+                if until is not None and until():
+                    return
+        finally:
+            self._until = outer
         if heap:
             self._drop_spent_deadlines()
 
@@ -187,21 +195,37 @@ class Scheduler:
 
     # -- stepping ---------------------------------------------------------------------------------------
     def _step(self, task: Task, value: Any, error: BaseException | None) -> None:
-        task.epoch += 1
-        task.group = None
-        task.waiting = None
-        try:
-            request = task.gen.throw(error) if error is not None else task.gen.send(value)
-        except StopIteration as stop:
-            self._finish(task, stop.value, None)
-            return
-        except Exception as exc:
-            self._finish(task, None, exc)
-            return
-        kind = type(request)
-        if kind is Sleep:
-            self._resume(task, self.clock.t + max(0.0, request.seconds))
-        elif kind is Join:
+        """Resume `task` with `value` (or `error`) and queue what it asks for next.
+
+        A `Sleep` ending strictly before every queued entry would be the next entry `run` pops (ties go to
+        the older entry), so the task goes on here at once, the clock moved as `run` would move it: what a
+        task's virtual seconds cost becomes a loop turn, not a closure, a heap push and pop and a call."""
+        clock = self.clock
+        while True:
+            task.epoch += 1
+            task.group = None
+            task.waiting = None
+            try:
+                request = task.gen.throw(error) if error is not None else task.gen.send(value)
+            except StopIteration as stop:
+                self._finish(task, stop.value, None)
+                return
+            except Exception as exc:
+                self._finish(task, None, exc)
+                return
+            kind = type(request)
+            if kind is Sleep:
+                moment = clock.t + max(0.0, request.seconds)
+                heap = self._heap  # (read each time: a run nested in a handler may replace the list)
+                if (not heap or moment < heap[0][0]) and self.inline_sleeps and self._until is None:
+                    if moment > clock.t:
+                        clock.t = moment
+                    value = error = None
+                    continue
+                self._resume(task, moment)
+                return
+            break
+        if kind is Join:
             self._join(task, request.group)
         elif kind is Park:
             self._park(task, request)
