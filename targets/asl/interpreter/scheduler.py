@@ -127,7 +127,10 @@ class _Expiry:
 class Scheduler:
     def __init__(self, clock: VirtualClock):
         self.clock = clock
-        self._heap: list[tuple[float, int, Callable[[], None], bool]] = []
+        # (moment, sequence, task, its epoch, value, error, passive): resume `task` with `value`/`error` unless it
+        # moved on (epoch) or ended; task None: call `value` (a timer). The sequence breaks ties, so entries
+        # never compare further. A task's resume is a tuple, not a closure over five cells and a call.
+        self._heap: list[tuple[float, int, Task | None, int, Any, BaseException | None, bool]] = []
         self._seq = 0
         self._active = 0
         self.parked: dict[str, Park] = {}
@@ -141,18 +144,15 @@ class Scheduler:
         """Run `fn` at `moment`. A passive entry (an execution's deadline) does not keep the run going on its
         own: when only passive entries are left, `run` stops and the waiting executions stay RUNNING."""
         self._seq += 1
-        heapq.heappush(self._heap, (moment, self._seq, fn, passive))
+        heapq.heappush(self._heap, (moment, self._seq, None, 0, fn, None, passive))
         if not passive:
             self._active += 1
 
     def _resume(self, task: Task, moment: float, value: Any = None, error: BaseException | None = None) -> None:
-        epoch = task.epoch
-
-        def go() -> None:
-            if task.done or task.cancelled or task.epoch != epoch:
-                return
-            self._step(task, value, error)
-        self.at(moment, go)
+        """Step `task` with `value`/`error` at `moment`, unless it moved on or ended by then."""
+        self._seq += 1
+        heapq.heappush(self._heap, (moment, self._seq, task, task.epoch, value, error, False))
+        self._active += 1
 
     def spawn(self, gen: Thread, on_done: Callable[[Task], None] | None = None) -> Task:
         task = Task(gen, on_done)
@@ -166,12 +166,15 @@ class Scheduler:
         outer, self._until = self._until, until
         try:
             while heap and self._active:
-                moment, _, fn, passive = heapq.heappop(heap)
+                moment, _, task, epoch, value, error, passive = heapq.heappop(heap)
                 if not passive:
                     self._active -= 1
                 if moment > clock.t:
                     clock.t = moment
-                fn()
+                if task is None:
+                    value()
+                elif not (task.done or task.cancelled or task.epoch != epoch):
+                    self._step(task, value, error)
                 if until is not None and until():
                     return
         finally:
@@ -184,7 +187,7 @@ class Scheduler:
         execution's deadline (a year away for a Standard one): unpopped, they would keep every finished
         execution alive through their closures and grow the heap with every run of a long-lived interpreter."""
         heap = self._heap
-        live = [entry for entry in heap if not (type(entry[2]) is _Expiry and entry[2].group.finished)]
+        live = [entry for entry in heap if not (type(entry[4]) is _Expiry and entry[4].group.finished)]
         if len(live) != len(heap):
             heapq.heapify(live)
             self._heap = live
