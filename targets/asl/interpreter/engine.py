@@ -523,7 +523,7 @@ class Interpreter:
                                        f"({MAX_HISTORY_EVENTS}).")
         ex_.transitions += 1
         ex_.states_entered.append(st.name)
-        if st.type in ("Map", "Parallel"):
+        if st.map_or_parallel:
             ex_.map_parallel_entered += 1
         history = ex_.history
         if history.enabled:
@@ -571,6 +571,8 @@ class Interpreter:
         entered, ctx = self._enter(frame, st, raw)
         kind = st.type
         try:
+            if st.retried:  # Task, Map, Parallel
+                return (yield from self._with_retry(frame, st, raw, ctx, entered))
             if kind == "Pass":
                 return self._pass(frame, st, raw, ctx)
             if kind == "Choice":
@@ -640,8 +642,10 @@ class Interpreter:
                 output = st.output(env, states) if st.output is not None else result
             else:
                 # Assign reads the state's raw result, before ResultSelector (docs/run.md, "Variables").
-                assign_data = result if assign_env_data is None else assign_env_data
-                assigned = self._assign(st.assign, st.ql, ex.Env(assign_data, ctx, frame.variables, self.rng), None)
+                assigned = None
+                if st.assign is not None:
+                    assign_data = result if assign_env_data is None else assign_env_data
+                    assigned = st.assign(ex.Env(assign_data, ctx, frame.variables, self.rng))
                 if st.result_selector is not None:
                     result = st.result_selector(ex.Env(result, ctx, frame.variables, self.rng))
                 text = st.result_path_text
@@ -882,7 +886,7 @@ class Interpreter:
     # -- Task ------------------------------------------------------------------------------------------------
     def _task(self, frame: Frame, st: StatePlan, raw: Any, ctx: Any, entered: int):
         token = None
-        if isinstance(st.resource, str) and st.resource.endswith(".waitForTaskToken"):
+        if st.task_token:
             token = self.new_token(frame.execution)
             if ctx is None:
                 ctx = ctxmod.enter_state(frame.execution.context, st.name, entered_time=iso(self.clock.t))
@@ -897,8 +901,9 @@ class Interpreter:
                 data = self._effective_input(frame, st, raw, ctx)
                 env = ex.Env(data, ctx, frame.variables, self.rng)
                 params = st.parameters(env) if st.parameters is not None else data
-            timeout = self._positive(st.timeout, env, states, "TimeoutSeconds")
-            heartbeat = self._positive(st.heartbeat, env, states, "HeartbeatSeconds")
+            timeout = None if st.timeout is None else self._positive(st.timeout, env, states, "TimeoutSeconds")
+            heartbeat = None if st.heartbeat is None else self._positive(st.heartbeat, env, states,
+                                                                          "HeartbeatSeconds")
         except StatesError as err:
             raise self._located(err, st, entered) from None
         result = yield from self.tasks.run(frame, st, params, ctx, timeout, heartbeat, token)
