@@ -104,3 +104,54 @@ def test_sleeps_run_inline_as_they_would_through_the_queue(name: str) -> None:
     queued, all_queued = _timed_run(name, inline=False)
     assert inline == queued
     assert inline_queued < all_queued  # the shortcut was taken (and the comparison is not vacuous)
+
+
+class _Sub(dict):
+    """A dict subclass whose item access differs from `get` (as a defaultdict's does)."""
+
+    def __getitem__(self, key: Any) -> Any:
+        return "via-getitem"
+
+
+_PATHS = ["$.a", "$.a.b", "$.a.b.c", "$.a.b.c.d", "$.a[0]", "$.a.b[1].c", "$.missing", "$.a.missing", "$.a.b.missing"]
+_DATA = [
+    {"a": {"b": {"c": {"d": 4}}}},
+    {"a": {"b": [{"c": 1}, {"c": 2}]}},
+    {"a": [10, 20]},
+    {"a": None},
+    {"a": {"b": None}},
+    {"a": "text"},
+    {"a": {"b": "text"}},
+    [1, 2],
+    "scalar",
+    None,
+    _Sub(a=_Sub(b=1)),
+    {"a": _Sub(b=_Sub(c=3))},
+]
+
+
+def _reference_read(text: str, data: Any) -> tuple[str, Any]:
+    from flowc.targets.runtime import jsonpath, messages
+
+    try:
+        return "value", jsonpath.parse_path(text).evaluate(data, context=None, variables=None)
+    except jsonpath.PathNotFound:
+        return "error", messages.path_not_found(text, None, data)
+
+
+def _fast_read(text: str, data: Any) -> tuple[str, Any]:
+    from flowc.targets.asl.interpreter import expressions as ex
+    from flowc.targets.runtime.errors import StatesError
+
+    try:
+        return "value", ex.path_reader(text)(ex.Env(data, None, None, None))  # type: ignore[arg-type]
+    except StatesError as err:
+        return "error", err.cause
+
+
+@pytest.mark.parametrize("text", _PATHS)
+def test_simple_path_reads_answer_as_the_jsonpath_evaluator(text: str) -> None:
+    """The direct reads of plain dicts (`$.a`, `$.a.b`, longer) give what the evaluator gives, value or error,
+    on lists, scalars, nulls, missing keys and dict subclasses (read the evaluator's way)."""
+    for data in _DATA:
+        assert _fast_read(text, data) == _reference_read(text, data), (text, data)
