@@ -35,11 +35,14 @@ class Cancelled(BaseException):
 
 
 class Task:
-    __slots__ = ("cancelled", "done", "epoch", "error", "gen", "group", "on_done", "result", "waiting")
+    __slots__ = ("cancelled", "done", "epoch", "error", "gen", "group", "index", "on_done", "owner", "result",
+                 "waiting")
 
     def __init__(self, gen: Thread, on_done: Callable[[Task], None] | None):
         self.gen = gen
         self.on_done = on_done
+        self.owner: Group | None = None  # the group this task is child `index` of (it reports there when done)
+        self.index = 0
         self.done = False
         self.cancelled = False
         self.epoch = 0  # bumped on every resume: stale timer entries are ignored
@@ -239,7 +242,10 @@ class Scheduler:
         task.done = True
         task.result = result
         task.error = error
-        if task.on_done is not None:
+        owner = task.owner
+        if owner is not None:
+            self._child_done(owner, task.index, task)
+        elif task.on_done is not None:
             task.on_done(task)
 
     # -- groups -----------------------------------------------------------------------------------------
@@ -259,10 +265,9 @@ class Scheduler:
     def _launch(self, group: Group) -> None:
         index = group.next
         group.next += 1
-
-        def done(child: Task, index: int = index) -> None:
-            self._child_done(group, index, child)
-        task = Task(group.factories[index](), done)
+        task = Task(group.factories[index](), None)
+        task.owner = group
+        task.index = index
         group.running[index] = task
         self._resume(task, self.clock.t)
 
