@@ -14,6 +14,7 @@ concurrent branches is the same on every run. Nothing here knows ASL.
 
 from __future__ import annotations
 
+import functools
 import heapq
 from collections.abc import Callable, Generator
 from typing import Any
@@ -351,15 +352,16 @@ class Scheduler:
         park = self.parked.get(key)
         if park is None or park.task is None:
             return False
-        task = park.task
-        epoch = task.epoch
-
-        def go() -> None:
-            if task.epoch == epoch and self.parked.get(key) is park:
-                del self.parked[key]
-                self._step(task, value, error)
-        self.at(self.clock.t + max(0.0, delay), go)
+        self.at(self.clock.t + max(0.0, delay), functools.partial(self._wake_now, park, park.task.epoch, value, error))
         return True
+
+    def _wake_now(self, park: Park, epoch: int, value: Any, error: BaseException | None) -> None:
+        """A `wake`'s entry come due: resume the parked task unless it moved on meanwhile."""
+        task = park.task
+        assert task is not None
+        if task.epoch == epoch and self.parked.get(park.key) is park:
+            del self.parked[park.key]
+            self._step(task, value, error)
 
     def heartbeat(self, key: str) -> bool:
         park = self.parked.get(key)
