@@ -71,7 +71,10 @@ class Meter:
     def units(self) -> BilledUnits:
         data = {}
         for key, value in self.counts.items():
-            data[key] = round(value, 9) if key == "lambda_gb_seconds" else int(value)
+            if key == "lambda_gb_seconds":
+                data[key] = round(value, 9)
+            else:
+                data[key] = value if type(value) is int else int(value)
         return units_of(data)
 
 
