@@ -30,8 +30,11 @@ _MESSAGE_ID = re.compile(r'MessageId\\?"\s*:\s*\\?"[0-9a-f-]{36}')  # moto's SNS
 
 
 def _eager(interp: Interpreter) -> None:
-    """Build every started execution's events after each scheduler step: what eager recording gave."""
+    """Build every started execution's events after each scheduler step: what eager recording gave. Every
+    sleep goes through the queue (a step per task attempt, as before sleeps ran on inline), which the lazy run
+    compared against does not: the two scheduling paths are compared too."""
     sched = interp.sched
+    sched.inline_sleeps = False
     step = sched._step
     started: list[Any] = []
     start = interp.start

@@ -71,5 +71,30 @@ class Meter:
     def units(self) -> BilledUnits:
         data = {}
         for key, value in self.counts.items():
-            data[key] = round(value, 9) if key == "lambda_gb_seconds" else int(value)
-        return BilledUnits(**data)
+            if key == "lambda_gb_seconds":
+                data[key] = round(value, 9)
+            else:
+                data[key] = value if type(value) is int else int(value)
+        return units_of(data)
+
+
+_FIELDS = BilledUnits.model_fields
+_DEFAULTS = {name: field.default for name, field in _FIELDS.items()}
+
+
+def units_of(data: dict[str, float]) -> BilledUnits:
+    """`BilledUnits(**data)` for counters the meter made (known fields, ints, a float for GB-seconds), without
+    pydantic's validation pass: one per execution, a fortieth of a small one. The instance is the one
+    validation would build: fields in declared order, the given ones as `model_fields_set`."""
+    if not data.keys() <= _FIELDS.keys():
+        return BilledUnits(**data)  # (never from a meter; validation says what is wrong)
+    values = _DEFAULTS.copy()
+    values.update(data)
+    if "lambda_gb_seconds" in data:
+        values["lambda_gb_seconds"] = float(values["lambda_gb_seconds"])
+    units = BilledUnits.__new__(BilledUnits)
+    object.__setattr__(units, "__dict__", values)
+    object.__setattr__(units, "__pydantic_fields_set__", set(data))
+    object.__setattr__(units, "__pydantic_extra__", None)
+    object.__setattr__(units, "__pydantic_private__", None)
+    return units

@@ -45,6 +45,7 @@ def _second(days: int, seconds: int) -> str:
     return (_EPOCH + datetime.timedelta(days=days, seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S")
 
 
+@functools.lru_cache(maxsize=256)  # (concurrent Map iterations and branches read the same instant)
 def iso(moment: float) -> str:
     """`2026-01-01T00:00:00.050Z`: ISO 8601 UTC with milliseconds (dropped when zero, like the context object)."""
     # timedelta rounds to microseconds exactly as `_EPOCH + timedelta(seconds=moment)` does; the text of the

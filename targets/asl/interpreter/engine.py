@@ -14,6 +14,7 @@ JSONata states: Arguments -> (the work) -> Output/Assign on `$states` (`input`, 
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 from collections import ChainMap
@@ -257,6 +258,14 @@ class LazyRunResult(RunResult):
         return "RunResult"
 
 
+def _execution_timed_out() -> StatesError:
+    return StatesError(TIMEOUT, "The execution timed out.")
+
+
+def _timed_out() -> StatesError:
+    return StatesError(TIMEOUT, "")
+
+
 def _is_int(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value == int(value)
 
@@ -447,14 +456,8 @@ class Interpreter:
         frame.remember(ex_.input, input_snap)
         ex_.max_data_bytes = hist_mod.snapshot_size(input_snap)
 
-        def body():
-            if self.check_payload_size and ex_.max_data_bytes > MAX_PAYLOAD_BYTES:
-                raise StatesError(DATA_LIMIT_EXCEEDED, "The execution input exceeds the maximum number of bytes "
-                                                       "service limit.")
-            return (yield from self.run_graph(frame, ex_.graph, ex_.input))
-
-        group = Group([body], deadline=self.clock.t + limit, passive=True,
-                      timeout_error=lambda: StatesError(TIMEOUT, "The execution timed out."))
+        group = Group([functools.partial(self._body, ex_, frame)], deadline=self.clock.t + limit, passive=True,
+                      timeout_error=_execution_timed_out)
         timed_out = False
         try:
             results = yield Join(group)
@@ -495,6 +498,13 @@ class Interpreter:
             callback(ex_)
         return ex_
 
+    def _body(self, ex_: Execution, frame: Frame):
+        """The execution's states, run as the one child of the group that holds its deadline."""
+        if self.check_payload_size and ex_.max_data_bytes > MAX_PAYLOAD_BYTES:
+            raise StatesError(DATA_LIMIT_EXCEEDED, "The execution input exceeds the maximum number of bytes "
+                                                   "service limit.")
+        return (yield from self.run_graph(frame, ex_.graph, ex_.input))
+
     def _bill_execution(self, ex_: Execution) -> None:
         meter = ex_.meter
         if ex_.parent is not None:
@@ -512,8 +522,13 @@ class Interpreter:
     # -- graphs and states --------------------------------------------------------------------------------
     def run_graph(self, frame: Frame, graph: GraphPlan, data: Any):
         state: StatePlan | None = graph.start_at
-        while state is not None:
-            state, data = yield from self.run_state(frame, state, data)
+        while state is not None:  # (`run_state`, dispatched here: a generator fewer per state)
+            if state.retried:
+                state, data = yield from self._retried(frame, state, data)
+            elif state.type == "Wait":
+                state, data = yield from self.run_state(frame, state, data)
+            else:
+                state, data = self._at_once(frame, state, data)
         return data
 
     def _enter(self, frame: Frame, st: StatePlan, data: Any, retry_count: int = 0) -> tuple[int, Any]:
@@ -523,11 +538,12 @@ class Interpreter:
                                        f"({MAX_HISTORY_EVENTS}).")
         ex_.transitions += 1
         ex_.states_entered.append(st.name)
-        if st.type in ("Map", "Parallel"):
+        if st.map_or_parallel:
             ex_.map_parallel_entered += 1
         history = ex_.history
         if history.enabled:
-            snap = frame.snapshot(data)
+            # (`frame.snapshot(data)`, its usual hit checked here: a call fewer per state)
+            snap = frame.out_snap if data is frame.out and frame.out_snap is not None else frame.snapshot(data)
             entered = history.add_data(st.entered_event, frame.last, hist_mod.STATE_ENTERED,
                                        (st.name, snap, hist_mod.NOT_TRUNCATED))
         else:
@@ -544,9 +560,10 @@ class Interpreter:
         history = ex_.history
         snap = None
         if self.check_payload_size or ex_.express or history.enabled:
-            snap = frame.snapshot(output)
+            snap = frame.out_snap if output is frame.out and frame.out_snap is not None else frame.snapshot(output)
         if self.check_payload_size or ex_.express:
-            n = hist_mod.snapshot_size(snap)  # type: ignore[arg-type]
+            # (`hist_mod.snapshot_size(snap)`, its usual case inline)
+            n = len(snap) if type(snap) is str and snap.isascii() else hist_mod.snapshot_size(snap)  # type: ignore[arg-type]
             if n > ex_.max_data_bytes:
                 ex_.max_data_bytes = n
             if self.check_payload_size and n > MAX_PAYLOAD_BYTES:
@@ -568,31 +585,36 @@ class Interpreter:
 
     def run_state(self, frame: Frame, st: StatePlan, raw: Any):
         """Run one state; returns (next state or None at the end of the graph, output)."""
+        if st.retried:
+            return (yield from self._retried(frame, st, raw))
+        if st.type != "Wait":
+            return self._at_once(frame, st, raw)
+        entered, ctx = self._enter(frame, st, raw)
+        try:
+            return (yield from self._wait(frame, st, raw, ctx, entered))
+        except GeneratorExit:
+            if frame.execution.history.enabled:
+                frame.execution.history.add("WaitStateAborted", frame.last)
+            raise
+
+    def _at_once(self, frame: Frame, st: StatePlan, raw: Any) -> tuple[StatePlan | None, Any]:
+        """Pass, Choice, Succeed and Fail: states that never wait, run without a generator of their own."""
         entered, ctx = self._enter(frame, st, raw)
         kind = st.type
-        try:
-            if kind == "Pass":
-                return self._pass(frame, st, raw, ctx)
-            if kind == "Choice":
-                return self._choice(frame, st, raw, ctx, entered)
-            if kind == "Succeed":
-                output = self._dataflow(st, entered, self._effective_input, frame, st, raw, ctx)
-                if st.ql == JSONATA and st.output is not None:
-                    env = ex.Env(raw, ctx, frame.variables, self.rng)
-                    output = self._dataflow(st, entered, st.output, env, env.states())
-                else:
-                    output = self._dataflow(st, entered, self._apply_output_path, st, output, ctx, frame)
-                self._exit(frame, st, output, None)
-                return None, output
-            if kind == "Fail":
-                raise self._fail(frame, st, raw, ctx, entered)
-            if kind == "Wait":
-                return (yield from self._wait(frame, st, raw, ctx, entered))
-            return (yield from self._with_retry(frame, st, raw, ctx, entered))
-        except GeneratorExit:
-            if frame.execution.history.enabled and kind in ("Task", "Wait", "Map", "Parallel"):
-                frame.execution.history.add(kind + "StateAborted", frame.last)
-            raise
+        if kind == "Pass":
+            return self._pass(frame, st, raw, ctx)
+        if kind == "Choice":
+            return self._choice(frame, st, raw, ctx, entered)
+        if kind == "Succeed":
+            output = self._dataflow(st, entered, self._effective_input, frame, st, raw, ctx)
+            if st.ql == JSONATA and st.output is not None:
+                env = ex.Env(raw, ctx, frame.variables, self.rng)
+                output = self._dataflow(st, entered, st.output, env, env.states())
+            else:
+                output = self._dataflow(st, entered, self._apply_output_path, st, output, ctx, frame)
+            self._exit(frame, st, output, None)
+            return None, output
+        raise self._fail(frame, st, raw, ctx, entered)  # Fail
 
     # -- data-flow helpers --------------------------------------------------------------------------------
     def _dataflow(self, st: StatePlan, entered: int, fn: Callable[..., Any], *args: Any) -> Any:
@@ -640,8 +662,10 @@ class Interpreter:
                 output = st.output(env, states) if st.output is not None else result
             else:
                 # Assign reads the state's raw result, before ResultSelector (docs/run.md, "Variables").
-                assign_data = result if assign_env_data is None else assign_env_data
-                assigned = self._assign(st.assign, st.ql, ex.Env(assign_data, ctx, frame.variables, self.rng), None)
+                assigned = None
+                if st.assign is not None:
+                    assign_data = result if assign_env_data is None else assign_env_data
+                    assigned = st.assign(ex.Env(assign_data, ctx, frame.variables, self.rng))
                 if st.result_selector is not None:
                     result = st.result_selector(ex.Env(result, ctx, frame.variables, self.rng))
                 text = st.result_path_text
@@ -825,35 +849,43 @@ class Interpreter:
         return float(value)
 
     # -- Task / Parallel / Map: Retry and Catch ---------------------------------------------------------------
-    def _with_retry(self, frame: Frame, st: StatePlan, raw: Any, ctx: Any, entered: int):
-        tracker = None  # made at the first error (most attempts succeed)
+    def _retried(self, frame: Frame, st: StatePlan, raw: Any):
+        """Task, Map and Parallel: enter, do the work with Retry and Catch, exit (or record the abort when the
+        thread is cancelled meanwhile)."""
+        entered, ctx = self._enter(frame, st, raw)
         kind = st.type
-        work = self._task if kind == "Task" else self._map if kind == "Map" else self._parallel
-        while True:
-            try:
-                result = yield from work(frame, st, raw, ctx, entered)
-                return self._finish(frame, st, raw, result, ctx, entered)
-            except StatesError as err:
-                err = self._located(err, st, entered)
-                if tracker is None and st.retriers:
-                    tracker = RetryTracker(st.retriers, self.rng)
-                delay = tracker.next_delay(err) if tracker is not None else None
-                if delay is not None:
-                    frame.execution.transitions += 1  # each retry is billed as a transition
-                    if delay > 0:
-                        yield Sleep(delay)
-                    if st.needs_context:
-                        ctx = ctxmod.enter_state(frame.execution.context, st.name, entered_time=iso(self.clock.t),
-                                                 retry_count=tracker.retry_count)
-                    continue
-                catcher = None
-                for candidate in st.catchers:
-                    if error_matches(err, candidate.error_equals):
-                        catcher = candidate
-                        break
-                if catcher is None:
-                    raise err from None
-                return self._catch(frame, st, raw, ctx, entered, catcher, err)
+        try:
+            tracker = None  # made at the first error (most attempts succeed)
+            work = self._task if kind == "Task" else self._map if kind == "Map" else self._parallel
+            while True:
+                try:
+                    result = yield from work(frame, st, raw, ctx, entered)
+                    return self._finish(frame, st, raw, result, ctx, entered)
+                except StatesError as err:
+                    err = self._located(err, st, entered)
+                    if tracker is None and st.retriers:
+                        tracker = RetryTracker(st.retriers, self.rng)
+                    delay = tracker.next_delay(err) if tracker is not None else None
+                    if delay is not None:
+                        frame.execution.transitions += 1  # each retry is billed as a transition
+                        if delay > 0:
+                            yield Sleep(delay)
+                        if st.needs_context:
+                            ctx = ctxmod.enter_state(frame.execution.context, st.name,
+                                                     entered_time=iso(self.clock.t), retry_count=tracker.retry_count)
+                        continue
+                    catcher = None
+                    for candidate in st.catchers:
+                        if error_matches(err, candidate.error_equals):
+                            catcher = candidate
+                            break
+                    if catcher is None:
+                        raise err from None
+                    return self._catch(frame, st, raw, ctx, entered, catcher, err)
+        except GeneratorExit:
+            if frame.execution.history.enabled:
+                frame.execution.history.add(kind + "StateAborted", frame.last)
+            raise
 
     def _catch(self, frame: Frame, st: StatePlan, raw: Any, ctx: Any, entered: int, catcher: CatchPlan,
                err: StatesError) -> tuple[StatePlan, Any]:
@@ -882,7 +914,7 @@ class Interpreter:
     # -- Task ------------------------------------------------------------------------------------------------
     def _task(self, frame: Frame, st: StatePlan, raw: Any, ctx: Any, entered: int):
         token = None
-        if isinstance(st.resource, str) and st.resource.endswith(".waitForTaskToken"):
+        if st.task_token:
             token = self.new_token(frame.execution)
             if ctx is None:
                 ctx = ctxmod.enter_state(frame.execution.context, st.name, entered_time=iso(self.clock.t))
@@ -897,14 +929,18 @@ class Interpreter:
                 data = self._effective_input(frame, st, raw, ctx)
                 env = ex.Env(data, ctx, frame.variables, self.rng)
                 params = st.parameters(env) if st.parameters is not None else data
-            timeout = self._positive(st.timeout, env, states, "TimeoutSeconds")
-            heartbeat = self._positive(st.heartbeat, env, states, "HeartbeatSeconds")
+            timeout = None if st.timeout is None else self._positive(st.timeout, env, states, "TimeoutSeconds")
+            heartbeat = None if st.heartbeat is None else self._positive(st.heartbeat, env, states,
+                                                                          "HeartbeatSeconds")
         except StatesError as err:
             raise self._located(err, st, entered) from None
         result = yield from self.tasks.run(frame, st, params, ctx, timeout, heartbeat, token)
-        if self.check_payload_size and hist_mod.snapshot_size(frame.snapshot(result)) > MAX_PAYLOAD_BYTES:
-            raise StatesError(DATA_LIMIT_EXCEEDED, f"The state/task '{st.name}' returned a result with a size "
-                                                   "exceeding the maximum number of bytes service limit.")
+        if self.check_payload_size:
+            snap = frame.out_snap if result is frame.out and frame.out_snap is not None else frame.snapshot(result)
+            size = len(snap) if type(snap) is str and snap.isascii() else hist_mod.snapshot_size(snap)
+            if size > MAX_PAYLOAD_BYTES:
+                raise StatesError(DATA_LIMIT_EXCEEDED, f"The state/task '{st.name}' returned a result with a size "
+                                                       "exceeding the maximum number of bytes service limit.")
         return result
 
     # -- Parallel --------------------------------------------------------------------------------------------
@@ -1033,23 +1069,25 @@ class Interpreter:
 
     def _map_iteration(self, frame: Frame, st: StatePlan, index: int, make_input: Callable[[int], Any],
                        started: int) -> Callable[[], Any]:
-        history = frame.execution.history
+        """What starts iteration `index` (one partial object per iteration, not a closure over seven cells)."""
+        return functools.partial(self._run_iteration, frame, st, index, make_input, started)
 
-        def run():
-            first = history.add("MapIterationStarted", started, {"name": st.name, "index": index})
-            child = frame.child(first)
-            try:
-                data = make_input(index)
-                output = yield from self.run_graph(child, st.processor, data)
-            except StatesError as err:
-                history.add("MapIterationFailed", child.last, {"name": st.name, "index": index})
-                raise err from None
-            except GeneratorExit:
-                history.add("MapIterationAborted", child.last, {"name": st.name, "index": index})
-                raise
-            history.add("MapIterationSucceeded", child.last, {"name": st.name, "index": index})
-            return output
-        return run
+    def _run_iteration(self, frame: Frame, st: StatePlan, index: int, make_input: Callable[[int], Any],
+                       started: int):
+        history = frame.execution.history
+        first = history.add("MapIterationStarted", started, {"name": st.name, "index": index})
+        child = frame.child(first)
+        try:
+            data = make_input(index)
+            output = yield from self.run_graph(child, st.processor, data)
+        except StatesError as err:
+            history.add("MapIterationFailed", child.last, {"name": st.name, "index": index})
+            raise err from None
+        except GeneratorExit:
+            history.add("MapIterationAborted", child.last, {"name": st.name, "index": index})
+            raise
+        history.add("MapIterationSucceeded", child.last, {"name": st.name, "index": index})
+        return output
 
     def _map_child(self, frame: Frame, st: StatePlan, index: int, make_input: Callable[[int], Any],
                    run_arn: str) -> Callable[[], Any]:
@@ -1072,11 +1110,12 @@ class Interpreter:
         if child.done:
             return child
         key = f"execution:{child.arn}"
+        wake = functools.partial(self.sched.wake, key)  # wake(child): resume this thread with it
         if child.done_callbacks:
-            child.done_callbacks.append(lambda c: self.sched.wake(key, c))  # type: ignore[union-attr]
+            child.done_callbacks.append(wake)  # type: ignore[union-attr]
         else:
-            child.done_callbacks = [lambda c: self.sched.wake(key, c)]
-        return (yield Park(key, timeout=timeout, timeout_error=lambda: StatesError(TIMEOUT, "")))
+            child.done_callbacks = [wake]
+        return (yield Park(key, timeout=timeout, timeout_error=_timed_out))
 
     def _tolerance(self, st: StatePlan, env: ex.Env, states: Any) -> tuple[float | None, float | None]:
         count = self._number(st.tolerated_count, env, states) if st.tolerated_count is not None else None

@@ -119,7 +119,49 @@ def path_reader(text: str, field: str | None = None) -> Compiled:
         goes through `read` for its error."""
         node = walk_simple(env.data, keys)
         return read(env) if node is NOT_FOUND else node
-    return read_simple
+
+    if not all(type(key) is str for key in keys):
+        return read_simple
+    if len(keys) == 1:
+        (only,) = keys
+
+        def read_name(env: Env) -> Any:
+            """`$.a`: a key of a plain dict read directly (anything else, missing keys included, is
+            `read_simple`'s: a dict subclass, whose `get` may differ from `in` and `[]`, too)."""
+            node = env.data
+            if type(node) is dict:
+                node = node.get(only, NOT_FOUND)
+                if node is not NOT_FOUND:
+                    return node
+            return read_simple(env)
+        return read_name
+
+    if len(keys) == 2:
+        first, second = keys
+
+        def read_two(env: Env) -> Any:
+            """`$.a.b`: as `read_name`, two levels."""
+            node = env.data
+            if type(node) is dict:
+                node = node.get(first, NOT_FOUND)
+                if type(node) is dict:
+                    node = node.get(second, NOT_FOUND)
+                    if node is not NOT_FOUND:
+                        return node
+            return read_simple(env)
+        return read_two
+
+    def read_names(env: Env) -> Any:
+        """`$.a.b.c`: keys of plain dicts read directly, as `read_name`."""
+        node = env.data
+        for key in keys:
+            if type(node) is not dict:
+                return read_simple(env)
+            node = node.get(key, NOT_FOUND)
+            if node is NOT_FOUND:
+                return read_simple(env)
+        return node
+    return read_names
 
 
 def intrinsic_reader(text: str, field: str | None = None) -> Compiled:

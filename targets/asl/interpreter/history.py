@@ -94,38 +94,41 @@ class History:
     garbage collector tracks until its next pass, and an interpreter keeps every execution's history: the
     list holds only atomic values (text, numbers, JSON bytes), which it never has to look at."""
 
-    __slots__ = ("_built", "_read", "clock", "count", "enabled", "last_id", "records")
+    __slots__ = ("_built", "_read", "clock", "enabled", "last_id", "records")
 
     def __init__(self, clock: Any, enabled: bool = True):
         self.clock = clock
         self.enabled = enabled
         self.records: list[Any] = []  # a tuple once the execution ended (`close`)
-        self.last_id = 0
-        self.count = 0  # events recorded
+        self.last_id = 0  # the last event's id (with history off too: ids go on being counted)
         self._built: list[dict[str, Any]] | None = None  # the events read so far (None: never read)
         self._read = 0  # where in `records` the unread events start
 
     def add(self, event_type: str, previous: int, details: dict[str, Any] | None = None) -> int:
         """An event whose details (if any) are final: JSON text and atomic values, not changed later."""
-        self.last_id += 1
+        event_id = self.last_id = self.last_id + 1
         if self.enabled:
-            self.count += 1
             if details is None:
-                self.records += (event_type, self.last_id, previous, self.clock.t, None)
+                self.records += (event_type, event_id, previous, self.clock.t, None)
             else:
                 keys = tuple(details)
-                self.records += (event_type, self.last_id, previous, self.clock.t, _KEYS.setdefault(keys, keys),
+                self.records += (event_type, event_id, previous, self.clock.t, _KEYS.setdefault(keys, keys),
                                  *details.values())
-        return self.last_id
+        return event_id
 
     def add_data(self, event_type: str, previous: int, keys: tuple[str, ...], values: tuple[Any, ...]) -> int:
         """An event with details `dict(zip(keys, values))`, a payload given as its `snapshot`, `NOT_TRUNCATED`
         for `{"truncated": false}` (built when the history is read). `keys`: a shared constant tuple."""
-        self.last_id += 1
+        event_id = self.last_id = self.last_id + 1
         if self.enabled:
-            self.count += 1
-            self.records += (event_type, self.last_id, previous, self.clock.t, keys, *values)
-        return self.last_id
+            self.records += (event_type, event_id, previous, self.clock.t, keys, *values)
+        return event_id
+
+    @property
+    def count(self) -> int:
+        """Events recorded: every id is an event's when history is on (each id is drawn by `add`/`add_data`),
+        none is recorded when it is off. Derived, so recording an event updates one counter, not two."""
+        return self.last_id if self.enabled else 0
 
     def close(self) -> None:
         """The execution ended: no more events (a tuple of atomic values is one the GC stops tracking)."""

@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime
+import functools
 import json
 import sys
 import uuid
@@ -91,6 +92,7 @@ class FunctionSpec:
         return self._handler
 
 
+@functools.lru_cache(maxsize=4096)  # a pure function of a definition's text: worked out once per resource
 def split_resource(resource: str) -> tuple[str, str, str]:
     """`arn:aws:states:::sqs:sendMessage.waitForTaskToken` -> ("sqs", "sendMessage", ".waitForTaskToken")."""
     rest = resource[len(OPTIMIZED_PREFIX):]
@@ -107,6 +109,7 @@ def split_resource(resource: str) -> tuple[str, str, str]:
     return service, action, suffix
 
 
+@functools.lru_cache(maxsize=4096)
 def function_name(arn_or_name: str) -> str:
     """The function name in a Lambda ARN (with or without qualifier) or a bare name."""
     if arn_or_name.startswith(LAMBDA_PREFIX):
@@ -157,11 +160,16 @@ class TaskRunner:
                 for state, resource, value, snap in self._calls]
 
     def _lookup(self, table: dict[str, Any], workflow: str, state: str) -> Any:
+        if not table:  # (most runs give no handlers by step, many no mocks)
+            return None
         return table.get(f"{workflow}.{state}", table.get(state))
 
     # -- the entry point -----------------------------------------------------------------------------------
     def run(self, frame: Any, st: Any, params: Any, ctx: Any, timeout: float | None, heartbeat: float | None,
             token: str | None = None):
+        """The generator that runs the task: the integration's own, handed back rather than delegated to (the
+        engine's `yield from` starts it at once, so everything here happens when it would inside a generator,
+        and each resume of the task passes one generator fewer)."""
         execution = frame.execution
         resource = st.resource
         if not isinstance(resource, str):
@@ -175,14 +183,13 @@ class TaskRunner:
         else:
             self._calls.append((st.name, resource, params, False))
         if resource.startswith(LAMBDA_PREFIX):
-            return (yield from self._lambda_direct(frame, st, resource, params, mock, handler, timeout))
+            return self._lambda_direct(frame, st, resource, params, mock, handler, timeout)
         if ACTIVITY_MARK in resource:
-            return (yield from self._activity(frame, st, resource, params, mock, handler, timeout, heartbeat))
+            return self._activity(frame, st, resource, params, mock, handler, timeout, heartbeat)
         if not resource.startswith(OPTIMIZED_PREFIX):
             raise local_abort(st, f"resource {resource!r} is not an ARN this interpreter knows; give it a mock")
         service, action, suffix = split_resource(resource)
-        return (yield from self._service(frame, st, service, action, suffix, params, mock, handler, timeout,
-                                         heartbeat, token))
+        return self._service(frame, st, service, action, suffix, params, mock, handler, timeout, heartbeat, token)
 
     # -- Lambda ------------------------------------------------------------------------------------------------
     def _function(self, name: str) -> FunctionSpec:
@@ -205,16 +212,21 @@ class TaskRunner:
                 seconds = declared
         elif getattr(fn, "flowc_duration", None) is not None:
             seconds = float(fn.flowc_duration())
-        context = LambdaContext(spec.name if spec is not None else st.name, memory, limit,
-                                request_id=interp.new_name())
+        request_id = interp.new_name()  # drawn for a mock too: the seeded names after it stay the same
         killed = seconds >= limit
         error: TaskFailure | None = None
         result = result_snap = None
         if not killed:
             try:
-                with local.callback_receiver(interp), _sfn_callbacks_routed(interp):
+                with local.callback_receiver(interp):
                     copied = ex.copy_from(event, event_snap)
-                    result = fn(copied) if mock is not None else fn(copied, context)
+                    context = None if mock is not None else LambdaContext(
+                        spec.name if spec is not None else st.name, memory, limit, request_id=request_id)
+                    if interp.tokens and "botocore.client" in sys.modules:  # else there is nothing to route
+                        with _sfn_callbacks_routed(interp):
+                            result = fn(copied) if context is None else fn(copied, context)
+                    else:
+                        result = fn(copied) if context is None else fn(copied, context)
                 result, result_snap = ex.copy_json_text(result)
             except TaskFailure as failure:
                 error = failure
@@ -225,7 +237,7 @@ class TaskRunner:
         if spec is not None or mock is None:
             meter = self._current_meter
             meter.add("lambda_invocations")
-            meter.add("lambda_gb_seconds", billing.lambda_gb_seconds(memory, min(seconds, limit)))
+            meter.add("lambda_gb_seconds", _gb_seconds(memory, min(seconds, limit)))
         return min(seconds, float(limit)), killed, limit, result, error, result_snap
 
     def _lambda_direct(self, frame: Any, st: Any, resource: str, params: Any, mock: Mock | None,
@@ -234,9 +246,12 @@ class TaskRunner:
         snap = None
         if history.enabled:
             snap = frame.snapshot(params)
-            frame.last = history.add_data("LambdaFunctionScheduled", frame.last, *(
-                (hist_mod.LAMBDA_SCHEDULED, (resource, snap, hist_mod.NOT_TRUNCATED)) if timeout is None else
-                (hist_mod.LAMBDA_SCHEDULED_TIMEOUT, (resource, snap, hist_mod.NOT_TRUNCATED, int(timeout)))))
+            if timeout is None:
+                frame.last = history.add_data("LambdaFunctionScheduled", frame.last, hist_mod.LAMBDA_SCHEDULED,
+                                              (resource, snap, hist_mod.NOT_TRUNCATED))
+            else:
+                frame.last = history.add_data("LambdaFunctionScheduled", frame.last, hist_mod.LAMBDA_SCHEDULED_TIMEOUT,
+                                              (resource, snap, hist_mod.NOT_TRUNCATED, int(timeout)))
         else:
             frame.last = history.add("LambdaFunctionScheduled", frame.last)
         frame.last = history.add("LambdaFunctionStarted", frame.last)
@@ -339,18 +354,6 @@ class TaskRunner:
         started = interp.clock.t
         deadline = None if timeout is None else started + timeout
 
-        def fail(err: StatesError):
-            frame.last = history.add("TaskFailed", frame.last, {
-                "resourceType": resource_type, "resource": resource_name, "error": err.error,
-                **({"cause": err.cause} if err.cause else {})})
-            return err
-
-        def timed_out(err: StatesError | None = None):
-            error = err.error if err is not None else TIMEOUT
-            frame.last = history.add("TaskTimedOut", frame.last, {
-                "resourceType": resource_type, "resource": resource_name, "error": error})
-            return StatesError(error, "")
-
         try:
             if mock is not None:
                 result = yield from self._mocked(frame, st, mock, params, suffix, timeout, heartbeat, token,
@@ -376,11 +379,11 @@ class TaskRunner:
                     frame.last = _submitted(history, frame.last, resource_type, resource_name, result)
                     result = yield from self._wait_callback(frame, st, token, deadline, heartbeat)
         except _Timeout as err:
-            raise timed_out(err.error) from None
+            raise _task_timed_out(frame, resource_type, resource_name, err.error) from None
         except StatesError as err:
             if err.error in (TIMEOUT, HEARTBEAT_TIMEOUT) and getattr(err, "task_timeout", False):
-                raise timed_out(err) from None
-            raise fail(err) from None
+                raise _task_timed_out(frame, resource_type, resource_name, err) from None
+            raise _task_failed(frame, resource_type, resource_name, err) from None
         frame.last = history.add_data("TaskSucceeded", frame.last, hist_mod.TASK_OUTPUT, (
             resource_type, resource_name, frame.snapshot(result) if history.enabled else "",
             hist_mod.NOT_TRUNCATED))
@@ -554,25 +557,26 @@ class TaskRunner:
             raise StatesError(failure.error, failure.cause or "") from None
 
     def _bill_service(self, frame: Any, service: str, action: str, params: Any, *, mocked: bool) -> None:
+        kind = _billed_as(service, action)
+        if kind is None:
+            return
         meter = frame.execution.meter
+        if kind == "eventbridge":
+            entries = params.get("Entries", []) if isinstance(params, dict) else []
+            meter.add("eventbridge_events", sum(billing.chunks(ex.size(e)) for e in entries) or 1)
+            return
         size = hist_mod.snapshot_size(frame.snapshot(params))  # (the task's TaskScheduled made it, usually)
-        lowered = action.lower()
-        name = service.removeprefix("aws-sdk:")
-        if name == "dynamodb":
-            if lowered in ("putitem", "updateitem", "deleteitem"):
-                meter.add("dynamodb_writes", billing.dynamodb_write_units(size))
-            elif lowered in ("getitem", "query", "scan"):
-                consistent = isinstance(params, dict) and bool(params.get("ConsistentRead"))
-                meter.add("dynamodb_reads", billing.dynamodb_read_units(size, consistent))
-        elif name == "sns" and lowered == "publish":
+        if kind == "dynamodb_write":
+            meter.add("dynamodb_writes", billing.dynamodb_write_units(size))
+        elif kind == "dynamodb_read":
+            consistent = isinstance(params, dict) and bool(params.get("ConsistentRead"))
+            meter.add("dynamodb_reads", billing.dynamodb_read_units(size, consistent))
+        elif kind == "sns":
             meter.add("sns_publishes", billing.chunks(size))
-        elif name == "sqs" and lowered.startswith("sendmessage"):
+        else:  # sqs
             n = billing.chunks(size)
             meter.add("sqs_requests", n)
             meter.add("sqs_sends", n)
-        elif name in ("events", "eventbridge") and lowered == "putevents":
-            entries = params.get("Entries", []) if isinstance(params, dict) else []
-            meter.add("eventbridge_events", sum(billing.chunks(ex.size(e)) for e in entries) or 1)
 
     # -- Distributed Map IO ----------------------------------------------------------------------------------------
     def read_items(self, frame: Any, st: Any, env: Any, states: Any):
@@ -623,6 +627,30 @@ class TaskRunner:
         return {"MapRunArn": run_arn, "ResultWriterDetails": details}
 
 
+# a pure function of a task's memory and duration, which repeat: worked out once per pair
+_gb_seconds = functools.lru_cache(maxsize=1024)(billing.lambda_gb_seconds)
+
+
+@functools.lru_cache(maxsize=1024)  # a pure function of the resource: worked out once per task resource
+def _billed_as(service: str, action: str) -> str | None:
+    """What a service call bills beyond the state transition: "dynamodb_write", "dynamodb_read", "sns", "sqs",
+    "eventbridge", or None (nothing)."""
+    lowered = action.lower()
+    name = service.removeprefix("aws-sdk:")
+    if name == "dynamodb":
+        if lowered in ("putitem", "updateitem", "deleteitem"):
+            return "dynamodb_write"
+        if lowered in ("getitem", "query", "scan"):
+            return "dynamodb_read"
+    elif name == "sns" and lowered == "publish":
+        return "sns"
+    elif name == "sqs" and lowered.startswith("sendmessage"):
+        return "sqs"
+    elif name in ("events", "eventbridge") and lowered == "putevents":
+        return "eventbridge"
+    return None
+
+
 @contextlib.contextmanager
 def _sfn_callbacks_routed(interp: Any):
     """While a handler runs, its boto3 `stepfunctions` SendTaskSuccess/Failure/Heartbeat calls with a token
@@ -662,6 +690,23 @@ def _sfn_callbacks_routed(interp: Any):
 
 
 _SFN_CALLBACKS = frozenset({"SendTaskSuccess", "SendTaskFailure", "SendTaskHeartbeat"})
+
+
+def _task_failed(frame: Any, resource_type: str, resource_name: str, err: StatesError) -> StatesError:
+    """TaskFailed for a service task (a function, not a closure made for every task that might fail)."""
+    frame.last = frame.execution.history.add("TaskFailed", frame.last, {
+        "resourceType": resource_type, "resource": resource_name, "error": err.error,
+        **({"cause": err.cause} if err.cause else {})})
+    return err
+
+
+def _task_timed_out(frame: Any, resource_type: str, resource_name: str,
+                    err: StatesError | None = None) -> StatesError:
+    """TaskTimedOut for a service task: its error, as the task raises it."""
+    error = err.error if err is not None else TIMEOUT
+    frame.last = frame.execution.history.add("TaskTimedOut", frame.last, {
+        "resourceType": resource_type, "resource": resource_name, "error": error})
+    return StatesError(error, "")
 
 
 class _Timeout(Exception):

@@ -79,10 +79,12 @@ class StatePlan:
         "arguments", "assign", "branches", "catchers", "cause", "cause_path", "choices", "default",
         "end", "entered_event", "error", "error_path", "event_type", "exited_event", "heartbeat", "input_mode",
         "input_path", "item_batcher",
-        "item_reader", "item_selector", "items", "items_path", "map_mode", "max_concurrency", "name",
+        "item_reader", "item_selector", "items", "items_path", "map_mode", "map_or_parallel", "max_concurrency",
+        "name",
         "needs_context", "next", "next_name", "output", "output_mode", "output_path", "parameters",
         "processor", "processor_type", "ql", "raw", "resource", "result", "result_path", "result_path_text",
-        "result_selector", "result_writer", "retriers", "seconds", "siblings", "timeout", "timestamp",
+        "result_selector", "result_writer", "retried", "retriers", "seconds", "siblings", "task_token", "timeout",
+        "timestamp",
         "tolerated_count", "tolerated_percentage", "type",
     )
 
@@ -95,6 +97,9 @@ class StatePlan:
         if self.type not in STATE_TYPES:
             raise DefinitionError(f"state '{name}' has unknown Type {self.type!r}")
         self.event_type = self.type
+        # what the engine asks of every state it enters, answered once here
+        self.map_or_parallel = self.type in ("Map", "Parallel")
+        self.retried = self.map_or_parallel or self.type == "Task"  # the kinds with Retry/Catch
         self.entered_event = self.type + "StateEntered"  # history event types, made once (not per event)
         self.exited_event = self.type + "StateExited"
         self.ql = raw.get("QueryLanguage", ql)
@@ -140,6 +145,7 @@ class StatePlan:
         self.catchers = [CatchPlan(c, ql) for c in raw.get("Catch", ())]
         self.result = raw.get("Result")
         self.resource = raw.get("Resource")
+        self.task_token = isinstance(self.resource, str) and self.resource.endswith(".waitForTaskToken")
         self.timeout = self._number_field("TimeoutSeconds")
         self.heartbeat = self._number_field("HeartbeatSeconds")
         self.seconds = self._number_field("Seconds")

@@ -14,6 +14,7 @@ concurrent branches is the same on every run. Nothing here knows ASL.
 
 from __future__ import annotations
 
+import functools
 import heapq
 from collections.abc import Callable, Generator
 from typing import Any
@@ -35,11 +36,14 @@ class Cancelled(BaseException):
 
 
 class Task:
-    __slots__ = ("cancelled", "done", "epoch", "error", "gen", "group", "on_done", "result", "waiting")
+    __slots__ = ("cancelled", "done", "epoch", "error", "gen", "group", "index", "on_done", "owner", "result",
+                 "waiting")
 
     def __init__(self, gen: Thread, on_done: Callable[[Task], None] | None):
         self.gen = gen
         self.on_done = on_done
+        self.owner: Group | None = None  # the group this task is child `index` of (it reports there when done)
+        self.index = 0
         self.done = False
         self.cancelled = False
         self.epoch = 0  # bumped on every resume: stale timer entries are ignored
@@ -127,28 +131,32 @@ class _Expiry:
 class Scheduler:
     def __init__(self, clock: VirtualClock):
         self.clock = clock
-        self._heap: list[tuple[float, int, Callable[[], None], bool]] = []
+        # (moment, sequence, task, its epoch, value, error, passive): resume `task` with `value`/`error` unless it
+        # moved on (epoch) or ended; task None: call `value` (a timer). The sequence breaks ties, so entries
+        # never compare further. A task's resume is a tuple, not a closure over five cells and a call.
+        self._heap: list[tuple[float, int, Task | None, int, Any, BaseException | None, bool]] = []
         self._seq = 0
         self._active = 0
         self.parked: dict[str, Park] = {}
+        self._until: Callable[[], bool] | None = None  # `run`'s stop condition while it runs
+        # a thread that sleeps until before anything else is due runs on at once, in the same `_step` (see
+        # there); False: every sleep goes through the queue (tests compare the two)
+        self.inline_sleeps = True
 
     # -- queue -----------------------------------------------------------------------------------------
     def at(self, moment: float, fn: Callable[[], None], *, passive: bool = False) -> None:
         """Run `fn` at `moment`. A passive entry (an execution's deadline) does not keep the run going on its
         own: when only passive entries are left, `run` stops and the waiting executions stay RUNNING."""
         self._seq += 1
-        heapq.heappush(self._heap, (moment, self._seq, fn, passive))
+        heapq.heappush(self._heap, (moment, self._seq, None, 0, fn, None, passive))
         if not passive:
             self._active += 1
 
     def _resume(self, task: Task, moment: float, value: Any = None, error: BaseException | None = None) -> None:
-        epoch = task.epoch
-
-        def go() -> None:
-            if task.done or task.cancelled or task.epoch != epoch:
-                return
-            self._step(task, value, error)
-        self.at(moment, go)
+        """Step `task` with `value`/`error` at `moment`, unless it moved on or ended by then."""
+        self._seq += 1
+        heapq.heappush(self._heap, (moment, self._seq, task, task.epoch, value, error, False))
+        self._active += 1
 
     def spawn(self, gen: Thread, on_done: Callable[[Task], None] | None = None) -> Task:
         task = Task(gen, on_done)
@@ -159,15 +167,22 @@ class Scheduler:
         """Run until nothing is ready (or `until()` holds): time jumps to the next event."""
         heap = self._heap
         clock = self.clock
-        while heap and self._active:
-            moment, _, fn, passive = heapq.heappop(heap)
-            if not passive:
-                self._active -= 1
-            if moment > clock.t:
-                clock.t = moment
-            fn()
-            if until is not None and until():
-                return
+        outer, self._until = self._until, until
+        try:
+            while heap and self._active:
+                moment, _, task, epoch, value, error, passive = heapq.heappop(heap)
+                if not passive:
+                    self._active -= 1
+                if moment > clock.t:
+                    clock.t = moment
+                if task is None:
+                    value()
+                elif not (task.done or task.cancelled or task.epoch != epoch):
+                    self._step(task, value, error)
+                if until is not None and until():
+                    return
+        finally:
+            self._until = outer
         if heap:
             self._drop_spent_deadlines()
 
@@ -176,7 +191,7 @@ class Scheduler:
         execution's deadline (a year away for a Standard one): unpopped, they would keep every finished
         execution alive through their closures and grow the heap with every run of a long-lived interpreter."""
         heap = self._heap
-        live = [entry for entry in heap if not (type(entry[2]) is _Expiry and entry[2].group.finished)]
+        live = [entry for entry in heap if not (type(entry[4]) is _Expiry and entry[4].group.finished)]
         if len(live) != len(heap):
             heapq.heapify(live)
             self._heap = live
@@ -187,21 +202,37 @@ class Scheduler:
 
     # -- stepping ---------------------------------------------------------------------------------------
     def _step(self, task: Task, value: Any, error: BaseException | None) -> None:
-        task.epoch += 1
-        task.group = None
-        task.waiting = None
-        try:
-            request = task.gen.throw(error) if error is not None else task.gen.send(value)
-        except StopIteration as stop:
-            self._finish(task, stop.value, None)
-            return
-        except Exception as exc:
-            self._finish(task, None, exc)
-            return
-        kind = type(request)
-        if kind is Sleep:
-            self._resume(task, self.clock.t + max(0.0, request.seconds))
-        elif kind is Join:
+        """Resume `task` with `value` (or `error`) and queue what it asks for next.
+
+        A `Sleep` ending strictly before every queued entry would be the next entry `run` pops (ties go to
+        the older entry), so the task goes on here at once, the clock moved as `run` would move it: what a
+        task's virtual seconds cost becomes a loop turn, not a closure, a heap push and pop and a call."""
+        clock = self.clock
+        while True:
+            task.epoch += 1
+            task.group = None
+            task.waiting = None
+            try:
+                request = task.gen.throw(error) if error is not None else task.gen.send(value)
+            except StopIteration as stop:
+                self._finish(task, stop.value, None)
+                return
+            except Exception as exc:
+                self._finish(task, None, exc)
+                return
+            kind = type(request)
+            if kind is Sleep:
+                moment = clock.t + max(0.0, request.seconds)
+                heap = self._heap  # (read each time: a run nested in a handler may replace the list)
+                if (not heap or moment < heap[0][0]) and self.inline_sleeps and self._until is None:
+                    if moment > clock.t:
+                        clock.t = moment
+                    value = error = None
+                    continue
+                self._resume(task, moment)
+                return
+            break
+        if kind is Join:
             self._join(task, request.group)
         elif kind is Park:
             self._park(task, request)
@@ -212,7 +243,10 @@ class Scheduler:
         task.done = True
         task.result = result
         task.error = error
-        if task.on_done is not None:
+        owner = task.owner
+        if owner is not None:
+            self._child_done(owner, task.index, task)
+        elif task.on_done is not None:
             task.on_done(task)
 
     # -- groups -----------------------------------------------------------------------------------------
@@ -232,10 +266,9 @@ class Scheduler:
     def _launch(self, group: Group) -> None:
         index = group.next
         group.next += 1
-
-        def done(child: Task, index: int = index) -> None:
-            self._child_done(group, index, child)
-        task = Task(group.factories[index](), done)
+        task = Task(group.factories[index](), None)
+        task.owner = group
+        task.index = index
         group.running[index] = task
         self._resume(task, self.clock.t)
 
@@ -319,15 +352,16 @@ class Scheduler:
         park = self.parked.get(key)
         if park is None or park.task is None:
             return False
-        task = park.task
-        epoch = task.epoch
-
-        def go() -> None:
-            if task.epoch == epoch and self.parked.get(key) is park:
-                del self.parked[key]
-                self._step(task, value, error)
-        self.at(self.clock.t + max(0.0, delay), go)
+        self.at(self.clock.t + max(0.0, delay), functools.partial(self._wake_now, park, park.task.epoch, value, error))
         return True
+
+    def _wake_now(self, park: Park, epoch: int, value: Any, error: BaseException | None) -> None:
+        """A `wake`'s entry come due: resume the parked task unless it moved on meanwhile."""
+        task = park.task
+        assert task is not None
+        if task.epoch == epoch and self.parked.get(park.key) is park:
+            del self.parked[park.key]
+            self._step(task, value, error)
 
     def heartbeat(self, key: str) -> bool:
         park = self.parked.get(key)
