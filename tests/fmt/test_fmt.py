@@ -123,3 +123,39 @@ def test_fmt_check_diff_write_and_stdin(tmp_path: Path) -> None:
 
 def test_option_order_is_documented() -> None:
     assert OPTION_ORDER[-2:] == ("retry", "catch")
+
+
+def test_a_deeply_nested_line_is_read_a_bounded_number_of_times(monkeypatch):
+    # Found by fuzzing the LSP's features: `_break` re-scanned every nested object at every level, so a line
+    # nested ~1,500 deep (which `fmt` formats even though it does not parse) took 15 s, and deeper ones ran out
+    # of Python's recursion limit. Counted, not timed: the characters the formatter's tokeniser reads stay
+    # within a small multiple of the file; below MAX_DEPTH levels (deeper than any program) a line stays whole.
+    from flowc.dsl import formatter
+    from flowc.dsl.limits import MAX_DEPTH
+
+    real, scanned = formatter._TOKEN, []
+
+    class Counting:
+        def finditer(self, string, *args):
+            scanned.append(len(string))
+            return real.finditer(string, *args)
+
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+    monkeypatch.setattr(formatter, "_TOKEN", Counting())
+    for depth in (100, 2000):
+        scanned.clear()
+        text = "workflow W\n  A: pass with " + "{ a: " * depth + "1" + " }" * depth + "\n"
+        out = formatter.format_flow(text)
+        assert sum(scanned) <= 3 * len(text), (depth, sum(scanned), len(text))
+        assert re.sub(r"\s", "", out) == re.sub(r"\s", "", text)  # nothing lost or added
+        assert formatter.format_flow(out) == out
+        lines = out.splitlines()
+        assert lines[1] == "  A: pass with {" and lines[2].strip() == "a: {"  # broken level by level...
+        if depth < MAX_DEPTH:
+            assert lines[depth + 1].strip() == "a: 1" and len(lines) == 2 * depth + 2  # ...down to `a: 1`,
+            assert lines[-1] == "    }"  # each object closed on its own line
+        else:
+            assert len(lines) == 2 * MAX_DEPTH + 2  # ...down to MAX_DEPTH levels, the rest on one line
+            assert lines[MAX_DEPTH + 1].strip().startswith("a: { a: { a:") and lines[MAX_DEPTH + 1].endswith("} }")
