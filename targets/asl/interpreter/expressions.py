@@ -136,23 +136,8 @@ def path_reader(text: str, field: str | None = None) -> Compiled:
             return read_simple(env)
         return read_name
 
-    if len(keys) == 2:
-        first, second = keys
-
-        def read_two(env: Env) -> Any:
-            """`$.a.b`: as `read_name`, two levels."""
-            node = env.data
-            if type(node) is dict:
-                node = node.get(first, NOT_FOUND)
-                if type(node) is dict:
-                    node = node.get(second, NOT_FOUND)
-                    if node is not NOT_FOUND:
-                        return node
-            return read_simple(env)
-        return read_two
-
     def read_names(env: Env) -> Any:
-        """`$.a.b.c`: keys of plain dicts read directly, as `read_name`."""
+        """`$.a.b`, `$.a.b.c`: keys of plain dicts read directly, as `read_name`."""
         node = env.data
         for key in keys:
             if type(node) is not dict:
