@@ -13,7 +13,7 @@ from flowc.compiler import ir
 from flowc.compiler.asldoc import AslDocument
 from flowc.compiler.engine import asl_rules, run_rules
 from flowc.compiler.gcpause import paused_gc  # re-exported: commands import it from here
-from flowc.compiler.result import CompileResult  # re-exported: commands import it from here
+from flowc.compiler.result import CompileResult
 from flowc.dsl.diagnostics import Diagnostic, Severity, sort_diagnostics
 
 

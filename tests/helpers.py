@@ -5,7 +5,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from flowc.compiler.pipeline import CompileResult, analyse
+from flowc.compiler.pipeline import analyse
+from flowc.compiler.result import CompileResult
 
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOWS = REPO / "workflows"

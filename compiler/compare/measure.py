@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flowc.compiler.compare.analysis import WorkflowIndex
-from flowc.compiler.pipeline import CompileResult
+from flowc.compiler.result import CompileResult
 from flowc.targets.local import BilledUnits, RunResult
 
 CHUNK = 64 * 1024

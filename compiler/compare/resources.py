@@ -27,7 +27,7 @@ from typing import Any
 
 from flowc.compiler import ir
 from flowc.compiler.compare.analysis import NATIVE, WorkflowIndex
-from flowc.compiler.pipeline import CompileResult
+from flowc.compiler.result import CompileResult
 
 REGION = "us-east-1"
 PLACEHOLDER_BUCKET = "flowc-compare-artifacts"

@@ -154,7 +154,7 @@ class FlowAnalysis(Plain):
     """One verdict for `.flow` sources, shared by `check`, `compile` and `lint`: every rule at its configured
     severity, with per-file ignores and inline suppressions applied."""
 
-    result: Any  # flowc.compiler.pipeline.CompileResult
+    result: Any  # flowc.compiler.result.CompileResult
     diagnostics: list[Diagnostic]
     config: LintConfig
 

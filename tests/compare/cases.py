@@ -6,7 +6,8 @@ import functools
 from pathlib import Path
 from typing import Any
 
-from flowc.compiler.pipeline import CompileResult, analyse
+from flowc.compiler.pipeline import analyse
+from flowc.compiler.result import CompileResult
 
 FLOWS = Path(__file__).resolve().parent / "flows"
 

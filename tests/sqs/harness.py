@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flowc.compiler.pipeline import CompileResult
+from flowc.compiler.result import CompileResult
 
 from tests.oracles.deploy import deploy_program
 from tests.oracles.sfn import SfnOracle
