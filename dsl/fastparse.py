@@ -25,8 +25,10 @@ anywhere; backslash line continuations; tokens or brackets spanning lines; an in
 
 from __future__ import annotations
 
+import gc
 import json
 import re
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -71,9 +73,11 @@ def _words(rule: str) -> frozenset[str]:
 _WORD = r"[A-Za-z_][A-Za-z0-9_\-]*(?:\.[A-Za-z_][A-Za-z0-9_\-]*)*"  # dsl/lexer.py's: a NAME or DOTTED_NAME
 # One line's tokens, in the lexer's order of alternatives (so a line splits as the lexer splits it): blanks,
 # then a word, JSONata, string, 'string', path, duration, number, comparison, punctuation, or a comment.
-_TOKEN = re.compile("( *)(" + "|".join([
+_TOKEN = re.compile(" *(?:" + "|".join([
     _WORD, _terminal("JSONATA"), _terminal("STRING"), _terminal("SQ_STRING"), _terminal("PATH"),
     _terminal("DURATION"), _terminal("NUMBER"), "==|!=|<=|>=|<|>", r"[,:%{}\[\]()]", "#.*"]) + ")")
+_FINDALL = _TOKEN.findall
+_LSTRIP = str.lstrip
 _RESOURCE = re.compile(_terminal("RESOURCE"))
 _OPERATOR = re.compile("|".join(f"(?:{alt})" for alt in re.search(
     r"^OPERATOR\.2: /(.*)/\n +\| /(.*)/$", _GRAMMAR, re.M).groups()))  # (its two lines)
@@ -103,6 +107,10 @@ _NUMBER_START = frozenset("0123456789-")
 _EOL = "\n"  # the sentinel after a line's last token (no token contains a newline)
 
 
+LiteralValue, PathValue, ObjectItem = ast.LiteralValue, ast.PathValue, ast.ObjectItem
+_DURATIONS: dict[str, int] = {}  # a duration's text -> seconds (a file repeats a few)
+
+
 class _Decline(Exception):
     """Not certain of this input: the LALR path parses it (and reports its errors)."""
 
@@ -116,10 +124,17 @@ def parse_fast(text: str, file: str) -> ast.Module | None:
     """`text`'s AST exactly as `parse_flow` builds it, or None when this parser is not sure of it."""
     if "\t" in text or "\r" in text or "\f" in text or ("\\" in text and _CONTINUATION.search(text)):
         return None
+    # The AST is a tree of fresh objects (no cycles to collect): with the collector running, building its
+    # ~150,000 nodes on a 10,000-step file set off collections that cost a third as much as the parse.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         return _Parser(text, file).module()
     except (_Decline, IndexError, RecursionError):
         return None
+    finally:
+        if collecting:
+            gc.enable()
 
 
 class _Parser:
@@ -136,37 +151,45 @@ class _Parser:
         self.lines = lines
         self.k = 0
         self.toks: list[str] = []
-        self.cols: list[int] = []
+        self.stops: list[int] = []
         self.ln = 0
         self.line = ""
 
     # -- lines and tokens ----------------------------------------------------------------------------------
     def next_line(self) -> None:
-        """Tokenise `lines[k]` into `toks`/`cols` and step `k` past it."""
+        """Tokenise `lines[k]` into `toks` (texts) and `stops` (where each ends) and step `k` past it.
+
+        All C-level work: one `findall` (each piece a token with the blanks before it), the texts by
+        `lstrip`, the ends by accumulating the pieces' lengths.
+        """
         ln, indent, line = self.lines[self.k]
         self.k += 1
-        toks: list[str] = []
-        cols: list[int] = []
-        col = indent + 1
-        for blanks, tok in _TOKEN.findall(line, indent):
-            col += len(blanks)
-            if tok[0] == "#":
-                col += len(tok)
-                break
-            toks.append(tok)
-            cols.append(col)
-            col += len(tok)
-        if col != len(line) + 1:  # a character no token matched (findall skips it)
+        parts = _FINDALL(line, indent)
+        toks = list(map(_LSTRIP, parts))
+        stops = list(accumulate(map(len, parts), initial=indent))
+        if stops[-1] != len(line):  # a character no token matched (findall skips it)
             raise _Decline
+        del stops[0]
+        if toks and toks[-1][0] == "#":  # a comment
+            toks.pop()
+            stops.pop()
         if len(line) > MAX_DEPTH and line.count("{") + line.count("[") + line.count("(") > MAX_DEPTH // 2:
             raise _Decline  # (possibly) nested deeper than the lexer allows
         toks.append(_EOL)
-        cols.append(col)
-        self.toks, self.cols, self.ln, self.line = toks, cols, ln, line
+        stops.append(len(line) + 1)
+        self.toks, self.stops, self.ln, self.line = toks, stops, ln, line
+
+    def col(self, i: int) -> int:
+        """Token `i`'s column."""
+        return self.stops[i] - len(self.toks[i]) + 1
 
     def sp(self, i: int) -> Span:
-        col = self.cols[i]
-        return Span(self.file, self.ln, col, self.ln, col + len(self.toks[i]))
+        stop = self.stops[i]
+        return Span(self.file, self.ln, stop - len(self.toks[i]) + 1, self.ln, stop + 1)
+
+    def adjacent(self, i: int) -> bool:
+        """Token `i + 1` starts right where token `i` ends (a word right before `(`, a path before `[`)."""
+        return self.stops[i + 1] - len(self.toks[i + 1]) == self.stops[i]
 
     def expect(self, i: int, tok: str) -> int:
         if self.toks[i] != tok:
@@ -298,7 +321,7 @@ class _Parser:
                 raise _Decline
             i += 1
         end = args[-1].span if args else self.sp(0)
-        return ast.Setting(span=Span(self.file, self.ln, self.cols[0], end.end_line, end.end_col),
+        return ast.Setting(span=Span(self.file, self.ln, self.col(0), end.end_line, end.end_col),
                            name=toks[0], value=args)
 
     def resource(self) -> ast.ResourceDecl:
@@ -318,7 +341,7 @@ class _Parser:
                 continue
             if kw not in RES_PROP_KW:
                 raise _Decline
-            col = self.cols[i]
+            col = self.col(i)
             tok = toks[i + 1]
             first = tok[0]
             value: Any = None
@@ -343,7 +366,7 @@ class _Parser:
             props.append(ast.Option(span=Span(self.file, self.ln, col, end.end_line, end.end_col), name=kw,
                                     value=value))
         end = props[-1].span if props else name_span
-        return ast.ResourceDecl(span=Span(self.file, self.ln, self.cols[0], end.end_line, end.end_col), kind=kind,
+        return ast.ResourceDecl(span=Span(self.file, self.ln, self.col(0), end.end_line, end.end_col), kind=kind,
                                 name=name, name_span=name_span, props=props)
 
     def uses(self, i: int) -> tuple[ast.Option, int]:
@@ -385,7 +408,7 @@ class _Parser:
                 value, i = self.value(i)
                 props.append(trigger_option(value))
         end = props[-1].span if props else self.sp(1)
-        return ast.Trigger(span=Span(self.file, self.ln, self.cols[1], end.end_line, end.end_col), kind=kind,
+        return ast.Trigger(span=Span(self.file, self.ln, self.col(1), end.end_line, end.end_col), kind=kind,
                            props=props)
 
     # -- actions ---------------------------------------------------------------------------------------
@@ -442,7 +465,7 @@ class _Parser:
         options, i = self.task_args(i)
         if ref is not None:
             end = options[-1].span if options else ref.span
-            span = Span(self.file, self.ln, self.cols[first], end.end_line, end.end_col)
+            span = Span(self.file, self.ln, self.col(first), end.end_line, end.end_col)
         else:
             span = self.span_of_options(options)
         return ast.TaskAction(span=span, integration=integration, target=ref, mode=mode), options, i
@@ -463,7 +486,7 @@ class _Parser:
             span = self.sp(i)
             i += 1
         elif tok[0] in _WORD_START:
-            col = self.cols[i]
+            col = self.col(i)
             m = _RESOURCE.match(self.line, col - 1)
             if m is None or m.end() < col - 1 + len(tok):
                 raise _Decline
@@ -471,9 +494,9 @@ class _Parser:
             span = Span(self.file, self.ln, col, self.ln, col + len(resource))
             # re-tokenise after the resource (which may have swallowed `:` and words)
             stop = m.end()
-            while i < len(toks) and self.cols[i] - 1 < stop:
+            while i < len(toks) and self.col(i) - 1 < stop:
                 i += 1
-            if toks[i - 1] is _EOL or self.cols[i - 1] - 1 + len(toks[i - 1]) != stop:
+            if toks[i - 1] is _EOL or self.col(i - 1) - 1 + len(toks[i - 1]) != stop:
                 raise _Decline  # the resource ends inside a token
         else:
             raise _Decline
@@ -493,7 +516,7 @@ class _Parser:
         if tok is not _EOL and tok != "cause":
             first = tok[0]
             if first in _WORD_START:
-                if toks[i + 1] == "(" and self.cols[i + 1] == self.cols[i] + len(tok):
+                if toks[i + 1] == "(" and self.adjacent(i):
                     if not _INTRINSIC.fullmatch(tok):
                         raise _Decline
                     error, i = self.intrinsic(i)
@@ -545,7 +568,7 @@ class _Parser:
             kw = toks[i]
             if kw not in OPTION_KW:
                 raise _Decline
-            col = self.cols[i]
+            col = self.col(i)
             value, i = self.opt_value(i + 1)
             end = value.span
             options.append(ast.Option(span=Span(self.file, self.ln, col, end.end_line, end.end_col), name=kw,
@@ -561,7 +584,7 @@ class _Parser:
             value, i = self.opt_value(1)
             self.end(i)
             end = value.span
-            return ast.Option(span=Span(self.file, self.ln, self.cols[0], end.end_line, end.end_col), name=word,
+            return ast.Option(span=Span(self.file, self.ln, self.col(0), end.end_line, end.end_col), name=word,
                               value=bare(value))
         if word == "retry":
             return self.retry()
@@ -653,7 +676,7 @@ class _Parser:
         i = 2
         if toks[2] == "%":
             kind = "percent"
-            span = Span(self.file, self.ln, span.col, self.ln, self.cols[2] + 1)
+            span = Span(self.file, self.ln, span.col, self.ln, self.col(2) + 1)
             i = 3
         self.end(i)
         literal = ast.LiteralValue(span=span, value=value)
@@ -685,7 +708,7 @@ class _Parser:
         if word != "else" and word != "default" and word != "branch" and word != "do":
             while toks[i] in BRANCH_KW:  # assign, output, comment: keywords after the condition or values
                 kw = toks[i]
-                col = self.cols[i]
+                col = self.col(i)
                 value, i = self.value(i + 1)
                 end = value.span
                 options.append(ast.Option(span=Span(self.file, self.ln, col, end.end_line, end.end_col), name=kw,
@@ -746,14 +769,14 @@ class _Parser:
         if first in "=!<>":  # CMP_OP
             operand, j = self.value(i + 2)
             end = operand.span
-            span = Span(self.file, self.ln, self.cols[i], end.end_line, end.end_col)
+            span = Span(self.file, self.ln, self.col(i), end.end_line, end.end_col)
             return sugar_compare(variable, op, self.sp(i + 1), operand, span, _decline), j
         if first not in _WORD_START:
             raise _Decline
         if _OPERATOR.fullmatch(op):  # after a path the table accepts OPERATOR, `is` and `matches`
             operand, j = self.value(i + 2)
             end = operand.span
-            span = Span(self.file, self.ln, self.cols[i], end.end_line, end.end_col)
+            span = Span(self.file, self.ln, self.col(i), end.end_line, end.end_col)
             return ast.Compare(span=span, variable=variable, op=op, operand=operand), j
         if op == "is":
             j = i + 2
@@ -764,13 +787,13 @@ class _Parser:
             if test not in TYPE_TEST:
                 raise _Decline
             test_span = self.sp(j)
-            span = Span(self.file, self.ln, self.cols[i], self.ln, test_span.end_col)
+            span = Span(self.file, self.ln, self.col(i), self.ln, test_span.end_col)
             return type_test(variable, test, test_span, span, positive), j + 1
         if op == "matches":
             if toks[i + 2][0] != '"':
                 raise _Decline
             pattern = self.sp(i + 2)
-            span = Span(self.file, self.ln, self.cols[i], self.ln, pattern.end_col)
+            span = Span(self.file, self.ln, self.col(i), self.ln, pattern.end_col)
             return ast.Compare(span=span, variable=variable, op="StringMatches",
                                operand=ast.LiteralValue(span=pattern, value=self.string(i + 2))), i + 3
         raise _Decline
@@ -791,32 +814,39 @@ class _Parser:
         first = tok[0]
         if first == "$":
             return self.path(i), i + 1
-        if first == '"':
-            return ast.LiteralValue(span=self.sp(i), value=self.string(i)), i + 1
         if first in _WORD_START:
-            if toks[i + 1] == "(" and self.cols[i + 1] == self.cols[i] + len(tok):
+            nxt = toks[i + 1]
+            if nxt == "(" and self.adjacent(i):
                 if _INTRINSIC.fullmatch(tok):
                     return self.intrinsic(i)
                 if _TYPED.fullmatch(tok):
                     inner, j = self.value(i + 2)
                     end = inner.span
-                    span = Span(self.file, self.ln, self.cols[i], end.end_line, end.end_col)
+                    span = Span(self.file, self.ln, self.col(i), end.end_line, end.end_col)
                     return ast.TypedValue(span=span, type=tok, value=inner), self.expect(j, ")")
                 raise _Decline
+            stop = self.stops[i]
+            ln = self.ln
+            span = Span(self.file, ln, stop - len(tok) + 1, ln, stop + 1)
             if tok == "true":
-                return ast.LiteralValue(span=self.sp(i), value=True), i + 1
+                return LiteralValue(span=span, value=True), i + 1
             if tok == "false":
-                return ast.LiteralValue(span=self.sp(i), value=False), i + 1
+                return LiteralValue(span=span, value=False), i + 1
             if tok == "null":
-                return ast.LiteralValue(span=self.sp(i), value=None), i + 1
+                return LiteralValue(span=span, value=None), i + 1
             name, _, attribute = tok.partition(".")
-            return ast.RefValue(span=self.sp(i), name=name, attribute=attribute or None), i + 1
+            return ast.RefValue(span=span, name=name, attribute=attribute or None), i + 1
         if first in _NUMBER_START:
             if tok[-1] in "smhd":  # a DURATION: not a value
                 raise _Decline
             return self.number(i), i + 1
         if tok == "{":
             return self.object(i)
+        if first == '"':
+            stop = self.stops[i]
+            ln = self.ln
+            return LiteralValue(span=Span(self.file, ln, stop - len(tok) + 1, ln, stop + 1),
+                                value=self.string(i)), i + 1
         if tok == "[":
             return self.array(i)
         if first == "{":  # {% JSONata %}
@@ -824,33 +854,41 @@ class _Parser:
         raise _Decline
 
     def path(self, i: int) -> ast.PathValue:
-        tok = self.toks[i]
+        toks = self.toks
+        tok = toks[i]
+        stops = self.stops
+        stop = stops[i]
         # A path the line cuts before a `[`: the lexer's PATH may go on to a `]` on a later line.
-        if self.toks[i + 1] == "[" and self.cols[i + 1] == self.cols[i] + len(tok):
+        if toks[i + 1] == "[" and stops[i + 1] - 1 == stop:
             raise _Decline
-        return ast.PathValue(span=self.sp(i), text=tok)
+        ln = self.ln
+        return PathValue(span=Span(self.file, ln, stop - len(tok) + 1, ln, stop + 1), text=tok)
 
     def number(self, i: int, duration: bool = False) -> Any:
         """A NUMBER literal (or, with `duration`, a DURATION), within the lexer's limits."""
         tok = self.toks[i]
         if tok[-1] in "smhd":
-            if not duration:
+            if not duration or len(tok) > MAX_INT_DIGITS:
                 raise _Decline
-            if len(tok) > MAX_INT_DIGITS:
-                raise _Decline
-            return ast.Duration(span=self.sp(i), seconds=parse_duration(tok))
+            seconds = _DURATIONS.get(tok)
+            if seconds is None:
+                seconds = _DURATIONS[tok] = parse_duration(tok)
+            return ast.Duration(span=self.sp(i), seconds=seconds)
         if len(tok) > MAX_INT_DIGITS or "e" in tok or "E" in tok:
             try:
                 check_number(tok)
             except LimitError:
                 raise _Decline from None
         value: int | float = float(tok) if ("." in tok or "e" in tok or "E" in tok) else int(tok)
-        return ast.LiteralValue(span=self.sp(i), value=value)
+        return LiteralValue(span=self.sp(i), value=value)
 
     def string(self, i: int) -> str:
         """A "string" token's text (an invalid escape is the builder's diagnostic: decline)."""
+        tok = self.toks[i]
+        if "\\" not in tok and tok.isprintable():  # nothing for JSON to unescape or refuse
+            return tok[1:-1]
         try:
-            return json.loads(self.toks[i])
+            return json.loads(tok)
         except ValueError:
             raise _Decline from None
 
@@ -858,23 +896,25 @@ class _Parser:
         """`{ key: value, ... }`: after `{` or `,` the table accepts NAME, DOTTED_NAME, STRING and `}` only,
         so every word is a key."""
         toks = self.toks
+        stops = self.stops
+        file, ln = self.file, self.ln
+        value_of = self.value
         start = i
         items = []
         i += 1
         while toks[i] != "}":
-            key_tok = toks[i]
-            first = key_tok[0]
+            key = toks[i]
+            first = key[0]
+            stop = stops[i]
+            key_span = Span(file, ln, stop - len(key) + 1, ln, stop + 1)
             if first == '"':
                 key = self.string(i)
-            elif first in _WORD_START:
-                key = key_tok
-            else:
+            elif first not in _WORD_START:
                 raise _Decline
             if toks[i + 1] != ":":
                 raise _Decline
-            key_span = self.sp(i)
-            value, i = self.value(i + 2)
-            items.append(ast.ObjectItem(key=key, key_span=key_span, value=value))
+            value, i = value_of(i + 2)
+            items.append(ObjectItem(key=key, key_span=key_span, value=value))
             tok = toks[i]
             if tok == ",":
                 i += 1
@@ -882,8 +922,7 @@ class _Parser:
                 raise _Decline
         if len(items) > 1:
             check_keys(items, _decline)
-        span = Span(self.file, self.ln, self.cols[start], self.ln, self.cols[i] + 1)
-        return ast.ObjectValue(span=span, items=items), i + 1
+        return ast.ObjectValue(span=Span(file, ln, stops[start], ln, stops[i] + 1), items=items), i + 1
 
     def array(self, i: int) -> tuple[ast.ArrayValue, int]:
         toks = self.toks
@@ -898,7 +937,7 @@ class _Parser:
                 i += 1
             elif tok != "]":
                 raise _Decline
-        span = Span(self.file, self.ln, self.cols[start], self.ln, self.cols[i] + 1)
+        span = Span(self.file, self.ln, self.col(start), self.ln, self.col(i) + 1)
         return ast.ArrayValue(span=span, items=items), i + 1
 
     def intrinsic(self, i: int) -> tuple[ast.IntrinsicValue, int]:
@@ -922,7 +961,7 @@ class _Parser:
                     i += 1
                 elif first in _WORD_START:
                     if not (_INTRINSIC.fullmatch(tok) and toks[i + 1] == "("
-                            and self.cols[i + 1] == self.cols[i] + len(tok)):
+                            and self.adjacent(i)):
                         raise _Decline
                     _, i = self.intrinsic(i)
                 else:
@@ -932,6 +971,6 @@ class _Parser:
                 if toks[i] != ",":
                     raise _Decline
                 i += 1
-        col, end = self.cols[start], self.cols[i] + 1
+        col, end = self.col(start), self.col(i) + 1
         span = Span(self.file, self.ln, col, self.ln, end)
         return ast.IntrinsicValue(span=span, text=self.line[col - 1:end - 1]), i + 1
