@@ -102,6 +102,7 @@ ALL_KEYWORDS = frozenset(re.findall(r'"([A-Za-z_][A-Za-z0-9_\-]*)"', _GRAMMAR))
 _CLAUSES = frozenset({"if", "elif", "else", "case", "default", "branch", "do"})
 _ACTIONS = frozenset({"invoke", "start", "call", "activity", "pass", "wait", "succeed", "fail", "choose",
                       "switch", "parallel", "map"})
+_VALUE_WORDS = frozenset({"true", "false", "null"})
 _WORD_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 _NUMBER_START = frozenset("0123456789-")
 _EOL = "\n"  # the sentinel after a line's last token (no token contains a newline)
@@ -405,6 +406,10 @@ class _Parser:
                                         name=tok, value=bare(value)))
                 i = j
             else:
+                # After a value the table's lookaheads are merged across every place a value ends (`and`,
+                # `goto`, `as`...): a keyword there may not read as the name it is elsewhere.
+                if i > 2 and tok in ALL_KEYWORDS and tok not in _VALUE_WORDS:
+                    raise _Decline
                 value, i = self.value(i)
                 props.append(trigger_option(value))
         end = props[-1].span if props else self.sp(1)
