@@ -108,7 +108,8 @@ _NUMBER_START = frozenset("0123456789-")
 _EOL = "\n"  # the sentinel after a line's last token (no token contains a newline)
 
 
-LiteralValue, PathValue, ObjectItem = ast.LiteralValue, ast.PathValue, ast.ObjectItem
+LiteralValue, PathValue, ObjectItem, RefValue, NameRef, Option = (
+    ast.LiteralValue, ast.PathValue, ast.ObjectItem, ast.RefValue, ast.NameRef, ast.Option)
 _DURATIONS: dict[str, int] = {}  # a duration's text -> seconds (a file repeats a few)
 
 
@@ -274,11 +275,16 @@ class _Parser:
         # across the places a statement ends): a step named like any keyword is left to it.
         if word in ALL_KEYWORDS:
             raise _Decline
-        name = self.step_ref(0)
+        if word[0] in _WORD_START and "." not in word:
+            stop = self.stops[0]
+            name = NameRef(span=Span(self.file, self.ln, stop - len(word) + 1, self.ln, stop + 1), name=word)
+        else:
+            name = self.step_ref(0)
         if toks[1] != ":":
             raise _Decline
         action, options, i = self.action(2)
-        self.end(i)
+        if toks[i] is not _EOL:
+            raise _Decline
         clauses: list[_Clause] = []
         if self.deeper(indent):
             body_indent = self.lines[self.k][1]
@@ -459,9 +465,12 @@ class _Parser:
         task_arg*` (after the dotted name a mode or option keyword wins over a NAME)."""
         toks = self.toks
         ref = None
-        first = i
-        if target or (toks[i] not in MODES and toks[i] not in OPTION_KW and toks[i][0] in _WORD_START):
-            ref = ast.NameRef(span=self.sp(i), name=self.name(i))
+        tok = toks[i]
+        if target or (tok not in MODES and tok not in OPTION_KW and tok[0] in _WORD_START):
+            if tok[0] not in _WORD_START or "." in tok:
+                raise _Decline
+            stop = self.stops[i]
+            ref = NameRef(span=Span(self.file, self.ln, stop - len(tok) + 1, self.ln, stop + 1), name=tok)
             i += 1
         mode = None
         if toks[i] in MODES:
@@ -470,7 +479,7 @@ class _Parser:
         options, i = self.task_args(i)
         if ref is not None:
             end = options[-1].span if options else ref.span
-            span = Span(self.file, self.ln, self.col(first), end.end_line, end.end_col)
+            span = Span(self.file, self.ln, ref.span.col, end.end_line, end.end_col)
         else:
             span = self.span_of_options(options)
         return ast.TaskAction(span=span, integration=integration, target=ref, mode=mode), options, i
@@ -569,15 +578,17 @@ class _Parser:
         """`option_kw opt_value` pairs up to the end of the line."""
         toks = self.toks
         options = []
+        stops, file, ln = self.stops, self.file, self.ln
         while toks[i] is not _EOL:
             kw = toks[i]
             if kw not in OPTION_KW:
                 raise _Decline
-            col = self.col(i)
+            col = stops[i] - len(kw) + 1
             value, i = self.opt_value(i + 1)
             end = value.span
-            options.append(ast.Option(span=Span(self.file, self.ln, col, end.end_line, end.end_col), name=kw,
-                                      value=bare(value)))
+            if value.__class__ is RefValue and value.attribute is None:
+                value = bare(value)
+            options.append(Option(span=Span(file, ln, col, end.end_line, end.end_col), name=kw, value=value))
         return options, i
 
     # -- a step's body -------------------------------------------------------------------------------------
@@ -587,10 +598,13 @@ class _Parser:
         word = toks[0]
         if word in OPTION_KW:
             value, i = self.opt_value(1)
-            self.end(i)
+            if toks[i] is not _EOL:
+                raise _Decline
             end = value.span
-            return ast.Option(span=Span(self.file, self.ln, self.col(0), end.end_line, end.end_col), name=word,
-                              value=bare(value))
+            if value.__class__ is RefValue and value.attribute is None:
+                value = bare(value)
+            return Option(span=Span(self.file, self.ln, self.stops[0] - len(word) + 1, end.end_line, end.end_col),
+                          name=word, value=value)
         if word == "retry":
             return self.retry()
         if word == "catch":
