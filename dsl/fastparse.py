@@ -28,7 +28,7 @@ from __future__ import annotations
 import gc
 import json
 import re
-from itertools import accumulate
+from itertools import accumulate, count, repeat
 from pathlib import Path
 from typing import Any
 
@@ -73,9 +73,11 @@ def _words(rule: str) -> frozenset[str]:
 _WORD = r"[A-Za-z_][A-Za-z0-9_\-]*(?:\.[A-Za-z_][A-Za-z0-9_\-]*)*"  # dsl/lexer.py's: a NAME or DOTTED_NAME
 # One line's tokens, in the lexer's order of alternatives (so a line splits as the lexer splits it): blanks,
 # then a word, JSONata, string, 'string', path, duration, number, comparison, punctuation, or a comment.
+# (Alternatives that can start with the same character keep the lexer's order: JSONATA before `{`, DURATION
+# before NUMBER; the others go by frequency.)
 _TOKEN = re.compile(" *(?:" + "|".join([
-    _WORD, _terminal("JSONATA"), _terminal("STRING"), _terminal("SQ_STRING"), _terminal("PATH"),
-    _terminal("DURATION"), _terminal("NUMBER"), "==|!=|<=|>=|<|>", r"[,:%{}\[\]()]", "#.*"]) + ")")
+    _WORD, r"[,:}\]\[()]", _terminal("PATH"), _terminal("JSONATA"), r"\{", _terminal("DURATION"),
+    _terminal("NUMBER"), _terminal("STRING"), _terminal("SQ_STRING"), "==|!=|<=|>=|<|>", "%", "#.*"]) + ")")
 _FINDALL = _TOKEN.findall
 _LSTRIP = str.lstrip
 _RESOURCE = re.compile(_terminal("RESOURCE"))
@@ -144,11 +146,11 @@ class _Parser:
 
     def __init__(self, text: str, file: str):
         self.file = file
-        lines = []  # (line number, indent, text) of each line with a token
-        for number, line in enumerate(text.split("\n"), 1):
-            stripped = line.lstrip(" ")
-            if stripped and stripped[0] != "#":
-                lines.append((number, len(line) - len(stripped), line.rstrip(" ")))
+        # (line number, indent, text) of each line with a token
+        raw = text.split("\n")
+        lines = [(number, len(line) - len(stripped), line.rstrip(" "))
+                 for number, line, stripped in zip(count(1), raw, map(_LSTRIP, raw, repeat(" ")))
+                 if stripped and stripped[0] != "#"]
         lines.append((0, -1, ""))  # the end: shallower than any block
         self.lines = lines
         self.k = 0
@@ -156,16 +158,23 @@ class _Parser:
         self.stops: list[int] = []
         self.ln = 0
         self.line = ""
+        # A line's tokens by its text (with its indentation): retry, catch, result... lines repeat.
+        self.tokenised: dict[str, tuple[list[str], list[int]]] = {}
 
     # -- lines and tokens ----------------------------------------------------------------------------------
     def next_line(self) -> None:
         """Tokenise `lines[k]` into `toks` (texts) and `stops` (where each ends) and step `k` past it.
 
         All C-level work: one `findall` (each piece a token with the blanks before it), the texts by
-        `lstrip`, the ends by accumulating the pieces' lengths.
+        `lstrip`, the ends by accumulating the pieces' lengths; a line seen before is looked up.
         """
         ln, indent, line = self.lines[self.k]
         self.k += 1
+        self.ln, self.line = ln, line
+        known = self.tokenised.get(line)
+        if known is not None:
+            self.toks, self.stops = known
+            return
         parts = _FINDALL(line, indent)
         toks = list(map(_LSTRIP, parts))
         stops = list(accumulate(map(len, parts), initial=indent))
@@ -179,7 +188,7 @@ class _Parser:
             raise _Decline  # (possibly) nested deeper than the lexer allows
         toks.append(_EOL)
         stops.append(len(line) + 1)
-        self.toks, self.stops, self.ln, self.line = toks, stops, ln, line
+        self.toks, self.stops = self.tokenised[line] = toks, stops
 
     def col(self, i: int) -> int:
         """Token `i`'s column."""
@@ -286,16 +295,17 @@ class _Parser:
         if toks[i] is not _EOL:
             raise _Decline
         clauses: list[_Clause] = []
-        if self.deeper(indent):
-            body_indent = self.lines[self.k][1]
-            while self.lines[self.k][1] == body_indent:
+        lines = self.lines
+        body_indent = lines[self.k][1]
+        if body_indent > indent:  # the step's body
+            while lines[self.k][1] == body_indent:
                 self.next_line()
                 item = self.body_item(body_indent)
                 if item.__class__ is _Clause:
                     clauses.append(item)
                 else:
                     options.append(item)
-            if self.lines[self.k][1] > body_indent:
+            if lines[self.k][1] > body_indent:
                 raise _Decline
         return assemble_step(name, action, options, clauses, _decline)
 
@@ -832,7 +842,12 @@ class _Parser:
         tok = toks[i]
         first = tok[0]
         if first == "$":
-            return self.path(i), i + 1
+            stops = self.stops
+            stop = stops[i]
+            if toks[i + 1] == "[" and stops[i + 1] - 1 == stop:
+                raise _Decline  # (see `path`)
+            ln = self.ln
+            return PathValue(span=Span(self.file, ln, stop - len(tok) + 1, ln, stop + 1), text=tok), i + 1
         if first in _WORD_START:
             nxt = toks[i + 1]
             if nxt == "(" and self.adjacent(i):
@@ -939,7 +954,7 @@ class _Parser:
                 i += 1
             elif tok != "}":
                 raise _Decline
-        if len(items) > 1:
+        if len(items) > 1 and len({item.key for item in items}) != len(items):
             check_keys(items, _decline)
         return ast.ObjectValue(span=Span(file, ln, stops[start], ln, stops[i] + 1), items=items), i + 1
 
