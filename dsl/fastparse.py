@@ -154,6 +154,7 @@ class _Parser:
         lines.append((0, -1, ""))  # the end: shallower than any block
         self.lines = lines
         self.k = 0
+        self.depth = 0  # blocks open
         self.toks: list[str] = []
         self.stops: list[int] = []
         self.ln = 0
@@ -255,6 +256,9 @@ class _Parser:
         """The lines of a block indented past `parent`: statements (and, in a workflow, its other items)."""
         indent = self.lines[self.k][1]
         items: list = []
+        self.depth += 1
+        if self.depth > MAX_DEPTH // 4:  # blocks in blocks (each with a step body): far from the lexer's limit
+            raise _Decline
         while self.lines[self.k][1] == indent:
             self.next_line()
             word = self.toks[0]
@@ -268,6 +272,7 @@ class _Parser:
                 items.append(self.statement(indent))
         if self.lines[self.k][1] > indent:  # deeper, but nothing opened a block
             raise _Decline
+        self.depth -= 1
         return items
 
     def statement(self, indent: int) -> ast.Step | ast.Goto:

@@ -91,6 +91,20 @@ def test_parse_flow_takes_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None
         assert parse_flow(path.read_text(encoding="utf-8"), str(path)).workflows
 
 
+def test_valid_input_parses_without_lark_or_the_lalr_tables(tmp_path: Path) -> None:
+    """With no table cache at all, valid input neither imports lark nor builds the tables."""
+    import os
+    import subprocess
+
+    probe = ("import sys\nfrom flowc.dsl.parser import parse_flow\n"
+             "module = parse_flow('workflow W\\n  A: pass\\n  B: succeed\\n', 'w.flow')\n"
+             "print(len(module.workflows[0].body), sorted({m.split('.')[0] for m in sys.modules} & {'lark'}))\n")
+    env = {**os.environ, "PYTHONPATH": str(REPO), "XDG_CACHE_HOME": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "2 []"
+    assert not list(tmp_path.glob("flowc/flow-lean-*"))
+
+
 def test_what_the_fast_path_declines_parse_flow_still_parses_and_reports() -> None:
     ok = "workflow W\n\tA: pass\n"  # a tab: declined, parsed by the LALR path
     assert parse_fast(ok, "t.flow") is None
