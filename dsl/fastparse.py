@@ -665,7 +665,7 @@ class _Parser:
                 value = ast.LiteralValue(span=self.sp(i + 1), value=self.string(i + 1))
             else:
                 raise _Decline
-            props.append((kw, value, self.sp(i)))
+            props.append((kw, value, None))  # (a keyword's span locates an error only: it declines)
             i += 2
         first_error = errors[0].span
         span = Span(self.file, first_error.line, first_error.col, first_error.end_line, first_error.end_col)
@@ -680,7 +680,7 @@ class _Parser:
             if kw not in CATCH_KW:
                 raise _Decline
             value, j = self.value(i + 1)
-            props.append((kw, value, self.sp(i)))
+            props.append((kw, value, None))  # (a keyword's span locates an error only: it declines)
             i = j
         target = self.step_ref(i + 1)
         self.end(i + 2)

@@ -144,7 +144,7 @@ def type_test(variable: ast.PathValue, test: str, test_span: Span, span: Span, p
                        operand=ast.LiteralValue(span=test_span, value=positive))
 
 
-def assemble_retry(errors: list, props: list[tuple[str, Any, Span]], span: Span, error: Report) -> ast.Option:
+def assemble_retry(errors: list, props: list[tuple[str, Any, Span | None]], span: Span, error: Report) -> ast.Option:
     """A `retry` line: its (keyword, value, keyword span) fields checked and typed."""
     spec: dict[str, Any] = {}
     for name, value, kw_span in props:
@@ -185,7 +185,7 @@ def assemble_retry(errors: list, props: list[tuple[str, Any, Span]], span: Span,
     return ast.Option(span=span, name="retry", value=ast.RetrySpec(span=span, errors=errors, **kwargs))
 
 
-def assemble_catch(errors: list, props: list[tuple[str, Any, Span]], target: ast.NameRef, span: Span,
+def assemble_catch(errors: list, props: list[tuple[str, Any, Span | None]], target: ast.NameRef, span: Span,
                    error: Report) -> ast.Option:
     """A `catch ... goto Step` line: its (keyword, value, keyword span) fields checked."""
     kwargs: dict[str, Any] = {}
