@@ -647,7 +647,8 @@ class _Parser:
             if tok[0] == '"':
                 errors.append(self.step_ref(i))
             elif tok[0] in _WORD_START:
-                errors.append(ast.NameRef(span=self.sp(i), name=tok))
+                stop = self.stops[i]
+                errors.append(NameRef(span=Span(self.file, self.ln, stop - len(tok) + 1, self.ln, stop + 1), name=tok))
             else:
                 raise _Decline
             i += 1
@@ -914,20 +915,24 @@ class _Parser:
     def number(self, i: int, duration: bool = False) -> Any:
         """A NUMBER literal (or, with `duration`, a DURATION), within the lexer's limits."""
         tok = self.toks[i]
+        stop = self.stops[i]
+        span = Span(self.file, self.ln, stop - len(tok) + 1, self.ln, stop + 1)
         if tok[-1] in "smhd":
             if not duration or len(tok) > MAX_INT_DIGITS:
                 raise _Decline
             seconds = _DURATIONS.get(tok)
             if seconds is None:
-                seconds = _DURATIONS[tok] = parse_duration(tok)
-            return ast.Duration(span=self.sp(i), seconds=seconds)
+                seconds = parse_duration(tok)
+                if len(_DURATIONS) < 4096:
+                    _DURATIONS[tok] = seconds
+            return ast.Duration(span=span, seconds=seconds)
         if len(tok) > MAX_INT_DIGITS or "e" in tok or "E" in tok:
             try:
                 check_number(tok)
             except LimitError:
                 raise _Decline from None
         value: int | float = float(tok) if ("." in tok or "e" in tok or "E" in tok) else int(tok)
-        return LiteralValue(span=self.sp(i), value=value)
+        return LiteralValue(span=span, value=value)
 
     def string(self, i: int) -> str:
         """A "string" token's text (an invalid escape is the builder's diagnostic: decline)."""
