@@ -248,11 +248,19 @@ def test_what_it_cannot_be_sure_of_is_declined(text: str) -> None:
     assert not _agrees(text)
 
 
+def test_the_quick_path_class_is_the_grammar_s_on_every_code_point() -> None:
+    grammar, quick = re.compile(fastparse._PATH_CLASS), re.compile(fastparse._PATH_CHAR)
+    assert fastparse._PATH_CLASS in fastparse._DEFINITIONS["PATH"]
+    text = "".join(map(chr, range(0x110000)))
+    assert grammar.findall(text) == quick.findall(text)
+
+
 def test_the_line_tokeniser_splits_as_the_grammar_s_terminals_do() -> None:
     """The quick token forms (dsl/fastparse.py's `_QUICK`) never change how a line splits: the same pieces as
     the plain terminals in the lexer's order, on every line here and 100,000 random strings of the
     characters that matter."""
-    full = re.compile(" *(?:" + "|".join(fastparse._FULL) + ")")
+    plain = [t.replace(fastparse._PATH_CHAR, fastparse._PATH_CLASS) for t in fastparse._FULL]
+    full = re.compile(" *(?:" + "|".join(plain) + ")")
     lines = [line for text in SEEDS for line in text.split("\n")]
     rng = random.Random(3)
     alphabet = "aZ_.$$[]{}%\"'\\  0123456789smhdeE-.,:()=<>!#@*\u00e9"
