@@ -519,7 +519,8 @@ class _Build:
 
     def object(self, c):
         items = c[1:-1:2]  # `{ pair , pair ,? }`: the pairs sit between the brace and the commas
-        check_keys(items, self.error)
+        if len(items) > 1:
+            check_keys(items, self.error)
         return ast.ObjectValue(span=self.span_of(c), items=items)
 
     def pair(self, c):
@@ -787,9 +788,12 @@ class _Build:
 
     def step(self, c):
         action, header_opts = c[1]
-        body = c[2] if len(c) > 2 else []
-        options = list(header_opts) + [x for x in body if isinstance(x, ast.Option)]
-        clauses = [x for x in body if isinstance(x, _Clause)]
+        if len(c) > 2:  # a body: options and clauses (nothing else reaches it)
+            body = c[2]
+            options = [*header_opts, *[x for x in body if x.__class__ is not _Clause]]
+            clauses = [x for x in body if x.__class__ is _Clause]
+        else:
+            options, clauses = list(header_opts), []
         return assemble_step(c[0], action, options, clauses, self.error)
 
     # -- top level ----------------------------------------------------------------------------
