@@ -16,11 +16,12 @@ grammar (the lexer asks the LALR table which terminals it accepts); every place 
 says which reading the table gives there, and where LALR lookahead merging makes that uncertain (a step
 named like a keyword) the parser declines.
 
-Measured (callgrind instructions per parse of `synthetic_flow(2000)`, freeing the previous AST included):
-the LALR path 1,155 M, this parser 419 M (2.8x fewer); the four workflows/*.flow 2.4x fewer. Of what is
-left, about a quarter is tokenising (the regex engine itself most of it), a quarter constructing the nodes
-and spans (the same for both front ends), half the descent. It stays above the ~300 ms issue 16 aims at
-for the 10,000-step file (~2.5x faster than the LALR path's ~1,175 ms in the same rounds).
+Measured (callgrind instructions per parse of `synthetic_flow(2000)`, PYTHONHASHSEED=0, freeing the previous
+AST included): the LALR path 1,155 M, this parser 415 M (2.8x fewer); the four workflows/*.flow 2.4x fewer.
+On the 10,000-step file, process CPU in alternating rounds on a shared machine: 511 ms against the LALR
+path's 1,501 ms (medians; 2.9x). Of what is left, about a quarter is tokenising (mostly the regex engine),
+a quarter constructing the nodes and spans (as for the LALR path), half the descent: short of the ~300 ms
+issue 16 aims at for that file.
 
 `parse_fast` returns None ("decline") for anything it is not certain of, at the first such line, and
 `parse_flow` then runs the LALR path, which keeps every diagnostic exactly as before. It declines on:

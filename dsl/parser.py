@@ -598,7 +598,9 @@ class _Build:
     # -- options ---------------------------------------------------------------------
     def option(self, c):
         kw, value = c
-        return ast.Option(span=self.span_of(c), name=str(kw), value=self._bare(value))
+        if value.__class__ is ast.RefValue:  # (`bare`, called only when it may change something)
+            value = bare(value)
+        return ast.Option(span=self.span_of(c), name=str(kw), value=value)
 
     task_arg = option
 
