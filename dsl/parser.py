@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -70,6 +71,303 @@ class _Clause:
     options: list = field(default_factory=list)
     body: list | None = None
     raise_error: bool = False
+
+# An error reporter: `error(span, message, hint=None)`. The builder's records a FLOW100 diagnostic; the fast
+# front end's (dsl/fastparse.py) declines the file, which the builder then parses and reports.
+Report = Callable[..., None]
+
+
+# -- node assembly shared by the builder and the fast front end ------------------------------------------
+# Each takes plain arguments (nodes, strings, spans), so the LALR builder's methods and dsl/fastparse.py's
+# recursive descent build the same AST from one definition of its shape.
+
+def bare(value: Any) -> Any:
+    """A whole option value that is a plain name stays a NameRef (`execution express`, `query jsonata`)."""
+    if value.__class__ is ast.RefValue and value.attribute is None:
+        return ast.NameRef(span=value.span, name=value.name)
+    return value
+
+
+def check_keys(items: list[ast.ObjectItem], error: Report) -> None:
+    """An object's keys are unique."""
+    seen: dict[str, Span] = {}
+    for item in items:
+        key = item.key
+        if key in seen:
+            error(item.key_span, f"duplicate key '{key}' in object", hint=f"first given at line {seen[key].line}")
+        else:
+            seen[key] = item.key_span
+
+
+_SUGAR_SUFFIX = {"==": "Equals", "!=": "Equals", "<": "LessThan", "<=": "LessThanEquals",
+                 ">": "GreaterThan", ">=": "GreaterThanEquals"}
+
+
+def sugar_compare(variable: ast.PathValue, op: str, op_span: Span, operand: Any, span: Span, error: Report) -> Any:
+    """`$.a == "x"` and friends: the ASL operator family follows the literal on the right."""
+    if isinstance(operand, ast.LiteralValue):
+        value = operand.value
+        if value is None:
+            if op not in ("==", "!="):
+                error(op_span, f"'{op}' cannot compare with null; use == or !=")
+            return ast.Compare(span=span, variable=variable, op="IsNull",
+                               operand=ast.LiteralValue(span=operand.span, value=op == "=="))
+        if isinstance(value, bool):
+            family = "Boolean"
+            if op not in ("==", "!="):
+                error(op_span, f"'{op}' cannot compare booleans; use == or !=")
+                op = "=="
+        elif isinstance(value, (int, float)):
+            family = "Numeric"
+        else:
+            family = "String"
+        cmp = ast.Compare(span=span, variable=variable, op=family + _SUGAR_SUFFIX[op], operand=operand)
+    else:
+        error(
+            operand.span,
+            f"'{op}' needs a literal on the right (a string, number, boolean or null)",
+            hint="to compare two paths, name the type: e.g. `$.a NumericLessThanPath $.b`",
+        )
+        cmp = ast.Compare(span=span, variable=variable, op="StringEquals", operand=operand)
+    if op == "!=":
+        return ast.NotOp(span=span, operand=cmp)
+    return cmp
+
+
+TYPE_TESTS = {"present": "IsPresent", "null": "IsNull", "string": "IsString", "numeric": "IsNumeric",
+              "boolean": "IsBoolean", "timestamp": "IsTimestamp"}
+
+
+def type_test(variable: ast.PathValue, test: str, test_span: Span, span: Span, positive: bool) -> ast.Compare:
+    """`$.a is [not] present|null|string|...`."""
+    return ast.Compare(span=span, variable=variable, op=TYPE_TESTS[test],
+                       operand=ast.LiteralValue(span=test_span, value=positive))
+
+
+def assemble_retry(errors: list, props: list[tuple[str, Any, Span | None]], span: Span, error: Report) -> ast.Option:
+    """A `retry` line: its (keyword, value, keyword span) fields checked and typed."""
+    spec: dict[str, Any] = {}
+    for name, value, kw_span in props:
+        if name in spec:
+            error(kw_span, f"'{name}' given twice in one retry")
+        spec[name] = value
+    kwargs: dict[str, Any] = {}
+    for name, value in spec.items():
+        if name in ("interval", "max_delay"):
+            if isinstance(value, ast.LiteralValue) and isinstance(value.value, int) and not isinstance(
+                    value.value, bool):
+                value = ast.Duration(span=value.span, seconds=value.value)
+            if not isinstance(value, ast.Duration):
+                error(value.span, f"'{name}' takes a duration such as 2s or 1m")
+                continue
+            kwargs[name] = value
+        elif name == "attempts":
+            if not (isinstance(value, ast.LiteralValue) and isinstance(value.value, int)):
+                error(value.span, "'attempts' takes a whole number")
+                continue
+            kwargs[name] = value.value
+        elif name == "backoff":
+            if not (isinstance(value, ast.LiteralValue) and isinstance(value.value, (int, float))):
+                error(value.span, "'backoff' takes a number (the BackoffRate)")
+                continue
+            kwargs[name] = value.value
+        elif name == "jitter":
+            text = value.name if isinstance(value, ast.NameRef) else getattr(value, "value", None)
+            if text not in ("full", "none"):
+                error(value.span, "'jitter' is 'full' or 'none'")
+                continue
+            kwargs[name] = text
+        elif name == "comment":
+            if not (isinstance(value, ast.LiteralValue) and isinstance(value.value, str)):
+                error(value.span, "'comment' takes a string")
+                continue
+            kwargs[name] = value.value
+    return ast.Option(span=span, name="retry", value=ast.RetrySpec(span=span, errors=errors, **kwargs))
+
+
+def assemble_catch(errors: list, props: list[tuple[str, Any, Span | None]], target: ast.NameRef, span: Span,
+                   error: Report) -> ast.Option:
+    """A `catch ... goto Step` line: its (keyword, value, keyword span) fields checked."""
+    kwargs: dict[str, Any] = {}
+    for name, value, kw_span in props:
+        key = {"into": "into"}.get(name, name)
+        if key in kwargs:
+            error(kw_span, f"'{name}' given twice in one catch")
+        if name == "into" and not (isinstance(value, ast.PathValue) or (
+                isinstance(value, ast.LiteralValue) and value.value is None)):
+            error(value.span, "'into' takes a JSONPath such as $.error, or null")
+            continue
+        if name == "comment":
+            if not (isinstance(value, ast.LiteralValue) and isinstance(value.value, str)):
+                error(value.span, "'comment' takes a string")
+                continue
+            value = value.value
+        kwargs[key] = value
+    return ast.Option(span=span, name="catch", value=ast.CatchSpec(span=span, errors=errors, target=target, **kwargs))
+
+
+def raise_target(error_name: str, span: Span, error: Report) -> tuple[str, Span]:
+    """`else raise States.NoChoiceMatched`, the one error an `else` may raise."""
+    if error_name != "States.NoChoiceMatched":
+        error(span, "only `else raise States.NoChoiceMatched` is supported",
+              hint="it leaves the Choice without a Default; use a `fail` step to raise other errors")
+    return ("raise", span)
+
+
+def fail_action(error: Any, cause: Any, span: Span) -> ast.FailAction:
+    """`fail Error cause ...`: a bare error name is its literal text."""
+    if isinstance(error, ast.NameRef):
+        error = ast.LiteralValue(span=error.span, value=error.name)
+    return ast.FailAction(span=span, error=error, cause=cause)
+
+
+def uses_option(uses_span: Span, entries: list[tuple[str, Span, list[tuple[str, Span]]]], file: str,
+                error: Report) -> ast.Option:
+    """`uses Orders read, Jobs send receive` -> the object `{ Orders: "read", Jobs: ["send", "receive"] }`
+    (what the YAML twin writes as `uses: {Orders: read, Jobs: [send, receive]}`); each entry is
+    (name, its span, [(access level, its span)...])."""
+    items: list[ast.ObjectItem] = []
+    seen: set[str] = set()
+    for name, name_span, levels in entries:
+        if name in seen:
+            error(name_span, f"'{name}' is named twice in `uses`",
+                  hint=f"list every access once: `{name} {' '.join(level for level, _ in levels)} ...`")
+        seen.add(name)
+        values = [ast.LiteralValue(span=level_span, value=level) for level, level_span in levels]
+        if len(values) == 1:
+            value = values[0]
+        else:
+            first, last = levels[0][1], levels[-1][1]
+            value = ast.ArrayValue(span=Span(file, first.line, first.col, last.end_line, last.end_col),
+                                   items=values)
+        items.append(ast.ObjectItem(key=name, key_span=name_span, value=value))
+    first, last = entries[0][1], entries[-1][2][-1][1]
+    obj = ast.ObjectValue(span=Span(file, first.line, first.col, last.end_line, last.end_col), items=items)
+    # (the option's span ends with the last entry's name, as the grammar's children give it)
+    end = entries[-1][1]
+    return ast.Option(span=Span(file, uses_span.line, uses_span.col, end.end_line, end.end_col), name="uses",
+                      value=obj)
+
+
+def trigger_option(arg: Any) -> ast.Option:
+    """A trigger's bare value (`on http POST "/x"`) as an unnamed option."""
+    return arg if isinstance(arg, ast.Option) else ast.Option(span=arg.span, name="", value=bare(arg))
+
+
+def assemble_workflow(name: str, name_span: Span, items: list) -> ast.Workflow:
+    """A workflow from its items in order: settings, resources, triggers and statements sorted out."""
+    wf = ast.Workflow(span=name_span, name=name, name_span=name_span)
+    for item in items:
+        if isinstance(item, ast.Setting):
+            wf.settings.append(item)
+        elif isinstance(item, ast.ResourceDecl):
+            wf.resources.append(item)
+        elif isinstance(item, ast.Trigger):
+            wf.triggers.append(item)
+        else:
+            wf.body.append(item)
+    return wf
+
+
+def assemble_module(file: str, items: list) -> ast.Module:
+    """A module from its imports, resources and workflows in order."""
+    module = ast.Module(span=Span(file, 1, 1, 1, 1), file=file)
+    for item in items:
+        if isinstance(item, ast.Import):
+            module.imports.append(item)
+        elif isinstance(item, ast.ResourceDecl):
+            module.resources.append(item)
+        elif isinstance(item, ast.Workflow):
+            module.workflows.append(item)
+    return module
+
+
+def assemble_step(name: ast.NameRef, action: Any, options: list, clauses: list[_Clause], error: Report) -> ast.Step:
+    """A step from its name, action (a node, or (kind, data) for choose/switch/parallel/map), its options
+    (header first) and its clauses."""
+    span = name.span
+    if isinstance(action, tuple):
+        action = _structured(action, clauses, span, name.name, error)
+    else:
+        for cl in clauses:
+            error(cl.span, f"'{cl.kind}' is not valid here: only choose/switch, parallel and map steps have clauses")
+        if action.span.line == 1 and action.span.col == 1 and action.span.end_col == 1:
+            action.span = span
+    return ast.Step(span=span, name=name.name, name_span=name.span, action=action, options=options)
+
+
+_CLAUSES_FOR = {"choose": {"if", "elif", "else"}, "switch": {"case", "default"},
+                "parallel": {"branch"}, "map": {"do"}}
+
+
+def _structured(action: tuple, clauses: list[_Clause], span: Span, step: str, error: Report) -> Any:
+    kind, data = action
+    allowed = _CLAUSES_FOR[kind]
+    for cl in clauses:
+        if cl.kind not in allowed:
+            error(cl.span, f"'{cl.kind}' is not valid in a {kind} step", hint="expected " + " / ".join(sorted(allowed)))
+    clauses = [cl for cl in clauses if cl.kind in allowed]
+    if kind == "parallel":
+        if not clauses:
+            error(span, f"parallel step '{step}' has no `branch` blocks")
+        return ast.ParallelAction(span=span, branches=[cl.body for cl in clauses])
+    if kind == "map":
+        if len(clauses) != 1:
+            error(span if not clauses else clauses[1].span, f"map step '{step}' needs exactly one `do` block")
+        body = clauses[0].body if clauses else []
+        names = data["names"]
+        return ast.MapAction(span=span, distributed=data["distributed"], items=data["items"],
+                             item_var=names[0] if names else None,
+                             index_var=names[1] if len(names) > 1 else None, body=body)
+    branches: list[ast.ChoiceBranch] = []
+    default = None
+    default_span = None
+    no_match = False
+    if kind == "choose":
+        for i, cl in enumerate(clauses):
+            if cl.kind == "if" and i != 0:
+                error(cl.span, "a second `if` in one choose step; use `elif`")
+            if cl.kind == "elif" and i == 0:
+                error(cl.span, "`elif` before any `if`")
+            if cl.kind == "else" and i != len(clauses) - 1:
+                error(cl.span, "`else` must be the last clause")
+    else:
+        for i, cl in enumerate(clauses):
+            if cl.kind == "default" and i != len(clauses) - 1:
+                error(cl.span, "`default` must be the last clause")
+    for cl in clauses:
+        if cl.kind in ("if", "elif"):
+            branches.append(ast.ChoiceBranch(span=cl.span, condition=cl.condition, body=cl.body, options=cl.options))
+        elif cl.kind == "case":
+            branches.append(ast.ChoiceBranch(span=cl.span, condition=_case_condition(data, cl, error),
+                                             body=cl.body, options=cl.options))
+        else:
+            default_span = cl.span
+            if cl.raise_error:
+                no_match = True
+            else:
+                default = cl.body
+    if not branches:
+        error(span, f"{kind} step '{step}' has no branches")
+    return ast.ChooseAction(span=span, branches=branches, default=default, default_span=default_span,
+                            no_match_error=no_match)
+
+
+def _case_condition(variable: ast.PathValue, cl: _Clause, error: Report) -> Any:
+    tests = []
+    for v in cl.values:
+        if not isinstance(v, ast.LiteralValue) or v.value is None:
+            error(v.span, "`case` takes literal strings, numbers or booleans")
+            continue
+        family = ("Boolean" if isinstance(v.value, bool) else
+                  "Numeric" if isinstance(v.value, (int, float)) else "String")
+        tests.append(ast.Compare(span=v.span, variable=variable, op=family + "Equals", operand=v))
+    if len(tests) == 1:
+        return tests[0]
+    if not tests:
+        return ast.Compare(span=cl.span, variable=variable, op="IsPresent",
+                           operand=ast.LiteralValue(span=cl.span, value=True))
+    return ast.BoolOp(span=cl.span, op="or", operands=tests)
 
 
 class _Build:
@@ -211,12 +509,7 @@ class _Build:
         span = Span(self.file, tok.line, tok.column, tok.end_line, tok.end_column)
         return ast.RefValue(span=span, name=name, attribute=attribute or None)
 
-    @staticmethod
-    def _bare(value: Any) -> Any:
-        """A whole option value that is a plain name stays a NameRef (`execution express`, `query jsonata`)."""
-        if value.__class__ is ast.RefValue and value.attribute is None:
-            return ast.NameRef(span=value.span, name=value.name)
-        return value
+    _bare = staticmethod(bare)
 
     def v_sq_string(self, c):
         return c[0]
@@ -226,14 +519,8 @@ class _Build:
 
     def object(self, c):
         items = c[1:-1:2]  # `{ pair , pair ,? }`: the pairs sit between the brace and the commas
-        seen: dict[str, Span] = {}
-        for item in items:
-            key = item.key
-            if key in seen:
-                self.error(item.key_span, f"duplicate key '{key}' in object",
-                           hint=f"first given at line {seen[key].line}")
-            else:
-                seen[key] = item.key_span
+        if len(items) > 1:
+            check_keys(items, self.error)
         return ast.ObjectValue(span=self.span_of(c), items=items)
 
     def pair(self, c):
@@ -276,55 +563,20 @@ class _Build:
     def cond_not(self, c):
         return ast.NotOp(span=c[0].span, operand=c[0])
 
-    _SUGAR_SUFFIX = {"==": "Equals", "!=": "Equals", "<": "LessThan", "<=": "LessThanEquals",
-                     ">": "GreaterThan", ">=": "GreaterThanEquals"}
-
     def cond_sugar(self, c):
         path_tok, op_tok, operand = c
         variable = ast.PathValue(span=self.sp(path_tok), text=str(path_tok))
-        span = self.span_of(c)
-        op = str(op_tok)
-        if isinstance(operand, ast.LiteralValue):
-            value = operand.value
-            if value is None:
-                if op not in ("==", "!="):
-                    self.error(self.sp(op_tok), f"'{op}' cannot compare with null; use == or !=")
-                return ast.Compare(span=span, variable=variable, op="IsNull",
-                                   operand=ast.LiteralValue(span=operand.span, value=op == "=="))
-            if isinstance(value, bool):
-                family = "Boolean"
-                if op not in ("==", "!="):
-                    self.error(self.sp(op_tok), f"'{op}' cannot compare booleans; use == or !=")
-                    op = "=="
-            elif isinstance(value, (int, float)):
-                family = "Numeric"
-            else:
-                family = "String"
-            cmp = ast.Compare(span=span, variable=variable, op=family + self._SUGAR_SUFFIX[op], operand=operand)
-        else:
-            self.error(
-                operand.span,
-                f"'{op}' needs a literal on the right (a string, number, boolean or null)",
-                hint="to compare two paths, name the type: e.g. `$.a NumericLessThanPath $.b`",
-            )
-            cmp = ast.Compare(span=span, variable=variable, op="StringEquals", operand=operand)
-        if op == "!=":
-            return ast.NotOp(span=span, operand=cmp)
-        return cmp
+        return sugar_compare(variable, str(op_tok), self.sp(op_tok), operand, self.span_of(c), self.error)
 
     def cond_named(self, c):
         path_tok, op_tok, operand = c
         variable = ast.PathValue(span=self.sp(path_tok), text=str(path_tok))
         return ast.Compare(span=self.span_of(c), variable=variable, op=str(op_tok), operand=operand)
 
-    _TYPE_TESTS = {"present": "IsPresent", "null": "IsNull", "string": "IsString", "numeric": "IsNumeric",
-                   "boolean": "IsBoolean", "timestamp": "IsTimestamp"}
-
     def _is(self, c, positive: bool):
         path_tok, test_tok = c
         variable = ast.PathValue(span=self.sp(path_tok), text=str(path_tok))
-        return ast.Compare(span=self.span_of(c), variable=variable, op=self._TYPE_TESTS[str(test_tok)],
-                           operand=ast.LiteralValue(span=self.sp(test_tok), value=positive))
+        return type_test(variable, str(test_tok), self.sp(test_tok), self.span_of(c), positive)
 
     def cond_is(self, c):
         return self._is(c, True)
@@ -346,7 +598,9 @@ class _Build:
     # -- options ---------------------------------------------------------------------
     def option(self, c):
         kw, value = c
-        return ast.Option(span=self.span_of(c), name=str(kw), value=self._bare(value))
+        if value.__class__ is ast.RefValue:  # (`bare`, called only when it may change something)
+            value = bare(value)
+        return ast.Option(span=self.span_of(c), name=str(kw), value=value)
 
     task_arg = option
 
@@ -359,45 +613,7 @@ class _Build:
         return (str(c[0]), c[1], span)
 
     def retry(self, c):
-        errors, props = c[0], c[1:]
-        spec: dict[str, Any] = {}
-        span = self.span_of(c)
-        for name, value, kw_span in props:
-            if name in spec:
-                self.error(kw_span, f"'{name}' given twice in one retry")
-            spec[name] = value
-        kwargs: dict[str, Any] = {}
-        for name, value in spec.items():
-            if name in ("interval", "max_delay"):
-                if isinstance(value, ast.LiteralValue) and isinstance(value.value, int) and not isinstance(
-                        value.value, bool):
-                    value = ast.Duration(span=value.span, seconds=value.value)
-                if not isinstance(value, ast.Duration):
-                    self.error(value.span, f"'{name}' takes a duration such as 2s or 1m")
-                    continue
-                kwargs[name] = value
-            elif name == "attempts":
-                if not (isinstance(value, ast.LiteralValue) and isinstance(value.value, int)):
-                    self.error(value.span, "'attempts' takes a whole number")
-                    continue
-                kwargs[name] = value.value
-            elif name == "backoff":
-                if not (isinstance(value, ast.LiteralValue) and isinstance(value.value, (int, float))):
-                    self.error(value.span, "'backoff' takes a number (the BackoffRate)")
-                    continue
-                kwargs[name] = value.value
-            elif name == "jitter":
-                text = value.name if isinstance(value, ast.NameRef) else getattr(value, "value", None)
-                if text not in ("full", "none"):
-                    self.error(value.span, "'jitter' is 'full' or 'none'")
-                    continue
-                kwargs[name] = text
-            elif name == "comment":
-                if not (isinstance(value, ast.LiteralValue) and isinstance(value.value, str)):
-                    self.error(value.span, "'comment' takes a string")
-                    continue
-                kwargs[name] = value.value
-        return ast.Option(span=span, name="retry", value=ast.RetrySpec(span=span, errors=errors, **kwargs))
+        return assemble_retry(c[0], c[1:], self.span_of(c), self.error)
 
     def catch_prop(self, c):
         tok = c[0]
@@ -405,25 +621,7 @@ class _Build:
         return (str(c[0]), c[1], span)
 
     def catch(self, c):
-        errors, props, target = c[0], c[1:-1], c[-1]
-        span = self.span_of(c)
-        kwargs: dict[str, Any] = {}
-        for name, value, kw_span in props:
-            key = {"into": "into"}.get(name, name)
-            if key in kwargs:
-                self.error(kw_span, f"'{name}' given twice in one catch")
-            if name == "into" and not (isinstance(value, ast.PathValue) or (
-                    isinstance(value, ast.LiteralValue) and value.value is None)):
-                self.error(value.span, "'into' takes a JSONPath such as $.error, or null")
-                continue
-            if name == "comment":
-                if not (isinstance(value, ast.LiteralValue) and isinstance(value.value, str)):
-                    self.error(value.span, "'comment' takes a string")
-                    continue
-                value = value.value
-            kwargs[key] = value
-        return ast.Option(span=span, name="catch",
-                          value=ast.CatchSpec(span=span, errors=errors, target=target, **kwargs))
+        return assemble_catch(c[0], c[1:-1], c[-1], self.span_of(c), self.error)
 
     def tolerate_static(self, c):
         number = c[0]
@@ -453,10 +651,7 @@ class _Build:
 
     def target_raise(self, c):
         tok = c[0]
-        if str(tok) != "States.NoChoiceMatched":
-            self.error(self.sp(tok), "only `else raise States.NoChoiceMatched` is supported",
-                       hint="it leaves the Choice without a Default; use a `fail` step to raise other errors")
-        return ("raise", self.sp(tok))
+        return raise_target(str(tok), self.sp(tok), self.error)
 
     def branch_opt(self, c):
         return ast.Option(span=self.span_of(c), name=str(c[0]), value=c[1])
@@ -552,11 +747,9 @@ class _Build:
         for item in c:
             if isinstance(item, tuple):
                 cause = item[1]
-            elif isinstance(item, ast.NameRef):
-                error = ast.LiteralValue(span=item.span, value=item.name)
             else:
                 error = item
-        return ast.FailAction(span=self.span_of(c), error=error, cause=cause), []
+        return fail_action(error, cause, self.span_of(c)), []
 
     def a_choose(self, c):
         return ("choose", None), []
@@ -596,95 +789,14 @@ class _Build:
         return list(c)
 
     def step(self, c):
-        name: ast.NameRef = c[0]
         action, header_opts = c[1]
-        body = c[2] if len(c) > 2 else []
-        options = list(header_opts) + [x for x in body if isinstance(x, ast.Option)]
-        clauses = [x for x in body if isinstance(x, _Clause)]
-        span = name.span
-        if isinstance(action, tuple):
-            action = self._structured(action, clauses, span, name.name)
+        if len(c) > 2:  # a body: options and clauses (nothing else reaches it)
+            body = c[2]
+            options = [*header_opts, *[x for x in body if x.__class__ is not _Clause]]
+            clauses = [x for x in body if x.__class__ is _Clause]
         else:
-            for cl in clauses:
-                self.error(cl.span, f"'{cl.kind}' is not valid here: only choose/switch, parallel and map steps "
-                                    "have clauses")
-            if action.span.line == 1 and action.span.col == 1 and action.span.end_col == 1:
-                action.span = span
-        return ast.Step(span=span, name=name.name, name_span=name.span, action=action, options=options)
-
-    _CLAUSES_FOR = {"choose": {"if", "elif", "else"}, "switch": {"case", "default"},
-                    "parallel": {"branch"}, "map": {"do"}}
-
-    def _structured(self, action: tuple, clauses: list[_Clause], span: Span, step: str):
-        kind, data = action
-        allowed = self._CLAUSES_FOR[kind]
-        for cl in clauses:
-            if cl.kind not in allowed:
-                self.error(cl.span, f"'{cl.kind}' is not valid in a {kind} step",
-                           hint="expected " + " / ".join(sorted(allowed)))
-        clauses = [cl for cl in clauses if cl.kind in allowed]
-        if kind == "parallel":
-            if not clauses:
-                self.error(span, f"parallel step '{step}' has no `branch` blocks")
-            return ast.ParallelAction(span=span, branches=[cl.body for cl in clauses])
-        if kind == "map":
-            if len(clauses) != 1:
-                self.error(span if not clauses else clauses[1].span,
-                           f"map step '{step}' needs exactly one `do` block")
-            body = clauses[0].body if clauses else []
-            names = data["names"]
-            return ast.MapAction(span=span, distributed=data["distributed"], items=data["items"],
-                                 item_var=names[0] if names else None,
-                                 index_var=names[1] if len(names) > 1 else None, body=body)
-        branches: list[ast.ChoiceBranch] = []
-        default = None
-        default_span = None
-        no_match = False
-        if kind == "choose":
-            for i, cl in enumerate(clauses):
-                if cl.kind == "if" and i != 0:
-                    self.error(cl.span, "a second `if` in one choose step; use `elif`")
-                if cl.kind == "elif" and i == 0:
-                    self.error(cl.span, "`elif` before any `if`")
-                if cl.kind == "else" and i != len(clauses) - 1:
-                    self.error(cl.span, "`else` must be the last clause")
-        else:
-            for i, cl in enumerate(clauses):
-                if cl.kind == "default" and i != len(clauses) - 1:
-                    self.error(cl.span, "`default` must be the last clause")
-        for cl in clauses:
-            if cl.kind in ("if", "elif"):
-                branches.append(ast.ChoiceBranch(span=cl.span, condition=cl.condition, body=cl.body,
-                                                 options=cl.options))
-            elif cl.kind == "case":
-                branches.append(ast.ChoiceBranch(span=cl.span, condition=self._case_condition(data, cl),
-                                                 body=cl.body, options=cl.options))
-            else:
-                default_span = cl.span
-                if cl.raise_error:
-                    no_match = True
-                else:
-                    default = cl.body
-        if not branches:
-            self.error(span, f"{kind} step '{step}' has no branches")
-        return ast.ChooseAction(span=span, branches=branches, default=default, default_span=default_span,
-                                no_match_error=no_match)
-
-    def _case_condition(self, variable: ast.PathValue, cl: _Clause):
-        tests = []
-        for v in cl.values:
-            if not isinstance(v, ast.LiteralValue) or v.value is None:
-                self.error(v.span, "`case` takes literal strings, numbers or booleans")
-                continue
-            family = ("Boolean" if isinstance(v.value, bool) else
-                      "Numeric" if isinstance(v.value, (int, float)) else "String")
-            tests.append(ast.Compare(span=v.span, variable=variable, op=family + "Equals", operand=v))
-        if len(tests) == 1:
-            return tests[0]
-        if not tests:
-            return ast.Compare(span=cl.span, variable=variable, op="IsPresent",
-                               operand=ast.LiteralValue(span=cl.span, value=True))
-        return ast.BoolOp(span=cl.span, op="or", operands=tests)
+            options, clauses = list(header_opts), []
+        return assemble_step(c[0], action, options, clauses, self.error)
 
     # -- top level ----------------------------------------------------------------------------
     def setting(self, c):
@@ -700,21 +812,8 @@ class _Build:
         return c
 
     def res_uses(self, c):
-        """`uses Orders read, Jobs send receive` -> the object `{ Orders: "read", Jobs: ["send", "receive"] }`
-        (what the YAML twin writes as `uses: {Orders: read, Jobs: [send, receive]}`)."""
-        uses = c[1:]
-        items: list[ast.ObjectItem] = []
-        seen: set[str] = set()
-        for name, *levels in uses:
-            if str(name) in seen:
-                self.error(self.sp(name), f"'{name}' is named twice in `uses`",
-                           hint=f"list every access once: `{name} {' '.join(str(x) for x in levels)} ...`")
-            seen.add(str(name))
-            values = [ast.LiteralValue(span=self.sp(t), value=str(t)) for t in levels]
-            value = values[0] if len(values) == 1 else ast.ArrayValue(span=self.span_of(levels), items=values)
-            items.append(ast.ObjectItem(key=str(name), key_span=self.sp(name), value=value))
-        obj = ast.ObjectValue(span=self.span_of([tok for use in uses for tok in use]), items=items)
-        return ast.Option(span=self.span_of(c), name="uses", value=obj)
+        entries = [(str(name), self.sp(name), [(str(t), self.sp(t)) for t in levels]) for name, *levels in c[1:]]
+        return uses_option(self.sp(c[0]), entries, self.file, self.error)
 
     def resource_decl(self, c):
         kw, name, *props = c
@@ -722,42 +821,22 @@ class _Build:
                                 props=props)
 
     def trigger_prop(self, c):
-        return ast.Option(span=self.span_of(c), name=str(c[0]), value=self._bare(c[1]))
+        return ast.Option(span=self.span_of(c), name=str(c[0]), value=bare(c[1]))
 
     def trigger(self, c):
         kw, *args = c
-        props = [a if isinstance(a, ast.Option) else ast.Option(span=a.span, name="", value=self._bare(a))
-                 for a in args]
-        return ast.Trigger(span=self.span_of(c), kind=str(kw), props=props)
+        return ast.Trigger(span=self.span_of(c), kind=str(kw), props=[trigger_option(a) for a in args])
 
     def workflow(self, c):
         name, *items = c
-        wf = ast.Workflow(span=self.sp(name), name=str(name), name_span=self.sp(name))
-        for item in items:
-            if isinstance(item, ast.Setting):
-                wf.settings.append(item)
-            elif isinstance(item, ast.ResourceDecl):
-                wf.resources.append(item)
-            elif isinstance(item, ast.Trigger):
-                wf.triggers.append(item)
-            else:
-                wf.body.append(item)
-        return wf
+        return assemble_workflow(str(name), self.sp(name), items)
 
     def import_stmt(self, c):
         tok = c[0]
         return ast.Import(span=self.sp(tok), path=self.string(tok))
 
     def start(self, c):
-        module = ast.Module(span=Span(self.file, 1, 1, 1, 1), file=self.file)
-        for item in c:
-            if isinstance(item, ast.Import):
-                module.imports.append(item)
-            elif isinstance(item, ast.ResourceDecl):
-                module.resources.append(item)
-            elif isinstance(item, ast.Workflow):
-                module.workflows.append(item)
-        return module
+        return assemble_module(self.file, c)
 
 
 def _cache_dir() -> Path | None:
@@ -986,9 +1065,18 @@ def _syntax_diag(file: str, err: Exception, text: str = "") -> Diagnostic:
 
 
 def parse_flow(text: str, file: str = "<input>") -> ast.Module:
-    """Parse `.flow` source; raise FlowError carrying FLOW100 diagnostics on bad input."""
+    """Parse `.flow` source; raise FlowError carrying FLOW100 diagnostics on bad input.
+
+    The fast front end (dsl/fastparse.py) goes first; what it declines (anything it is not sure of,
+    every error among it) the LALR parser reads, and reports.
+    """
+    from flowc.dsl.fastparse import parse_fast  # (imports this module: imported on first use)
+
     SOURCES.add(file, text)
     text = text.removeprefix("\ufeff")
+    module = parse_fast(text, file)  # valid input it is sure of, several times faster
+    if module is not None:
+        return module
     try:
         return parse_with_start(text if text.endswith("\n") else text + "\n", file, "start")
     except FlowError as err:

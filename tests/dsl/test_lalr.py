@@ -151,8 +151,9 @@ def test_a_generated_reducer_keeps_and_splices_like_lark(size: int, data, single
     assert identity(children()) == _reference_shaping(plan, lambda kids: list(kids), children())
 
 
+# (indented by tabs, which the fast front end leaves to the LALR path: this is about the LALR tables' cache)
 _PROBE = ("import sys\nfrom flowc.dsl.parser import parse_flow\n"
-          "module = parse_flow('workflow W\\n  A: pass\\n  B: succeed\\n', 'w.flow')\n"
+          "module = parse_flow('workflow W\\n\\tA: pass\\n\\tB: succeed\\n', 'w.flow')\n"
           "print(len(module.workflows[0].body), sorted({m.split('.')[0] for m in sys.modules} & {'lark', 'pydantic'}))\n")
 
 
