@@ -791,27 +791,22 @@ class _Parser:
     # -- conditions ------------------------------------------------------------------------------------
     def condition(self, i: int) -> tuple[Any, int]:
         """`a or b`: one BoolOp for a chain (a single operand passes up; parentheses make no node)."""
-        first, i = self.conjunction(i)
-        if self.toks[i] != "or":
-            return first, i
-        operands = [first]
-        while self.toks[i] == "or":
-            operand, i = self.conjunction(i + 1)
-            operands.append(operand)
-        start, end = first.span, operands[-1].span
-        return ast.BoolOp(span=Span(self.file, start.line, start.col, end.end_line, end.end_col), op="or",
-                          operands=operands), i
+        return self.chain(i, "or", self.conjunction)
 
     def conjunction(self, i: int) -> tuple[Any, int]:
-        first, i = self.negation(i)
-        if self.toks[i] != "and":
+        return self.chain(i, "and", self.negation)
+
+    def chain(self, i: int, op: str, operand: Any) -> tuple[Any, int]:
+        """Operands joined by `op` (`or` over conjunctions, `and` over negations): one BoolOp for two or more."""
+        first, i = operand(i)
+        if self.toks[i] != op:
             return first, i
         operands = [first]
-        while self.toks[i] == "and":
-            operand, i = self.negation(i + 1)
-            operands.append(operand)
+        while self.toks[i] == op:
+            nxt, i = operand(i + 1)
+            operands.append(nxt)
         start, end = first.span, operands[-1].span
-        return ast.BoolOp(span=Span(self.file, start.line, start.col, end.end_line, end.end_col), op="and",
+        return ast.BoolOp(span=Span(self.file, start.line, start.col, end.end_line, end.end_col), op=op,
                           operands=operands), i
 
     def negation(self, i: int) -> tuple[Any, int]:
