@@ -102,15 +102,10 @@ class StateRef:
     #: the state's Type when it is a string (rules report other values), else None; read once here
     #: because every rule asks, for every state
     type: str | None = field(init=False, repr=False, compare=False)
-    #: the state's keys in order: what answers rules whose verdict depends on the keys alone, once per
-    #: layout (`layout_verdict`), since a large definition repeats a few layouts thousands of times
-    layout: tuple = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        body = self.body
-        value = body.get("Type")
+        value = self.body.get("Type")
         self.type = value if isinstance(value, str) else None
-        self.layout = tuple(body)
 
 
 @dataclass

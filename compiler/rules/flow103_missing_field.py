@@ -80,12 +80,14 @@ Good:
                 if "Type" not in ref.body:
                     yield Finding(f"state '{ref.name}' has no Type", ref.pointer, key=True)
                 continue
-            key = (state_type, ref.layout)
-            clean = _KEYS_CLEAN.get(key)
-            if clean is None:  # the first state of this type and layout: what the checks below say of any
-                clean = _remember(key, not any(_key_findings(ref.body, state_type, ref.name, ref.pointer)))
-            if not clean:
-                yield from _key_findings(ref.body, state_type, ref.name, ref.pointer)
+            for group, fields in _REQUIRED_SETS.get(state_type, ()):
+                if fields.isdisjoint(ref.body):
+                    yield Finding(f"{state_type} state '{ref.name}' needs " + " or ".join(group), ref.pointer,
+                                  key=True)
+            exclusive = _EXCLUSIVE_FIELDS.get(state_type)
+            if exclusive is not None and len(exclusive.intersection(ref.body)) > 1:  # else no group can clash
+                for group in EXCLUSIVE[state_type]:
+                    yield from _exclusive(ref.body, group, ref.pointer, f"{state_type} state '{ref.name}'")
             for path, groups in NESTED_EXCLUSIVE.items() if not _NESTED_HOLDERS.isdisjoint(ref.body) else ():
                 holder, ptr = ref.body, ref.pointer
                 for part in path:
@@ -106,29 +108,6 @@ Good:
                         if name not in item:
                             yield Finding(f"{field} entry {i} of '{ref.name}' needs {name}",
                                           f"{ref.pointer}/{field}/{i}")
-
-
-#: (state type, its keys in order) -> whether `_key_findings` finds nothing for a state of them: its checks read
-#: the keys alone, so a large definition's few layouts are each checked once
-_KEYS_CLEAN: dict[tuple, bool] = {}
-
-
-def _remember(key: tuple, clean: bool) -> bool:
-    if len(_KEYS_CLEAN) >= 4096:  # bounded in a long-lived process (the language server)
-        _KEYS_CLEAN.clear()
-    _KEYS_CLEAN[key] = clean
-    return clean
-
-
-def _key_findings(body: dict, state_type: str, name: str, pointer: str):
-    """A state's required fields and exclusive groups: what depends on its keys (their order included) alone."""
-    for group, fields in _REQUIRED_SETS.get(state_type, ()):
-        if fields.isdisjoint(body):
-            yield Finding(f"{state_type} state '{name}' needs " + " or ".join(group), pointer, key=True)
-    exclusive = _EXCLUSIVE_FIELDS.get(state_type)
-    if exclusive is not None and len(exclusive.intersection(body)) > 1:  # else no group can clash
-        for group in EXCLUSIVE[state_type]:
-            yield from _exclusive(body, group, pointer, f"{state_type} state '{name}'")
 
 
 def _exclusive(body: dict, group: tuple[str, ...], pointer: str, what: str):
