@@ -29,6 +29,7 @@ SHAPES = Path(__file__).with_name("asl_shapes.json")
 ROOT = "StateMachine"
 _INT_LIMIT = 2**63  # typed integers beyond int64 are left to the models
 _LAYOUTS = 4096  # key layouts remembered per model
+_COMPILE_AFTER = 128  # uses of an in-order layout after which its check is compiled (~200 uses pay for it)
 
 
 class _Reject(Exception):
@@ -170,11 +171,31 @@ class _Model:
         if not self.required.issubset(written):
             raise _Reject
         fields = tuple((k, self.plain[k], self.convert[k]) for k in keys)
-        entry = fields, (_unchanged_check(fields) if tuple(keys) == written else None)
+        entry = fields, (self._counted_check(written, fields) if tuple(keys) == written else None)
         if len(self.layouts) >= _LAYOUTS:  # a long-lived process (the language server): stay bounded
             self.layouts.clear()
         self.layouts[written] = entry
         return entry
+
+    def _counted_check(self, written: tuple, fields: tuple) -> Callable[[dict], bool]:
+        """The in-order check as a loop for a layout's first uses; compiled (`_unchanged_check`) only for a
+        layout used _COMPILE_AFTER times, so that a small workflow does not pay for compiling."""
+        uses = 0
+
+        def unchanged(value: dict) -> bool:
+            nonlocal uses
+            uses += 1
+            if uses >= _COMPILE_AFTER and self.layouts.get(written) is not None:
+                check = _unchanged_check(fields)
+                self.layouts[written] = fields, check
+                return check(value)
+            for k, plain, convert in fields:
+                v = value[k]
+                if type(v) not in plain and convert(v) is not v:
+                    return False
+            return True
+
+        return unchanged
 
     def __call__(self, value: Any) -> dict:
         if type(value) is not dict:
