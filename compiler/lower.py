@@ -48,6 +48,7 @@ _REPEATABLE = {"retry", "catch"}
 # (option, IR field) for the data-flow options every kind shares, in the order they are applied.
 _DATAFLOW_FIELDS = (("input", "input_path"), ("result", "result_path"), ("output", "output"),
                     ("select", "result_selector"), ("assign", "assign"), ("credentials", "credentials"))
+_DATAFLOW_FIELD_OF = dict(_DATAFLOW_FIELDS)
 
 # Resource declarations: allowed properties and what they hold.
 RESOURCE_PROPS: dict[str, dict[str, str]] = {
@@ -528,8 +529,11 @@ class Lowering:
             else:
                 self.error("FLOW101", o.span, "'comment' takes a string")
         spans = state.spans
-        for name, field in _DATAFLOW_FIELDS:  # (`opts.get`, not `one`: a call less per field of every step)
-            if found := opts.get(name):
+        # The step's few options looked up in the table of dataflow ones, not each of the table's six in the
+        # options (`value` only builds nodes, and nothing reads `spans` in order: the order of setting is free).
+        for name, found in opts.items():
+            field = _DATAFLOW_FIELD_OF.get(name)
+            if field is not None and found:
                 o = found[0]
                 setattr(state, field, self.value(o.value))
                 spans[field] = o.span

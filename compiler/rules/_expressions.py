@@ -129,10 +129,49 @@ def template_values(value: Any, ptr: str) -> Iterator[tuple[str, str, str]]:
     return iter(out)
 
 
+#: a template object's keys, in order -> per key (key, "/key" as its pointer ends, whether it is a `.$` key,
+#: whether its plain twin is a key too), or None when a key is not a str; payload templates of a large
+#: definition repeat a few layouts thousands of times
+_TEMPLATE_PLANS: dict[tuple, list[tuple[str, str, bool, bool]] | None] = {}
+_UNPLANNED = object()
+
+
+def _template_plan(layout: tuple) -> list[tuple[str, str, bool, bool]] | None:
+    plan: list[tuple[str, str, bool, bool]] | None = []
+    if all(type(k) is str for k in layout):
+        keys = set(layout)
+        plan = [(k, "/" + (k if "~" not in k and "/" not in k else escape(k)), k.endswith(".$"),
+                 k.endswith(".$") and k[:-2] in keys) for k in layout]
+    else:
+        plan = None
+    if len(_TEMPLATE_PLANS) >= 4096:  # stay bounded in a long-lived process (the language server)
+        _TEMPLATE_PLANS.clear()
+    _TEMPLATE_PLANS[layout] = plan
+    return plan
+
+
 def _template_values(value: Any, ptr: str, out: list[tuple[str, str, str]], flags: list[bool] | None = None
                      ) -> None:
     """`flags` (when given) gets an entry for each `.$` key FLOW306 would look at twice (see template_keys_suspect)."""
     if isinstance(value, dict):
+        layout = tuple(value)
+        plan = _TEMPLATE_PLANS.get(layout, _UNPLANNED)
+        if plan is _UNPLANNED:
+            plan = _template_plan(layout)
+        if plan is not None:  # the loop below, with each key's tests answered once for its layout
+            for k, suffix, dollar, twin in plan:
+                v = value[k]
+                if dollar:
+                    if isinstance(v, str):
+                        out.append((ptr + suffix, "template", v))
+                        if twin and flags is not None:
+                            flags.append(True)
+                        continue
+                    if flags is not None:
+                        flags.append(True)
+                if isinstance(v, (dict, list)):
+                    _template_values(v, ptr + suffix, out, flags)
+            return
         for k, v in value.items():
             if isinstance(k, str) and k.endswith(".$"):
                 if isinstance(v, str):

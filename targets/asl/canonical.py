@@ -29,6 +29,7 @@ SHAPES = Path(__file__).with_name("asl_shapes.json")
 ROOT = "StateMachine"
 _INT_LIMIT = 2**63  # typed integers beyond int64 are left to the models
 _LAYOUTS = 4096  # key layouts remembered per model
+_COMPILE_AFTER = 128  # uses of an in-order layout after which its check is compiled (~200 uses pay for it)
 
 
 class _Reject(Exception):
@@ -152,25 +153,49 @@ class _Model:
         self.plain: dict[str, frozenset[type]] = {}
         self.convert: dict[str, Convert] = {}
         self.required: frozenset[str] = frozenset()
-        #: the keys of a dict as written -> ((key, plain types, converter) in declaration order, whether the
-        #: keys were written in that order); a large definition repeats a few layouts thousands of times, so
-        #: each is sorted and checked once. A dict of an in-order layout (flowc's emitter writes only those)
-        #: whose values all come back unchanged is returned as it is, not copied. (One lookup per dict: a
-        #: tuple's hash is not cached, so a second table would hash every dict's keys again.)
-        self.layouts: dict[tuple, tuple[tuple[tuple[str, frozenset[type], Convert], ...], bool]] = {}
+        #: the keys of a dict as written -> ((key, plain types, converter) in declaration order, and when the
+        #: keys were written in that order a check compiled for the layout (`_unchanged_check`), else None);
+        #: a large definition repeats a few layouts thousands of times, so each is sorted and checked once.
+        #: A dict of an in-order layout (flowc's emitter writes only those) whose values all come back
+        #: unchanged is returned as it is, not copied. (One lookup per dict: a tuple's hash is not cached, so
+        #: a second table would hash every dict's keys again.)
+        self.layouts: dict[tuple, tuple[tuple[tuple[str, frozenset[type], Convert], ...],
+                                        Callable[[dict], bool] | None]] = {}
 
-    def _layout(self, written: tuple) -> tuple[tuple[tuple[str, frozenset[type], Convert], ...], bool]:
+    def _layout(self, written: tuple) -> tuple[tuple[tuple[str, frozenset[type], Convert], ...],
+                                               Callable[[dict], bool] | None]:
         try:
             keys = sorted(written, key=self.index.__getitem__)
         except (KeyError, TypeError):  # an unknown name (or a Python field name): leave it to the models
             raise _Reject from None
         if not self.required.issubset(written):
             raise _Reject
-        entry = tuple((k, self.plain[k], self.convert[k]) for k in keys), tuple(keys) == written
+        fields = tuple((k, self.plain[k], self.convert[k]) for k in keys)
+        entry = fields, (self._counted_check(written, fields) if tuple(keys) == written else None)
         if len(self.layouts) >= _LAYOUTS:  # a long-lived process (the language server): stay bounded
             self.layouts.clear()
         self.layouts[written] = entry
         return entry
+
+    def _counted_check(self, written: tuple, fields: tuple) -> Callable[[dict], bool]:
+        """The in-order check as a loop for a layout's first uses; compiled (`_unchanged_check`) only for a
+        layout used _COMPILE_AFTER times, so that a small workflow does not pay for compiling."""
+        uses = 0
+
+        def unchanged(value: dict) -> bool:
+            nonlocal uses
+            uses += 1
+            if uses >= _COMPILE_AFTER and self.layouts.get(written) is not None:
+                check = _unchanged_check(fields)
+                self.layouts[written] = fields, check
+                return check(value)
+            for k, plain, convert in fields:
+                v = value[k]
+                if type(v) not in plain and convert(v) is not v:
+                    return False
+            return True
+
+        return unchanged
 
     def __call__(self, value: Any) -> dict:
         if type(value) is not dict:
@@ -178,6 +203,8 @@ class _Model:
         written = tuple(value)
         layout, in_order = self.layouts.get(written) or self._layout(written)
         if in_order:
+            if in_order(value):  # the usual case: every value comes back as it is
+                return value
             for i, (k, plain, convert) in enumerate(layout):
                 v = value[k]
                 if type(v) in plain:
@@ -196,6 +223,24 @@ class _Model:
             v = value[k]
             out[k] = v if type(v) in plain else convert(v)
         return out
+
+
+def _unchanged_check(fields: tuple[tuple[str, frozenset[type], Convert], ...]) -> Callable[[dict], bool]:
+    """A function, compiled for one in-order layout, answering whether every value of a dict of that layout
+    comes back from its converter as it is (so the dict is returned uncopied): the loop's test, field by
+    field in the same order, without its unpacking per field (emitted definitions repeat a few layouts
+    thousands of times). False sends the dict through the loop, which copies it; the converters are pure,
+    so running them again there gives the same values (and a _Reject is raised here as it would be there)."""
+    env: dict[str, Any] = {}
+    lines = ["def unchanged(value):"]
+    for i, (key, plain, convert) in enumerate(fields):
+        env[f"K{i}"], env[f"P{i}"], env[f"C{i}"] = key, plain, convert
+        lines.append(f"    v = value[K{i}]")
+        lines.append(f"    if type(v) not in P{i} and C{i}(v) is not v:")
+        lines.append("        return False")
+    lines.append("    return True")
+    exec("\n".join(lines), env)  # (the code names fields by index only, never by their text)
+    return env["unchanged"]
 
 
 def _plain_types(alts: list[Any]) -> frozenset[type]:

@@ -20,6 +20,9 @@ from flowc.targets import naming
 from flowc.targets.asl.values import ValueRenderer
 
 STATES_ARN = "arn:aws:states:::"
+# A path value: what `ValueRenderer.path` answers with its text, checked inline by exact class on the
+# per-state path (any other class still goes through `path`, which answers a path the same way)
+_PATH = ast.PathValue
 MODE_SUFFIX = {"request": "", "async": "", "sync": ".sync", "sync2": ".sync:2", "callback": ".waitForTaskToken"}
 STARTED_BY = "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID"
 _PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
@@ -285,8 +288,9 @@ class AslEmitter:
         if s.result_selector is not None:
             out["ResultSelector"] = self.values.payload(s.result_selector, ql)
             self.mark(ptr + "/ResultSelector", s.spans.get("result_selector"))
-        if s.result_path is not None:
-            out["ResultPath"] = self.values.path(s.result_path, "result")
+        if (result_path := s.result_path) is not None:  # (a path, on most states: `values.path`'s answer, inline)
+            out["ResultPath"] = result_path.text if result_path.__class__ is _PATH else (
+                self.values.path(result_path, "result"))
             if (span := s.spans.get("result_path")) is not None:  # `mark`, inline: most states have one
                 self.source_map[ptr + "/ResultPath"] = span
         if s.output is not None:
@@ -549,7 +553,8 @@ class AslEmitter:
 
     # -- retry / catch -----------------------------------------------------------------------
     def retrier(self, r: ir.Retry, ptr: str) -> dict:
-        self.mark(ptr, r.span)
+        if r.span is not None:  # `mark`, inline
+            self.source_map[ptr] = r.span
         out: dict[str, Any] = {"ErrorEquals": r.errors}
         if r.comment is not None:
             out["Comment"] = r.comment
@@ -566,18 +571,22 @@ class AslEmitter:
         return out
 
     def catcher(self, c: ir.Catch, ptr: str, ql: str) -> dict:
-        self.mark(ptr, c.span)
+        source_map = self.source_map
+        if c.span is not None:  # `mark`, inline
+            source_map[ptr] = c.span
         out: dict[str, Any] = {"ErrorEquals": c.errors}
         if c.comment is not None:
             out["Comment"] = c.comment
-        if c.result_path is not None:
-            out["ResultPath"] = self.values.path(c.result_path, "into")
+        if (result_path := c.result_path) is not None:
+            out["ResultPath"] = result_path.text if result_path.__class__ is _PATH else (
+                self.values.path(result_path, "into"))
         if c.output is not None:
             out["Output"] = self.values.payload(c.output, ql)
         if c.assign is not None:
             out["Assign"] = self.values.payload(c.assign, ql)
         out["Next"] = c.next
-        self.mark(ptr + "/Next", c.next_span)
+        if c.next_span is not None:
+            source_map[ptr + "/Next"] = c.next_span
         return out
 
 

@@ -25,6 +25,10 @@ _WANT_OF_OP: dict[str, str] = {}  # operator -> what its operand must be (from _
 # under (None at the top of a field) picks the attribute.
 RefResolver = Callable[[ast.RefValue, "str | None"], Any]
 
+# Classes `object_template` answers without `template_entry` (compared exactly; anything else, a subclass
+# included, goes through `template_entry`, which answers these the same way).
+_PATH, _INTRINSIC, _LITERAL = ast.PathValue, ast.IntrinsicValue, ast.LiteralValue
+
 
 class ValueRenderer:
     def __init__(self, report: Callable[[Diagnostic], None], resolve: RefResolver | None = None):
@@ -62,8 +66,15 @@ class ValueRenderer:
     def object_template(self, obj: ast.ObjectValue) -> dict:
         out: dict[str, Any] = {}
         for item in obj.items:
-            key, rendered = self.template_entry(item.key, item.value)
-            out[key] = rendered
+            value = item.value
+            cls = value.__class__  # a path or a literal (most entries): `template_entry`'s first answers, inline
+            if cls is _PATH or cls is _INTRINSIC:
+                out[item.key + ".$"] = value.text
+            elif cls is _LITERAL:
+                out[item.key] = value.value
+            else:
+                key, rendered = self.template_entry(item.key, value)
+                out[key] = rendered
         return out
 
     def template_entry(self, key: str, value: Any) -> tuple[str, Any]:

@@ -210,3 +210,44 @@ def test_model_order_comes_back_uncopied_and_a_nested_reorder_copies_only_its_wa
     assert ordered["States"]["T"] is late["States"]["T"]  # what needed no change is shared, not copied
     assert ordered["States"]["S"]["Branches"][0] is late["States"]["S"]["Branches"][0]
     assert ordered["States"]["S"] is not late["States"]["S"]
+
+
+def test_a_layout_used_often_is_checked_by_its_compiled_function_with_the_same_answers(monkeypatch) -> None:
+    """`_Model`'s in-order check runs as a loop for a layout's first uses and compiled after that: a definition
+    whose states share one layout past the threshold, with a nested dict out of order (a copy) or a value the
+    models must judge (a rejection) late in it, is written as the models write it and copied the same way."""
+    from flowc.targets.asl import canonical as module
+
+    monkeypatch.setattr(module, "_COMPILE_AFTER", 3)
+    for model in module._models().values():  # forget what earlier tests counted
+        model.layouts.clear()
+
+    def definition(n: int, late: dict | None = None) -> dict:
+        states: dict[str, Any] = {}
+        for i in range(n):
+            states[f"S{i}"] = {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                               "Parameters": {"FunctionName": "f", "Payload": {"i": i}}, "ResultPath": f"$.r{i}",
+                               "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 2}], "Next": f"S{i + 1}"}
+        states[f"S{n}"] = {"Type": "Succeed"}
+        if late is not None:
+            states[f"S{n - 2}"]["Retry"] = [late]
+        return {"StartAt": "S0", "States": states}
+
+    plain = definition(10)
+    assert canonical(plain) is plain  # past the threshold, compiled checks answered "unchanged" throughout
+    assert _written(plain) == _models_path(plain)
+    reordered = definition(10, {"MaxAttempts": 2, "ErrorEquals": ["States.ALL"]})
+    ordered = canonical(reordered)
+    assert ordered is not reordered and ordered["States"]["S0"] is reordered["States"]["S0"]
+    assert _written(reordered) == _models_path(reordered)
+    rejected = definition(10, {"ErrorEquals": ["States.ALL"], "MaxAttempts": 2.5})
+    assert canonical(rejected) is None
+    assert _written(rejected) == _models_path(rejected)
+    monkeypatch.setattr(module, "_COMPILE_AFTER", 1)
+    compiled = module._unchanged_check
+    seen: list[int] = []
+    monkeypatch.setattr(module, "_unchanged_check", lambda fields: seen.append(1) or compiled(fields))
+    for path in SOURCES:  # every example through compiled checks from a layout's first use
+        for emitted in analyse([path]).asl.values():
+            assert emitted.to_json() == _models_path(emitted.definition), path
+    assert seen  # the examples did go through compiled checks
