@@ -144,6 +144,38 @@ def type_test(variable: ast.PathValue, test: str, test_span: Span, span: Span, p
                        operand=ast.LiteralValue(span=test_span, value=positive))
 
 
+_BAD = object()  # what a retry field's reader returns for a value of the wrong kind
+
+
+def _retry_duration(value: Any) -> Any:
+    """`interval`, `max_delay`: a duration (a whole number means seconds)."""
+    if isinstance(value, ast.LiteralValue) and isinstance(value.value, int) and not isinstance(value.value, bool):
+        value = ast.Duration(span=value.span, seconds=value.value)
+    return value if isinstance(value, ast.Duration) else _BAD
+
+
+def _retry_literal(*types: type) -> Callable[[Any], Any]:
+    def read(value: Any) -> Any:
+        return value.value if isinstance(value, ast.LiteralValue) and isinstance(value.value, types) else _BAD
+    return read
+
+
+def _retry_jitter(value: Any) -> Any:
+    text = value.name if isinstance(value, ast.NameRef) else getattr(value, "value", None)
+    return text if text in ("full", "none") else _BAD
+
+
+# A retry field -> (its reader: the typed value or _BAD, the message for _BAD); the grammar's retry_kw names them.
+_RETRY_FIELDS: dict[str, tuple[Callable[[Any], Any], str]] = {
+    "interval": (_retry_duration, "'{name}' takes a duration such as 2s or 1m"),
+    "max_delay": (_retry_duration, "'{name}' takes a duration such as 2s or 1m"),
+    "attempts": (_retry_literal(int), "'attempts' takes a whole number"),
+    "backoff": (_retry_literal(int, float), "'backoff' takes a number (the BackoffRate)"),
+    "jitter": (_retry_jitter, "'jitter' is 'full' or 'none'"),
+    "comment": (_retry_literal(str), "'comment' takes a string"),
+}
+
+
 def assemble_retry(errors: list, props: list[tuple[str, Any, Span | None]], span: Span, error: Report) -> ast.Option:
     """A `retry` line: its (keyword, value, keyword span) fields checked and typed."""
     spec: dict[str, Any] = {}
@@ -153,35 +185,12 @@ def assemble_retry(errors: list, props: list[tuple[str, Any, Span | None]], span
         spec[name] = value
     kwargs: dict[str, Any] = {}
     for name, value in spec.items():
-        if name in ("interval", "max_delay"):
-            if isinstance(value, ast.LiteralValue) and isinstance(value.value, int) and not isinstance(
-                    value.value, bool):
-                value = ast.Duration(span=value.span, seconds=value.value)
-            if not isinstance(value, ast.Duration):
-                error(value.span, f"'{name}' takes a duration such as 2s or 1m")
-                continue
-            kwargs[name] = value
-        elif name == "attempts":
-            if not (isinstance(value, ast.LiteralValue) and isinstance(value.value, int)):
-                error(value.span, "'attempts' takes a whole number")
-                continue
-            kwargs[name] = value.value
-        elif name == "backoff":
-            if not (isinstance(value, ast.LiteralValue) and isinstance(value.value, (int, float))):
-                error(value.span, "'backoff' takes a number (the BackoffRate)")
-                continue
-            kwargs[name] = value.value
-        elif name == "jitter":
-            text = value.name if isinstance(value, ast.NameRef) else getattr(value, "value", None)
-            if text not in ("full", "none"):
-                error(value.span, "'jitter' is 'full' or 'none'")
-                continue
-            kwargs[name] = text
-        elif name == "comment":
-            if not (isinstance(value, ast.LiteralValue) and isinstance(value.value, str)):
-                error(value.span, "'comment' takes a string")
-                continue
-            kwargs[name] = value.value
+        read, message = _RETRY_FIELDS[name]
+        typed = read(value)
+        if typed is _BAD:
+            error(value.span, message.format(name=name))
+            continue
+        kwargs[name] = typed
     return ast.Option(span=span, name="retry", value=ast.RetrySpec(span=span, errors=errors, **kwargs))
 
 
