@@ -137,6 +137,66 @@ LiteralValue, PathValue, ObjectItem, RefValue, NameRef, Option = (
     ast.LiteralValue, ast.PathValue, ast.ObjectItem, ast.RefValue, ast.NameRef, ast.Option)
 _DURATIONS: dict[str, int] = {}  # a duration's text -> seconds (a file repeats a few)
 
+# The commonest objects built without calling their classes: `type.__call__` on a Python `__init__` (and
+# keyword arguments, for the nodes) costs more than the object itself. Each sets every slot its class
+# declares (a test checks them against `Span.__slots__` and `ast.field_names`), so the objects are the same.
+_new = object.__new__
+
+
+def _span(file: str, line: int, col: int, end_line: int, end_col: int) -> Span:
+    """`Span(file, line, col, end_line, end_col)`, about half the cost."""
+    s = _new(Span)
+    s.file = file
+    s.line = line
+    s.col = col
+    s.end_line = end_line
+    s.end_col = end_col
+    return s
+
+
+def _path(span: Span, text: str) -> ast.PathValue:
+    """`PathValue(span=span, text=text)`."""
+    node = _new(PathValue)
+    node.span = span
+    node.kind = "path"
+    node.text = text
+    return node
+
+
+def _literal(span: Span, value: Any) -> ast.LiteralValue:
+    """`LiteralValue(span=span, value=value)`."""
+    node = _new(LiteralValue)
+    node.span = span
+    node.kind = "literal"
+    node.value = value
+    return node
+
+
+def _name_ref(span: Span, name: str) -> ast.NameRef:
+    """`NameRef(span=span, name=name)`."""
+    node = _new(NameRef)
+    node.span = span
+    node.name = name
+    return node
+
+
+def _option(span: Span, name: str, value: Any) -> ast.Option:
+    """`Option(span=span, name=name, value=value)`."""
+    node = _new(Option)
+    node.span = span
+    node.name = name
+    node.value = value
+    return node
+
+
+def _item(key: str, key_span: Span, value: Any) -> ast.ObjectItem:
+    """`ObjectItem(key=key, key_span=key_span, value=value)`."""
+    node = _new(ObjectItem)
+    node.key = key
+    node.key_span = key_span
+    node.value = value
+    return node
+
 
 class _Decline(Exception):
     """Not certain of this input: the LALR path parses it (and reports its errors)."""
@@ -220,7 +280,7 @@ class _Parser:
 
     def sp(self, i: int) -> Span:
         stop = self.stops[i]
-        return Span(self.file, self.ln, stop - len(self.toks[i]) + 1, self.ln, stop + 1)
+        return _span(self.file, self.ln, stop - len(self.toks[i]) + 1, self.ln, stop + 1)
 
     def adjacent(self, i: int) -> bool:
         """Token `i + 1` starts right where token `i` ends (a word right before `(`, a path before `[`)."""
@@ -314,7 +374,7 @@ class _Parser:
             raise _Decline
         if word[0] in _WORD_START and "." not in word:
             stop = self.stops[0]
-            name = NameRef(span=Span(self.file, self.ln, stop - len(word) + 1, self.ln, stop + 1), name=word)
+            name = _name_ref(_span(self.file, self.ln, stop - len(word) + 1, self.ln, stop + 1), word)
         else:
             name = self.step_ref(0)
         if toks[1] != ":":
@@ -345,8 +405,8 @@ class _Parser:
                 name = json.loads(tok)
             except ValueError:
                 name = tok[1:-1]
-            return ast.NameRef(span=self.sp(i), name=name)
-        return ast.NameRef(span=self.sp(i), name=self.name(i))
+            return _name_ref(self.sp(i), name)
+        return _name_ref(self.sp(i), self.name(i))
 
     # -- workflow items --------------------------------------------------------------------------------
     def setting(self) -> ast.Setting:
@@ -357,16 +417,16 @@ class _Parser:
             tok = toks[i]
             first = tok[0]
             if first == '"':
-                args.append(ast.LiteralValue(span=self.sp(i), value=self.string(i)))
+                args.append(_literal(self.sp(i), self.string(i)))
             elif first in _WORD_START:
-                args.append(ast.NameRef(span=self.sp(i), name=self.name(i)))
+                args.append(_name_ref(self.sp(i), self.name(i)))
             elif first in _NUMBER_START:
                 args.append(self.number(i, duration=True))
             else:
                 raise _Decline
             i += 1
         end = args[-1].span if args else self.sp(0)
-        return ast.Setting(span=Span(self.file, self.ln, self.col(0), end.end_line, end.end_col),
+        return ast.Setting(span=_span(self.file, self.ln, self.col(0), end.end_line, end.end_col),
                            name=toks[0], value=args)
 
     def resource(self) -> ast.ResourceDecl:
@@ -395,10 +455,10 @@ class _Parser:
                 i += 1
             else:
                 if first == '"':
-                    value = ast.LiteralValue(span=self.sp(i + 1), value=self.string(i + 1))
+                    value = _literal(self.sp(i + 1), self.string(i + 1))
                     i += 2
                 elif first in _WORD_START:
-                    value = ast.NameRef(span=self.sp(i + 1), name=self.name(i + 1))
+                    value = _name_ref(self.sp(i + 1), self.name(i + 1))
                     i += 2
                 elif first in _NUMBER_START:
                     value = self.number(i + 1, duration=True)
@@ -408,10 +468,9 @@ class _Parser:
                 else:
                     raise _Decline
                 end = value.span
-            props.append(ast.Option(span=Span(self.file, self.ln, col, end.end_line, end.end_col), name=kw,
-                                    value=value))
+            props.append(_option(_span(self.file, self.ln, col, end.end_line, end.end_col), kw, value))
         end = props[-1].span if props else name_span
-        return ast.ResourceDecl(span=Span(self.file, self.ln, self.col(0), end.end_line, end.end_col), kind=kind,
+        return ast.ResourceDecl(span=_span(self.file, self.ln, self.col(0), end.end_line, end.end_col), kind=kind,
                                 name=name, name_span=name_span, props=props)
 
     def uses(self, i: int) -> tuple[ast.Option, int]:
@@ -446,8 +505,7 @@ class _Parser:
             if tok in TRIGGER_PROP_KW:  # (the table accepts these and a value here: a keyword wins)
                 value, j = self.opt_value(i + 1)
                 kw = self.sp(i)
-                props.append(ast.Option(span=Span(self.file, self.ln, kw.col, value.span.end_line, value.span.end_col),
-                                        name=tok, value=bare(value)))
+                props.append(_option(_span(self.file, self.ln, kw.col, value.span.end_line, value.span.end_col), tok, bare(value)))
                 i = j
             else:
                 # After a value the table's lookaheads are merged across every place a value ends (`and`,
@@ -457,7 +515,7 @@ class _Parser:
                 value, i = self.value(i)
                 props.append(trigger_option(value))
         end = props[-1].span if props else self.sp(1)
-        return ast.Trigger(span=Span(self.file, self.ln, self.col(1), end.end_line, end.end_col), kind=kind,
+        return ast.Trigger(span=_span(self.file, self.ln, self.col(1), end.end_line, end.end_col), kind=kind,
                            props=props)
 
     # -- actions ---------------------------------------------------------------------------------------
@@ -485,7 +543,7 @@ class _Parser:
             value, i = self.opt_value(i)
             return ast.WaitAction(span=value.span, until=until, value=value), [], i
         if word == "succeed":
-            return ast.SucceedAction(span=Span(self.file, 1, 1, 1, 1)), [], i + 1
+            return ast.SucceedAction(span=_span(self.file, 1, 1, 1, 1)), [], i + 1
         if word == "fail":
             return self.fail(i + 1)
         if word == "choose" or word == "parallel":
@@ -493,7 +551,7 @@ class _Parser:
         if word == "switch":
             if toks[i + 1][0] != "$":
                 raise _Decline
-            return ("switch", ast.PathValue(span=self.sp(i + 1), text=toks[i + 1])), [], i + 2
+            return ("switch", _path(self.sp(i + 1), toks[i + 1])), [], i + 2
         if word == "map":
             return self.map(i + 1)
         raise _Decline
@@ -508,7 +566,7 @@ class _Parser:
             if tok[0] not in _WORD_START or "." in tok:
                 raise _Decline
             stop = self.stops[i]
-            ref = NameRef(span=Span(self.file, self.ln, stop - len(tok) + 1, self.ln, stop + 1), name=tok)
+            ref = _name_ref(_span(self.file, self.ln, stop - len(tok) + 1, self.ln, stop + 1), tok)
             i += 1
         mode = None
         if toks[i] in MODES:
@@ -517,7 +575,7 @@ class _Parser:
         options, i = self.task_args(i)
         if ref is not None:
             end = options[-1].span if options else ref.span
-            span = Span(self.file, self.ln, ref.span.col, end.end_line, end.end_col)
+            span = _span(self.file, self.ln, ref.span.col, end.end_line, end.end_col)
         else:
             span = self.span_of_options(options)
         return ast.TaskAction(span=span, integration=integration, target=ref, mode=mode), options, i
@@ -525,9 +583,9 @@ class _Parser:
     def span_of_options(self, options: list) -> Span:
         """From the first option to the last (the builder's span of the children), or unknown."""
         if not options:
-            return Span(self.file, 1, 1, 1, 1)
+            return _span(self.file, 1, 1, 1, 1)
         first, last = options[0].span, options[-1].span
-        return Span(self.file, first.line, first.col, last.end_line, last.end_col)
+        return _span(self.file, first.line, first.col, last.end_line, last.end_col)
 
     def call(self, i: int) -> tuple[Any, list, int]:
         """`call RESOURCE|STRING`: after `call` the table accepts exactly these two."""
@@ -543,7 +601,7 @@ class _Parser:
             if m is None or m.end() < col - 1 + len(tok):
                 raise _Decline
             resource = m.group()
-            span = Span(self.file, self.ln, col, self.ln, col + len(resource))
+            span = _span(self.file, self.ln, col, self.ln, col + len(resource))
             # re-tokenise after the resource (which may have swallowed `:` and words)
             stop = m.end()
             while i < len(toks) and self.col(i) - 1 < stop:
@@ -573,10 +631,10 @@ class _Parser:
                         raise _Decline
                     error, i = self.intrinsic(i)
                 else:
-                    error = ast.NameRef(span=self.sp(i), name=tok)
+                    error = _name_ref(self.sp(i), tok)
                     i += 1
             elif first == '"':
-                error = ast.LiteralValue(span=self.sp(i), value=self.string(i))
+                error = _literal(self.sp(i), self.string(i))
                 i += 1
             elif first == "$":
                 error = self.path(i)
@@ -588,8 +646,8 @@ class _Parser:
                 raise _Decline
         if toks[i] == "cause":
             cause, i = self.value(i + 1)
-        span = error.span if error is not None else Span(self.file, 1, 1, 1, 1)
-        return fail_action(error, cause, Span(self.file, span.line, span.col, span.end_line, span.end_col)), [], i
+        span = error.span if error is not None else _span(self.file, 1, 1, 1, 1)
+        return fail_action(error, cause, _span(self.file, span.line, span.col, span.end_line, span.end_col)), [], i
 
     def map(self, i: int) -> tuple[Any, list, int]:
         """`map distributed? value? (as NAME (, NAME)?)? task_arg*`: right after `map`, `distributed`, `as`
@@ -604,10 +662,10 @@ class _Parser:
             items, i = self.value(i)
         names: list[ast.NameRef] = []
         if toks[i] == "as":
-            names.append(ast.NameRef(span=self.sp(i + 1), name=self.name(i + 1)))
+            names.append(_name_ref(self.sp(i + 1), self.name(i + 1)))
             i += 2
             if toks[i] == ",":
-                names.append(ast.NameRef(span=self.sp(i + 1), name=self.name(i + 1)))
+                names.append(_name_ref(self.sp(i + 1), self.name(i + 1)))
                 i += 2
         options, i = self.task_args(i)
         return ("map", dict(distributed=distributed, items=items, names=names)), options, i
@@ -626,7 +684,7 @@ class _Parser:
             end = value.span
             if value.__class__ is RefValue and value.attribute is None:
                 value = bare(value)
-            options.append(Option(span=Span(file, ln, col, end.end_line, end.end_col), name=kw, value=value))
+            options.append(_option(_span(file, ln, col, end.end_line, end.end_col), kw, value))
         return options, i
 
     # -- a step's body -------------------------------------------------------------------------------------
@@ -638,17 +696,15 @@ class _Parser:
             tok = toks[1]
             if tok[0] == "$" and toks[2] is _EOL:  # `result $.x`, the commonest option (inlined `value`)
                 stop = self.stops[1]
-                value: Any = PathValue(span=Span(self.file, self.ln, stop - len(tok) + 1, self.ln, stop + 1), text=tok)
-                return Option(span=Span(self.file, self.ln, self.stops[0] - len(word) + 1, self.ln, stop + 1),
-                              name=word, value=value)
+                value: Any = _path(_span(self.file, self.ln, stop - len(tok) + 1, self.ln, stop + 1), tok)
+                return _option(_span(self.file, self.ln, self.stops[0] - len(word) + 1, self.ln, stop + 1), word, value)
             value, i = self.opt_value(1)
             if toks[i] is not _EOL:
                 raise _Decline
             end = value.span
             if value.__class__ is RefValue and value.attribute is None:
                 value = bare(value)
-            return Option(span=Span(self.file, self.ln, self.stops[0] - len(word) + 1, end.end_line, end.end_col),
-                          name=word, value=value)
+            return _option(_span(self.file, self.ln, self.stops[0] - len(word) + 1, end.end_line, end.end_col), word, value)
         if word == "retry":
             return self.retry()
         if word == "catch":
@@ -669,7 +725,7 @@ class _Parser:
                 errors.append(self.step_ref(i))
             elif tok[0] in _WORD_START:
                 stop = self.stops[i]
-                errors.append(NameRef(span=Span(self.file, self.ln, stop - len(tok) + 1, self.ln, stop + 1), name=tok))
+                errors.append(_name_ref(_span(self.file, self.ln, stop - len(tok) + 1, self.ln, stop + 1), tok))
             else:
                 raise _Decline
             i += 1
@@ -690,15 +746,15 @@ class _Parser:
             if first in _NUMBER_START:  # DURATION or NUMBER
                 value = self.number(i + 1, duration=True)
             elif first in _WORD_START:  # a NAME (every word reads as one here)
-                value = ast.NameRef(span=self.sp(i + 1), name=self.name(i + 1))
+                value = _name_ref(self.sp(i + 1), self.name(i + 1))
             elif first == '"':
-                value = ast.LiteralValue(span=self.sp(i + 1), value=self.string(i + 1))
+                value = _literal(self.sp(i + 1), self.string(i + 1))
             else:
                 raise _Decline
             props.append((kw, value, None))  # (a keyword's span locates an error only: it declines)
             i += 2
         first_error = errors[0].span
-        span = Span(self.file, first_error.line, first_error.col, first_error.end_line, first_error.end_col)
+        span = _span(self.file, first_error.line, first_error.col, first_error.end_line, first_error.end_col)
         return assemble_retry(errors, props, span, _decline)
 
     def catch(self) -> ast.Option:
@@ -715,7 +771,7 @@ class _Parser:
         target = self.step_ref(i + 1)
         self.end(i + 2)
         first = errors[0].span
-        span = Span(self.file, first.line, first.col, target.span.end_line, target.span.end_col)
+        span = _span(self.file, first.line, first.col, target.span.end_line, target.span.end_col)
         return assemble_catch(errors, props, target, span, _decline)
 
     def tolerate(self) -> ast.Option:
@@ -730,7 +786,7 @@ class _Parser:
             else:
                 raise _Decline
             self.end(3)
-            return ast.Option(span=node.span, name="tolerate_" + tok, value=node)
+            return _option(node.span, "tolerate_" + tok, node)
         if tok[0] not in _NUMBER_START or tok[-1] in "smhd" or "e" in tok or "E" in tok:
             raise _Decline
         self.number(1)  # (its limits)
@@ -740,11 +796,11 @@ class _Parser:
         i = 2
         if toks[2] == "%":
             kind = "percent"
-            span = Span(self.file, self.ln, span.col, self.ln, self.col(2) + 1)
+            span = _span(self.file, self.ln, span.col, self.ln, self.col(2) + 1)
             i = 3
         self.end(i)
-        literal = ast.LiteralValue(span=span, value=value)
-        return ast.Option(span=literal.span, name="tolerate_" + kind, value=literal)
+        literal = _literal(span, value)
+        return _option(literal.span, "tolerate_" + kind, literal)
 
     def clause(self, word: str, indent: int) -> _Clause:
         toks = self.toks
@@ -775,8 +831,7 @@ class _Parser:
                 col = self.col(i)
                 value, i = self.value(i + 1)
                 end = value.span
-                options.append(ast.Option(span=Span(self.file, self.ln, col, end.end_line, end.end_col), name=kw,
-                                          value=value))
+                options.append(_option(_span(self.file, self.ln, col, end.end_line, end.end_col), kw, value))
         if toks[i] == "goto" and word != "branch" and word != "do":
             ref = self.step_ref(i + 1)
             self.end(i + 2)
@@ -806,7 +861,7 @@ class _Parser:
             nxt, i = operand(i + 1)
             operands.append(nxt)
         start, end = first.span, operands[-1].span
-        return ast.BoolOp(span=Span(self.file, start.line, start.col, end.end_line, end.end_col), op=op,
+        return ast.BoolOp(span=_span(self.file, start.line, start.col, end.end_line, end.end_col), op=op,
                           operands=operands), i
 
     def negation(self, i: int) -> tuple[Any, int]:
@@ -828,14 +883,14 @@ class _Parser:
         if first in "=!<>":  # CMP_OP
             operand, j = self.value(i + 2)
             end = operand.span
-            span = Span(self.file, self.ln, self.col(i), end.end_line, end.end_col)
+            span = _span(self.file, self.ln, self.col(i), end.end_line, end.end_col)
             return sugar_compare(variable, op, self.sp(i + 1), operand, span, _decline), j
         if first not in _WORD_START:
             raise _Decline
         if _OPERATOR.fullmatch(op):  # after a path the table accepts OPERATOR, `is` and `matches`
             operand, j = self.value(i + 2)
             end = operand.span
-            span = Span(self.file, self.ln, self.col(i), end.end_line, end.end_col)
+            span = _span(self.file, self.ln, self.col(i), end.end_line, end.end_col)
             return ast.Compare(span=span, variable=variable, op=op, operand=operand), j
         if op == "is":
             j = i + 2
@@ -846,15 +901,15 @@ class _Parser:
             if test not in TYPE_TEST:
                 raise _Decline
             test_span = self.sp(j)
-            span = Span(self.file, self.ln, self.col(i), self.ln, test_span.end_col)
+            span = _span(self.file, self.ln, self.col(i), self.ln, test_span.end_col)
             return type_test(variable, test, test_span, span, positive), j + 1
         if op == "matches":
             if toks[i + 2][0] != '"':
                 raise _Decline
             pattern = self.sp(i + 2)
-            span = Span(self.file, self.ln, self.col(i), self.ln, pattern.end_col)
+            span = _span(self.file, self.ln, self.col(i), self.ln, pattern.end_col)
             return ast.Compare(span=span, variable=variable, op="StringMatches",
-                               operand=ast.LiteralValue(span=pattern, value=self.string(i + 2))), i + 3
+                               operand=_literal(pattern, self.string(i + 2))), i + 3
         raise _Decline
 
     # -- values ----------------------------------------------------------------------------------------
@@ -877,7 +932,7 @@ class _Parser:
             if toks[i + 1] == "[" and stops[i + 1] - 1 == stop:
                 raise _Decline  # (see `path`)
             ln = self.ln
-            return PathValue(span=Span(self.file, ln, stop - len(tok) + 1, ln, stop + 1), text=tok), i + 1
+            return _path(_span(self.file, ln, stop - len(tok) + 1, ln, stop + 1), tok), i + 1
         if first in _WORD_START:
             nxt = toks[i + 1]
             if nxt == "(" and self.adjacent(i):
@@ -886,18 +941,18 @@ class _Parser:
                 if _TYPED.fullmatch(tok):
                     inner, j = self.value(i + 2)
                     end = inner.span
-                    span = Span(self.file, self.ln, self.col(i), end.end_line, end.end_col)
+                    span = _span(self.file, self.ln, self.col(i), end.end_line, end.end_col)
                     return ast.TypedValue(span=span, type=tok, value=inner), self.expect(j, ")")
                 raise _Decline
             stop = self.stops[i]
             ln = self.ln
-            span = Span(self.file, ln, stop - len(tok) + 1, ln, stop + 1)
+            span = _span(self.file, ln, stop - len(tok) + 1, ln, stop + 1)
             if tok == "true":
-                return LiteralValue(span=span, value=True), i + 1
+                return _literal(span, True), i + 1
             if tok == "false":
-                return LiteralValue(span=span, value=False), i + 1
+                return _literal(span, False), i + 1
             if tok == "null":
-                return LiteralValue(span=span, value=None), i + 1
+                return _literal(span, None), i + 1
             name, _, attribute = tok.partition(".")
             return ast.RefValue(span=span, name=name, attribute=attribute or None), i + 1
         if first in _NUMBER_START:
@@ -909,8 +964,7 @@ class _Parser:
         if first == '"':
             stop = self.stops[i]
             ln = self.ln
-            return LiteralValue(span=Span(self.file, ln, stop - len(tok) + 1, ln, stop + 1),
-                                value=self.string(i)), i + 1
+            return _literal(_span(self.file, ln, stop - len(tok) + 1, ln, stop + 1), self.string(i)), i + 1
         if tok == "[":
             return self.array(i)
         if first == "{":  # {% JSONata %}
@@ -926,13 +980,13 @@ class _Parser:
         if toks[i + 1] == "[" and stops[i + 1] - 1 == stop:
             raise _Decline
         ln = self.ln
-        return PathValue(span=Span(self.file, ln, stop - len(tok) + 1, ln, stop + 1), text=tok)
+        return _path(_span(self.file, ln, stop - len(tok) + 1, ln, stop + 1), tok)
 
     def number(self, i: int, duration: bool = False) -> Any:
         """A NUMBER literal (or, with `duration`, a DURATION), within the lexer's limits."""
         tok = self.toks[i]
         stop = self.stops[i]
-        span = Span(self.file, self.ln, stop - len(tok) + 1, self.ln, stop + 1)
+        span = _span(self.file, self.ln, stop - len(tok) + 1, self.ln, stop + 1)
         if tok[-1] in "smhd":
             if not duration or len(tok) > MAX_INT_DIGITS:
                 raise _Decline
@@ -948,7 +1002,7 @@ class _Parser:
             except LimitError:
                 raise _Decline from None
         value: int | float = float(tok) if ("." in tok or "e" in tok or "E" in tok) else int(tok)
-        return LiteralValue(span=span, value=value)
+        return _literal(span, value)
 
     def string(self, i: int) -> str:
         """A "string" token's text (an invalid escape is the builder's diagnostic: decline)."""
@@ -974,7 +1028,7 @@ class _Parser:
             key = toks[i]
             first = key[0]
             stop = stops[i]
-            key_span = Span(file, ln, stop - len(key) + 1, ln, stop + 1)
+            key_span = _span(file, ln, stop - len(key) + 1, ln, stop + 1)
             if first == '"':
                 key = self.string(i)
             elif first not in _WORD_START:
@@ -984,11 +1038,11 @@ class _Parser:
             tok = toks[i + 2]
             if tok[0] == "$" and toks[i + 3] != "[":  # a path, the commonest value (inlined `value`)
                 stop = stops[i + 2]
-                value = PathValue(span=Span(file, ln, stop - len(tok) + 1, ln, stop + 1), text=tok)
+                value = _path(_span(file, ln, stop - len(tok) + 1, ln, stop + 1), tok)
                 i += 3
             else:
                 value, i = value_of(i + 2)
-            items.append(ObjectItem(key=key, key_span=key_span, value=value))
+            items.append(_item(key, key_span, value))
             tok = toks[i]
             if tok == ",":
                 i += 1
@@ -996,7 +1050,7 @@ class _Parser:
                 raise _Decline
         if len(items) > 1 and len({item.key for item in items}) != len(items):
             check_keys(items, _decline)
-        return ast.ObjectValue(span=Span(file, ln, stops[start], ln, stops[i] + 1), items=items), i + 1
+        return ast.ObjectValue(span=_span(file, ln, stops[start], ln, stops[i] + 1), items=items), i + 1
 
     def array(self, i: int) -> tuple[ast.ArrayValue, int]:
         toks = self.toks
@@ -1011,7 +1065,7 @@ class _Parser:
                 i += 1
             elif tok != "]":
                 raise _Decline
-        span = Span(self.file, self.ln, self.col(start), self.ln, self.col(i) + 1)
+        span = _span(self.file, self.ln, self.col(start), self.ln, self.col(i) + 1)
         return ast.ArrayValue(span=span, items=items), i + 1
 
     def intrinsic(self, i: int) -> tuple[ast.IntrinsicValue, int]:
@@ -1046,5 +1100,5 @@ class _Parser:
                     raise _Decline
                 i += 1
         col, end = self.col(start), self.col(i) + 1
-        span = Span(self.file, self.ln, col, self.ln, end)
+        span = _span(self.file, self.ln, col, self.ln, end)
         return ast.IntrinsicValue(span=span, text=self.line[col - 1:end - 1]), i + 1
