@@ -128,13 +128,14 @@ _CLAUSES = frozenset({"if", "elif", "else", "case", "default", "branch", "do"})
 _ACTIONS = frozenset({"invoke", "start", "call", "activity", "pass", "wait", "succeed", "fail", "choose",
                       "switch", "parallel", "map"})
 _VALUE_WORDS = frozenset({"true", "false", "null"})
+_LITERAL_WORDS = {"true": True, "false": False, "null": None}
 _WORD_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 _NUMBER_START = frozenset("0123456789-")
 _EOL = "\n"  # the sentinel after a line's last token (no token contains a newline)
 
 
-LiteralValue, PathValue, ObjectItem, RefValue, NameRef, Option = (
-    ast.LiteralValue, ast.PathValue, ast.ObjectItem, ast.RefValue, ast.NameRef, ast.Option)
+LiteralValue, PathValue, ObjectItem, ObjectValue, RefValue, NameRef, Option = (
+    ast.LiteralValue, ast.PathValue, ast.ObjectItem, ast.ObjectValue, ast.RefValue, ast.NameRef, ast.Option)
 _DURATIONS: dict[str, int] = {}  # a duration's text -> seconds (a file repeats a few)
 
 # The commonest objects built without calling their classes: `type.__call__` on a Python `__init__` (and
@@ -680,10 +681,13 @@ class _Parser:
             if kw not in OPTION_KW:
                 raise _Decline
             col = stops[i] - len(kw) + 1
-            value, i = self.opt_value(i + 1)
+            if toks[i + 1] == "{":  # `with { ... }`, the commonest
+                value, i = self.object(i + 1)
+            else:
+                value, i = self.opt_value(i + 1)
+                if value.__class__ is RefValue and value.attribute is None:
+                    value = bare(value)
             end = value.span
-            if value.__class__ is RefValue and value.attribute is None:
-                value = bare(value)
             options.append(_option(_span(file, ln, col, end.end_line, end.end_col), kw, value))
         return options, i
 
@@ -1016,11 +1020,16 @@ class _Parser:
 
     def object(self, i: int) -> tuple[ast.ObjectValue, int]:
         """`{ key: value, ... }`: after `{` or `,` the table accepts NAME, DOTTED_NAME, STRING and `}` only,
-        so every word is a key."""
+        so every word is a key.
+
+        The hottest loop of a typical file: its items, their spans and the commonest values (a path, a
+        plain integer, true/false/null) are built here with slot stores (what `_span`, `_item`, `_path`
+        and `_literal` do, without a call each), other values by `value`.
+        """
         toks = self.toks
         stops = self.stops
         file, ln = self.file, self.ln
-        value_of = self.value
+        new = _new
         start = i
         items = []
         i += 1
@@ -1028,21 +1037,46 @@ class _Parser:
             key = toks[i]
             first = key[0]
             stop = stops[i]
-            key_span = _span(file, ln, stop - len(key) + 1, ln, stop + 1)
+            key_span = new(Span)
+            key_span.file = file
+            key_span.line = key_span.end_line = ln
+            key_span.col = stop - len(key) + 1
+            key_span.end_col = stop + 1
             if first == '"':
                 key = self.string(i)
             elif first not in _WORD_START:
                 raise _Decline
             if toks[i + 1] != ":":
                 raise _Decline
-            tok = toks[i + 2]
-            if tok[0] == "$" and toks[i + 3] != "[":  # a path, the commonest value (inlined `value`)
-                stop = stops[i + 2]
-                value = _path(_span(file, ln, stop - len(tok) + 1, ln, stop + 1), tok)
-                i += 3
+            i += 2
+            tok = toks[i]
+            first = tok[0]
+            if (first == "$" and toks[i + 1] != "[") or (  # a path, the commonest value, or a plain literal
+                    first in _NUMBER_START and tok.isdigit() and tok.isascii() and len(tok) <= MAX_INT_DIGITS) or (
+                    tok in _LITERAL_WORDS and toks[i + 1] != "("):
+                stop = stops[i]
+                span = new(Span)
+                span.file = file
+                span.line = span.end_line = ln
+                span.col = stop - len(tok) + 1
+                span.end_col = stop + 1
+                if first == "$":
+                    value = new(PathValue)
+                    value.kind = "path"
+                    value.text = tok
+                else:
+                    value = new(LiteralValue)
+                    value.kind = "literal"
+                    value.value = _LITERAL_WORDS[tok] if first in _WORD_START else int(tok)
+                value.span = span
+                i += 1
             else:
-                value, i = value_of(i + 2)
-            items.append(_item(key, key_span, value))
+                value, i = self.value(i)
+            item = new(ObjectItem)
+            item.key = key
+            item.key_span = key_span
+            item.value = value
+            items.append(item)
             tok = toks[i]
             if tok == ",":
                 i += 1
@@ -1050,7 +1084,11 @@ class _Parser:
                 raise _Decline
         if len(items) > 1 and len({item.key for item in items}) != len(items):
             check_keys(items, _decline)
-        return ast.ObjectValue(span=_span(file, ln, stops[start], ln, stops[i] + 1), items=items), i + 1
+        obj = new(ObjectValue)
+        obj.span = _span(file, ln, stops[start], ln, stops[i] + 1)
+        obj.kind = "object"
+        obj.items = items
+        return obj, i + 1
 
     def array(self, i: int) -> tuple[ast.ArrayValue, int]:
         toks = self.toks
