@@ -134,8 +134,9 @@ _NUMBER_START = frozenset("0123456789-")
 _EOL = "\n"  # the sentinel after a line's last token (no token contains a newline)
 
 
-LiteralValue, PathValue, ObjectItem, ObjectValue, RefValue, NameRef, Option = (
-    ast.LiteralValue, ast.PathValue, ast.ObjectItem, ast.ObjectValue, ast.RefValue, ast.NameRef, ast.Option)
+LiteralValue, PathValue, ObjectItem, ObjectValue, RefValue, NameRef, Option, Duration, TaskAction = (
+    ast.LiteralValue, ast.PathValue, ast.ObjectItem, ast.ObjectValue, ast.RefValue, ast.NameRef, ast.Option,
+    ast.Duration, ast.TaskAction)
 _DURATIONS: dict[str, int] = {}  # a duration's text -> seconds (a file repeats a few)
 
 # The commonest objects built without calling their classes: `type.__call__` on a Python `__init__` (and
@@ -579,7 +580,14 @@ class _Parser:
             span = _span(self.file, self.ln, ref.span.col, end.end_line, end.end_col)
         else:
             span = self.span_of_options(options)
-        return ast.TaskAction(span=span, integration=integration, target=ref, mode=mode), options, i
+        action = _new(TaskAction)  # (`TaskAction(span=..., integration=..., target=..., mode=...)`)
+        action.span = span
+        action.kind = "task"
+        action.integration = integration
+        action.target = ref
+        action.resource = None
+        action.mode = mode
+        return action, options, i
 
     def span_of_options(self, options: list) -> Span:
         """From the first option to the last (the builder's span of the children), or unknown."""
@@ -999,7 +1007,10 @@ class _Parser:
                 seconds = parse_duration(tok)
                 if len(_DURATIONS) < 4096:
                     _DURATIONS[tok] = seconds
-            return ast.Duration(span=span, seconds=seconds)
+            node = _new(Duration)
+            node.span = span
+            node.seconds = seconds
+            return node
         if len(tok) > MAX_INT_DIGITS or "e" in tok or "E" in tok:
             try:
                 check_number(tok)
