@@ -706,10 +706,28 @@ class _Parser:
         word = toks[0]
         if word in OPTION_KW:
             tok = toks[1]
-            if tok[0] == "$" and toks[2] is _EOL:  # `result $.x`, the commonest option (inlined `value`)
+            if tok[0] == "$" and toks[2] is _EOL:  # `result $.x`, the commonest option (inlined `value`,
+                file, ln = self.file, self.ln  # `_span`, `_path` and `_option`)
                 stop = self.stops[1]
-                value: Any = _path(_span(self.file, self.ln, stop - len(tok) + 1, self.ln, stop + 1), tok)
-                return _option(_span(self.file, self.ln, self.stops[0] - len(word) + 1, self.ln, stop + 1), word, value)
+                span = _new(Span)
+                span.file = file
+                span.line = span.end_line = ln
+                span.col = stop - len(tok) + 1
+                span.end_col = stop + 1
+                value: Any = _new(PathValue)
+                value.span = span
+                value.kind = "path"
+                value.text = tok
+                span = _new(Span)
+                span.file = file
+                span.line = span.end_line = ln
+                span.col = self.stops[0] - len(word) + 1
+                span.end_col = stop + 1
+                option = _new(Option)
+                option.span = span
+                option.name = word
+                option.value = value
+                return option
             value, i = self.opt_value(1)
             if toks[i] is not _EOL:
                 raise _Decline

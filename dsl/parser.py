@@ -24,6 +24,7 @@ from flowc.dsl.lexer import FlowLexer, Token, terminals_of
 from flowc.dsl.lexer import IndentError as _IndentError
 
 GRAMMAR = Path(__file__).with_name("flow.lark")
+_new = object.__new__  # (a node built by slot stores where one is made per statement: see `assemble_step`)
 
 # Human names for terminals in "expected ..." messages.
 _TERMINAL_NAMES = {
@@ -302,7 +303,14 @@ def assemble_step(name: ast.NameRef, action: Any, options: list, clauses: list[_
             error(cl.span, f"'{cl.kind}' is not valid here: only choose/switch, parallel and map steps have clauses")
         if action.span.line == 1 and action.span.col == 1 and action.span.end_col == 1:
             action.span = span
-    return ast.Step(span=span, name=name.name, name_span=name.span, action=action, options=options)
+    step = _new(ast.Step)  # (`ast.Step(span=..., name=..., ...)` without `type.__call__` and keywords: one a step)
+    step.span = span
+    step.kind = "step"
+    step.name = name.name
+    step.name_span = name.span
+    step.action = action
+    step.options = options
+    return step
 
 
 _CLAUSES_FOR = {"choose": {"if", "elif", "else"}, "switch": {"case", "default"},
