@@ -192,7 +192,19 @@ def assemble_retry(errors: list, props: list[tuple[str, Any, Span | None]], span
             error(value.span, message.format(name=name))
             continue
         kwargs[name] = typed
-    return ast.Option(span=span, name="retry", value=ast.RetrySpec(span=span, errors=errors, **kwargs))
+    # (`ast.Option(span=span, name="retry", value=ast.RetrySpec(span=span, errors=errors, **kwargs))` by slot
+    # stores, every field given: a retry line is among the commonest)
+    retry = _new(ast.RetrySpec)
+    retry.span = span
+    retry.errors = errors
+    get = kwargs.get
+    retry.interval, retry.attempts, retry.backoff = get("interval"), get("attempts"), get("backoff")
+    retry.max_delay, retry.jitter, retry.comment = get("max_delay"), get("jitter"), get("comment")
+    option = _new(ast.Option)
+    option.span = span
+    option.name = "retry"
+    option.value = retry
+    return option
 
 
 def assemble_catch(errors: list, props: list[tuple[str, Any, Span | None]], target: ast.NameRef, span: Span,
@@ -200,7 +212,7 @@ def assemble_catch(errors: list, props: list[tuple[str, Any, Span | None]], targ
     """A `catch ... goto Step` line: its (keyword, value, keyword span) fields checked."""
     kwargs: dict[str, Any] = {}
     for name, value, kw_span in props:
-        key = {"into": "into"}.get(name, name)
+        key = name
         if key in kwargs:
             error(kw_span, f"'{name}' given twice in one catch")
         if name == "into" and not (isinstance(value, ast.PathValue) or (
@@ -213,7 +225,19 @@ def assemble_catch(errors: list, props: list[tuple[str, Any, Span | None]], targ
                 continue
             value = value.value
         kwargs[key] = value
-    return ast.Option(span=span, name="catch", value=ast.CatchSpec(span=span, errors=errors, target=target, **kwargs))
+    # (`ast.Option(span=span, name="catch", value=ast.CatchSpec(span=span, errors=errors, target=target,
+    # **kwargs))` by slot stores, every field given, as for a retry)
+    catch = _new(ast.CatchSpec)
+    catch.span = span
+    catch.errors = errors
+    catch.target = target
+    get = kwargs.get
+    catch.into, catch.output, catch.assign, catch.comment = get("into"), get("output"), get("assign"), get("comment")
+    option = _new(ast.Option)
+    option.span = span
+    option.name = "catch"
+    option.value = catch
+    return option
 
 
 def raise_target(error_name: str, span: Span, error: Report) -> tuple[str, Span]:

@@ -399,3 +399,26 @@ def test_the_direct_constructors_build_what_the_classes_build() -> None:
         # every field present (a missing slot raises here) and equal to the class-built object's
         assert [getattr(made, n) for n in ast.field_names(made.__class__)] == expected.field_values()
         assert made == expected
+
+
+def test_every_node_built_by_slot_stores_has_every_field() -> None:
+    """The nodes fastparse and the shared assembly build with `object.__new__` (steps, task actions, retry and
+    catch specs, objects, durations...) have each field of their class set, on both paths."""
+    from flowc.dsl import ast
+
+    text = synthetic_flow(60)
+    seen: set[type] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, ast.AstModel):
+            seen.add(node.__class__)
+            for name in ast.field_names(node.__class__):
+                walk(getattr(node, name))  # (AttributeError: a field left unset)
+
+    for tree in (parse_fast(text, "s.flow"), _old(text, "s.flow")[1]):
+        walk(tree)
+    assert {ast.Step, ast.TaskAction, ast.RetrySpec, ast.CatchSpec, ast.Option, ast.ObjectValue, ast.ObjectItem,
+            ast.Duration, ast.PathValue, ast.LiteralValue, ast.NameRef} <= seen
