@@ -94,8 +94,8 @@ _WORD = r"[A-Za-z_][A-Za-z0-9_\-]*(?:\.[A-Za-z_][A-Za-z0-9_\-]*)*"  # dsl/lexer.
 # match exactly the same text (a word not followed by `.`, a path not followed by `[`, a string without
 # escapes, one-unit durations, plain integers); tests compare this tokeniser with the plain terminals. Where
 # two alternatives can start alike they keep the lexer's order (JSONATA before `{`, DURATION before NUMBER).
-_PUNCT = r"[,:}\]\[()]"  # (`{` after JSONATA, below)
-_QUICK = [r"[A-Za-z_][A-Za-z0-9_\-]*(?![.A-Za-z0-9_\-])", _PUNCT,
+_PUNCT = r"[,:}\]\[()]"  # (`{` apart: quick only where no `%` follows, where JSONATA cannot start)
+_QUICK = [r"[A-Za-z_][A-Za-z0-9_\-]*(?![.A-Za-z0-9_\-])", _PUNCT, r"\{(?!%)",
           rf"\$\$?{_PATH_CHAR}*(?![\[$]|{_PATH_CHAR})", r"-?\d+(?![0-9smhd.eE])", r"\d+[smhd](?![A-Za-z0-9_])",
           r'"[^"\\\n]*"']
 _FULL = [_WORD, _PUNCT, _terminal("PATH"), _terminal("JSONATA"), r"\{", _terminal("DURATION"), _terminal("NUMBER"),
@@ -128,6 +128,7 @@ _CLAUSES = frozenset({"if", "elif", "else", "case", "default", "branch", "do"})
 _ACTIONS = frozenset({"invoke", "start", "call", "activity", "pass", "wait", "succeed", "fail", "choose",
                       "switch", "parallel", "map"})
 _VALUE_WORDS = frozenset({"true", "false", "null"})
+_TOP_WORDS = SETTING_KW | RESOURCE_KW | {"on"}  # the first words of a workflow's items other than statements
 _LITERAL_WORDS = {"true": True, "false": False, "null": None}
 _WORD_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 _NUMBER_START = frozenset("0123456789-")
@@ -347,12 +348,13 @@ class _Parser:
         while self.lines[self.k][1] == indent:
             self.next_line()
             word = self.toks[0]
-            if top and word in SETTING_KW:
-                items.append(self.setting())
-            elif top and word in RESOURCE_KW:
-                items.append(self.resource())
-            elif top and word == "on":
-                items.append(self.trigger())
+            if top and word in _TOP_WORDS:
+                if word in SETTING_KW:
+                    items.append(self.setting())
+                elif word in RESOURCE_KW:
+                    items.append(self.resource())
+                else:
+                    items.append(self.trigger())
             else:
                 items.append(self.statement(indent))
         if self.lines[self.k][1] > indent:  # deeper, but nothing opened a block
@@ -375,8 +377,15 @@ class _Parser:
         if word in ALL_KEYWORDS:
             raise _Decline
         if word[0] in _WORD_START and "." not in word:
-            stop = self.stops[0]
-            name = _name_ref(_span(self.file, self.ln, stop - len(word) + 1, self.ln, stop + 1), word)
+            stop = self.stops[0]  # (`_name_ref(_span(...), word)` inline)
+            span = _new(Span)
+            span.file = self.file
+            span.line = span.end_line = self.ln
+            span.col = stop - len(word) + 1
+            span.end_col = stop + 1
+            name = _new(NameRef)
+            name.span = span
+            name.name = word
         else:
             name = self.step_ref(0)
         if toks[1] != ":":
