@@ -24,6 +24,7 @@ from flowc.dsl.lexer import FlowLexer, Token, terminals_of
 from flowc.dsl.lexer import IndentError as _IndentError
 
 GRAMMAR = Path(__file__).with_name("flow.lark")
+_new = object.__new__  # (a node built by slot stores where one is made per statement: see `assemble_step`)
 
 # Human names for terminals in "expected ..." messages.
 _TERMINAL_NAMES = {
@@ -191,7 +192,19 @@ def assemble_retry(errors: list, props: list[tuple[str, Any, Span | None]], span
             error(value.span, message.format(name=name))
             continue
         kwargs[name] = typed
-    return ast.Option(span=span, name="retry", value=ast.RetrySpec(span=span, errors=errors, **kwargs))
+    # (`ast.Option(span=span, name="retry", value=ast.RetrySpec(span=span, errors=errors, **kwargs))` by slot
+    # stores, every field given: a retry line is among the commonest)
+    retry = _new(ast.RetrySpec)
+    retry.span = span
+    retry.errors = errors
+    get = kwargs.get
+    retry.interval, retry.attempts, retry.backoff = get("interval"), get("attempts"), get("backoff")
+    retry.max_delay, retry.jitter, retry.comment = get("max_delay"), get("jitter"), get("comment")
+    option = _new(ast.Option)
+    option.span = span
+    option.name = "retry"
+    option.value = retry
+    return option
 
 
 def assemble_catch(errors: list, props: list[tuple[str, Any, Span | None]], target: ast.NameRef, span: Span,
@@ -199,7 +212,7 @@ def assemble_catch(errors: list, props: list[tuple[str, Any, Span | None]], targ
     """A `catch ... goto Step` line: its (keyword, value, keyword span) fields checked."""
     kwargs: dict[str, Any] = {}
     for name, value, kw_span in props:
-        key = {"into": "into"}.get(name, name)
+        key = name
         if key in kwargs:
             error(kw_span, f"'{name}' given twice in one catch")
         if name == "into" and not (isinstance(value, ast.PathValue) or (
@@ -212,7 +225,19 @@ def assemble_catch(errors: list, props: list[tuple[str, Any, Span | None]], targ
                 continue
             value = value.value
         kwargs[key] = value
-    return ast.Option(span=span, name="catch", value=ast.CatchSpec(span=span, errors=errors, target=target, **kwargs))
+    # (`ast.Option(span=span, name="catch", value=ast.CatchSpec(span=span, errors=errors, target=target,
+    # **kwargs))` by slot stores, every field given, as for a retry)
+    catch = _new(ast.CatchSpec)
+    catch.span = span
+    catch.errors = errors
+    catch.target = target
+    get = kwargs.get
+    catch.into, catch.output, catch.assign, catch.comment = get("into"), get("output"), get("assign"), get("comment")
+    option = _new(ast.Option)
+    option.span = span
+    option.name = "catch"
+    option.value = catch
+    return option
 
 
 def raise_target(error_name: str, span: Span, error: Report) -> tuple[str, Span]:
@@ -302,7 +327,14 @@ def assemble_step(name: ast.NameRef, action: Any, options: list, clauses: list[_
             error(cl.span, f"'{cl.kind}' is not valid here: only choose/switch, parallel and map steps have clauses")
         if action.span.line == 1 and action.span.col == 1 and action.span.end_col == 1:
             action.span = span
-    return ast.Step(span=span, name=name.name, name_span=name.span, action=action, options=options)
+    step = _new(ast.Step)  # (`ast.Step(span=..., name=..., ...)` without `type.__call__` and keywords: one a step)
+    step.span = span
+    step.kind = "step"
+    step.name = name.name
+    step.name_span = name.span
+    step.action = action
+    step.options = options
+    return step
 
 
 _CLAUSES_FOR = {"choose": {"if", "elif", "else"}, "switch": {"case", "default"},

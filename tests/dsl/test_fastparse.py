@@ -376,3 +376,49 @@ def test_declining_stops_at_the_first_unsure_line() -> None:
     finally:
         fastparse._Parser.next_line = real
     assert calls == 2
+
+
+def test_the_direct_constructors_build_what_the_classes_build() -> None:
+    """fastparse's `_span`, `_path`... skip the classes' `__init__`: each must set every slot of its class (a field
+    added to a node must be added there too) and give an object equal to the class's own."""
+    from flowc.dsl import ast
+    from flowc.dsl.diagnostics import Span
+
+    span = Span("f.flow", 3, 4, 3, 9)
+    made = fastparse._span("f.flow", 3, 4, 3, 9)
+    assert made == span and [getattr(made, n) for n in Span.__slots__] == [getattr(span, n) for n in Span.__slots__]
+    cases = [
+        (fastparse._path(span, "$.a"), ast.PathValue(span=span, text="$.a")),
+        (fastparse._literal(span, 1.5), ast.LiteralValue(span=span, value=1.5)),
+        (fastparse._name_ref(span, "Step"), ast.NameRef(span=span, name="Step")),
+        (fastparse._option(span, "result", None), ast.Option(span=span, name="result", value=None)),
+        (fastparse._item("k", span, None), ast.ObjectItem(key="k", key_span=span, value=None)),
+    ]
+    for made, expected in cases:
+        assert made.__class__ is expected.__class__
+        # every field present (a missing slot raises here) and equal to the class-built object's
+        assert [getattr(made, n) for n in ast.field_names(made.__class__)] == expected.field_values()
+        assert made == expected
+
+
+def test_every_node_built_by_slot_stores_has_every_field() -> None:
+    """The nodes fastparse and the shared assembly build with `object.__new__` (steps, task actions, retry and
+    catch specs, objects, durations...) have each field of their class set, on both paths."""
+    from flowc.dsl import ast
+
+    text = synthetic_flow(60)
+    seen: set[type] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, ast.AstModel):
+            seen.add(node.__class__)
+            for name in ast.field_names(node.__class__):
+                walk(getattr(node, name))  # (AttributeError: a field left unset)
+
+    for tree in (parse_fast(text, "s.flow"), _old(text, "s.flow")[1]):
+        walk(tree)
+    assert {ast.Step, ast.TaskAction, ast.RetrySpec, ast.CatchSpec, ast.Option, ast.ObjectValue, ast.ObjectItem,
+            ast.Duration, ast.PathValue, ast.LiteralValue, ast.NameRef} <= seen
