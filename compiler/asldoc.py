@@ -92,8 +92,13 @@ class Scope:
             scope = scope.parent
 
 
-@dataclass
 class StateRef:
+    """One state of the document, with where it is and the query language it runs under.
+
+    A plain class with its own `__init__` rather than a dataclass: one is made per state on every document,
+    and the dataclass's generated `__init__` + `__post_init__` cost a second call each. It keeps a `__dict__`:
+    rules/_expressions caches a state's expressions there."""
+
     pointer: str
     name: str
     body: dict[str, Any]
@@ -101,11 +106,19 @@ class StateRef:
     query_language: str
     #: the state's Type when it is a string (rules report other values), else None; read once here
     #: because every rule asks, for every state
-    type: str | None = field(init=False, repr=False, compare=False)
+    type: str | None
 
-    def __post_init__(self) -> None:
-        value = self.body.get("Type")
+    def __init__(self, pointer: str, name: str, body: dict[str, Any], scope: Scope, query_language: str) -> None:
+        self.pointer = pointer
+        self.name = name
+        self.body = body
+        self.scope = scope
+        self.query_language = query_language
+        value = body.get("Type")
         self.type = value if isinstance(value, str) else None
+
+    def __repr__(self) -> str:
+        return f"StateRef(pointer={self.pointer!r}, name={self.name!r}, type={self.type!r})"
 
 
 @dataclass
@@ -196,7 +209,9 @@ class AslDocument:
             for name, body in scope.states.items():
                 if not isinstance(body, dict):
                     continue
-                sptr = f"{pointer}/States/{escape(name)}"
+                # (escape inlined for the usual name, a str with neither '~' nor '/')
+                sptr = (f"{pointer}/States/{name}" if type(name) is str and "~" not in name and "/" not in name
+                        else f"{pointer}/States/{escape(name)}")
                 ql = body.get("QueryLanguage")
                 ref = StateRef(sptr, name, body, scope, ql if ql in ("JSONPath", "JSONata") else top_ql)
                 states.append(ref)
