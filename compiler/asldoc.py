@@ -34,24 +34,35 @@ class Scope:
     def edges(self) -> dict[str, list[tuple[str, Any]]]:
         """State name -> `transitions(body)` for every state whose body is an object."""
         if self._edges is None:
-            edges: dict[str, list[tuple[str, Any]]] = {}
-            for name, body in self.states.items():
-                if not isinstance(body, dict):
-                    continue
-                if "Choices" in body or "Catch" in body or "Default" in body:
-                    edges[name] = list(transitions(body))
-                else:  # most states: `transitions` would give Next alone, or nothing
-                    edges[name] = [("/Next", body["Next"])] if "Next" in body else []
-            self._edges = edges
-        return self._edges
+            self._graph()
+        return self._edges  # type: ignore[return-value]
 
     def targets(self) -> dict[str, list[str]]:
         """State name -> the targets of its edges that are states of this scope (in edge order)."""
         if self._targets is None:
-            states = self.states
-            self._targets = {name: [t for _, t in edges if isinstance(t, str) and t in states]
-                             for name, edges in self.edges().items()}
-        return self._targets
+            self._graph()
+        return self._targets  # type: ignore[return-value]
+
+    def _graph(self) -> None:
+        """`edges` and `targets` in one pass over the states: the graph rules ask for both on every document,
+        and most states have a single Next, whose target is tested where it is read."""
+        edges: dict[str, list[tuple[str, Any]]] = {}
+        targets: dict[str, list[str]] = {}
+        states = self.states
+        for name, body in states.items():
+            if not isinstance(body, dict):
+                continue
+            if "Choices" in body or "Catch" in body or "Default" in body:
+                out = edges[name] = list(transitions(body))
+                targets[name] = [t for _, t in out if isinstance(t, str) and t in states]
+            elif "Next" in body:  # most states: `transitions` would give Next alone
+                target = body["Next"]
+                edges[name] = [("/Next", target)]
+                targets[name] = [target] if isinstance(target, str) and target in states else []
+            else:
+                edges[name] = []
+                targets[name] = []
+        self._edges, self._targets = edges, targets
 
     def reachable(self) -> set[str]:
         """Names of the states reachable from StartAt (empty if StartAt names no state)."""
