@@ -30,6 +30,7 @@ class Scope:
     _edges: dict[str, list[tuple[str, Any]]] | None = field(default=None, init=False, repr=False, compare=False)
     _targets: dict[str, list[str]] | None = field(default=None, init=False, repr=False, compare=False)
     _reachable: set[str] | None = field(default=None, init=False, repr=False, compare=False)
+    _dangling: bool = field(default=False, init=False, repr=False, compare=False)
 
     def edges(self) -> dict[str, list[tuple[str, Any]]]:
         """State name -> `transitions(body)` for every state whose body is an object."""
@@ -48,21 +49,35 @@ class Scope:
         and most states have a single Next, whose target is tested where it is read."""
         edges: dict[str, list[tuple[str, Any]]] = {}
         targets: dict[str, list[str]] = {}
+        dangling = False
         states = self.states
         for name, body in states.items():
             if not isinstance(body, dict):
                 continue
             if "Choices" in body or "Catch" in body or "Default" in body:
                 out = edges[name] = list(transitions(body))
-                targets[name] = [t for _, t in out if isinstance(t, str) and t in states]
+                found = targets[name] = [t for _, t in out if isinstance(t, str) and t in states]
+                if len(found) != len(out) and any(isinstance(t, str) and t not in states for _, t in out):
+                    dangling = True
             elif "Next" in body:  # most states: `transitions` would give Next alone
                 target = body["Next"]
                 edges[name] = [("/Next", target)]
-                targets[name] = [target] if isinstance(target, str) and target in states else []
+                if isinstance(target, str) and target in states:
+                    targets[name] = [target]
+                else:
+                    targets[name] = []
+                    dangling = dangling or isinstance(target, str)
             else:
                 edges[name] = []
                 targets[name] = []
-        self._edges, self._targets = edges, targets
+        self._edges, self._targets, self._dangling = edges, targets, dangling
+
+    def names_unknown_state(self) -> bool:
+        """Whether some edge names, as a string, a state this scope does not have (what FLOW201 reports):
+        noted while `targets` tests every target anyway, so that rule looks at the edges of those scopes only."""
+        if self._edges is None:
+            self._graph()
+        return self._dangling
 
     def reachable(self) -> set[str]:
         """Names of the states reachable from StartAt (empty if StartAt names no state)."""

@@ -69,3 +69,27 @@ def _forward_enders_long_way(states: dict, targets: dict) -> set[str]:
 def test_inlined_ends_walk_is_the_long_way(states: dict) -> None:
     scope = AslDocument({"StartAt": "A", "States": states}, "x.asl.json", lambda _p: None).scopes()[0]
     assert _forward_enders(states, scope.targets()) == _forward_enders_long_way(states, scope.targets())
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(st.sampled_from(NAMES[:4]), body(), min_size=1, max_size=4),
+       st.sampled_from(["A", "Gone", 3]))
+def test_flow201_looks_only_at_scopes_that_name_an_unknown_state(states: dict, start) -> None:
+    """The flag the graph pass notes is the rule's own test, and the rule reports what it reports walking the
+    edges of every scope (branches and Map processors included)."""
+    from unittest import mock
+
+    from flowc.compiler.asldoc import Scope
+    from flowc.compiler.rules.flow201_unknown_state import UnknownState
+
+    outer = {"P": {"Type": "Parallel", "Branches": [{"StartAt": start, "States": states}], "Next": "A"},
+             "A": {"Type": "Succeed"}}
+    definition = {"StartAt": "P", "States": outer}
+    doc = AslDocument(definition, "x.asl.json", lambda _p: None)
+    for scope in doc.scopes():
+        edges = scope.edges()
+        assert scope.names_unknown_state() == any(isinstance(t, str) and t not in scope.states
+                                                  for out in edges.values() for _, t in out)
+    found = list(UnknownState().check(doc))
+    with mock.patch.object(Scope, "names_unknown_state", lambda _self: True):
+        assert found == list(UnknownState().check(AslDocument(definition, "x.asl.json", lambda _p: None)))
