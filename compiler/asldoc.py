@@ -30,28 +30,54 @@ class Scope:
     _edges: dict[str, list[tuple[str, Any]]] | None = field(default=None, init=False, repr=False, compare=False)
     _targets: dict[str, list[str]] | None = field(default=None, init=False, repr=False, compare=False)
     _reachable: set[str] | None = field(default=None, init=False, repr=False, compare=False)
+    _dangling: bool = field(default=False, init=False, repr=False, compare=False)
 
     def edges(self) -> dict[str, list[tuple[str, Any]]]:
         """State name -> `transitions(body)` for every state whose body is an object."""
         if self._edges is None:
-            edges: dict[str, list[tuple[str, Any]]] = {}
-            for name, body in self.states.items():
-                if not isinstance(body, dict):
-                    continue
-                if "Choices" in body or "Catch" in body or "Default" in body:
-                    edges[name] = list(transitions(body))
-                else:  # most states: `transitions` would give Next alone, or nothing
-                    edges[name] = [("/Next", body["Next"])] if "Next" in body else []
-            self._edges = edges
-        return self._edges
+            self._graph()
+        return self._edges  # type: ignore[return-value]
 
     def targets(self) -> dict[str, list[str]]:
         """State name -> the targets of its edges that are states of this scope (in edge order)."""
         if self._targets is None:
-            states = self.states
-            self._targets = {name: [t for _, t in edges if isinstance(t, str) and t in states]
-                             for name, edges in self.edges().items()}
-        return self._targets
+            self._graph()
+        return self._targets  # type: ignore[return-value]
+
+    def _graph(self) -> None:
+        """`edges` and `targets` in one pass over the states: the graph rules ask for both on every document,
+        and most states have a single Next, whose target is tested where it is read."""
+        edges: dict[str, list[tuple[str, Any]]] = {}
+        targets: dict[str, list[str]] = {}
+        dangling = False
+        states = self.states
+        for name, body in states.items():
+            if not isinstance(body, dict):
+                continue
+            if "Choices" in body or "Catch" in body or "Default" in body:
+                out = edges[name] = list(transitions(body))
+                found = targets[name] = [t for _, t in out if isinstance(t, str) and t in states]
+                if len(found) != len(out) and any(isinstance(t, str) and t not in states for _, t in out):
+                    dangling = True
+            elif "Next" in body:  # most states: `transitions` would give Next alone
+                target = body["Next"]
+                edges[name] = [("/Next", target)]
+                if isinstance(target, str) and target in states:
+                    targets[name] = [target]
+                else:
+                    targets[name] = []
+                    dangling = dangling or isinstance(target, str)
+            else:
+                edges[name] = []
+                targets[name] = []
+        self._edges, self._targets, self._dangling = edges, targets, dangling
+
+    def names_unknown_state(self) -> bool:
+        """Whether some edge names, as a string, a state this scope does not have (what FLOW201 reports):
+        noted while `targets` tests every target anyway, so that rule looks at the edges of those scopes only."""
+        if self._edges is None:
+            self._graph()
+        return self._dangling
 
     def reachable(self) -> set[str]:
         """Names of the states reachable from StartAt (empty if StartAt names no state)."""
@@ -92,8 +118,13 @@ class Scope:
             scope = scope.parent
 
 
-@dataclass
 class StateRef:
+    """One state of the document, with where it is and the query language it runs under.
+
+    A plain class with its own `__init__` rather than a dataclass: one is made per state on every document,
+    and the dataclass's generated `__init__` + `__post_init__` cost a second call each. It keeps a `__dict__`:
+    rules/_expressions caches a state's expressions there."""
+
     pointer: str
     name: str
     body: dict[str, Any]
@@ -101,11 +132,19 @@ class StateRef:
     query_language: str
     #: the state's Type when it is a string (rules report other values), else None; read once here
     #: because every rule asks, for every state
-    type: str | None = field(init=False, repr=False, compare=False)
+    type: str | None
 
-    def __post_init__(self) -> None:
-        value = self.body.get("Type")
+    def __init__(self, pointer: str, name: str, body: dict[str, Any], scope: Scope, query_language: str) -> None:
+        self.pointer = pointer
+        self.name = name
+        self.body = body
+        self.scope = scope
+        self.query_language = query_language
+        value = body.get("Type")
         self.type = value if isinstance(value, str) else None
+
+    def __repr__(self) -> str:
+        return f"StateRef(pointer={self.pointer!r}, name={self.name!r}, type={self.type!r})"
 
 
 @dataclass
@@ -196,7 +235,9 @@ class AslDocument:
             for name, body in scope.states.items():
                 if not isinstance(body, dict):
                     continue
-                sptr = f"{pointer}/States/{escape(name)}"
+                # (escape inlined for the usual name, a str with neither '~' nor '/')
+                sptr = (f"{pointer}/States/{name}" if type(name) is str and "~" not in name and "/" not in name
+                        else f"{pointer}/States/{escape(name)}")
                 ql = body.get("QueryLanguage")
                 ref = StateRef(sptr, name, body, scope, ql if ql in ("JSONPath", "JSONata") else top_ql)
                 states.append(ref)

@@ -14,6 +14,22 @@ KNOWN_STATES_ERRORS = frozenset({
 })
 
 
+def _content_key(body: dict, ql: str) -> tuple | None:
+    """(query language, which of Retry/Catch are present, their JSON text), or None where the text could stand
+    for two different values: orjson writes NaN and the infinities as null (so a text with null is not used), and
+    raises on what JSON cannot hold. Equal keys mean equal values to every check this rule makes (JSON text keeps
+    1, 1.0 and true apart, and key order)."""
+    import orjson
+
+    try:
+        text = orjson.dumps([body[field] for field in ("Retry", "Catch") if field in body])
+    except TypeError:
+        return None
+    if b"null" in text:
+        return None
+    return ql, "Retry" in body, "Catch" in body, text
+
+
 class RetryCatch(Rule):
     code = "FLOW110"
     name = "retry-catch"
@@ -41,30 +57,45 @@ Good:
 
     def check(self, doc: AslDocument):
         # Pointers are built only for what is reported: a large workflow has thousands of clean entries.
+        # What this rule finds in a state is a function of its Retry and Catch values and its query language
+        # alone, and a workflow repeats the same few of those: a combination found clean is not walked again.
+        clean: set[tuple] = set()
         for ref in doc.states():
             body = ref.body
             if "Retry" not in body and "Catch" not in body:
                 continue
-            for field in ("Retry", "Catch"):
-                if field not in body:
+            key = _content_key(body, ref.query_language)
+            if key is not None and key in clean:
+                continue
+            findings = list(self.state(ref))
+            if findings:
+                yield from findings
+            elif key is not None:
+                clean.add(key)
+
+    def state(self, ref):
+        """The findings of one state's Retry and Catch (the long way)."""
+        body = ref.body
+        for field in ("Retry", "Catch"):
+            if field not in body:
+                continue
+            entries = body[field]
+            if not isinstance(entries, list):
+                yield Finding(f"{field} must be an array of objects, not {json_type(entries)}",
+                              f"{ref.pointer}/{field}")
+                continue
+            seen: set[str] = set()
+            for i, entry in enumerate(entries):
+                if not isinstance(entry, dict):
+                    yield Finding(f"{field} entry {i} must be an object, not {json_type(entry)}",
+                                  f"{ref.pointer}/{field}/{i}")
                     continue
-                entries = body[field]
-                if not isinstance(entries, list):
-                    yield Finding(f"{field} must be an array of objects, not {json_type(entries)}",
-                                  f"{ref.pointer}/{field}")
-                    continue
-                seen: set[str] = set()
-                for i, entry in enumerate(entries):
-                    if not isinstance(entry, dict):
-                        yield Finding(f"{field} entry {i} must be an object, not {json_type(entry)}",
-                                      f"{ref.pointer}/{field}/{i}")
-                        continue
-                    yield from self.error_equals(entry, ref.pointer, i, len(entries), field, seen)
-                    if field == "Retry":
-                        yield from self.retrier(entry, ref.pointer, i, ref.query_language)
-                    elif "Next" in entry and not isinstance(entry["Next"], str):
-                        yield Finding(f"Next must be a state name, not {json_type(entry['Next'])}",
-                                      f"{ref.pointer}/{field}/{i}/Next")
+                yield from self.error_equals(entry, ref.pointer, i, len(entries), field, seen)
+                if field == "Retry":
+                    yield from self.retrier(entry, ref.pointer, i, ref.query_language)
+                elif "Next" in entry and not isinstance(entry["Next"], str):
+                    yield Finding(f"Next must be a state name, not {json_type(entry['Next'])}",
+                                  f"{ref.pointer}/{field}/{i}/Next")
 
     def error_equals(self, entry: dict, sptr: str, i: int, count: int, field: str, seen: set[str]):
         if "ErrorEquals" not in entry:

@@ -35,6 +35,8 @@ Good:
                 "this Map iteration" if scope.kind == "processor" else "the top level")
             if isinstance(scope.start_at, str) and scope.start_at not in names and names:
                 yield self._missing(scope.start_at, names, everywhere, f"{scope.pointer}/StartAt", where, "StartAt")
+            if not scope.names_unknown_state():
+                continue  # every edge names a state of this scope (the usual case)
             for name, edges in scope.edges().items():
                 for suffix, target in edges:
                     if isinstance(target, str) and target not in names:

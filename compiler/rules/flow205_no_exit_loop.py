@@ -68,18 +68,25 @@ def _forward_enders(states: dict, targets: dict[str, list[str]]) -> set[str]:
     Every state it returns can end, so when it covers the live states it gives `_enders`' verdict (no stuck
     state) at half the cost; flowc writes states in source order, where most edges lead forward."""
     can_end: set[str] = set()
+    add = can_end.add
     for name in reversed(list(states)):  # (any mapping: raw ASL is not always a plain dict)
         body = states[name]
         if not isinstance(body, dict):
             continue
-        if _ends(body):
-            can_end.add(name)
+        # `_ends(body)`, inlined (this runs for every state of every document)
+        kind = body.get("Type")
+        if ((isinstance(kind, str) and kind in TERMINAL_TYPES) or body.get("End") is True
+                or (kind not in _NO_NEXT and not isinstance(body.get("Next"), str))):
+            add(name)
             continue
         for target in targets[name]:
             if target in can_end:
-                can_end.add(name)
+                add(name)
                 break
     return can_end
+
+
+_NO_NEXT = ("Choice", "Succeed", "Fail")
 
 
 def _ends(body: dict) -> bool:
@@ -90,4 +97,4 @@ def _ends(body: dict) -> bool:
         return True
     if body.get("End") is True:
         return True
-    return kind not in ("Choice", "Succeed", "Fail") and not isinstance(body.get("Next"), str)
+    return kind not in _NO_NEXT and not isinstance(body.get("Next"), str)
