@@ -85,10 +85,11 @@ def _bodies():
 
 def test_the_shortcut_skips_only_states_fields_would_pass():
     from flowc.compiler.rules.flow109_field_value import FieldValue, _needs_fields
-    from hypothesis import given
+    from hypothesis import given, settings
 
     rule = FieldValue()
 
+    @settings(deadline=None)  # (a loaded machine took over hypothesis's 200 ms for one example: a verdict, not a speed)
     @given(_bodies())
     def check(body):
         if not _needs_fields(body):
