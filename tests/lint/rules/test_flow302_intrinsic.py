@@ -22,34 +22,18 @@ CALLS = ["States.Xyz($.a)", "States.MathAdd(1,'-1')", "States.UUID(1)", "States.
          "States.JsonMerge($.a, $.b, true)", "States.StringToJson(${Arn})"]
 
 
-def _long_way(text: str) -> list[str]:
-    """The rule's messages for one text as it computed them before they were cached per text."""
-    from flowc.compiler.rules._values import fill_placeholders, quote_bare_filter_words
-    from flowc.targets.runtime import intrinsics
-
-    if "${" in text:
-        text = fill_placeholders(text)
-    try:
-        call = intrinsics.parse_intrinsic(text)
-    except intrinsics.IntrinsicSyntaxError as err:
-        try:
-            call = intrinsics.parse_intrinsic(quote_bare_filter_words(text))
-        except intrinsics.IntrinsicSyntaxError:
-            return [f"invalid intrinsic {text!r}: {err}"]
-    return [f"{problem} in {text!r}" for problem in intrinsics.check(call)]
-
-
 def test_cached_messages_are_the_long_way_at_every_place():
     """The messages are cached per text: each place a text stands still gets them, in document order."""
     from flowc.compiler.asldoc import AslDocument
     from flowc.compiler.engine import run_rules
-    from flowc.compiler.rules.flow302_intrinsic import InvalidIntrinsic
+    from flowc.compiler.rules.flow302_intrinsic import InvalidIntrinsic, _messages
 
     states = {f"S{i}": {"Type": "Pass", "Parameters": {"x.$": call, "y.$": call}, "Next": f"S{i + 1}"}
               for i, call in enumerate(CALLS + CALLS)}
     states[f"S{2 * len(CALLS)}"] = {"Type": "Succeed"}
     doc = AslDocument(machine(states, "S0"), "t.asl.json", lambda _p: None)
     found = [(d.message) for d in run_rules(doc, [InvalidIntrinsic()])]
-    expected = [m for call in CALLS + CALLS for _ in "xy" for m in _long_way(call)]
+    expected = [m for call in CALLS + CALLS for _ in "xy" for m in _messages.__wrapped__(call)]  # (uncached)
     assert found == expected
     assert len(set(found)) >= 6  # bad calls of several kinds
+    assert _messages.cache_info().hits > 0  # the second place of each text came from the cache
