@@ -288,32 +288,28 @@ def trigger_option(arg: Any) -> ast.Option:
     return arg if isinstance(arg, ast.Option) else ast.Option(span=arg.span, name="", value=bare(arg))
 
 
+# Where a workflow's and a module's items go, by class (what no class names goes to the workflow's body).
+_WORKFLOW_PARTS = {ast.Setting: "settings", ast.ResourceDecl: "resources", ast.Trigger: "triggers"}
+_MODULE_PARTS = {ast.Import: "imports", ast.ResourceDecl: "resources", ast.Workflow: "workflows"}
+
+
+def _sort_into(node: Any, items: list, parts: dict[type, str], rest: str | None) -> Any:
+    """`node` with each item appended, in order, to the list its class goes to (`rest` for the others)."""
+    for item in items:
+        part = parts.get(item.__class__, rest)
+        if part is not None:
+            getattr(node, part).append(item)
+    return node
+
+
 def assemble_workflow(name: str, name_span: Span, items: list) -> ast.Workflow:
     """A workflow from its items in order: settings, resources, triggers and statements sorted out."""
-    wf = ast.Workflow(span=name_span, name=name, name_span=name_span)
-    for item in items:
-        if isinstance(item, ast.Setting):
-            wf.settings.append(item)
-        elif isinstance(item, ast.ResourceDecl):
-            wf.resources.append(item)
-        elif isinstance(item, ast.Trigger):
-            wf.triggers.append(item)
-        else:
-            wf.body.append(item)
-    return wf
+    return _sort_into(ast.Workflow(span=name_span, name=name, name_span=name_span), items, _WORKFLOW_PARTS, "body")
 
 
 def assemble_module(file: str, items: list) -> ast.Module:
     """A module from its imports, resources and workflows in order."""
-    module = ast.Module(span=Span(file, 1, 1, 1, 1), file=file)
-    for item in items:
-        if isinstance(item, ast.Import):
-            module.imports.append(item)
-        elif isinstance(item, ast.ResourceDecl):
-            module.resources.append(item)
-        elif isinstance(item, ast.Workflow):
-            module.workflows.append(item)
-    return module
+    return _sort_into(ast.Module(span=Span(file, 1, 1, 1, 1), file=file), items, _MODULE_PARTS, None)
 
 
 def assemble_step(name: ast.NameRef, action: Any, options: list, clauses: list[_Clause], error: Report) -> ast.Step:
