@@ -1,9 +1,12 @@
 """`.flow` text -> AST, with the grammar in `flow.lark` and an LALR parser.
 
 The builder's methods run inside the parser (no intermediate parse tree), so spans are
-taken from tokens. Valid input goes through the lean driver (`dsl/lalr.py`) on tables
-cached as plain data, without importing lark; input it refuses is parsed again by lark,
-whose errors become FLOW100 diagnostics with a caret, never tracebacks.
+taken from tokens; the node assembly they share with the fast front end (`dsl/fastparse.py`,
+which `parse_flow` tries first and which declines anything it is unsure of) lives in the
+module-level `assemble_*` functions, so the AST's shape has one definition. What the fast
+front end declines goes through the lean driver (`dsl/lalr.py`) on tables cached as plain
+data, without importing lark; input that refuses is parsed again by lark, whose errors
+become FLOW100 diagnostics with a caret, never tracebacks.
 """
 
 from __future__ import annotations
