@@ -451,7 +451,7 @@ class Lowering:
                    states: dict[str, ir.State], what: str) -> None:
         action = step.action
         kind = _KIND_OF_ACTION[action.kind]
-        state = ir.State(name=step.name, kind=kind, span=step.name_span)
+        state = ir.make_state(step.name, kind, step.name_span)
         self.add_state(state, ctx, states)
         opts = self.collect_options(step, kind)
         query = self.apply_common_options(state, opts, ctx)
@@ -552,17 +552,15 @@ class Lowering:
                 state.spans[name] = o.span
         for o in opts.get("retry", ()):
             spec: ast.RetrySpec = o.value
-            state.retries.append(ir.Retry(
-                errors=[e.name for e in spec.errors], span=spec.span,
-                interval=spec.interval.seconds if spec.interval else None, max_attempts=spec.attempts,
-                backoff_rate=spec.backoff, max_delay=spec.max_delay.seconds if spec.max_delay else None,
-                jitter=spec.jitter.upper() if spec.jitter else None, comment=spec.comment))
+            state.retries.append(ir.make_retry(  # errors, span, interval, max_attempts, backoff_rate, ...
+                [e.name for e in spec.errors], spec.span, spec.interval.seconds if spec.interval else None,
+                spec.attempts, spec.backoff, spec.max_delay.seconds if spec.max_delay else None,
+                spec.jitter.upper() if spec.jitter else None, spec.comment))
         for o in opts.get("catch", ()):
             spec_c: ast.CatchSpec = o.value
-            state.catches.append(ir.Catch(
-                errors=[e.name for e in spec_c.errors], next=spec_c.target.name, span=spec_c.span,
-                next_span=spec_c.target.span, result_path=spec_c.into, output=spec_c.output,
-                assign=spec_c.assign, comment=spec_c.comment))
+            state.catches.append(ir.make_catch(  # errors, next, span, next_span, result_path, output, ...
+                [e.name for e in spec_c.errors], spec_c.target.name, spec_c.span, spec_c.target.span,
+                spec_c.into, spec_c.output, spec_c.assign, spec_c.comment))
         return query
 
     # -- per kind ------------------------------------------------------------------------
@@ -589,8 +587,7 @@ class Lowering:
             self.error("FLOW101", action.span, f"`{action.integration}` does not support mode '{mode}' "
                                                f"(supported: {allowed})")
             mode = "request"
-        task = ir.TaskSpec(integration=spec.integration, mode=mode, resource=resource,
-                           target_kind=spec.target_kind)
+        task = ir.make_task(spec.integration, mode, resource, spec.target_kind)
         if action.target is not None:
             task.target = action.target.name
             self.resolve_target(action, spec.target_kind, ctx, state)

@@ -68,3 +68,43 @@ def test_validation_refuses_a_value_pydantic_would_have_coerced():
     auths[0].throttle = int(auths[0].throttle)
     with pytest.raises(ValueError, match="throttle"):
         ir.validate_program(program)
+
+
+# The positional constructors lowering uses: each must build exactly what the class's own __init__ builds.
+_POSITIONAL = [
+    (ir.make_state, ir.State, ("name", "kind", "span")),
+    (ir.make_task, ir.TaskSpec, ("integration", "mode", "resource", "target_kind")),
+    (ir.make_retry, ir.Retry, ("errors", "span", "interval", "max_attempts", "backoff_rate", "max_delay", "jitter",
+                               "comment")),
+    (ir.make_catch, ir.Catch, ("errors", "next", "span", "next_span", "result_path", "output", "assign", "comment")),
+]
+
+
+@pytest.mark.parametrize("make, cls, params", _POSITIONAL, ids=lambda x: getattr(x, "__name__", ""))
+def test_positional_constructors_build_what_init_builds(make, cls, params):
+    from dataclasses import fields
+
+    values = {name: f"<{name}>" for name in params}  # a distinct value per parameter: a swap would show
+    made, init = make(*values.values()), cls(**values)
+    assert type(made) is cls and made == init
+    for f in fields(cls):  # every slot set (an unset slot raises), to the same value
+        assert getattr(made, f.name) == getattr(init, f.name), f.name
+    mutable = [f.name for f in fields(cls) if isinstance(getattr(made, f.name), (list, dict))]
+    other = make(*values.values())
+    for name in mutable:  # a fresh container each time, as default_factory gives
+        assert getattr(made, name) is not getattr(other, name), name
+
+
+def test_positional_constructors_track_the_fields():
+    """A field added without a default must be passed: generating the constructor says so."""
+    from dataclasses import field
+
+    @ir._node
+    class Probe(ir.IRModel):
+        a: str
+        b: list = field(default_factory=list)
+        c: int = 3
+
+    assert ir._positional(Probe, "a")("x") == Probe(a="x")
+    with pytest.raises(TypeError, match="no default"):
+        ir._positional(Probe, "b")
