@@ -207,6 +207,191 @@ def _item(key: str, key_span: Span, value: Any) -> ast.ObjectItem:
     return node
 
 
+# -- repeated option lines --------------------------------------------------------------------------------------
+# A step's option line (`result $.x`, a `retry ...` or `catch ... goto X` line) parses to a function of its text
+# (indentation and comment included) and its line number only: `body_item` reads nothing but the line's tokens
+# for an option (no depth, no step, no other line). Real files repeat such lines verbatim, so the parser keeps,
+# per text, a private copy of the first parse and rebuilds each later occurrence from it with the new line
+# number: fresh nodes and fresh spans each time (no object shared between two places of the AST), sharing within
+# the line what a parse shares (a retry's or catch's span is its option's, nothing else). A tree this cannot copy
+# exactly (a span on another line or file, a value of another kind, anything else met twice) is parsed each time.
+# On synthetic_flow(2000) a retry line costs ~59,000 instructions to parse, a catch line ~36,000.
+_IMMUTABLE = frozenset({str, int, float, bool, type(None)})
+
+
+def _copy_span(s: Span, file: str, ln: int) -> Span:
+    copy = _new(Span)
+    copy.file = file
+    copy.line = copy.end_line = ln
+    copy.col = s.col
+    copy.end_col = s.end_col
+    return copy
+
+
+def _copy_value(value: Any, file: str, ln: int) -> Any:
+    """A field's value: a scalar as it is, a span, a list or a node copied."""
+    cls = value.__class__
+    if cls in _IMMUTABLE:
+        return value
+    if cls is Span:
+        return _copy_span(value, file, ln)
+    if cls is list:
+        return [_copy_value(item, file, ln) for item in value]
+    return _COPIERS.get(cls, _copy_node)(value, file, ln)
+
+
+def _copy_node(node: Any, file: str, ln: int) -> Any:
+    """Any node, field by field (the commonest classes have a copier of their own below)."""
+    cls = node.__class__
+    copy = _new(cls)
+    for name in ast.field_names(cls):
+        setattr(copy, name, _copy_value(getattr(node, name), file, ln))
+    return copy
+
+
+def _copy_option(node: Any, file: str, ln: int) -> Any:
+    """An option line's tree (a retry or catch spec gets its option's span, as `assemble_*` give it)."""
+    s = node.span
+    span = _new(Span)
+    span.file = file
+    span.line = span.end_line = ln
+    span.col = s.col
+    span.end_col = s.end_col
+    copy = _new(Option)
+    copy.span = span
+    copy.name = node.name
+    value = node.value
+    cls = value.__class__
+    if cls is RetrySpec:
+        spec = _new(RetrySpec)
+        spec.span = span
+        spec.errors = [_copy_name(error, file, ln) for error in value.errors]
+        interval, max_delay = value.interval, value.max_delay
+        spec.interval = None if interval is None else _copy_duration(interval, file, ln)
+        spec.max_delay = None if max_delay is None else _copy_duration(max_delay, file, ln)
+        spec.attempts, spec.backoff, spec.jitter, spec.comment = (value.attempts, value.backoff, value.jitter,
+                                                                  value.comment)
+        copy.value = spec
+    elif cls is CatchSpec:
+        spec = _new(CatchSpec)
+        spec.span = span
+        spec.errors = [_copy_name(error, file, ln) for error in value.errors]
+        spec.target = _copy_name(value.target, file, ln)
+        into = value.into
+        spec.into = _copy_path(into, file, ln) if into.__class__ is PathValue else _copy_value(into, file, ln)
+        spec.output = _copy_value(value.output, file, ln)
+        spec.assign = _copy_value(value.assign, file, ln)
+        spec.comment = value.comment
+        copy.value = spec
+    else:
+        copy.value = _copy_value(value, file, ln)
+    return copy
+
+
+def _copy_path(node: Any, file: str, ln: int) -> Any:
+    s = node.span
+    span = _new(Span)
+    span.file = file
+    span.line = span.end_line = ln
+    span.col = s.col
+    span.end_col = s.end_col
+    copy = _new(PathValue)
+    copy.span = span
+    copy.kind = "path"
+    copy.text = node.text
+    return copy
+
+
+def _copy_literal(node: Any, file: str, ln: int) -> Any:
+    s = node.span
+    span = _new(Span)
+    span.file = file
+    span.line = span.end_line = ln
+    span.col = s.col
+    span.end_col = s.end_col
+    copy = _new(LiteralValue)
+    copy.span = span
+    copy.kind = "literal"
+    copy.value = node.value  # (a scalar: `_copyable` checks)
+    return copy
+
+
+def _copy_name(node: Any, file: str, ln: int) -> Any:
+    s = node.span
+    span = _new(Span)
+    span.file = file
+    span.line = span.end_line = ln
+    span.col = s.col
+    span.end_col = s.end_col
+    copy = _new(NameRef)
+    copy.span = span
+    copy.name = node.name
+    return copy
+
+
+def _copy_duration(node: Any, file: str, ln: int) -> Any:
+    s = node.span
+    span = _new(Span)
+    span.file = file
+    span.line = span.end_line = ln
+    span.col = s.col
+    span.end_col = s.end_col
+    copy = _new(Duration)
+    copy.span = span
+    copy.seconds = node.seconds
+    return copy
+
+
+RetrySpec, CatchSpec = ast.RetrySpec, ast.CatchSpec
+_COPIERS = {PathValue: _copy_path, LiteralValue: _copy_literal, NameRef: _copy_name, Duration: _copy_duration}
+
+
+def _copyable(option: Any, file: str, ln: int) -> bool:
+    """`option`'s tree is one `_copy_option` copies exactly: nodes each met once (a retry's or catch's span is
+    its option's), spans of line `ln` of `file`, scalars where the copiers take a field as it is, and in a retry
+    or catch spec the classes its copier builds."""
+    value = option.value
+    cls = value.__class__
+    if cls is not RetrySpec and cls is not CatchSpec:
+        return _copyable_value(option, file, ln, set())
+    seen = {id(value)}
+    if value.span is not option.span or not all(getattr(value, name).__class__ in _IMMUTABLE
+                                                 for name in _SPEC_SCALARS[cls]):
+        return False
+    names = [error.__class__ for error in value.errors]
+    if cls is RetrySpec:
+        names += [d.__class__ for d in (value.interval, value.max_delay) if d is not None]
+        if not all(kind is NameRef for kind in names[:len(value.errors)]) or not all(
+                kind is Duration for kind in names[len(value.errors):]):
+            return False
+    elif value.target.__class__ is not NameRef or not all(kind is NameRef for kind in names):
+        return False
+    return (option.name.__class__ is str and _copyable_value(option.span, file, ln, seen) and all(
+        _copyable_value(getattr(value, name), file, ln, seen) for name in ast.field_names(cls) if name != "span"))
+
+
+# The fields of a retry or catch spec `_copy_option` takes as they are.
+_SPEC_SCALARS = {RetrySpec: ("attempts", "backoff", "jitter", "comment"), CatchSpec: ("comment",)}
+
+
+def _copyable_value(value: Any, file: str, ln: int, seen: set[int]) -> bool:
+    cls = value.__class__
+    if cls in _IMMUTABLE:
+        return True
+    if id(value) in seen:
+        return False
+    seen.add(id(value))
+    if cls is Span:
+        return value.file is file and value.line == ln and value.end_line == ln
+    if cls is list:
+        return all(_copyable_value(item, file, ln, seen) for item in value)
+    if not isinstance(value, ast.AstModel):
+        return False
+    if cls is LiteralValue and value.value.__class__ not in _IMMUTABLE:
+        return False
+    return all(_copyable_value(getattr(value, name), file, ln, seen) for name in ast.field_names(cls))
+
+
 class _Decline(Exception):
     """Not certain of this input: the LALR path parses it (and reports its errors)."""
 
@@ -253,6 +438,9 @@ class _Parser:
         self.line = ""
         # A line's tokens by its text (with its indentation): retry, catch, result... lines repeat.
         self.tokenised: dict[str, tuple[list[str], list[int]]] = {}
+        # A step's option line by its text: [line, its first parse] (met once), a private copy of that parse
+        # to copy from, or False (parsed each time; see "repeated option lines" above).
+        self.repeats: dict[str, Any] = {}
 
     # -- lines and tokens ----------------------------------------------------------------------------------
     def next_line(self) -> None:
@@ -403,13 +591,27 @@ class _Parser:
         lines = self.lines
         body_indent = lines[self.k][1]
         if body_indent > indent:  # the step's body
+            repeats = self.repeats
             while lines[self.k][1] == body_indent:
+                ln, _, text = lines[self.k]
+                seen = repeats.get(text)
+                if seen is not None and seen is not False:
+                    if seen.__class__ is list:  # its second time: a private copy of the first parse, or never
+                        first, item = seen
+                        seen = repeats[text] = (_copy_option(item, self.file, first)
+                                                if _copyable(item, self.file, first) else False)
+                    if seen is not False:  # an option line met before: a copy of its first parse
+                        self.k += 1
+                        options.append(_copy_option(seen, self.file, ln))
+                        continue
                 self.next_line()
                 item = self.body_item(body_indent)
                 if item.__class__ is _Clause:
-                    clauses.append(item)
+                    clauses.append(item)  # (never copied: a clause's block is on the lines after it)
                 else:
                     options.append(item)
+                    if seen is None:
+                        repeats[text] = [ln, item]
             if lines[self.k][1] > body_indent:
                 raise _Decline
         return assemble_step(name, action, options, clauses, _decline)
