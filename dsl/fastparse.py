@@ -42,6 +42,7 @@ import gc
 import json
 import re
 from itertools import accumulate, count, repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -139,6 +140,12 @@ _LITERAL_WORDS = {"true": True, "false": False, "null": None}
 _WORD_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 _NUMBER_START = frozenset("0123456789-")
 _EOL = "\n"  # the sentinel after a line's last token (no token contains a newline)
+_EOL_ONLY = (_EOL,)
+# Lines that differ in their ASCII digits only (`S12: invoke f with { step: 12 }`, `S47: ...step: 47`) split into
+# tokens at the same places: wherever `_TOKEN` mentions a digit it is in a class holding all ten (`\d`, `0-9`, the
+# path class), never one apart; a test checks the pattern for that. So `next_line` keys its cache on this shape.
+_DIGITS_AS_ZERO = str.maketrans("123456789", "000000000")
+_ASCII_DIGIT = re.compile("[0-9]")
 
 
 LiteralValue, PathValue, ObjectItem, ObjectValue, RefValue, NameRef, Option, Duration, TaskAction = (
@@ -436,8 +443,9 @@ class _Parser:
         self.stops: list[int] = []
         self.ln = 0
         self.line = ""
-        # A line's tokens by its text (with its indentation): retry, catch, result... lines repeat.
-        self.tokenised: dict[str, tuple[list[str], list[int]]] = {}
+        # A line's tokens by its text with every ASCII digit read as 0 (see `_DIGITS_AS_ZERO`): the tokens
+        # (for a line without digits) or a slicer cutting them out of the line, and where each ends.
+        self.tokenised: dict[str, tuple[list[str] | None, list[int], Any]] = {}
         # A step's option line by its text: [line, its first parse] (met once), a private copy of that parse
         # to copy from, or False (parsed each time; see "repeated option lines" above).
         self.repeats: dict[str, Any] = {}
@@ -452,9 +460,12 @@ class _Parser:
         ln, indent, line = self.lines[self.k]
         self.k += 1
         self.ln, self.line = ln, line
-        known = self.tokenised.get(line)
+        shape = line.translate(_DIGITS_AS_ZERO)
+        known = self.tokenised.get(shape)
         if known is not None:
-            self.toks, self.stops = known
+            toks, self.stops, slicer = known
+            # the same line, or one differing in digits only: the same cuts (its texts sliced by them)
+            self.toks = toks if slicer is None else slicer(line) + _EOL_ONLY
             return
         parts = _FINDALL(line, indent)
         toks = list(map(_LSTRIP, parts))
@@ -467,9 +478,13 @@ class _Parser:
             stops.pop()
         if len(line) > MAX_DEPTH and line.count("{") + line.count("[") + line.count("(") > MAX_DEPTH // 2:
             raise _Decline  # (possibly) nested deeper than the lexer allows
+        slicer = None
+        if len(toks) > 1 and _ASCII_DIGIT.search(line):  # (of one slice `itemgetter` returns the text alone)
+            slicer = itemgetter(*[slice(stop - len(tok), stop) for tok, stop in zip(toks, stops, strict=True)])
         toks.append(_EOL)
         stops.append(len(line) + 1)
-        self.toks, self.stops = self.tokenised[line] = toks, stops
+        self.tokenised[shape] = (toks if slicer is None else None), stops, slicer
+        self.toks, self.stops = toks, stops
 
     def col(self, i: int) -> int:
         """Token `i`'s column."""

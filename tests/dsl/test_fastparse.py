@@ -588,3 +588,85 @@ def test_what_cannot_be_copied_exactly_is_not_copied() -> None:
     assert fastparse._copyable(retry, file, 4)
     retry.value.attempts = [1]
     assert not fastparse._copyable(retry, file, 4)  # a field taken as it is holding a list
+
+
+# -- lines differing in their digits only: tokenised once --------------------------------------------------------
+def test_the_token_pattern_never_tells_one_ascii_digit_from_another() -> None:
+    """`next_line` reuses a line's cuts for any line equal to it but for its ASCII digits: sound only if every
+    place `_TOKEN` mentions a digit holds all ten alike (no literal digit, no class with some of them)."""
+    import re._constants as c
+    import re._parser as sre_parse
+
+    digits = set(range(ord("0"), ord("9") + 1))
+    categories = {c.CATEGORY_DIGIT: digits, c.CATEGORY_WORD: digits, c.CATEGORY_NOT_DIGIT: set(),
+                  c.CATEGORY_SPACE: set(), c.CATEGORY_NOT_SPACE: digits, c.CATEGORY_NOT_WORD: set()}
+    checked = 0
+
+    def in_class(items: list) -> set[int]:
+        found: set[int] = set()
+        negate = False
+        for op, arg in items:
+            if op is c.NEGATE:
+                negate = True
+            elif op is c.LITERAL:
+                found |= {arg} & digits
+            elif op is c.RANGE:
+                found |= {d for d in digits if arg[0] <= d <= arg[1]}
+            elif op is c.CATEGORY:
+                found |= categories[arg]
+            else:
+                raise AssertionError(f"unexpected class item {op}")
+        return digits - found if negate else found
+
+    def walk(pattern) -> None:
+        nonlocal checked
+        for op, arg in pattern:
+            if op in (c.LITERAL, c.NOT_LITERAL):
+                assert arg not in digits, chr(arg)
+            elif op is c.IN:
+                assert in_class(arg) in (set(), digits), arg
+                checked += 1
+            elif op is c.BRANCH:
+                for branch in arg[1]:
+                    walk(branch)
+            elif op is c.SUBPATTERN:
+                walk(arg[3])
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+                walk(arg[2])
+            elif op in (c.ASSERT, c.ASSERT_NOT):
+                walk(arg[1])
+            elif op is c.CATEGORY:
+                assert categories[arg] in (set(), digits)
+            else:
+                assert op in (c.ANY, c.AT), op
+
+    walk(sre_parse.parse(fastparse._TOKEN.pattern, fastparse._TOKEN.flags))
+    assert checked > 10
+    table = fastparse._DIGITS_AS_ZERO  # (and the shape changes digits only)
+    assert set(table) <= set(digits) and all(chr(table[d]) in "0123456789" for d in table)
+
+
+def test_lines_differing_in_digits_only_get_the_lalr_ast() -> None:
+    """Lines of one shape (the same text but for ASCII digits) one after another: numbers with leading zeros,
+    signs, fractions and exponents, durations, names, paths, strings, comments, a non-ASCII digit."""
+    shapes = [
+        "  S{0}: invoke work{0} with {{ id: $.id{0}, step: {0}, f: -{0}.{0}e{0}, s: \"x{0}\" }}  # {0}",
+        "  S{0}: wait {0}s",
+        "  S{0}: pass with {{ a: [{0}, {0}], b: $.a[{0}], c: States.MathAdd($.n, {0}) }}",
+        "  S{0}: dynamodb.putItem Items item {{ id: N($.x{0}), d: 1h{0}m }}",
+        "  S{0}: map $.items{0}\n    concurrency {0}\n    do\n      I{0}: pass\n        result $.r{0}",
+        "  S{0}: invoke f\n    timeout {0}s\n    retry E{0} interval {0} attempts {0}",
+        "  S{0}: pass with {{ k\u0663{0}: {0} }}",
+    ]
+    fills = ["0", "1", "00", "07", "10", "99", "123", "000", "5"]
+    rng = random.Random(7)
+    for shape in shapes:
+        for _ in range(6):
+            values = rng.sample(fills, 4)
+            text = HEAD + "".join(shape.format(v) + "\n" for v in values) + "  F: succeed\n"
+            _agrees(text)
+    accepted = HEAD + "".join(shapes[0].format(v) + "\n" for v in ("1", "2", "03", "40")) + "  F: succeed\n"
+    assert _agrees(accepted)
+    steps = parse_fast(accepted, "x.flow").workflows[0].body
+    assert [s.name for s in steps] == ["S1", "S2", "S03", "S40", "F"]
+    assert [s.options[0].value.items[1].value.value for s in steps[:4]] == [1, 2, 3, 40]
