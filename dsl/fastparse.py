@@ -42,7 +42,6 @@ import gc
 import json
 import re
 from itertools import accumulate, count, repeat
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -140,7 +139,6 @@ _LITERAL_WORDS = {"true": True, "false": False, "null": None}
 _WORD_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 _NUMBER_START = frozenset("0123456789-")
 _EOL = "\n"  # the sentinel after a line's last token (no token contains a newline)
-_EOL_ONLY = (_EOL,)
 # Lines that differ in their ASCII digits only (`S12: invoke f with { step: 12 }`, `S47: ...step: 47`) split into
 # tokens at the same places: wherever `_TOKEN` mentions a digit it is in a class holding all ten (`\d`, `0-9`, the
 # path class), never one apart; a test checks the pattern for that. So `next_line` keys its cache on this shape.
@@ -269,7 +267,9 @@ def _copy_option(node: Any, file: str, ln: int) -> Any:
     copy.name = node.name
     value = node.value
     cls = value.__class__
-    if cls is RetrySpec:
+    if cls is PathValue:  # (`result $.x`, the commonest)
+        copy.value = _copy_path(value, file, ln)
+    elif cls is RetrySpec:
         spec = _new(RetrySpec)
         spec.span = span
         spec.errors = [_copy_name(error, file, ln) for error in value.errors]
@@ -443,9 +443,9 @@ class _Parser:
         self.stops: list[int] = []
         self.ln = 0
         self.line = ""
-        # A line's tokens by its text with every ASCII digit read as 0 (see `_DIGITS_AS_ZERO`): the tokens
-        # (for a line without digits) or a slicer cutting them out of the line, and where each ends.
-        self.tokenised: dict[str, tuple[list[str] | None, list[int], Any]] = {}
+        # A line's tokens by its text with every ASCII digit read as 0 (see `_DIGITS_AS_ZERO`): the first
+        # such line's tokens, where each ends, and (index, start, stop) of those with a digit (to cut anew).
+        self.tokenised: dict[str, tuple[list[str], list[int], list[tuple[int, int, int]]]] = {}
         # A step's option line by its text: [line, its first parse] (met once), a private copy of that parse
         # to copy from, or False (parsed each time; see "repeated option lines" above).
         self.repeats: dict[str, Any] = {}
@@ -463,9 +463,12 @@ class _Parser:
         shape = line.translate(_DIGITS_AS_ZERO)
         known = self.tokenised.get(shape)
         if known is not None:
-            toks, self.stops, slicer = known
-            # the same line, or one differing in digits only: the same cuts (its texts sliced by them)
-            self.toks = toks if slicer is None else slicer(line) + _EOL_ONLY
+            toks, self.stops, cuts = known
+            if cuts:  # the same line, or one differing in digits only: the same cuts, its own digits
+                toks = toks.copy()
+                for j, start, stop in cuts:
+                    toks[j] = line[start:stop]
+            self.toks = toks
             return
         parts = _FINDALL(line, indent)
         toks = list(map(_LSTRIP, parts))
@@ -478,12 +481,12 @@ class _Parser:
             stops.pop()
         if len(line) > MAX_DEPTH and line.count("{") + line.count("[") + line.count("(") > MAX_DEPTH // 2:
             raise _Decline  # (possibly) nested deeper than the lexer allows
-        slicer = None
-        if len(toks) > 1 and _ASCII_DIGIT.search(line):  # (of one slice `itemgetter` returns the text alone)
-            slicer = itemgetter(*[slice(stop - len(tok), stop) for tok, stop in zip(toks, stops, strict=True)])
+        # (the tokens without digits are shared by the lines of this shape: their hashes computed once)
+        cuts = [(j, stop - len(tok), stop) for j, (tok, stop) in enumerate(zip(toks, stops, strict=True))
+                if _ASCII_DIGIT.search(tok)]
         toks.append(_EOL)
         stops.append(len(line) + 1)
-        self.tokenised[shape] = (toks if slicer is None else None), stops, slicer
+        self.tokenised[shape] = toks, stops, cuts
         self.toks, self.stops = toks, stops
 
     def col(self, i: int) -> int:
@@ -599,7 +602,10 @@ class _Parser:
             name = self.step_ref(0)
         if toks[1] != ":":
             raise _Decline
-        action, options, i = self.action(2)
+        if toks[2] == "invoke":  # (what `action` does first, without its call)
+            action, options, i = self.task("invoke", 3, True)
+        else:
+            action, options, i = self.action(2)
         if toks[i] is not _EOL:
             raise _Decline
         clauses: list[_Clause] = []
@@ -800,7 +806,14 @@ class _Parser:
             if tok[0] not in _WORD_START or "." in tok:
                 raise _Decline
             stop = self.stops[i]
-            ref = _name_ref(_span(self.file, self.ln, stop - len(tok) + 1, self.ln, stop + 1), tok)
+            ref_span = _new(Span)  # (`_name_ref(_span(...), tok)` inline: a task's target, the commonest)
+            ref_span.file = self.file
+            ref_span.line = ref_span.end_line = self.ln
+            ref_span.col = stop - len(tok) + 1
+            ref_span.end_col = stop + 1
+            ref = _new(NameRef)
+            ref.span = ref_span
+            ref.name = tok
             i += 1
         mode = None
         if toks[i] in MODES:
@@ -808,8 +821,13 @@ class _Parser:
             i += 1
         options, i = self.task_args(i)
         if ref is not None:
-            end = options[-1].span if options else ref.span
-            span = _span(self.file, self.ln, ref.span.col, end.end_line, end.end_col)
+            end = options[-1].span if options else ref_span
+            span = _new(Span)
+            span.file = self.file
+            span.line = self.ln
+            span.col = ref_span.col
+            span.end_line = end.end_line
+            span.end_col = end.end_col
         else:
             span = self.span_of_options(options)
         action = _new(TaskAction)  # (`TaskAction(span=..., integration=..., target=..., mode=...)`)
@@ -928,7 +946,17 @@ class _Parser:
                 if value.__class__ is RefValue and value.attribute is None:
                     value = bare(value)
             end = value.span
-            options.append(_option(_span(file, ln, col, end.end_line, end.end_col), kw, value))
+            span = _new(Span)  # (`_option(_span(...), kw, value)` inline)
+            span.file = file
+            span.line = ln
+            span.col = col
+            span.end_line = end.end_line
+            span.end_col = end.end_col
+            option = _new(Option)
+            option.span = span
+            option.name = kw
+            option.value = value
+            options.append(option)
         return options, i
 
     # -- a step's body -------------------------------------------------------------------------------------

@@ -670,3 +670,18 @@ def test_lines_differing_in_digits_only_get_the_lalr_ast() -> None:
     steps = parse_fast(accepted, "x.flow").workflows[0].body
     assert [s.name for s in steps] == ["S1", "S2", "S03", "S40", "F"]
     assert [s.options[0].value.items[1].value.value for s in steps[:4]] == [1, 2, 3, 40]
+
+
+def test_reading_a_line_of_the_same_shape_leaves_the_previous_line_s_tokens_alone() -> None:
+    """A line's token list stays as it was when the next line of its shape is cut (the descent may still hold it)."""
+    parser = fastparse._Parser(HEAD + "  S1: wait 10s\n  S2: wait 20s\n  S3: wait 5s\n", "x.flow")
+    parser.next_line()
+    seen = []
+    for _ in range(3):
+        parser.next_line()
+        seen.append((parser.toks, list(parser.toks), parser.stops))
+    for toks, copy, _ in seen:
+        assert toks == copy
+    assert [copy[0] for _, copy, _ in seen] == ["S1", "S2", "S3"] and [copy[3] for _, copy, _ in seen] == [
+        "10s", "20s", "5s"]
+    assert seen[0][2] is seen[1][2] and seen[0][0] is not seen[1][0]
