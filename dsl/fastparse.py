@@ -267,8 +267,17 @@ def _copy_option(node: Any, file: str, ln: int) -> Any:
     copy.name = node.name
     value = node.value
     cls = value.__class__
-    if cls is PathValue:  # (`result $.x`, the commonest)
-        copy.value = _copy_path(value, file, ln)
+    if cls is PathValue:  # (`result $.x`, the commonest: `_copy_path` inline)
+        s = value.span
+        path_span = _new(Span)
+        path_span.file = file
+        path_span.line = path_span.end_line = ln
+        path_span.col = s.col
+        path_span.end_col = s.end_col
+        path = copy.value = _new(PathValue)
+        path.span = path_span
+        path.kind = "path"
+        path.text = value.text
     elif cls is RetrySpec:
         spec = _new(RetrySpec)
         spec.span = span
@@ -1321,6 +1330,7 @@ class _Parser:
         new = _new
         start = i
         items = []
+        keys = []
         i += 1
         while toks[i] != "}":
             key = toks[i]
@@ -1366,15 +1376,21 @@ class _Parser:
             item.key_span = key_span
             item.value = value
             items.append(item)
+            keys.append(key)
             tok = toks[i]
             if tok == ",":
                 i += 1
             elif tok != "}":
                 raise _Decline
-        if len(items) > 1 and len({item.key for item in items}) != len(items):
+        if len(keys) > 1 and len(set(keys)) != len(keys):
             check_keys(items, _decline)
+        span = new(Span)  # (`_span(file, ln, stops[start], ln, stops[i] + 1)` inline)
+        span.file = file
+        span.line = span.end_line = ln
+        span.col = stops[start]
+        span.end_col = stops[i] + 1
         obj = new(ObjectValue)
-        obj.span = _span(file, ln, stops[start], ln, stops[i] + 1)
+        obj.span = span
         obj.kind = "object"
         obj.items = items
         return obj, i + 1
