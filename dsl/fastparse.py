@@ -28,6 +28,12 @@ slot stores instead of through `type.__call__` and keyword `__init__`s, and an o
 line and a step's name build theirs inline: 415.6 M -> 331.0 M instructions per parse of
 `synthetic_flow(2000)` (-20%); on the 10,000-step file, process CPU medians of 9 alternating rounds (fresh
 processes, best of 3 parses each, a loaded machine) 491 ms -> 409 ms (-17%).
+Then two caches keyed by a line's text: a step's option line met again is copied from its first parse (see
+"repeated option lines" below: a retry line cost ~59,000 instructions to parse, a catch ~36,000), and lines
+differing in their ASCII digits only (`S12: invoke f with { step: 12 }`, `S47: ... 47`) are tokenised once
+(see `_DIGITS_AS_ZERO`). `python benchmarks/bench_parse.py --steps 2000 --callgrind` (one warm parse, freeing
+the previous AST included): 338.2 M -> 250.8 M instructions (-26%); without the freeing 310 M -> 223 M. On the
+10,000-step file, best of 7 parses, process CPU, three alternating rounds: 271 ms -> 184 ms (-32%).
 
 `parse_fast` returns None ("decline") for anything it is not certain of, at the first such line, and
 `parse_flow` then runs the LALR path, which keeps every diagnostic exactly as before. It declines on:
@@ -139,6 +145,11 @@ _LITERAL_WORDS = {"true": True, "false": False, "null": None}
 _WORD_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 _NUMBER_START = frozenset("0123456789-")
 _EOL = "\n"  # the sentinel after a line's last token (no token contains a newline)
+# Lines that differ in their ASCII digits only (`S12: invoke f with { step: 12 }`, `S47: ...step: 47`) split into
+# tokens at the same places: wherever `_TOKEN` mentions a digit it is in a class holding all ten (`\d`, `0-9`, the
+# path class), never one apart; a test checks the pattern for that. So `next_line` keys its cache on this shape.
+_DIGITS_AS_ZERO = str.maketrans("123456789", "000000000")
+_ASCII_DIGIT = re.compile("[0-9]")
 
 
 LiteralValue, PathValue, ObjectItem, ObjectValue, RefValue, NameRef, Option, Duration, TaskAction = (
@@ -207,6 +218,202 @@ def _item(key: str, key_span: Span, value: Any) -> ast.ObjectItem:
     return node
 
 
+# -- repeated option lines --------------------------------------------------------------------------------------
+# A step's option line (`result $.x`, a `retry ...` or `catch ... goto X` line) parses to a function of its text
+# (indentation and comment included) and its line number only: `body_item` reads nothing but the line's tokens
+# for an option (no depth, no step, no other line). Real files repeat such lines verbatim, so the parser keeps,
+# per text, a private copy of the first parse and rebuilds each later occurrence from it with the new line
+# number: fresh nodes and fresh spans each time (no object shared between two places of the AST), sharing within
+# the line what a parse shares (a retry's or catch's span is its option's, nothing else). A tree this cannot copy
+# exactly (a span on another line or file, a value of another kind, anything else met twice) is parsed each time.
+# On synthetic_flow(2000) a retry line costs ~59,000 instructions to parse, a catch line ~36,000.
+_IMMUTABLE = frozenset({str, int, float, bool, type(None)})
+
+
+def _copy_span(s: Span, file: str, ln: int) -> Span:
+    copy = _new(Span)
+    copy.file = file
+    copy.line = copy.end_line = ln
+    copy.col = s.col
+    copy.end_col = s.end_col
+    return copy
+
+
+def _copy_value(value: Any, file: str, ln: int) -> Any:
+    """A field's value: a scalar as it is, a span, a list or a node copied."""
+    cls = value.__class__
+    if cls in _IMMUTABLE:
+        return value
+    if cls is Span:
+        return _copy_span(value, file, ln)
+    if cls is list:
+        return [_copy_value(item, file, ln) for item in value]
+    return _COPIERS.get(cls, _copy_node)(value, file, ln)
+
+
+def _copy_node(node: Any, file: str, ln: int) -> Any:
+    """Any node, field by field (the commonest classes have a copier of their own below)."""
+    cls = node.__class__
+    copy = _new(cls)
+    for name in ast.field_names(cls):
+        setattr(copy, name, _copy_value(getattr(node, name), file, ln))
+    return copy
+
+
+def _copy_option(node: Any, file: str, ln: int) -> Any:
+    """An option line's tree (a retry or catch spec gets its option's span, as `assemble_*` give it)."""
+    s = node.span
+    span = _new(Span)
+    span.file = file
+    span.line = span.end_line = ln
+    span.col = s.col
+    span.end_col = s.end_col
+    copy = _new(Option)
+    copy.span = span
+    copy.name = node.name
+    value = node.value
+    cls = value.__class__
+    if cls is PathValue:  # (`result $.x`, the commonest: `_copy_path` inline)
+        s = value.span
+        path_span = _new(Span)
+        path_span.file = file
+        path_span.line = path_span.end_line = ln
+        path_span.col = s.col
+        path_span.end_col = s.end_col
+        path = copy.value = _new(PathValue)
+        path.span = path_span
+        path.kind = "path"
+        path.text = value.text
+    elif cls is RetrySpec:
+        spec = _new(RetrySpec)
+        spec.span = span
+        spec.errors = [_copy_name(error, file, ln) for error in value.errors]
+        interval, max_delay = value.interval, value.max_delay
+        spec.interval = None if interval is None else _copy_duration(interval, file, ln)
+        spec.max_delay = None if max_delay is None else _copy_duration(max_delay, file, ln)
+        spec.attempts, spec.backoff, spec.jitter, spec.comment = (value.attempts, value.backoff, value.jitter,
+                                                                  value.comment)
+        copy.value = spec
+    elif cls is CatchSpec:
+        spec = _new(CatchSpec)
+        spec.span = span
+        spec.errors = [_copy_name(error, file, ln) for error in value.errors]
+        spec.target = _copy_name(value.target, file, ln)
+        into = value.into
+        spec.into = _copy_path(into, file, ln) if into.__class__ is PathValue else _copy_value(into, file, ln)
+        spec.output = _copy_value(value.output, file, ln)
+        spec.assign = _copy_value(value.assign, file, ln)
+        spec.comment = value.comment
+        copy.value = spec
+    else:
+        copy.value = _copy_value(value, file, ln)
+    return copy
+
+
+def _copy_path(node: Any, file: str, ln: int) -> Any:
+    s = node.span
+    span = _new(Span)
+    span.file = file
+    span.line = span.end_line = ln
+    span.col = s.col
+    span.end_col = s.end_col
+    copy = _new(PathValue)
+    copy.span = span
+    copy.kind = "path"
+    copy.text = node.text
+    return copy
+
+
+def _copy_literal(node: Any, file: str, ln: int) -> Any:
+    s = node.span
+    span = _new(Span)
+    span.file = file
+    span.line = span.end_line = ln
+    span.col = s.col
+    span.end_col = s.end_col
+    copy = _new(LiteralValue)
+    copy.span = span
+    copy.kind = "literal"
+    copy.value = node.value  # (a scalar: `_copyable` checks)
+    return copy
+
+
+def _copy_name(node: Any, file: str, ln: int) -> Any:
+    s = node.span
+    span = _new(Span)
+    span.file = file
+    span.line = span.end_line = ln
+    span.col = s.col
+    span.end_col = s.end_col
+    copy = _new(NameRef)
+    copy.span = span
+    copy.name = node.name
+    return copy
+
+
+def _copy_duration(node: Any, file: str, ln: int) -> Any:
+    s = node.span
+    span = _new(Span)
+    span.file = file
+    span.line = span.end_line = ln
+    span.col = s.col
+    span.end_col = s.end_col
+    copy = _new(Duration)
+    copy.span = span
+    copy.seconds = node.seconds
+    return copy
+
+
+RetrySpec, CatchSpec = ast.RetrySpec, ast.CatchSpec
+_COPIERS = {PathValue: _copy_path, LiteralValue: _copy_literal, NameRef: _copy_name, Duration: _copy_duration}
+
+
+def _copyable(option: Any, file: str, ln: int) -> bool:
+    """`option`'s tree is one `_copy_option` copies exactly: nodes each met once (a retry's or catch's span is
+    its option's), spans of line `ln` of `file`, scalars where the copiers take a field as it is, and in a retry
+    or catch spec the classes its copier builds."""
+    value = option.value
+    cls = value.__class__
+    if cls is not RetrySpec and cls is not CatchSpec:
+        return _copyable_value(option, file, ln, set())
+    seen = {id(value)}
+    if value.span is not option.span or not all(getattr(value, name).__class__ in _IMMUTABLE
+                                                 for name in _SPEC_SCALARS[cls]):
+        return False
+    names = [error.__class__ for error in value.errors]
+    if cls is RetrySpec:
+        names += [d.__class__ for d in (value.interval, value.max_delay) if d is not None]
+        if not all(kind is NameRef for kind in names[:len(value.errors)]) or not all(
+                kind is Duration for kind in names[len(value.errors):]):
+            return False
+    elif value.target.__class__ is not NameRef or not all(kind is NameRef for kind in names):
+        return False
+    return (option.name.__class__ is str and _copyable_value(option.span, file, ln, seen) and all(
+        _copyable_value(getattr(value, name), file, ln, seen) for name in ast.field_names(cls) if name != "span"))
+
+
+# The fields of a retry or catch spec `_copy_option` takes as they are.
+_SPEC_SCALARS = {RetrySpec: ("attempts", "backoff", "jitter", "comment"), CatchSpec: ("comment",)}
+
+
+def _copyable_value(value: Any, file: str, ln: int, seen: set[int]) -> bool:
+    cls = value.__class__
+    if cls in _IMMUTABLE:
+        return True
+    if id(value) in seen:
+        return False
+    seen.add(id(value))
+    if cls is Span:
+        return value.file is file and value.line == ln and value.end_line == ln
+    if cls is list:
+        return all(_copyable_value(item, file, ln, seen) for item in value)
+    if not isinstance(value, ast.AstModel):
+        return False
+    if cls is LiteralValue and value.value.__class__ not in _IMMUTABLE:
+        return False
+    return all(_copyable_value(getattr(value, name), file, ln, seen) for name in ast.field_names(cls))
+
+
 class _Decline(Exception):
     """Not certain of this input: the LALR path parses it (and reports its errors)."""
 
@@ -251,8 +458,12 @@ class _Parser:
         self.stops: list[int] = []
         self.ln = 0
         self.line = ""
-        # A line's tokens by its text (with its indentation): retry, catch, result... lines repeat.
-        self.tokenised: dict[str, tuple[list[str], list[int]]] = {}
+        # A line's tokens by its text with every ASCII digit read as 0 (see `_DIGITS_AS_ZERO`): the first
+        # such line's tokens, where each ends, and (index, start, stop) of those with a digit (to cut anew).
+        self.tokenised: dict[str, tuple[list[str], list[int], list[tuple[int, int, int]]]] = {}
+        # A step's option line by its text: [line, its first parse] (met once), a private copy of that parse
+        # to copy from, or False (parsed each time; see "repeated option lines" above).
+        self.repeats: dict[str, Any] = {}
 
     # -- lines and tokens ----------------------------------------------------------------------------------
     def next_line(self) -> None:
@@ -264,9 +475,15 @@ class _Parser:
         ln, indent, line = self.lines[self.k]
         self.k += 1
         self.ln, self.line = ln, line
-        known = self.tokenised.get(line)
+        shape = line.translate(_DIGITS_AS_ZERO)
+        known = self.tokenised.get(shape)
         if known is not None:
-            self.toks, self.stops = known
+            toks, self.stops, cuts = known
+            if cuts:  # the same line, or one differing in digits only: the same cuts, its own digits
+                toks = toks.copy()
+                for j, start, stop in cuts:
+                    toks[j] = line[start:stop]
+            self.toks = toks
             return
         parts = _FINDALL(line, indent)
         toks = list(map(_LSTRIP, parts))
@@ -279,9 +496,13 @@ class _Parser:
             stops.pop()
         if len(line) > MAX_DEPTH and line.count("{") + line.count("[") + line.count("(") > MAX_DEPTH // 2:
             raise _Decline  # (possibly) nested deeper than the lexer allows
+        # (the tokens without digits are shared by the lines of this shape: their hashes computed once)
+        cuts = [(j, stop - len(tok), stop) for j, (tok, stop) in enumerate(zip(toks, stops, strict=True))
+                if _ASCII_DIGIT.search(tok)]
         toks.append(_EOL)
         stops.append(len(line) + 1)
-        self.toks, self.stops = self.tokenised[line] = toks, stops
+        self.tokenised[shape] = toks, stops, cuts
+        self.toks, self.stops = toks, stops
 
     def col(self, i: int) -> int:
         """Token `i`'s column."""
@@ -396,20 +617,37 @@ class _Parser:
             name = self.step_ref(0)
         if toks[1] != ":":
             raise _Decline
-        action, options, i = self.action(2)
+        if toks[2] == "invoke":  # (what `action` does first, without its call)
+            action, options, i = self.task("invoke", 3, True)
+        else:
+            action, options, i = self.action(2)
         if toks[i] is not _EOL:
             raise _Decline
         clauses: list[_Clause] = []
         lines = self.lines
         body_indent = lines[self.k][1]
         if body_indent > indent:  # the step's body
+            repeats = self.repeats
             while lines[self.k][1] == body_indent:
+                ln, _, text = lines[self.k]
+                seen = repeats.get(text)
+                if seen is not None and seen is not False:
+                    if seen.__class__ is list:  # its second time: a private copy of the first parse, or never
+                        first, item = seen
+                        seen = repeats[text] = (_copy_option(item, self.file, first)
+                                                if _copyable(item, self.file, first) else False)
+                    if seen is not False:  # an option line met before: a copy of its first parse
+                        self.k += 1
+                        options.append(_copy_option(seen, self.file, ln))
+                        continue
                 self.next_line()
                 item = self.body_item(body_indent)
                 if item.__class__ is _Clause:
-                    clauses.append(item)
+                    clauses.append(item)  # (never copied: a clause's block is on the lines after it)
                 else:
                     options.append(item)
+                    if seen is None:
+                        repeats[text] = [ln, item]
             if lines[self.k][1] > body_indent:
                 raise _Decline
         return assemble_step(name, action, options, clauses, _decline)
@@ -583,7 +821,14 @@ class _Parser:
             if tok[0] not in _WORD_START or "." in tok:
                 raise _Decline
             stop = self.stops[i]
-            ref = _name_ref(_span(self.file, self.ln, stop - len(tok) + 1, self.ln, stop + 1), tok)
+            ref_span = _new(Span)  # (`_name_ref(_span(...), tok)` inline: a task's target, the commonest)
+            ref_span.file = self.file
+            ref_span.line = ref_span.end_line = self.ln
+            ref_span.col = stop - len(tok) + 1
+            ref_span.end_col = stop + 1
+            ref = _new(NameRef)
+            ref.span = ref_span
+            ref.name = tok
             i += 1
         mode = None
         if toks[i] in MODES:
@@ -591,8 +836,13 @@ class _Parser:
             i += 1
         options, i = self.task_args(i)
         if ref is not None:
-            end = options[-1].span if options else ref.span
-            span = _span(self.file, self.ln, ref.span.col, end.end_line, end.end_col)
+            end = options[-1].span if options else ref_span
+            span = _new(Span)
+            span.file = self.file
+            span.line = self.ln
+            span.col = ref_span.col
+            span.end_line = end.end_line
+            span.end_col = end.end_col
         else:
             span = self.span_of_options(options)
         action = _new(TaskAction)  # (`TaskAction(span=..., integration=..., target=..., mode=...)`)
@@ -711,7 +961,17 @@ class _Parser:
                 if value.__class__ is RefValue and value.attribute is None:
                     value = bare(value)
             end = value.span
-            options.append(_option(_span(file, ln, col, end.end_line, end.end_col), kw, value))
+            span = _new(Span)  # (`_option(_span(...), kw, value)` inline)
+            span.file = file
+            span.line = ln
+            span.col = col
+            span.end_line = end.end_line
+            span.end_col = end.end_col
+            option = _new(Option)
+            option.span = span
+            option.name = kw
+            option.value = value
+            options.append(option)
         return options, i
 
     # -- a step's body -------------------------------------------------------------------------------------
@@ -1076,6 +1336,7 @@ class _Parser:
         new = _new
         start = i
         items = []
+        keys = []
         i += 1
         while toks[i] != "}":
             key = toks[i]
@@ -1121,15 +1382,21 @@ class _Parser:
             item.key_span = key_span
             item.value = value
             items.append(item)
+            keys.append(key)
             tok = toks[i]
             if tok == ",":
                 i += 1
             elif tok != "}":
                 raise _Decline
-        if len(items) > 1 and len({item.key for item in items}) != len(items):
+        if len(keys) > 1 and len(set(keys)) != len(keys):
             check_keys(items, _decline)
+        span = new(Span)  # (`_span(file, ln, stops[start], ln, stops[i] + 1)` inline)
+        span.file = file
+        span.line = span.end_line = ln
+        span.col = stops[start]
+        span.end_col = stops[i] + 1
         obj = new(ObjectValue)
-        obj.span = _span(file, ln, stops[start], ln, stops[i] + 1)
+        obj.span = span
         obj.kind = "object"
         obj.items = items
         return obj, i + 1

@@ -422,3 +422,266 @@ def test_every_node_built_by_slot_stores_has_every_field() -> None:
         walk(tree)
     assert {ast.Step, ast.TaskAction, ast.RetrySpec, ast.CatchSpec, ast.Option, ast.ObjectValue, ast.ObjectItem,
             ast.Duration, ast.PathValue, ast.LiteralValue, ast.NameRef} <= seen
+
+
+# -- repeated option lines: copied from their first parse ------------------------------------------------------
+RETRY = "retry Lambda.ServiceException, \"X Y\" interval 1s attempts 3 backoff 1.5 max_delay 10s jitter full comment \"r\""
+CATCH = "catch States.ALL, A.B into $.error output $.o assign { e: true, n: [1, $.x] } comment \"c\" goto F"
+REPEATED = [RETRY, CATCH, "result $.r", "result null", "timeout 30s", "heartbeat $.h", "input { a: $.a, b: [1, 2] }",
+            "tolerate 5%", "tolerate count $.n", "concurrency 10", "label \"L\"", "execution express",
+            "result $.r  # a comment", "retry X jitter \"full\"", "catch States.ALL into null goto F"]
+
+
+def _repeated_file(seed: int) -> str:
+    """Steps at several depths and indentations (top level, choose branches, parallel branches, a map's body)
+    whose bodies repeat the same option lines in a random order, some with a comment."""
+    rng = random.Random(seed)
+    out = ["workflow W"]
+
+    def body(indent: str) -> None:
+        for line in rng.sample(REPEATED, rng.randint(0, 4)):
+            out.append(indent + line)
+
+    def steps(indent: str, depth: int, count: int) -> None:
+        for _ in range(count):
+            name = f"S{len(out)}"
+            kind = rng.choice(["invoke", "invoke", "choose", "parallel", "map"] if depth < 3 else ["invoke"])
+            inner = indent + rng.choice(["  ", "    ", "   "])
+            if kind == "invoke":
+                out.append(f"{indent}{name}: invoke f with {{ a: $.a }}")
+                body(inner)
+            elif kind == "choose":
+                out.append(f"{indent}{name}: choose")
+                body(inner)
+                out.append(f"{inner}if $.a == 1")
+                steps(inner + "  ", depth + 1, 2)
+                out.append(f"{inner}else goto F")
+            elif kind == "parallel":
+                out.append(f"{indent}{name}: parallel")
+                body(inner)
+                for _ in range(2):
+                    out.append(f"{inner}branch")
+                    steps(inner + " " * rng.randint(1, 3), depth + 1, 2)
+            else:
+                out.append(f"{indent}{name}: map $.items")
+                body(inner)
+                out.append(f"{inner}do")
+                steps(inner + "  ", depth + 1, 2)
+
+    steps("  ", 0, 12)
+    out.append("  F: fail Oops")
+    return "\n".join(out) + "\n"
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_repeated_option_lines_at_any_depth_get_the_lalr_ast(seed: int) -> None:
+    """The same option line under steps at the top level and in branches, at other indentations (another
+    text), with a comment: every copy is the node the LALR path builds at that line."""
+    text = _repeated_file(seed)
+    assert parse_fast(text, "x.flow") is not None, text
+    assert _agrees(text)
+
+
+def _objects(node: object, found: dict[int, object]) -> dict[int, object]:
+    """Every node, list and span of a tree by id (scalars left out: they are immutable)."""
+    from flowc.dsl import ast
+    from flowc.dsl.diagnostics import Span
+
+    if isinstance(node, (list, ast.AstModel, Span)):
+        found[id(node)] = node
+    if isinstance(node, list):
+        for item in node:
+            _objects(item, found)
+    elif isinstance(node, ast.AstModel):
+        for name in ast.field_names(node.__class__):
+            _objects(getattr(node, name), found)
+    return found
+
+
+def test_copies_of_a_repeated_line_share_nothing_and_are_copied_not_parsed() -> None:
+    """Three steps with the same retry and catch lines: the line is parsed once, each occurrence is its own
+    tree (changing one leaves the others as they were), with the sharing a parse gives (a spec's span is its
+    option's)."""
+    text = HEAD + "".join(f"  S{n}: invoke f\n    {RETRY}\n    {CATCH}\n    input {{ a: [], b: {{}} }}\n"
+                          for n in range(3)) + "  F: succeed\n"
+    calls = 0
+    real = fastparse._Parser.body_item
+
+    def counting(self, indent):
+        nonlocal calls
+        calls += 1
+        return real(self, indent)
+
+    try:
+        fastparse._Parser.body_item = counting
+        module = parse_fast(text, "x.flow")
+    finally:
+        fastparse._Parser.body_item = real
+    assert calls == 3  # each of the three lines' texts once
+    assert module == _old(text)[1]
+    steps = module.workflows[0].body[:3]
+    trees = [[_objects(option, {}) for option in step.options] for step in steps]
+    for a in range(3):
+        for b in range(a + 1, 3):
+            for line in range(3):
+                assert not set(trees[a][line]) & set(trees[b][line])
+    for step in steps:
+        retry, catch, _ = step.options
+        assert step.options[2].value.items[0].value.items == []
+        assert retry.value.span is retry.span and catch.value.span is catch.span
+        # nothing else met twice within a line (as in a parse)
+        for option in step.options:
+            spans = [o for o in _objects(option, {}).values() if o.__class__.__name__ == "Span"]
+            assert len(spans) == len({id(s) for s in spans})
+    steps[1].options[0].value.errors[0].span.col = 99
+    steps[1].options[1].value.into.text = "$.changed"
+    steps[1].options[2].span.end_col = 1
+    steps[1].options[2].value.items[1].value.items.append(steps[0].options[2].value.items[0])
+    assert [step.options for step in steps[::2]] == [_old(text)[1].workflows[0].body[n].options for n in (0, 2)]
+    assert [step.options[0].span.line for step in steps] == [3, 7, 11]
+
+
+def test_a_repeated_line_first_read_as_a_clause_or_declined_is_parsed_each_time() -> None:
+    """A body line met first as a clause stays parsed (a clause depends on the lines after it); a line whose
+    first reading declines declines the file; the same text as a step line and as an option line."""
+    clause = HEAD + "".join(f"  S{n}: choose\n    if $.a == 1 goto F\n    else goto F\n" for n in range(3)) + \
+        "  F: succeed\n"
+    assert _agrees(clause)
+    assert parse_fast(HEAD + "  A: pass\n    retry X attempts 1.5\n  B: pass\n    retry X attempts 1.5\n",
+                      "x.flow") is None
+    option = "  A: pass\n      result $.r\n  C: pass\n      result $.r\n"
+    statement = "  B: choose\n    if $.a == 1\n      result $.r\n    else goto A\n"
+    for text in (HEAD + option + statement, HEAD + statement + option):  # (`result` as a step name: declined)
+        assert parse_fast(text, "x.flow") is None
+        assert not _agrees(text)
+    assert _agrees(HEAD + option)
+
+
+def test_what_cannot_be_copied_exactly_is_not_copied() -> None:
+    """The check before a line's first parse becomes its template: spans of its line and file only, no object
+    met twice but a spec's span."""
+    from flowc.dsl import ast
+    from flowc.dsl.diagnostics import Span
+
+    file = "x.flow"
+
+    def option(value_span_line=4, shared=False):
+        span = Span(file, 4, 5, 4, 20)
+        inner = Span(file, value_span_line, 12, value_span_line, 20)
+        value = ast.PathValue(span=span if shared else inner, text="$.a")
+        return ast.Option(span=span, name="result", value=value)
+
+    assert fastparse._copyable(option(), file, 4)
+    assert not fastparse._copyable(option(), "y.flow", 4)  # another file object
+    assert not fastparse._copyable(option(value_span_line=5), file, 4)
+    assert not fastparse._copyable(option(shared=True), file, 4)
+    item = ast.ObjectItem(key="k", key_span=Span(file, 4, 1, 4, 2),
+                          value=ast.LiteralValue(span=Span(file, 4, 3, 4, 4), value=1))
+    twice = ast.Option(span=Span(file, 4, 1, 4, 9), name="input",
+                       value=ast.ObjectValue(span=Span(file, 4, 5, 4, 9), items=[item, item]))
+    assert not fastparse._copyable(twice, file, 4)
+    spec_span = Span(file, 4, 5, 4, 20)
+    retry = ast.Option(span=spec_span, name="retry", value=ast.RetrySpec(
+        span=Span(file, 4, 5, 4, 20), errors=[ast.NameRef(span=Span(file, 4, 11, 4, 12), name="X")]))
+    assert not fastparse._copyable(retry, file, 4)  # its spec's span not its option's
+    retry.value.span = spec_span
+    assert fastparse._copyable(retry, file, 4)
+    retry.value.attempts = [1]
+    assert not fastparse._copyable(retry, file, 4)  # a field taken as it is holding a list
+
+
+# -- lines differing in their digits only: tokenised once --------------------------------------------------------
+def test_the_token_pattern_never_tells_one_ascii_digit_from_another() -> None:
+    """`next_line` reuses a line's cuts for any line equal to it but for its ASCII digits: sound only if every
+    place `_TOKEN` mentions a digit holds all ten alike (no literal digit, no class with some of them)."""
+    import re._constants as c
+    import re._parser as sre_parse
+
+    digits = set(range(ord("0"), ord("9") + 1))
+    categories = {c.CATEGORY_DIGIT: digits, c.CATEGORY_WORD: digits, c.CATEGORY_NOT_DIGIT: set(),
+                  c.CATEGORY_SPACE: set(), c.CATEGORY_NOT_SPACE: digits, c.CATEGORY_NOT_WORD: set()}
+    checked = 0
+
+    def in_class(items: list) -> set[int]:
+        found: set[int] = set()
+        negate = False
+        for op, arg in items:
+            if op is c.NEGATE:
+                negate = True
+            elif op is c.LITERAL:
+                found |= {arg} & digits
+            elif op is c.RANGE:
+                found |= {d for d in digits if arg[0] <= d <= arg[1]}
+            elif op is c.CATEGORY:
+                found |= categories[arg]
+            else:
+                raise AssertionError(f"unexpected class item {op}")
+        return digits - found if negate else found
+
+    def walk(pattern) -> None:
+        nonlocal checked
+        for op, arg in pattern:
+            if op in (c.LITERAL, c.NOT_LITERAL):
+                assert arg not in digits, chr(arg)
+            elif op is c.IN:
+                assert in_class(arg) in (set(), digits), arg
+                checked += 1
+            elif op is c.BRANCH:
+                for branch in arg[1]:
+                    walk(branch)
+            elif op is c.SUBPATTERN:
+                walk(arg[3])
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+                walk(arg[2])
+            elif op in (c.ASSERT, c.ASSERT_NOT):
+                walk(arg[1])
+            elif op is c.CATEGORY:
+                assert categories[arg] in (set(), digits)
+            else:
+                assert op in (c.ANY, c.AT), op
+
+    walk(sre_parse.parse(fastparse._TOKEN.pattern, fastparse._TOKEN.flags))
+    assert checked > 10
+    table = fastparse._DIGITS_AS_ZERO  # (and the shape changes digits only)
+    assert set(table) <= set(digits) and all(chr(table[d]) in "0123456789" for d in table)
+
+
+def test_lines_differing_in_digits_only_get_the_lalr_ast() -> None:
+    """Lines of one shape (the same text but for ASCII digits) one after another: numbers with leading zeros,
+    signs, fractions and exponents, durations, names, paths, strings, comments, a non-ASCII digit."""
+    shapes = [
+        "  S{0}: invoke work{0} with {{ id: $.id{0}, step: {0}, f: -{0}.{0}e{0}, s: \"x{0}\" }}  # {0}",
+        "  S{0}: wait {0}s",
+        "  S{0}: pass with {{ a: [{0}, {0}], b: $.a[{0}], c: States.MathAdd($.n, {0}) }}",
+        "  S{0}: dynamodb.putItem Items item {{ id: N($.x{0}), d: 1h{0}m }}",
+        "  S{0}: map $.items{0}\n    concurrency {0}\n    do\n      I{0}: pass\n        result $.r{0}",
+        "  S{0}: invoke f\n    timeout {0}s\n    retry E{0} interval {0} attempts {0}",
+        "  S{0}: pass with {{ k\u0663{0}: {0} }}",
+    ]
+    fills = ["0", "1", "00", "07", "10", "99", "123", "000", "5"]
+    rng = random.Random(7)
+    for shape in shapes:
+        for _ in range(6):
+            values = rng.sample(fills, 4)
+            text = HEAD + "".join(shape.format(v) + "\n" for v in values) + "  F: succeed\n"
+            _agrees(text)
+    accepted = HEAD + "".join(shapes[0].format(v) + "\n" for v in ("1", "2", "03", "40")) + "  F: succeed\n"
+    assert _agrees(accepted)
+    steps = parse_fast(accepted, "x.flow").workflows[0].body
+    assert [s.name for s in steps] == ["S1", "S2", "S03", "S40", "F"]
+    assert [s.options[0].value.items[1].value.value for s in steps[:4]] == [1, 2, 3, 40]
+
+
+def test_reading_a_line_of_the_same_shape_leaves_the_previous_line_s_tokens_alone() -> None:
+    """A line's token list stays as it was when the next line of its shape is cut (the descent may still hold it)."""
+    parser = fastparse._Parser(HEAD + "  S1: wait 10s\n  S2: wait 20s\n  S3: wait 5s\n", "x.flow")
+    parser.next_line()
+    seen = []
+    for _ in range(3):
+        parser.next_line()
+        seen.append((parser.toks, list(parser.toks), parser.stops))
+    for toks, copy, _ in seen:
+        assert toks == copy
+    assert [copy[0] for _, copy, _ in seen] == ["S1", "S2", "S3"] and [copy[3] for _, copy, _ in seen] == [
+        "10s", "20s", "5s"]
+    assert seen[0][2] is seen[1][2] and seen[0][0] is not seen[1][0]
