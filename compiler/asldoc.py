@@ -272,6 +272,12 @@ class AslDocument:
             self._build()
         return self._layouts or []
 
+    def states_of_type(self, kind: str) -> list[StateRef]:
+        """The states whose Type is `kind`, in document order, found through `layouts` (the others are not looked
+        at one by one)."""
+        found = sorted(i for layout, members in self.layouts() if layout[0] == kind for i in members)
+        return list(map(self.states().__getitem__, found))
+
     def all_names(self) -> dict[str, list[StateRef]]:
         out: dict[str, list[StateRef]] = {}
         for ref in self.states():
