@@ -1,7 +1,7 @@
 """Per-state rules run by state *shape*: a state found clean vouches for every state of its shape.
 
 A large definition repeats a few states over and over (thousands of Tasks with the same fields, retriers and
-catchers). The per-state rules (FLOW102, 103, 109, 110, 111, 304) each declare in `READS` every field whose
+catchers). The per-state rules (FLOW102, 103, 109, 110, 111, 209, 304) each declare in `READS` every field whose
 value their `state` code looks at, even only at its type: field -> the value types whose *type* is all the
 rule asks about (an empty tuple: the rule reads the value, whatever it is). Of the other fields a rule reads
 the presence alone. Two states with the same layout (Type, query language and keys: `AslDocument.layouts`,

@@ -1,4 +1,5 @@
-"""The per-state rules run by shape (rules/_shapes.by_shape) report exactly what they report state by state.
+"""The per-state rules run by shape (rules/_shapes.by_shape) report exactly what they report state by state, and
+FLOW204's layout shortcut exactly what its walk reports.
 
 Each rule's `check` is compared with the same `check` whose `by_shape` is replaced by the long way (`state` on
 every state, in order): on the compiled output of every example and test `.flow`, every `.asl.json` of the
@@ -23,7 +24,7 @@ from hypothesis import strategies as st
 from tests import shared
 from tests.helpers import REPO, WORKFLOWS
 
-CODES = ["FLOW102", "FLOW103", "FLOW109", "FLOW110", "FLOW111", "FLOW304"]
+CODES = ["FLOW102", "FLOW103", "FLOW109", "FLOW110", "FLOW111", "FLOW209", "FLOW304"]
 RULES = [all_rules()[code]() for code in CODES]
 FLOWS = sorted({*WORKFLOWS.glob("**/*.flow"), *WORKFLOWS.glob("**/*.flow.yaml"), *REPO.glob("tests/**/*.flow"),
                 *REPO.glob("tests/**/*.flow.yaml")})
@@ -52,6 +53,9 @@ def both_ways(make_doc, monkeypatch) -> list[tuple[str, list, list]]:
 def assert_same(make_doc, monkeypatch) -> None:
     for code, fast, slow in both_ways(make_doc, monkeypatch):
         assert fast == slow, code
+    # FLOW204 decides once per layout that no state can be reported
+    transitions = all_rules()["FLOW204"]()
+    assert list(transitions.check(make_doc())) == list(transitions.walk(make_doc()))
 
 
 @pytest.mark.parametrize("path", FLOWS, ids=lambda p: str(p.relative_to(REPO)))
@@ -98,7 +102,8 @@ _ENTRY_KEYS = st.sampled_from(["ErrorEquals", "Next", "ResultPath", "Output", "M
                                "MaxItemsPath", "Resource", "InputType", "Mode", "ProcessorConfig"])
 _OBJECTS = st.dictionaries(_ENTRY_KEYS, st.one_of(_SCALARS, st.lists(_SCALARS, max_size=2)), max_size=3)
 _LISTS = ("Retry", "Catch", "Choices", "Branches", "Items")
-_DICTS = ("ItemReader", "ItemBatcher", "ResultWriter", "ItemProcessor", "Credentials", "Parameters", "Arguments")
+_DICTS = ("ItemReader", "ItemBatcher", "ResultWriter", "ItemProcessor", "Credentials", "Parameters", "Arguments",
+          "Assign")
 _FIELDS = st.sampled_from([*_LISTS, *_DICTS, "Resource", "Next", "End", "ResultPath", "InputPath", "Default",
                            "Seconds", "Timestamp", "TimeoutSeconds", "HeartbeatSeconds", "ItemsPath",
                            "QueryLanguage", "Error", "Cause", "MaxConcurrency", "Comment", "Output", "Bogus"])
@@ -177,7 +182,7 @@ def _random_definition(rng: random.Random, size: int, top: dict) -> dict:
                "JSONata", "2030-01-01T00:00:00Z", "nope", 0, 5, -1, 1.5, 101, True, None]
     keys = ["ErrorEquals", "Next", "ResultPath", "Output", "MaxAttempts", "BackoffRate", "Variable", "StringEquals",
             "Condition", "Bogus", "ReaderConfig", "MaxItems", "MaxItemsPath", "Resource", "InputType", "Mode",
-            "ProcessorConfig", "JitterStrategy", "IntervalSeconds"]
+            "ProcessorConfig", "JitterStrategy", "IntervalSeconds", "Assign", "states", "bad-name"]
 
     def entry() -> dict:
         return {k: rng.choice([*scalars, ["States.ALL"], ["E"], {"MaxItems": 1}])
@@ -207,4 +212,48 @@ def _random_definition(rng: random.Random, size: int, top: dict) -> dict:
 def test_large_random_definitions(seed: int, monkeypatch) -> None:
     rng = random.Random(seed)
     definition = _random_definition(rng, 400, rng.choice([{}, {"QueryLanguage": "JSONata"}]))
+    assert_same(lambda: AslDocument(json.loads(json.dumps(definition)), "t.asl.json", lambda _p: None), monkeypatch)
+
+
+def _random_choices(rng: random.Random, size: int) -> dict:
+    """`size` Choice states whose rules come from a small pool: many are equal but for their Next targets, some
+    differ in another value."""
+    values = ["$.x", "fast", "{% true %}", "${X}", "2030-01-01T00:00:00Z", "nope", 7, 1.5, True, None, [1]]
+
+    def rule(depth: int) -> dict:
+        pick = rng.random()
+        if depth < 2 and pick < 0.25:
+            out: dict = {rng.choice(["And", "Or"]): [rule(depth + 1) for _ in range(rng.randint(0, 2))]}
+        elif depth < 2 and pick < 0.35:
+            out = {"Not": rule(depth + 1)}
+        elif pick < 0.55:
+            out = {"Condition": rng.choice(values)}
+        else:
+            out = {"Variable": rng.choice(["$.x", 5]),
+                   rng.choice(["StringEquals", "NumericEquals", "TimestampEquals", "IsPresent", "BooleanEquals",
+                               "StringEqualsPath", "NumericGreaterThan"]): rng.choice(values)}
+        if rng.random() < (0.8 if depth == 0 else 0.1):
+            out["Next"] = rng.choice(["A", "B", "C", 5])
+        return out
+
+    pool = [[rule(0) for _ in range(rng.randint(1, 2))] for _ in range(6)]
+    states = {}
+    for i in range(size):
+        choices = json.loads(json.dumps(rng.choice(pool)))
+        for entry in choices:
+            if "Next" in entry and rng.random() < 0.7:
+                entry["Next"] = f"S{rng.randrange(size)}"
+            others = [k for k in entry if k != "Next"]
+            if others and rng.random() < 0.3:  # now and then another value differs too
+                entry[rng.choice(others)] = rng.choice(values)
+        body = {"Type": "Choice", "Choices": choices, "Default": "S0"}
+        if rng.random() < 0.6:
+            body["QueryLanguage"] = rng.choice(["JSONPath", "JSONata"])
+        states[f"S{i}"] = body
+    return {"StartAt": "S0", "States": states}
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_large_random_choice_states(seed: int, monkeypatch) -> None:
+    definition = _random_choices(random.Random(seed), 200)
     assert_same(lambda: AslDocument(json.loads(json.dumps(definition)), "t.asl.json", lambda _p: None), monkeypatch)
