@@ -165,6 +165,9 @@ class AslDocument:
     _scopes: list[Scope] | None = None
     _states: list[StateRef] | None = None
     _compact: str | None = None
+    _layouts: list[tuple[tuple, list[int]]] | None = field(default=None, repr=False, compare=False)
+    #: what several rules compute once per document (see rules/_shapes)
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def compact_json(self) -> str:
         """The definition as compact JSON, computed once: its size, and a quick "does any string contain
@@ -223,6 +226,7 @@ class AslDocument:
     def _build(self) -> None:
         scopes: list[Scope] = []
         states: list[StateRef] = []
+        layouts: dict[tuple, list[int]] = {}
         top_ql = self.top_query_language
 
         def visit(container: Any, pointer: str, owner: StateRef | None, kind: str) -> None:
@@ -239,7 +243,14 @@ class AslDocument:
                 sptr = (f"{pointer}/States/{name}" if type(name) is str and "~" not in name and "/" not in name
                         else f"{pointer}/States/{escape(name)}")
                 ql = body.get("QueryLanguage")
-                ref = StateRef(sptr, name, body, scope, ql if ql in ("JSONPath", "JSONata") else top_ql)
+                ql = ql if ql in ("JSONPath", "JSONata") else top_ql
+                ref = StateRef(sptr, name, body, scope, ql)
+                layout = (ref.type, ql, tuple(body))
+                members = layouts.get(layout)
+                if members is None:
+                    layouts[layout] = [len(states)]
+                else:
+                    members.append(len(states))
                 states.append(ref)
                 if "Branches" in body or "ItemProcessor" in body or "Iterator" in body:  # (few states nest)
                     branches = body.get("Branches")
@@ -251,7 +262,21 @@ class AslDocument:
                             visit(body[key], f"{sptr}/{key}", ref, "processor")
 
         visit(self.definition, "", None, "top")
-        self._scopes, self._states = scopes, states
+        self._scopes, self._states, self._layouts = scopes, states, list(layouts.items())
+
+    def layouts(self) -> list[tuple[tuple, list[int]]]:
+        """The states grouped by layout, (Type, query language, keys in order) -> their indexes in `states()`, in
+        order of first appearance (noted while the states are found): a large definition repeats a few layouts,
+        and the per-state rules decide most of what they check once per layout (rules/_shapes)."""
+        if self._layouts is None:
+            self._build()
+        return self._layouts or []
+
+    def states_of_type(self, kind: str) -> list[StateRef]:
+        """The states whose Type is `kind`, in document order, found through `layouts` (the others are not looked
+        at one by one)."""
+        found = sorted(i for layout, members in self.layouts() if layout[0] == kind for i in members)
+        return list(map(self.states().__getitem__, found))
 
     def all_names(self) -> dict[str, list[StateRef]]:
         out: dict[str, list[StateRef]] = {}

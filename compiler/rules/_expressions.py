@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 from flowc.compiler.asldoc import AslDocument, StateRef, escape
@@ -32,6 +34,19 @@ def jsonpath_expressions(ref: StateRef) -> list[tuple[str, str, str]]:
         cached = ref.__dict__["_jsonpath_expressions"] = _jsonpath_expressions(ref, flags)
         ref.__dict__["_template_keys_suspect"] = bool(flags)
     return cached
+
+
+def jsonpath_texts(doc: AslDocument) -> set[tuple[str, str]]:
+    """Every distinct (kind, text) among the expressions of the document's JSONPath states, once per document:
+    a large definition repeats a few, and FLOW301 and FLOW302 first ask whether any of them can be reported."""
+    found = doc.memo.get("jsonpath_texts")
+    if found is None:
+        found = doc.memo["jsonpath_texts"] = set(map(_KIND_TEXT, chain.from_iterable(
+            map(jsonpath_expressions, states_in(doc, "JSONPath")))))
+    return found
+
+
+_KIND_TEXT = itemgetter(1, 2)
 
 
 def template_keys_suspect(ref: StateRef) -> bool:
@@ -208,9 +223,10 @@ def jsonata_strings(ref: StateRef) -> Iterator[tuple[str, str]]:
 
 
 def states_in(doc: AslDocument, ql: str) -> Iterator[StateRef]:
-    for ref in doc.states():
-        if ref.query_language == ql:
-            yield ref
+    """The states that run under `ql`, in document order (all of them, as a rule: decided once per layout)."""
+    if all(layout[1] == ql for layout, _ in doc.layouts()):
+        return iter(doc.states())
+    return (ref for ref in doc.states() if ref.query_language == ql)
 
 
 # -- JSONata fields by context ------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-from flowc.compiler.asldoc import AslDocument
+from flowc.compiler.asldoc import AslDocument, StateRef
 from flowc.compiler.rules import _aws
+from flowc.compiler.rules._shapes import by_shape
 from flowc.compiler.rules.base import Finding, Rule
 
 # State type -> groups of fields of which one is required.
@@ -32,6 +33,8 @@ _EXCLUSIVE_FIELDS = {kind: frozenset(f for group in groups for f in group) for k
 _NESTED_HOLDERS = frozenset(path[0] for path in NESTED_EXCLUSIVE)
 # REQUIRED with each group also as a set: one C-level test per group and state.
 _REQUIRED_SETS = {kind: [(group, frozenset(group)) for group in groups] for kind, groups in REQUIRED.items()}
+#: every field whose value `state` looks at (rules/_shapes): the structures whose fields it looks at
+READS: dict[str, tuple[type, ...]] = {f: () for f in (*_NESTED_HOLDERS, "Retry", "Catch")}
 
 
 class MissingField(Rule):
@@ -74,40 +77,43 @@ Good:
                 missing = top and not isinstance(d.get("States"), dict)
                 yield Finding("missing or empty States" + (_aws.says(_aws.required("States")) if missing else ""),
                               where or "", key=True)
-        for ref in doc.states():
-            state_type = ref.type
-            if state_type is None:
-                if "Type" not in ref.body:
-                    yield Finding(f"state '{ref.name}' has no Type", ref.pointer, key=True)
+        yield from by_shape(doc, self.code, READS, self.state)
+
+    def state(self, ref: StateRef):
+        """The findings of one state (the long way; `check` runs it once per clean shape)."""
+        state_type = ref.type
+        if state_type is None:
+            if "Type" not in ref.body:
+                yield Finding(f"state '{ref.name}' has no Type", ref.pointer, key=True)
+            return
+        for group, fields in _REQUIRED_SETS.get(state_type, ()):
+            if fields.isdisjoint(ref.body):
+                yield Finding(f"{state_type} state '{ref.name}' needs " + " or ".join(group), ref.pointer,
+                              key=True)
+        exclusive = _EXCLUSIVE_FIELDS.get(state_type)
+        if exclusive is not None and len(exclusive.intersection(ref.body)) > 1:  # else no group can clash
+            for group in EXCLUSIVE[state_type]:
+                yield from _exclusive(ref.body, group, ref.pointer, f"{state_type} state '{ref.name}'")
+        for path, groups in NESTED_EXCLUSIVE.items() if not _NESTED_HOLDERS.isdisjoint(ref.body) else ():
+            holder, ptr = ref.body, ref.pointer
+            for part in path:
+                holder = holder.get(part) if isinstance(holder, dict) else None
+                ptr += "/" + part
+            if isinstance(holder, dict):
+                for group in groups:
+                    yield from _exclusive(holder, group, ptr, ".".join(path) + f" of '{ref.name}'")
+        for field in ("Retry", "Catch"):
+            items = ref.body.get(field)
+            if not isinstance(items, list):
                 continue
-            for group, fields in _REQUIRED_SETS.get(state_type, ()):
-                if fields.isdisjoint(ref.body):
-                    yield Finding(f"{state_type} state '{ref.name}' needs " + " or ".join(group), ref.pointer,
-                                  key=True)
-            exclusive = _EXCLUSIVE_FIELDS.get(state_type)
-            if exclusive is not None and len(exclusive.intersection(ref.body)) > 1:  # else no group can clash
-                for group in EXCLUSIVE[state_type]:
-                    yield from _exclusive(ref.body, group, ref.pointer, f"{state_type} state '{ref.name}'")
-            for path, groups in NESTED_EXCLUSIVE.items() if not _NESTED_HOLDERS.isdisjoint(ref.body) else ():
-                holder, ptr = ref.body, ref.pointer
-                for part in path:
-                    holder = holder.get(part) if isinstance(holder, dict) else None
-                    ptr += "/" + part
-                if isinstance(holder, dict):
-                    for group in groups:
-                        yield from _exclusive(holder, group, ptr, ".".join(path) + f" of '{ref.name}'")
-            for field in ("Retry", "Catch"):
-                items = ref.body.get(field)
-                if not isinstance(items, list):
+            for i, item in enumerate(items):
+                if not isinstance(item, dict):
                     continue
-                for i, item in enumerate(items):
-                    if not isinstance(item, dict):
-                        continue
-                    needed = ("ErrorEquals", "Next") if field == "Catch" else ("ErrorEquals",)
-                    for name in needed:
-                        if name not in item:
-                            yield Finding(f"{field} entry {i} of '{ref.name}' needs {name}",
-                                          f"{ref.pointer}/{field}/{i}")
+                needed = ("ErrorEquals", "Next") if field == "Catch" else ("ErrorEquals",)
+                for name in needed:
+                    if name not in item:
+                        yield Finding(f"{field} entry {i} of '{ref.name}' needs {name}",
+                                      f"{ref.pointer}/{field}/{i}")
 
 
 def _exclusive(body: dict, group: tuple[str, ...], pointer: str, what: str):

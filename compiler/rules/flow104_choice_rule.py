@@ -63,9 +63,7 @@ Good:
 """
 
     def check(self, doc: AslDocument):
-        for ref in doc.states():
-            if ref.type != "Choice":
-                continue
+        for ref in doc.states_of_type("Choice"):
             choices = ref.body.get("Choices")
             ptr = f"{ref.pointer}/Choices"
             if "Choices" not in ref.body:

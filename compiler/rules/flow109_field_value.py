@@ -1,5 +1,6 @@
-from flowc.compiler.asldoc import AslDocument
+from flowc.compiler.asldoc import AslDocument, StateRef
 from flowc.compiler.rules._limits import FIELD_LIMITS, bounds_text, out_of_range
+from flowc.compiler.rules._shapes import by_shape
 from flowc.compiler.rules._values import (
     is_int,
     is_jsonata,
@@ -44,6 +45,13 @@ _CHECKED = frozenset([*STRINGS, *NULLABLE_PATHS, *OBJECTS, *ENUMS, *NUMBERS, *TE
                       "Error", "Cause", "CSVHeaders"])
 _NESTED_SET = frozenset(("ItemReader", "ItemBatcher", "ResultWriter", "ItemProcessor"))
 _STRING_OR_NULLABLE = _STRING_SET | _NULLABLE_SET
+#: every field whose value `state` looks at (rules/_shapes): each one `fields` looks at (a string where one is
+#: expected, and null for a nullable path, by their type alone) and those it reads of Task, Parallel and Map states
+READS: dict[str, tuple[type, ...]] = {
+    **{f: () for f in (*_CHECKED, "Branches", "Items", "Credentials")},
+    **{f: (str,) for f in STRINGS},
+    **{f: (str, type(None)) for f in NULLABLE_PATHS},
+}
 #: a state's keys, in order -> the string-taking ones `fields` looks at, or None when it looks at another kind
 #: (a large definition repeats a few layouts: each is sorted out once)
 _STRING_KEYS_OF: dict[tuple, tuple[str, ...] | None] = {}
@@ -105,47 +113,52 @@ Good:
                                    top=True)
             if "States" in d and not isinstance(d["States"], dict):
                 yield Finding(f"States must be an object of named states, not {json_type(d['States'])}", "/States")
-        for scope in doc.scopes():
+        scopes = doc.scopes()
+        # a StateRef is made for each object among a scope's states: as many as states, none is anything else
+        for scope in scopes if len(doc.states()) != sum(len(scope.states) for scope in scopes) else ():
             for name, body in scope.states.items():
                 if not isinstance(body, dict):
                     yield Finding(f"state '{name}' must be an object, not {json_type(body)}",
                                   f"{scope.pointer}/States/{name}")
-        for ref in doc.states():
-            ql = ref.query_language
-            body, ptr = ref.body, ref.pointer
-            if "Type" in body and not isinstance(body["Type"], str):
-                yield Finding(f"Type must be a string, not {json_type(body['Type'])}", f"{ptr}/Type")
-            if _needs_fields(body):
-                yield from self.fields(body, ptr, ql)
-            for nested in ("ItemReader", "ItemBatcher", "ResultWriter", "ItemProcessor") if (
-                    not _NESTED_SET.isdisjoint(body)) else ():
-                holder = body.get(nested)
-                if isinstance(holder, dict):
-                    yield from self.fields(holder, f"{ptr}/{nested}", ql)
-                    for inner in ("ReaderConfig", "WriterConfig", "ProcessorConfig"):
-                        if isinstance(holder.get(inner), dict):
-                            yield from self.fields(holder[inner], f"{ptr}/{nested}/{inner}", ql, where=inner)
-            if ref.type == "Task" and "HeartbeatSeconds" in body and "TimeoutSeconds" in body:  # (else no finding)
-                yield from self.task(body, ptr)
-            branches = body.get("Branches")
-            if ref.type == "Parallel" and "Branches" in body:
-                if not isinstance(branches, list) or not branches:
-                    yield Finding("Branches must be a non-empty array of branches", f"{ptr}/Branches")
-                else:
-                    for i, branch in enumerate(branches):
-                        if not isinstance(branch, dict):
-                            yield Finding(f"branch {i} must be an object with StartAt and States, "
-                                          f"not {json_type(branch)}", f"{ptr}/Branches/{i}")
-            if ref.type == "Map" and "Items" in body:
-                items = body["Items"]
-                if not (isinstance(items, list) or is_jsonata(items) or is_substituted(items)):
-                    yield Finding(f"Items must be an array or a JSONata expression, not {json_type(items)}",
-                                  f"{ptr}/Items")
-            if "Credentials" in body:
-                cred = body["Credentials"]
-                if not (isinstance(cred, dict) or (ql == "JSONata" and is_jsonata(cred)) or is_substituted(cred)):
-                    yield Finding(f"Credentials must be an object (with RoleArn), not {json_type(cred)}",
-                                  f"{ptr}/Credentials")
+        yield from by_shape(doc, self.code, READS, self.state)
+
+    def state(self, ref: StateRef):
+        """The findings of one state (the long way; `check` runs it once per clean shape)."""
+        ql = ref.query_language
+        body, ptr = ref.body, ref.pointer
+        if "Type" in body and not isinstance(body["Type"], str):
+            yield Finding(f"Type must be a string, not {json_type(body['Type'])}", f"{ptr}/Type")
+        if _needs_fields(body):
+            yield from self.fields(body, ptr, ql)
+        for nested in ("ItemReader", "ItemBatcher", "ResultWriter", "ItemProcessor") if (
+                not _NESTED_SET.isdisjoint(body)) else ():
+            holder = body.get(nested)
+            if isinstance(holder, dict):
+                yield from self.fields(holder, f"{ptr}/{nested}", ql)
+                for inner in ("ReaderConfig", "WriterConfig", "ProcessorConfig"):
+                    if isinstance(holder.get(inner), dict):
+                        yield from self.fields(holder[inner], f"{ptr}/{nested}/{inner}", ql, where=inner)
+        if ref.type == "Task" and "HeartbeatSeconds" in body and "TimeoutSeconds" in body:  # (else no finding)
+            yield from self.task(body, ptr)
+        branches = body.get("Branches")
+        if ref.type == "Parallel" and "Branches" in body:
+            if not isinstance(branches, list) or not branches:
+                yield Finding("Branches must be a non-empty array of branches", f"{ptr}/Branches")
+            else:
+                for i, branch in enumerate(branches):
+                    if not isinstance(branch, dict):
+                        yield Finding(f"branch {i} must be an object with StartAt and States, "
+                                      f"not {json_type(branch)}", f"{ptr}/Branches/{i}")
+        if ref.type == "Map" and "Items" in body:
+            items = body["Items"]
+            if not (isinstance(items, list) or is_jsonata(items) or is_substituted(items)):
+                yield Finding(f"Items must be an array or a JSONata expression, not {json_type(items)}",
+                              f"{ptr}/Items")
+        if "Credentials" in body:
+            cred = body["Credentials"]
+            if not (isinstance(cred, dict) or (ql == "JSONata" and is_jsonata(cred)) or is_substituted(cred)):
+                yield Finding(f"Credentials must be an object (with RoleArn), not {json_type(cred)}",
+                              f"{ptr}/Credentials")
 
     def task(self, body: dict, ptr: str):
         timeout, heartbeat = body.get("TimeoutSeconds"), body.get("HeartbeatSeconds")

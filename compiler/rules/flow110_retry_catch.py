@@ -1,5 +1,6 @@
 from flowc.compiler.asldoc import AslDocument
 from flowc.compiler.rules._limits import RETRY_LIMITS, bounds_text, out_of_range
+from flowc.compiler.rules._shapes import by_shape
 from flowc.compiler.rules._values import is_int, is_jsonata, is_number, is_substituted, json_type
 from flowc.compiler.rules.base import Finding, Rule
 from flowc.dsl.diagnostics import Severity
@@ -14,20 +15,8 @@ KNOWN_STATES_ERRORS = frozenset({
 })
 
 
-def _content_key(body: dict, ql: str) -> tuple | None:
-    """(query language, which of Retry/Catch are present, their JSON text), or None where the text could stand
-    for two different values: orjson writes NaN and the infinities as null (so a text with null is not used), and
-    raises on what JSON cannot hold. Equal keys mean equal values to every check this rule makes (JSON text keeps
-    1, 1.0 and true apart, and key order)."""
-    import orjson
-
-    try:
-        text = orjson.dumps([body[field] for field in ("Retry", "Catch") if field in body])
-    except TypeError:
-        return None
-    if b"null" in text:
-        return None
-    return ql, "Retry" in body, "Catch" in body, text
+#: every field whose value `state` looks at (rules/_shapes)
+READS: dict[str, tuple[type, ...]] = {"Retry": (), "Catch": ()}
 
 
 class RetryCatch(Rule):
@@ -56,22 +45,9 @@ Good:
 """
 
     def check(self, doc: AslDocument):
-        # Pointers are built only for what is reported: a large workflow has thousands of clean entries.
-        # What this rule finds in a state is a function of its Retry and Catch values and its query language
-        # alone, and a workflow repeats the same few of those: a combination found clean is not walked again.
-        clean: set[tuple] = set()
-        for ref in doc.states():
-            body = ref.body
-            if "Retry" not in body and "Catch" not in body:
-                continue
-            key = _content_key(body, ref.query_language)
-            if key is not None and key in clean:
-                continue
-            findings = list(self.state(ref))
-            if findings:
-                yield from findings
-            elif key is not None:
-                clean.add(key)
+        # Pointers are built only for what is reported: a large workflow has thousands of clean entries, and
+        # repeats the same few Retry and Catch values: a shape found clean is not walked again.
+        yield from by_shape(doc, self.code, READS, self.state)
 
     def state(self, ref):
         """The findings of one state's Retry and Catch (the long way)."""

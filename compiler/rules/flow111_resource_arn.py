@@ -1,6 +1,7 @@
 from functools import lru_cache
 
-from flowc.compiler.asldoc import AslDocument
+from flowc.compiler.asldoc import AslDocument, StateRef
+from flowc.compiler.rules._shapes import by_shape
 from flowc.compiler.rules._values import arn_problem, integration, is_substituted, json_type
 from flowc.compiler.rules.base import Finding, Rule
 
@@ -10,6 +11,8 @@ WRITERS = {("s3", "putObject"), ("aws-sdk:s3", "putObject")}
 
 # Thousands of Tasks share a handful of Resource strings; the answer depends only on the string.
 _arn_problem = lru_cache(maxsize=4096)(arn_problem)
+#: every field whose value `state` looks at (rules/_shapes)
+READS: dict[str, tuple[type, ...]] = {"Resource": (), "ItemReader": (), "ResultWriter": ()}
 
 
 class ResourceArn(Rule):
@@ -41,25 +44,28 @@ Good:
 """
 
     def check(self, doc: AslDocument):
-        for ref in doc.states():
-            body = ref.body
-            if ref.type == "Task" and "Resource" in body:
-                resource = body["Resource"]
-                ptr = f"{ref.pointer}/Resource"
-                if is_substituted(resource) and not (isinstance(resource, str) and resource.startswith("arn:")):
-                    continue
-                if not isinstance(resource, str):
-                    yield Finding(f"Resource must be an ARN string, not {json_type(resource)}", ptr)
-                    continue
-                problem = _arn_problem(resource)
-                if problem:
-                    yield Finding(f"invalid Resource {resource!r}: {problem}", ptr)
-            if ref.type == "Map":
-                yield from self.nested(body.get("ItemReader"), f"{ref.pointer}/ItemReader", READERS,
-                                       "an ItemReader reads with s3:getObject or s3:listObjectsV2")
-                writer = body.get("ResultWriter")
-                yield from self.nested(writer, f"{ref.pointer}/ResultWriter", WRITERS,
-                                       "a ResultWriter writes with s3:putObject")
+        yield from by_shape(doc, self.code, READS, self.state)
+
+    def state(self, ref: StateRef):
+        """The findings of one state (the long way; `check` runs it once per clean shape)."""
+        body = ref.body
+        if ref.type == "Task" and "Resource" in body:
+            resource = body["Resource"]
+            ptr = f"{ref.pointer}/Resource"
+            if is_substituted(resource) and not (isinstance(resource, str) and resource.startswith("arn:")):
+                return  # (a Task is not a Map)
+            if not isinstance(resource, str):
+                yield Finding(f"Resource must be an ARN string, not {json_type(resource)}", ptr)
+                return
+            problem = _arn_problem(resource)
+            if problem:
+                yield Finding(f"invalid Resource {resource!r}: {problem}", ptr)
+        if ref.type == "Map":
+            yield from self.nested(body.get("ItemReader"), f"{ref.pointer}/ItemReader", READERS,
+                                   "an ItemReader reads with s3:getObject or s3:listObjectsV2")
+            writer = body.get("ResultWriter")
+            yield from self.nested(writer, f"{ref.pointer}/ResultWriter", WRITERS,
+                                   "a ResultWriter writes with s3:putObject")
 
     def nested(self, holder, ptr: str, allowed: set, expected: str):
         if not isinstance(holder, dict) or "Resource" not in holder:

@@ -24,6 +24,20 @@ Good:
 """
 
     def check(self, doc: AslDocument):
+        if all(layout[0] in NO_TRANSITION or ("Next" in layout[2] and "End" not in layout[2])
+               for layout, _ in doc.layouts()):
+            # (the usual case) every state passes the loop below without a finding, decided once per layout:
+            # what is left is whether each scope has a state that ends it
+            ends = _scopes_with_an_end(doc)
+            for scope in doc.scopes():
+                if scope.states and id(scope) not in ends:
+                    yield Finding("no state ends this scope (no Succeed, Fail or End: true)",
+                                  scope.pointer + "/States")
+            return
+        yield from self.walk(doc)
+
+    def walk(self, doc: AslDocument):
+        """The findings, state by state (the long way)."""
         for scope in doc.scopes():
             if not scope.states:
                 continue
@@ -50,3 +64,15 @@ Good:
             if not terminal:
                 yield Finding("no state ends this scope (no Succeed, Fail or End: true)",
                               scope.pointer + "/States")
+
+
+def _scopes_with_an_end(doc: AslDocument) -> set[int]:
+    """ids of the scopes with a Succeed or Fail state or one with End: true (the loop's `terminal`)."""
+    states = doc.states()
+    ends: set[int] = set()
+    for layout, members in doc.layouts():
+        if layout[0] in ("Succeed", "Fail"):
+            ends.update(id(states[i].scope) for i in members)
+        elif "End" in layout[2]:
+            ends.update(id(states[i].scope) for i in members if states[i].body["End"] is True)
+    return ends

@@ -3,7 +3,7 @@ from functools import lru_cache
 
 from flowc.compiler.asldoc import AslDocument
 from flowc.compiler.rules import _aws
-from flowc.compiler.rules._expressions import jsonpath_expressions, states_in
+from flowc.compiler.rules._expressions import jsonpath_expressions, jsonpath_texts, states_in
 from flowc.compiler.rules._values import fill_placeholders, has_placeholder, quote_bare_filter_words
 from flowc.compiler.rules.base import Finding, Rule
 from flowc.dsl.diagnostics import Severity
@@ -99,6 +99,9 @@ Good:
 """
 
     def check(self, doc: AslDocument):
+        if all(_clean(text, kind) and (kind != "reference" or _clean(text, "result"))
+               for kind, text in jsonpath_texts(doc)):
+            return  # no expression to report (a ResultPath's kind is "reference" until below)
         for ref in states_in(doc, "JSONPath"):
             for pointer, kind, text in jsonpath_expressions(ref):
                 if kind == "reference" and pointer.endswith("/ResultPath"):

@@ -1,7 +1,7 @@
 from functools import lru_cache
 
 from flowc.compiler.asldoc import AslDocument
-from flowc.compiler.rules._expressions import jsonpath_expressions, states_in
+from flowc.compiler.rules._expressions import jsonpath_expressions, jsonpath_texts, states_in
 from flowc.compiler.rules._values import fill_placeholders, quote_bare_filter_words
 from flowc.compiler.rules.base import Finding, Rule
 
@@ -26,6 +26,9 @@ Good:
 """
 
     def check(self, doc: AslDocument):
+        if not any(kind in ("template", "path-or-intrinsic") and text.startswith("States.") and _messages(text)
+                   for kind, text in jsonpath_texts(doc)):
+            return  # no call to report
         for ref in states_in(doc, "JSONPath"):
             for pointer, kind, text in jsonpath_expressions(ref):
                 if kind not in ("template", "path-or-intrinsic") or not text.startswith("States."):
