@@ -311,55 +311,31 @@ def _copy_option(node: Any, file: str, ln: int) -> Any:
 
 
 def _copy_path(node: Any, file: str, ln: int) -> Any:
-    s = node.span
-    span = _new(Span)
-    span.file = file
-    span.line = span.end_line = ln
-    span.col = s.col
-    span.end_col = s.end_col
     copy = _new(PathValue)
-    copy.span = span
+    copy.span = _copy_span(node.span, file, ln)
     copy.kind = "path"
     copy.text = node.text
     return copy
 
 
 def _copy_literal(node: Any, file: str, ln: int) -> Any:
-    s = node.span
-    span = _new(Span)
-    span.file = file
-    span.line = span.end_line = ln
-    span.col = s.col
-    span.end_col = s.end_col
     copy = _new(LiteralValue)
-    copy.span = span
+    copy.span = _copy_span(node.span, file, ln)
     copy.kind = "literal"
     copy.value = node.value  # (a scalar: `_copyable` checks)
     return copy
 
 
 def _copy_name(node: Any, file: str, ln: int) -> Any:
-    s = node.span
-    span = _new(Span)
-    span.file = file
-    span.line = span.end_line = ln
-    span.col = s.col
-    span.end_col = s.end_col
     copy = _new(NameRef)
-    copy.span = span
+    copy.span = _copy_span(node.span, file, ln)
     copy.name = node.name
     return copy
 
 
 def _copy_duration(node: Any, file: str, ln: int) -> Any:
-    s = node.span
-    span = _new(Span)
-    span.file = file
-    span.line = span.end_line = ln
-    span.col = s.col
-    span.end_col = s.end_col
     copy = _new(Duration)
-    copy.span = span
+    copy.span = _copy_span(node.span, file, ln)
     copy.seconds = node.seconds
     return copy
 
