@@ -7,10 +7,14 @@ synthetic workflow of benchmarks/synthetic.py:
 
 - the floor (benchmarks/floor.py): read the source, tokenise it with a trivial regex lexer, `orjson.dumps`
   the ASL definition flowc produces for it and write that -- what any compiler of this file must at least pay;
-- flowc's compile per phase (parse, lower, emit, ASL rules on its own output, render + write) and the
-  whole `flowc compile --target asl` path (analyse, render, write) as the command runs it. The whole path
-  and the floor are measured in rounds (max(--repeat, 5)), back to back in each, and the table shows the
-  round with the median ratio; phases take their best of --repeat;
+- flowc's compile per phase (parse, lower, emit, the ASL rules on its own output, the `.flow` rules, render +
+  write) and the whole `flowc compile --target asl` path as the command runs it: `analyse_flow`
+  (compiler/lint/runner.py: parse, lower, emit, every ASL and `.flow` rule `[tool.flowc.lint]` enables, at
+  any severity, since compile refuses what `flowc check` refuses), then render and write. (The command writes
+  nothing when an error is found -- the 10,000-step file exceeds Step Functions' definition size, FLOW401 --
+  the benchmark renders and writes anyway, to time a compile that succeeds.) The whole path and the floor
+  are measured in rounds (max(--repeat, 5)), back to back in each, and the table shows the round with the
+  median ratio; phases take their best of --repeat;
 - heaviside (the PyPI package, a peer installed only for benchmarks: `pip install '.[bench]' -c
   constraints.txt`) compiling the same workflow written in its DSL (`synthetic_heaviside` in
   benchmarks/synthetic.py) and writing the definition: up to 1,000 steps in the same rounds (its ratio
@@ -39,7 +43,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-PHASES = ("parse", "lower", "emit", "rules", "render")
+PHASES = ("parse", "lower", "emit", "rules", "flow rules", "render")
 
 CHILD = r"""
 import gc, json, resource, sys, time
@@ -48,10 +52,11 @@ sys.path.insert(0, {bench!r})
 from floor import floor as floor_pass
 from synthetic import synthetic_flow, synthetic_heaviside
 from flowc.compiler.collisions import check_collisions
-from flowc.compiler.engine import asl_rules, run_rules
+from flowc.compiler.engine import FlowContext, flow_rules, run_flow_rules, run_rules
+from flowc.compiler.lint.config import load_config
+from flowc.compiler.lint.runner import Options, _asl_rules, analyse_flow
 from flowc.compiler.lower import lower
-from flowc.compiler.pipeline import GUARANTEED_BY_EMITTER, analyse, own_output_document, paused_gc
-from flowc.dsl.diagnostics import Severity
+from flowc.compiler.pipeline import GUARANTEED_BY_EMITTER, own_output_document, paused_gc
 from flowc.dsl.loader import load_program
 from flowc.targets.asl.emit import emit_workflow
 from flowc.targets.asl.target import render
@@ -63,8 +68,9 @@ src.write_text(synthetic_flow(steps))
 (work / "handlers").mkdir(exist_ok=True)
 (work / "handlers" / "bench.py").write_text("def work(event, context):\n    return event\n")
 out = work / "out"
-rules = [r for r in asl_rules(min_severity=Severity.ERROR)  # what `flowc compile` runs
-         if r.code not in GUARANTEED_BY_EMITTER]
+options = Options(load_config())  # what `flowc compile` reads (here: no [tool.flowc.lint], the defaults)
+rules = [r for r in _asl_rules(options.config) if r.code not in GUARANTEED_BY_EMITTER]  # as analyse_flow runs them
+checks = [r for r in flow_rules() if options.config.enabled(r.code)]
 
 
 def best(fn, times=repeat):
@@ -83,8 +89,8 @@ def best(fn, times=repeat):
     return {{"cpu": cpu, "wall": wall}}, result
 
 
-def whole():
-    result = analyse([src])
+def whole():  # compiler/commands/compile.py: analyse_sources (analyse_flow), render, write
+    result = analyse_flow([src], options).result
     write_outputs(out, render(result, out, [str(src)]), force=True)
     return result
 
@@ -158,6 +164,7 @@ def rules_phase():
 
 
 phases["rules"], _ = best(rules_phase)
+phases["flow rules"], _ = best(lambda: run_flow_rules(FlowContext(modules, program, {{wf.name: emitted}}), checks))
 phases["render"], _ = best(lambda: write_outputs(out, render(result, out, [str(src)]), force=True))
 
 states = sum(len(list(w.graph.walk())) for w in result.program.workflows.values())

@@ -8,7 +8,8 @@ synthetic workflow (benchmarks/synthetic.py) into:
 
 - lex + drive: the lexer and the driver on lark's table with every builder method a no-op (no AST);
 - build: the builder's methods alone, replayed on the very children they got during a real parse;
-- lower, emit, rules (on flowc's own output, as `flowc compile` runs them), render + write;
+- lower, emit, the ASL rules on flowc's own output and the `.flow` rules (as `flowc compile` runs them:
+  `analyse_flow`, every rule `[tool.flowc.lint]` enables, at any severity), render + write;
 
 and measures each against the floor (benchmarks/floor.py) in the same round, in rounds, printing the round
 with the median ratio of "everything but lex + drive" to the floor. That sum is what a front end that lexed
@@ -33,7 +34,7 @@ sys.path.insert(0, str(HERE.parent))
 from floor import floor, lex  # noqa: E402
 from synthetic import synthetic_flow  # noqa: E402
 
-PARTS = ("lex + drive", "build", "lower", "emit", "rules", "render")
+PARTS = ("lex + drive", "build", "lower", "emit", "rules", "flow rules", "render")
 
 
 class _NoOp:
@@ -80,11 +81,13 @@ def measure(steps: int, rounds: int) -> dict:
 
 def _measure(steps: int, rounds: int, work: Path) -> dict:
     from flowc.compiler.collisions import check_collisions
-    from flowc.compiler.engine import asl_rules, run_rules
+    from flowc.compiler.engine import FlowContext, flow_rules, run_flow_rules, run_rules
+    from flowc.compiler.lint.config import load_config
+    from flowc.compiler.lint.runner import _asl_rules
     from flowc.compiler.lower import lower
     from flowc.compiler.pipeline import GUARANTEED_BY_EMITTER, analyse, own_output_document
     from flowc.dsl import parser as flow_parser
-    from flowc.dsl.diagnostics import Severity, Span
+    from flowc.dsl.diagnostics import Span
     from flowc.dsl.fastparse import parse_fast
     from flowc.dsl.lalr import END, LeanParser, tables_from_lark
     from flowc.dsl.loader import load_program
@@ -126,7 +129,9 @@ def _measure(steps: int, rounds: int, work: Path) -> dict:
         for args in spans:
             Span(*args)
 
-    rules = [r for r in asl_rules(min_severity=Severity.ERROR) if r.code not in GUARANTEED_BY_EMITTER]
+    config = load_config()  # what `flowc compile` reads (no [tool.flowc.lint] here: the defaults)
+    rules = [r for r in _asl_rules(config) if r.code not in GUARANTEED_BY_EMITTER]
+    checks = [r for r in flow_rules() if config.enabled(r.code)]
     program, _ = lower(modules)
     wf = next(iter(program.workflows.values()))
     emitted = emit_workflow(program, wf)
@@ -142,6 +147,7 @@ def _measure(steps: int, rounds: int, work: Path) -> dict:
         "lower": lower_phase,
         "emit": lambda: emit_workflow(program, wf),
         "rules": lambda: run_rules(own_output_document(program, wf, emitted), rules),
+        "flow rules": lambda: run_flow_rules(FlowContext(modules, program, {wf.name: emitted}), checks),
         "render": lambda: write_outputs(out, render(result, out, [str(src)]), force=True),
     }
     floor_out = work / "floor.asl.json"
