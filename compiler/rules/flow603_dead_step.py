@@ -28,14 +28,14 @@ Good:
 """
 
     def check(self, ctx):
-        from flowc.compiler.rules._flowast import referenced_names_cached  # only .flow needs the AST walk
+        from flowc.compiler.rules._flowast import name_search  # only .flow needs the AST walk
 
         for module in ctx.modules:
             for wf in module.workflows:
-                targets = referenced_names_cached(ctx, wf.body)
-                yield from self.block(wf.body, targets)
+                yield from self.block(wf.body, name_search(ctx, wf.body))
 
-    def block(self, statements, targets: set[str]):
+    def block(self, statements, targets):
+        """`targets` (a `NameSearch` of the body) is asked only about steps that follow a terminal one."""
         from flowc.dsl import ast
 
         after_terminal: str | None = None
@@ -45,7 +45,7 @@ Good:
                 continue
             if not isinstance(st, ast.Step):
                 continue
-            dead = after_terminal is not None and st.name not in targets
+            dead = after_terminal is not None and not targets.has(st.name)
             if dead:
                 yield Finding(f"step '{st.name}' follows `{after_terminal}` and no goto reaches it: it never runs",
                               span=st.name_span, hint=f"add `goto {st.name}` where it should run, or move it")
