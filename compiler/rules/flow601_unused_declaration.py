@@ -30,22 +30,19 @@ workflow Orders
 """
 
     def check(self, ctx):
-        from flowc.compiler.rules._flowast import referenced_names_cached  # only .flow needs the AST walk
+        from flowc.compiler.rules._flowast import name_search  # only .flow needs the AST walk
 
-        used: set[str] = set()
+        searches = []  # every place a name may be used; each is walked only as far as the questions need
         for module in ctx.modules:
             for wf in module.workflows:
-                used |= referenced_names_cached(ctx, wf.body) | referenced_names_cached(ctx, wf.triggers)
-                used |= referenced_names_cached(ctx, wf.settings)
-                for decl in wf.resources:
-                    used |= referenced_names_cached(ctx, decl.props)
-            for decl in module.resources:
-                used |= referenced_names_cached(ctx, decl.props)
+                searches += [name_search(ctx, wf.body), name_search(ctx, wf.triggers), name_search(ctx, wf.settings)]
+                searches += [name_search(ctx, decl.props) for decl in wf.resources]
+            searches += [name_search(ctx, decl.props) for decl in module.resources]
         for module in ctx.modules:
             decls = list(module.resources)
             for wf in module.workflows:
                 decls.extend(wf.resources)
             for decl in decls:
-                if decl.name not in used:
+                if not any(search.has(decl.name) for search in searches):
                     yield Finding(f"{decl.kind} '{decl.name}' is declared but never used", span=decl.name_span,
                                   hint="remove it, or use it in a step")

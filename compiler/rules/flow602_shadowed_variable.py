@@ -2,16 +2,16 @@ from flowc.compiler.rules.base import Finding, Rule
 from flowc.dsl.diagnostics import Severity
 
 
-def _assigned(options) -> list:
-    """(name, span) of `assign { name: ... }` options and of catchers' `assign`."""
-    from flowc.dsl import ast
-
+def _assigned(options, ast) -> list:
+    """(name, span) of `assign { name: ... }` options and of catchers' `assign` (`ast`: the AST module, passed
+    in because this runs once per step and the rule module must not import it at load time)."""
     out = []
-    for opt in options or []:
+    object_value, catch_spec = ast.ObjectValue, ast.CatchSpec
+    for opt in options or ():
         value = opt.value
-        if opt.name == "assign" and isinstance(value, ast.ObjectValue):
+        if opt.name == "assign" and isinstance(value, object_value):
             out.extend((item.key.removesuffix(".$"), item.key_span) for item in value.items)
-        elif isinstance(value, ast.CatchSpec) and isinstance(value.assign, ast.ObjectValue):
+        elif isinstance(value, catch_spec) and isinstance(value.assign, object_value):
             out.extend((item.key.removesuffix(".$"), item.key_span) for item in value.assign.items)
     return out
 
@@ -51,13 +51,15 @@ through its result instead.
         from flowc.dsl import ast
 
         own: dict = {}
+        step, choice_branch = ast.Step, ast.ChoiceBranch
         for st in statements:
-            if isinstance(st, ast.Step):
-                for name, span in _assigned(st.options):
-                    own.setdefault(name, span)
-                for branch in getattr(st.action, "branches", None) or []:
-                    if isinstance(branch, ast.ChoiceBranch):
-                        for name, span in _assigned(branch.options):
+            if isinstance(st, step):
+                if st.options:
+                    for name, span in _assigned(st.options, ast):
+                        own.setdefault(name, span)
+                for branch in getattr(st.action, "branches", None) or ():
+                    if isinstance(branch, choice_branch) and branch.options:
+                        for name, span in _assigned(branch.options, ast):
                             own.setdefault(name, span)
         for name, span in own.items():
             if name in outer:
