@@ -37,44 +37,7 @@ def walk(node: Any) -> Iterator[Any]:
 
 def referenced_names(node: Any) -> set[str]:
     """Names a subtree refers to: every NameRef, plus plain string values of options (over-approximate)."""
-    from flowc.dsl import ast
-
-    name_ref, option, setting, ref_value = ast.NameRef, ast.Option, ast.Setting, ast.RefValue
-    names: set[str] = set()
-    stack = [node]
-    while stack:  # order does not matter here, so no `walk` generator and no reversing
-        item = stack.pop()
-        cls = item.__class__
-        if cls is list:
-            stack.extend(item)
-            continue
-        if cls is name_ref or cls is ref_value:  # a name in a value (`{ Bucket: Exports }`) uses it too
-            names.add(item.name)
-            continue
-        if cls is option or cls is setting:
-            value = item.value
-            if cls is option and item.name == "uses" and isinstance(value, ast.ObjectValue):
-                names.update(i.key for i in value.items)  # `uses Orders read`: keys are resource names
-            if isinstance(value, str):
-                names.add(value)
-            elif isinstance(value, list) and cls is option:
-                names.update(v for v in value if isinstance(v, str))
-        if isinstance(item, AstModel):
-            for value in item.field_values():
-                if value.__class__ is list:
-                    stack.extend(value)
-                elif isinstance(value, AstModel):
-                    stack.append(value)
-    return names
-
-
-def referenced_names_cached(ctx: Any, node: Any) -> set[str]:
-    """`referenced_names`, computed once per subtree per lint run (FLOW601 and FLOW603 both ask)."""
-    memo = ctx.memo.setdefault("referenced_names", {})
-    key = id(node)
-    if key not in memo:
-        memo[key] = (node, referenced_names(node))  # keep the node alive so its id stays unique
-    return memo[key][1]
+    return NameSearch(node).names()
 
 
 _LEAF_TYPES = frozenset({"str", "int", "float", "bool", "None", "Span"})

@@ -7,10 +7,11 @@ import sys
 from dataclasses import fields
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flowc.compiler.engine import FlowContext, flow_rules, run_flow_rules
-from flowc.compiler.rules._flowast import NameSearch, _child_getter, referenced_names, walk
+from flowc.compiler.rules._flowast import NameSearch, _child_getter, walk
 from flowc.compiler.rules.base import Finding
 from flowc.compiler.rules.flow603_dead_step import DeadStep
 from flowc.dsl.ast import AstModel
@@ -32,6 +33,40 @@ PLANTED = synthetic_flow(60).replace(
     '  Done: succeed\n',
     '  goto Late\n  Orphan: pass\n    result $.o\n  Late: pass\n    result $.l\n  Done: succeed\n'
     '  Nobody: pass\n    result $.n\n  Back: pass\n    result $.b\n    catch States.ALL goto Late\n', 1)
+
+
+def referenced_names(node: Any) -> set[str]:
+    """The reference: the full walk `referenced_names` was before `NameSearch` (every field of every node)."""
+    from flowc.dsl import ast
+
+    name_ref, option, setting, ref_value = ast.NameRef, ast.Option, ast.Setting, ast.RefValue
+    names: set[str] = set()
+    stack = [node]
+    while stack:  # order does not matter here, so no `walk` generator and no reversing
+        item = stack.pop()
+        cls = item.__class__
+        if cls is list:
+            stack.extend(item)
+            continue
+        if cls is name_ref or cls is ref_value:  # a name in a value (`{ Bucket: Exports }`) uses it too
+            names.add(item.name)
+            continue
+        if cls is option or cls is setting:
+            value = item.value
+            if cls is option and item.name == "uses" and isinstance(value, ast.ObjectValue):
+                names.update(i.key for i in value.items)  # `uses Orders read`: keys are resource names
+            if isinstance(value, str):
+                names.add(value)
+            elif isinstance(value, list) and cls is option:
+                names.update(v for v in value if isinstance(v, str))
+        if isinstance(item, AstModel):
+            for value in item.field_values():
+                if value.__class__ is list:
+                    stack.extend(value)
+                elif isinstance(value, AstModel):
+                    stack.append(value)
+    return names
+
 
 
 @cache

@@ -1,4 +1,4 @@
-"""The FLOW6xx AST helpers: the fast name collector agrees with a plain walk, and is computed once per run."""
+"""The FLOW6xx AST helpers: the name collector agrees with a plain walk, and its search is made once per run."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from flowc.compiler.engine import FlowContext
-from flowc.compiler.rules._flowast import referenced_names, referenced_names_cached, walk
+from flowc.compiler.rules._flowast import name_search, referenced_names, walk
 from flowc.dsl import ast
 from flowc.dsl.loader import load_program
 
@@ -52,10 +52,10 @@ def test_walk_is_pre_order_in_field_order() -> None:
     assert len(walked) > len(top)
 
 
-def test_cached_names_are_computed_once_per_subtree() -> None:
+def test_the_name_search_is_made_once_per_subtree() -> None:
     modules, _ = load_program([REPO / "workflows" / "member_onboarding.flow"])
     ctx = FlowContext(modules)
     body = modules[0].workflows[0].body
-    first = referenced_names_cached(ctx, body)
-    assert referenced_names_cached(ctx, body) is first
-    assert first == referenced_names(body)
+    first = name_search(ctx, body)
+    assert name_search(ctx, body) is first
+    assert first.names() == referenced_names(body)
