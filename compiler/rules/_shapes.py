@@ -144,3 +144,56 @@ def _write_or_none(write: Callable[[Any], bytes], value: Any) -> bytes | None:
         return write(value)
     except TypeError:
         return None
+
+
+def verdicts(doc: AslDocument, code: str, reads: dict[str, tuple[type, ...]], decide: Callable[[StateRef], Any],
+             kinds: Iterable[str | None] | None = None) -> list[tuple[StateRef, Any]]:
+    """(state, verdict) for every state (of a Type in `kinds`, when given) whose `decide(ref)` is truthy, in state
+    order, with `decide` called once per shape (see `by_shape`; `reads` as there): for the rules whose findings
+    are many but whose verdicts are few (FLOW504 on every Lambda task). `decide` may look at the layout and the
+    read fields only; the rule words each finding from the verdict and the state's name and pointer."""
+    states = doc.states()
+    wanted = None if kinds is None else frozenset(kinds)
+    found: list[tuple[int, Any]] = []
+    for layout, members in doc.layouts():
+        if wanted is not None and layout[0] not in wanted:
+            continue
+        cached = _SPECS.get((code, layout))
+        if cached is not None and cached[0] is reads:
+            spec = cached[1]
+        else:
+            if len(_SPECS) >= 4096:
+                _SPECS.clear()
+            keys = layout[2]
+            spec = (tuple(k for k in keys if k in reads and not reads[k]),
+                    tuple((k, reads[k]) for k in keys if reads.get(k)))
+            _SPECS[code, layout] = (reads, spec)
+        if not spec[0] and not spec[1]:  # the layout alone decides
+            verdict = decide(states[members[0]])
+            if verdict:
+                found.extend((i, verdict) for i in members)
+            continue
+        keys = shapes(doc, layout, members, spec)
+        if None not in keys:  # (the usual case) each shape's first state decides for the shape
+            decided = {shape: decide(states[first])
+                       for shape, first in dict(zip(reversed(keys), reversed(members), strict=True)).items()}
+            if any(decided.values()):
+                found.extend((i, verdict) for i, verdict in zip(members, map(decided.__getitem__, keys), strict=True)
+                             if verdict)
+            continue
+        known: dict[Any, Any] = {}
+        for i, shape in zip(members, keys, strict=True):
+            if shape is None:
+                verdict = decide(states[i])
+            else:
+                verdict = known.get(shape, _UNKNOWN)
+                if verdict is _UNKNOWN:
+                    verdict = known[shape] = decide(states[i])
+            if verdict:
+                found.append((i, verdict))
+    if len(doc.layouts()) > 1:
+        found.sort(key=itemgetter(0))
+    return [(states[i], verdict) for i, verdict in found]
+
+
+_UNKNOWN = object()
