@@ -90,20 +90,14 @@ def shapes(doc: AslDocument, layout: tuple, members: list[int], spec: Spec) -> l
     if found is not None:
         return found
     content, typed = spec
-    states = doc.states()
-    bodies = list(map(_BODY, map(states.__getitem__, members)))
     columns: list[list] = []  # per field that tells states apart, its value per state
     for field, allowed in typed:
-        values = list(map(itemgetter(field), bodies))
-        if str in allowed and _strings(values):
-            continue  # a string everywhere: nothing to tell apart
-        types = list(map(type, values))
-        columns.append(types if set(allowed).issuperset(types) else [t if t in allowed else None for t in types])
-    if len(content) == 1:
-        values = list(map(itemgetter(content[0]), bodies))
-        columns.append(values if _strings(values) else _texts(values))
-    elif content:
-        columns.append(_texts(list(map(itemgetter(*content), bodies))))
+        column = _column(doc, layout, members, field, allowed)
+        if column is not None:
+            columns.append(column)
+    # (one column per field, shared by the rules that read it: two states have equal JSON texts of the read
+    # values together exactly when they have equal texts field by field, each text being whole JSON)
+    columns.extend(_column(doc, layout, members, field, None) for field in content)
     if not columns:
         found = [()] * len(members)
     elif len(columns) == 1:
@@ -114,6 +108,30 @@ def shapes(doc: AslDocument, layout: tuple, members: list[int], spec: Spec) -> l
             found = [None if None in row else row for row in found]
     memo[key] = found
     return found
+
+
+def _column(doc: AslDocument, layout: tuple, members: list[int], field: str, allowed: tuple[type, ...] | None
+            ) -> list | None:
+    """Per state of a layout, what tells its `field` apart: with `allowed` (a type-only field) its type, or None
+    when it is a string in every state; else the value when it is a string in every state, or its JSON text.
+    Once per document, layout and field: several rules read the same fields (Retry, Resource...)."""
+    memo = doc.memo.setdefault("columns", {})
+    key = (layout, field, allowed)
+    if key in memo:
+        return memo[key]
+    states = doc.states()
+    values = list(map(itemgetter(field), map(_BODY, map(states.__getitem__, members))))
+    column: list | None
+    if allowed is not None:
+        if str in allowed and _strings(values):
+            column = None  # a string everywhere: nothing to tell apart
+        else:
+            types = list(map(type, values))
+            column = types if set(allowed).issuperset(types) else [t if t in allowed else None for t in types]
+    else:
+        column = values if _strings(values) else _texts(values)
+    memo[key] = column
+    return column
 
 
 def _strings(values: list) -> bool:
