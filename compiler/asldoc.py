@@ -200,7 +200,8 @@ class AslDocument:
             span = self.locate_key_pointer(pointer)
             if span is not None:
                 return span
-        return self.locate(pointer)
+        span = self.locate_pointer(pointer)  # (`locate`'s first step, taken here: a rule may report thousands)
+        return span if span is not None else self.locate(pointer)
 
     def resolve(self, pointer: str) -> Any:
         """The value at a JSON pointer, or None."""

@@ -90,20 +90,14 @@ def shapes(doc: AslDocument, layout: tuple, members: list[int], spec: Spec) -> l
     if found is not None:
         return found
     content, typed = spec
-    states = doc.states()
-    bodies = list(map(_BODY, map(states.__getitem__, members)))
     columns: list[list] = []  # per field that tells states apart, its value per state
     for field, allowed in typed:
-        values = list(map(itemgetter(field), bodies))
-        if str in allowed and _strings(values):
-            continue  # a string everywhere: nothing to tell apart
-        types = list(map(type, values))
-        columns.append(types if set(allowed).issuperset(types) else [t if t in allowed else None for t in types])
-    if len(content) == 1:
-        values = list(map(itemgetter(content[0]), bodies))
-        columns.append(values if _strings(values) else _texts(values))
-    elif content:
-        columns.append(_texts(list(map(itemgetter(*content), bodies))))
+        column = _column(doc, layout, members, field, allowed)
+        if column is not None:
+            columns.append(column)
+    # (one column per field, shared by the rules that read it: two states have equal JSON texts of the read
+    # values together exactly when they have equal texts field by field, each text being whole JSON)
+    columns.extend(_column(doc, layout, members, field, None) for field in content)
     if not columns:
         found = [()] * len(members)
     elif len(columns) == 1:
@@ -114,6 +108,30 @@ def shapes(doc: AslDocument, layout: tuple, members: list[int], spec: Spec) -> l
             found = [None if None in row else row for row in found]
     memo[key] = found
     return found
+
+
+def _column(doc: AslDocument, layout: tuple, members: list[int], field: str, allowed: tuple[type, ...] | None
+            ) -> list | None:
+    """Per state of a layout, what tells its `field` apart: with `allowed` (a type-only field) its type, or None
+    when it is a string in every state; else the value when it is a string in every state, or its JSON text.
+    Once per document, layout and field: several rules read the same fields (Retry, Resource...)."""
+    memo = doc.memo.setdefault("columns", {})
+    key = (layout, field, allowed)
+    if key in memo:
+        return memo[key]
+    states = doc.states()
+    values = list(map(itemgetter(field), map(_BODY, map(states.__getitem__, members))))
+    column: list | None
+    if allowed is not None:
+        if str in allowed and _strings(values):
+            column = None  # a string everywhere: nothing to tell apart
+        else:
+            types = list(map(type, values))
+            column = types if set(allowed).issuperset(types) else [t if t in allowed else None for t in types]
+    else:
+        column = values if _strings(values) else _texts(values)
+    memo[key] = column
+    return column
 
 
 def _strings(values: list) -> bool:
@@ -144,3 +162,56 @@ def _write_or_none(write: Callable[[Any], bytes], value: Any) -> bytes | None:
         return write(value)
     except TypeError:
         return None
+
+
+def verdicts(doc: AslDocument, code: str, reads: dict[str, tuple[type, ...]], decide: Callable[[StateRef], Any],
+             kinds: Iterable[str | None] | None = None) -> list[tuple[StateRef, Any]]:
+    """(state, verdict) for every state (of a Type in `kinds`, when given) whose `decide(ref)` is truthy, in state
+    order, with `decide` called once per shape (see `by_shape`; `reads` as there): for the rules whose findings
+    are many but whose verdicts are few (FLOW504 on every Lambda task). `decide` may look at the layout and the
+    read fields only; the rule words each finding from the verdict and the state's name and pointer."""
+    states = doc.states()
+    wanted = None if kinds is None else frozenset(kinds)
+    found: list[tuple[int, Any]] = []
+    for layout, members in doc.layouts():
+        if wanted is not None and layout[0] not in wanted:
+            continue
+        cached = _SPECS.get((code, layout))
+        if cached is not None and cached[0] is reads:
+            spec = cached[1]
+        else:
+            if len(_SPECS) >= 4096:
+                _SPECS.clear()
+            keys = layout[2]
+            spec = (tuple(k for k in keys if k in reads and not reads[k]),
+                    tuple((k, reads[k]) for k in keys if reads.get(k)))
+            _SPECS[code, layout] = (reads, spec)
+        if not spec[0] and not spec[1]:  # the layout alone decides
+            verdict = decide(states[members[0]])
+            if verdict:
+                found.extend((i, verdict) for i in members)
+            continue
+        keys = shapes(doc, layout, members, spec)
+        if None not in keys:  # (the usual case) each shape's first state decides for the shape
+            decided = {shape: decide(states[first])
+                       for shape, first in dict(zip(reversed(keys), reversed(members), strict=True)).items()}
+            if any(decided.values()):
+                found.extend((i, verdict) for i, verdict in zip(members, map(decided.__getitem__, keys), strict=True)
+                             if verdict)
+            continue
+        known: dict[Any, Any] = {}
+        for i, shape in zip(members, keys, strict=True):
+            if shape is None:
+                verdict = decide(states[i])
+            else:
+                verdict = known.get(shape, _UNKNOWN)
+                if verdict is _UNKNOWN:
+                    verdict = known[shape] = decide(states[i])
+            if verdict:
+                found.append((i, verdict))
+    if len(doc.layouts()) > 1:
+        found.sort(key=itemgetter(0))
+    return [(states[i], verdict) for i, verdict in found]
+
+
+_UNKNOWN = object()

@@ -167,7 +167,7 @@ poll loop moved into a child workflow started with `.sync:2`.
             return
         est = _Estimator(doc)
         states = doc.states()
-        inline_maps = any(r.type == "Map" and not _distributed(r.body) for r in states)
+        inline_maps = any(not _distributed(r.body) for r in doc.states_of_type("Map"))  # (through the layouts)
         total = 2 + est.scope_events("") if inline_maps or 6 * len(states) >= THRESHOLD else 0
         if total >= THRESHOLD:
             yield Finding(f"one pass through this workflow is estimated at {total:,} history events "
@@ -176,7 +176,10 @@ poll loop moved into a child workflow started with `.sync:2`.
         d = doc.definition
         timeout = d.get("TimeoutSeconds") if isinstance(d, dict) else None
         horizon = timeout if is_int(timeout) and timeout > 0 else ONE_YEAR
-        for scope in doc.scopes():
+        # only loops that wait a fixed time are estimated: a document without a Wait state has none (the layouts
+        # tell, as a state's Type is part of its layout)
+        waits = any(layout[0] == "Wait" for layout, _ in doc.layouts())
+        for scope in doc.scopes() if waits else ():
             if not any(isinstance(b, dict) and b.get("Type") == "Wait" and is_int(b.get("Seconds"))
                        for b in scope.states.values()):
                 continue  # only loops that wait a fixed time are estimated

@@ -1,6 +1,8 @@
 import json
+from functools import partial
 
-from flowc.compiler.asldoc import AslDocument
+from flowc.compiler.asldoc import AslDocument, StateRef
+from flowc.compiler.rules._shapes import verdicts
 from flowc.compiler.rules._values import integration
 from flowc.compiler.rules.base import Finding, Rule
 from flowc.dsl.diagnostics import Severity
@@ -58,22 +60,73 @@ Good:
 
     def check(self, doc: AslDocument):
         small = doc.raw_size is not None and doc.raw_size <= LIMIT  # no field is larger than the file
-        for ref in doc.states():
-            body = ref.body
-            for field in () if small else LITERAL_FIELDS:
-                if field in body and isinstance(body[field], (dict, list, str)):
-                    size = len(json.dumps(body[field], separators=(",", ":"), ensure_ascii=False).encode())
-                    if size > LIMIT:
-                        yield Finding(f"{field} of '{ref.name}' is {size:,} bytes; payloads are limited to "
-                                      f"{LIMIT:,} bytes", f"{ref.pointer}/{field}", key=True,
-                                      hint="store large data in S3 and pass its key")
-            if ref.type != "Task":
+        large = {} if small else _large_literals(doc)
+        keeping = [(ref, found) for ref, found in verdicts(doc, self.code, READS, _large_result, ("Task",))
+                   if keeps_whole_result(ref.body, ref.query_language)]
+        if not large:
+            for ref, found in keeping:
+                yield _keeps(ref, found)
+            return
+        at = {id(ref): found for ref, found in keeping}
+        for i, ref in enumerate(doc.states()):
+            for field, size in large.get(i, ()):
+                yield Finding(f"{field} of '{ref.name}' is {size:,} bytes; payloads are limited to "
+                              f"{LIMIT:,} bytes", f"{ref.pointer}/{field}", key=True,
+                              hint="store large data in S3 and pass its key")
+            found = at.get(id(ref))
+            if found is not None:
+                yield _keeps(ref, found)
+
+
+def _keeps(ref: StateRef, found: tuple[str, str]) -> Finding:
+    what = "Output" if ref.query_language == "JSONata" else "ResultSelector or OutputPath"
+    return Finding(f"'{ref.name}' keeps the whole {found[0].removeprefix('aws-sdk:')} {found[1]} "
+                   f"response, which is often over 256 KiB", ref.pointer, key=True,
+                   hint=f"keep only what later states need ({what}), or page through the results")
+
+
+#: what `_large_result` reads of a state (rules/_shapes)
+READS: dict[str, tuple[type, ...]] = {"Resource": ()}
+
+
+def _large_result(ref: StateRef) -> tuple[str, str] | None:
+    """(service, action) of a task whose response is often large, else None."""
+    found = integration(ref.body.get("Resource"))
+    if found is None or (found[0], found[1]) not in LARGE_RESULTS:
+        return None
+    return found[0], found[1]
+
+
+#: JSON as `json.dumps` writes it is shorter than this many times what orjson writes (see `_large_literals`)
+ORJSON_BOUND = 3
+
+
+def _large_literals(doc: AslDocument) -> dict[int, list[tuple[str, int]]]:
+    """State index -> (field, size) of its literal fields over the limit, in LITERAL_FIELDS order. Each field is
+    first written by orjson (in C, a layout's values at once): JSON as `json.dumps` writes it is at most 2.25
+    times as long (`-Infinity` where orjson writes `null`; `1e+16` for `1e16`), so a value under a third of the
+    limit there is under it; the others, and what orjson cannot write, are measured the long way."""
+    import orjson
+
+    write = partial(orjson.dumps, option=orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS
+                    | orjson.OPT_PASSTHROUGH_DATACLASS)
+    states = doc.states()
+    out: dict[int, list[tuple[str, int]]] = {}
+    for (_kind, _ql, keys), members in doc.layouts():
+        for field in LITERAL_FIELDS:
+            if field not in keys:
                 continue
-            found = integration(body.get("Resource"))
-            if found is None or (found[0], found[1]) not in LARGE_RESULTS:
+            values = [states[i].body[field] for i in members]
+            try:
+                bounds: list[int] | None = list(map(len, map(write, values)))
+            except TypeError:
+                bounds = None
+            if bounds is not None and max(bounds) * ORJSON_BOUND <= LIMIT:
                 continue
-            if keeps_whole_result(body, ref.query_language):
-                what = "Output" if ref.query_language == "JSONata" else "ResultSelector or OutputPath"
-                yield Finding(f"'{ref.name}' keeps the whole {found[0].removeprefix('aws-sdk:')} {found[1]} "
-                              f"response, which is often over 256 KiB", ref.pointer, key=True,
-                              hint=f"keep only what later states need ({what}), or page through the results")
+            for n, (i, value) in enumerate(zip(members, values, strict=True)):
+                if not isinstance(value, (dict, list, str)) or (bounds is not None and bounds[n] * ORJSON_BOUND <= LIMIT):
+                    continue
+                size = len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
+                if size > LIMIT:
+                    out.setdefault(i, []).append((field, size))
+    return out

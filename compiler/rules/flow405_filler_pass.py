@@ -29,9 +29,11 @@ Good:
 """
 
     def check(self, doc: AslDocument):
-        for ref in doc.states():
-            if ref.type != "Pass" or len(ref.scope.states) < 2:
-                continue
-            if set(ref.body) <= NO_OP_FIELDS:
+        states = doc.states()
+        # the layout tells both (Type and keys): only the Pass states of no-op layouts are looked at
+        found = sorted(i for (kind, _ql, keys), members in doc.layouts() if kind == "Pass" and NO_OP_FIELDS.issuperset(keys)
+                       for i in members)
+        for ref in map(states.__getitem__, found):
+            if len(ref.scope.states) >= 2:
                 yield Finding(f"Pass state '{ref.name}' does nothing but cost a state transition", ref.pointer,
                               key=True, hint="transition to the next state directly")

@@ -1,4 +1,5 @@
-from flowc.compiler.asldoc import AslDocument
+from flowc.compiler.asldoc import AslDocument, StateRef
+from flowc.compiler.rules._shapes import verdicts
 from flowc.compiler.rules._values import is_number
 from flowc.compiler.rules.base import Finding, Rule
 from flowc.dsl.diagnostics import Severity
@@ -34,22 +35,33 @@ In `.flow`: `retry States.TaskFailed interval 2s attempts 10 backoff 2 max_delay
 """
 
     def check(self, doc: AslDocument):
-        for ref in doc.states():
-            entries = ref.body.get("Retry")
-            if not isinstance(entries, list):
-                continue
-            for i, entry in enumerate(entries):
-                if not isinstance(entry, dict) or "MaxDelaySeconds" in entry:
-                    continue
-                rate = effective(entry, "BackoffRate", 2.0)
-                attempts = effective(entry, "MaxAttempts", 3)
-                interval = effective(entry, "IntervalSeconds", 1)
-                if rate is None or attempts is None or interval is None or rate <= 1 or attempts < 2:
-                    continue
-                worst = interval * rate ** (attempts - 1)
-                yield Finding(f"exponential retry without MaxDelaySeconds: the last of {attempts:g} attempts waits "
-                              f"{_seconds(worst)}", f"{ref.pointer}/Retry/{i}",
-                              hint="add MaxDelaySeconds (and JitterStrategy FULL)")
+        for ref, found in verdicts(doc, self.code, READS, _unbounded):
+            for i, message in found:
+                yield Finding(message, f"{ref.pointer}/Retry/{i}", hint="add MaxDelaySeconds (and JitterStrategy FULL)")
+
+
+#: what `_unbounded` reads of a state (rules/_shapes)
+READS: dict[str, tuple[type, ...]] = {"Retry": ()}
+
+
+def _unbounded(ref: StateRef) -> list[tuple[int, str]]:
+    """(index, message) for every exponential retrier of the state with no MaxDelaySeconds."""
+    entries = ref.body.get("Retry")
+    if not isinstance(entries, list):
+        return []
+    out = []
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict) or "MaxDelaySeconds" in entry:
+            continue
+        rate = effective(entry, "BackoffRate", 2.0)
+        attempts = effective(entry, "MaxAttempts", 3)
+        interval = effective(entry, "IntervalSeconds", 1)
+        if rate is None or attempts is None or interval is None or rate <= 1 or attempts < 2:
+            continue
+        worst = interval * rate ** (attempts - 1)
+        out.append((i, f"exponential retry without MaxDelaySeconds: the last of {attempts:g} attempts waits "
+                       f"{_seconds(worst)}"))
+    return out
 
 
 def _seconds(value: float) -> str:

@@ -1,4 +1,5 @@
-from flowc.compiler.asldoc import AslDocument
+from flowc.compiler.asldoc import AslDocument, StateRef
+from flowc.compiler.rules._shapes import verdicts
 from flowc.compiler.rules._values import is_activity, waiting_suffix
 from flowc.compiler.rules.base import Finding, Rule
 from flowc.dsl.diagnostics import Severity
@@ -33,15 +34,21 @@ In `.flow`: `timeout 1d` and `heartbeat 1h` under the step.
 """
 
     def check(self, doc: AslDocument):
-        for ref in doc.states():
-            if ref.type != "Task":
-                continue
-            resource = ref.body.get("Resource")
-            suffix = waiting_suffix(resource)
-            if suffix is None and not is_activity(resource):
-                continue
-            if any(k in ref.body for k in TIMEOUTS):
-                continue
-            what = f"waits ({suffix})" if suffix else "waits for an activity worker"
+        for ref, what in verdicts(doc, self.code, READS, _waits, ("Task",)):
             yield Finding(f"'{ref.name}' {what} with no TimeoutSeconds or HeartbeatSeconds: it can wait up to a year",
                           f"{ref.pointer}/Resource", hint="add TimeoutSeconds (and HeartbeatSeconds for callbacks)")
+
+
+#: what `_waits` reads of a state besides which fields it has (rules/_shapes)
+READS: dict[str, tuple[type, ...]] = {"Resource": ()}
+
+
+def _waits(ref: StateRef) -> str | None:
+    """How a task with no timeout waits, as the message says it (None: it does not wait, or has a timeout)."""
+    resource = ref.body.get("Resource")
+    suffix = waiting_suffix(resource)
+    if suffix is None and not is_activity(resource):
+        return None
+    if any(k in ref.body for k in TIMEOUTS):
+        return None
+    return f"waits ({suffix})" if suffix else "waits for an activity worker"

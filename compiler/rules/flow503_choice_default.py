@@ -27,8 +27,11 @@ In `.flow`, `else raise States.NoChoiceMatched` says the failure is intended and
 """
 
     def check(self, doc: AslDocument):
-        for ref in doc.states():
-            if ref.type == "Choice" and "Default" not in ref.body:
+        states = doc.states()
+        # the layout tells both (Type and keys): only the Choice states of layouts without Default are looked at
+        found = sorted(i for (kind, _ql, keys), members in doc.layouts() if kind == "Choice" and "Default" not in keys
+                       for i in members)
+        for ref in map(states.__getitem__, found):
                 yield Finding(f"Choice state '{ref.name}' has no Default: unmatched input fails the execution "
                               "(States.NoChoiceMatched)", ref.pointer, key=True,
                               hint="add a Default state (or a Fail state that names the case)")

@@ -1,4 +1,5 @@
-from flowc.compiler.asldoc import AslDocument
+from flowc.compiler.asldoc import AslDocument, StateRef
+from flowc.compiler.rules._shapes import verdicts
 from flowc.compiler.rules._values import is_lambda_task
 from flowc.compiler.rules.base import Finding, Rule
 from flowc.dsl.diagnostics import Severity
@@ -35,21 +36,33 @@ Good:
 ```
 """
 
-    def check(self, doc: AslDocument):
-        for ref in doc.states():
-            if ref.type != "Task" or not is_lambda_task(ref.body.get("Resource")):
-                continue
-            covered: set[str] = set()
-            entries = ref.body.get("Retry")
-            for entry in entries if isinstance(entries, list) else []:
-                if not isinstance(entry, dict) or entry.get("MaxAttempts") == 0:
-                    continue
-                names = entry.get("ErrorEquals")
-                if isinstance(names, list):
-                    covered.update(n for n in names if isinstance(n, str))
-            if any(n in covered for n in COVER_ALL):
-                continue
-            missing = [n for n in TRANSIENT if n not in covered]
-            if missing:
-                yield Finding(f"Lambda task '{ref.name}' does not retry " + ", ".join(missing), ref.pointer, key=True,
-                              hint="retry Lambda's transient errors with backoff")
+    def check(self, doc: AslDocument) -> list[Finding]:
+        # a list, not a generator: this rule can report most of a large definition's states
+        return [Finding(f"Lambda task '{ref.name}' does not retry {missing}", ref.pointer, key=True, hint=_HINT)
+                for ref, missing in verdicts(doc, self.code, READS, _missing, ("Task",))]
+
+
+_HINT = "retry Lambda's transient errors with backoff"
+
+
+#: what `_missing` reads of a state (rules/_shapes): a verdict holds for every state of its shape
+READS: dict[str, tuple[type, ...]] = {"Resource": (), "Retry": ()}
+
+
+def _missing(ref: StateRef) -> str | None:
+    """The transient errors a Lambda task does not retry, as the message lists them (None: not a Lambda task, or
+    nothing missing)."""
+    if not is_lambda_task(ref.body.get("Resource")):
+        return None
+    covered: set[str] = set()
+    entries = ref.body.get("Retry")
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict) or entry.get("MaxAttempts") == 0:
+            continue
+        names = entry.get("ErrorEquals")
+        if isinstance(names, list):
+            covered.update(n for n in names if isinstance(n, str))
+    if any(n in covered for n in COVER_ALL):
+        return None
+    missing = [n for n in TRANSIENT if n not in covered]
+    return ", ".join(missing) if missing else None

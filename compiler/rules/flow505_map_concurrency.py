@@ -27,8 +27,8 @@ In `.flow`: `concurrency 5` under the map step.
 """
 
     def check(self, doc: AslDocument):
-        for ref in doc.states():
-            if ref.type != "Map" or "MaxConcurrency" in ref.body or "MaxConcurrencyPath" in ref.body:
+        for ref in doc.states_of_type("Map"):  # (found through the layouts)
+            if "MaxConcurrency" in ref.body or "MaxConcurrencyPath" in ref.body:
                 continue
             processor = ref.body.get("ItemProcessor")
             config = processor.get("ProcessorConfig") if isinstance(processor, dict) else None
