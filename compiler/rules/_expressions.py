@@ -137,13 +137,6 @@ def _choice_paths(rule: Any, ptr: str, out: list[tuple[str, str, str]], flags: l
         _template_values(rule["Assign"], f"{ptr}/Assign", out, flags)
 
 
-def template_values(value: Any, ptr: str) -> Iterator[tuple[str, str, str]]:
-    """Every `key.$` value in a payload template, at any depth."""
-    out: list[tuple[str, str, str]] = []
-    _template_values(value, ptr, out)
-    return iter(out)
-
-
 #: a template object's keys, in order -> per key (key, "/key" as its pointer ends, whether it is a `.$` key,
 #: whether its plain twin is a key too), or None when a key is not a str; payload templates of a large
 #: definition repeat a few layouts thousands of times
@@ -204,22 +197,6 @@ def _template_values(value: Any, ptr: str, out: list[tuple[str, str, str]], flag
         for i, v in enumerate(value):
             if isinstance(v, (dict, list)):
                 _template_values(v, f"{ptr}/{i}", out, flags)
-
-
-def jsonata_strings(ref: StateRef) -> Iterator[tuple[str, str]]:
-    """(pointer, text) for every string of a JSONata-mode state that contains `{%`."""
-    from flowc.compiler.asldoc import iter_strings
-
-    for key, value in ref.body.items():
-        if key in ("ItemProcessor", "Iterator", "Branches", "Type", "Next", "Comment", "Resource"):
-            continue
-        if isinstance(value, str):
-            if "{%" in value or "%}" in value:
-                yield f"{ref.pointer}/{escape(key)}", value
-        else:
-            for p, _, s in iter_strings(value, f"{ref.pointer}/{escape(key)}"):
-                if "{%" in s or "%}" in s:
-                    yield p, s
 
 
 def states_in(doc: AslDocument, ql: str) -> Iterator[StateRef]:
