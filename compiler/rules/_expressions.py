@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from itertools import chain
-from operator import itemgetter
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from flowc.compiler.asldoc import AslDocument, StateRef, escape
@@ -38,23 +36,39 @@ def jsonpath_expressions(ref: StateRef) -> list[tuple[str, str, str]]:
 
 def jsonpath_texts(doc: AslDocument) -> set[tuple[str, str]]:
     """Every distinct (kind, text) among the expressions of the document's JSONPath states, once per document:
-    a large definition repeats a few, and FLOW301 and FLOW302 first ask whether any of them can be reported."""
+    a large definition repeats a few, and FLOW301 and FLOW302 first ask whether any of them can be reported.
+
+    Found by `_texts_of`, which builds no pointer (a large definition holds ~5 expressions a state, and the
+    pointers are needed only where something is reported); a state walked already gives its expressions."""
     found = doc.memo.get("jsonpath_texts")
     if found is None:
-        found = doc.memo["jsonpath_texts"] = set(map(_KIND_TEXT, chain.from_iterable(
-            map(jsonpath_expressions, states_in(doc, "JSONPath")))))
+        by_kind: dict[str, set[str]] = {kind: set() for kind in _KINDS}
+        for ref in states_in(doc, "JSONPath"):
+            known = ref.__dict__.get("_jsonpath_expressions")
+            if known is not None:
+                for _pointer, kind, text in known:
+                    by_kind[kind].add(text)
+            else:
+                flags: list[bool] = []
+                _texts_of(ref, by_kind, flags)
+                ref.__dict__["_template_keys_suspect"] = bool(flags)
+        found = doc.memo["jsonpath_texts"] = {(kind, text) for kind, texts in by_kind.items() for text in texts}
     return found
 
 
-_KIND_TEXT = itemgetter(1, 2)
+_KINDS = ("path", "reference", "path-or-intrinsic", "template")
 
 
 def template_keys_suspect(ref: StateRef) -> bool:
     """Whether a payload template of the state has a `.$` key whose value is not a string, or a `.$` key beside
-    its plain twin (FLOW306): noted on the walk `jsonpath_expressions` makes anyway, so FLOW306 looks closer only
-    at the states where it can find something."""
-    jsonpath_expressions(ref)
-    return ref.__dict__["_template_keys_suspect"]
+    its plain twin (FLOW306): noted on the walk `jsonpath_texts` (or `jsonpath_expressions`) makes anyway, so
+    FLOW306 looks closer only at the states where it can find something."""
+    suspect = ref.__dict__.get("_template_keys_suspect")
+    if suspect is None:
+        flags: list[bool] = []
+        _texts_of(ref, {kind: set() for kind in _KINDS}, flags)
+        suspect = ref.__dict__["_template_keys_suspect"] = bool(flags)
+    return suspect
 
 
 # What `_jsonpath_expressions` reads, in the order it reports: (state field, kind, nested field). Kinds:
@@ -78,20 +92,26 @@ _ACTION = {"path": _PATH, "reference": _PATH, "path-or-intrinsic": _PATH, "templ
 _STEPS_BY_LAYOUT: dict[tuple, list[tuple[str, str, str, str, int]]] = {}  # a state's keys, in order -> its _STEPS
 
 
+def _steps_of(layout: tuple) -> list[tuple[str, str, str, str, int]]:
+    """A large definition repeats a few field layouts: each is sorted once."""
+    found = sorted(i for key in _STEPS_OF.keys() & set(layout) for i in _STEPS_OF[key])
+    # (field, kind, nested field, "/field" as pointers end, what to do): the tuples, not indexes, to skip a
+    # lookup; what to do as a small int, one comparison per field instead of a chain of string ones
+    steps = [(*_STEPS[i], "/" + _STEPS[i][0], _ACTION[_STEPS[i][1]]) for i in found]
+    if len(_STEPS_BY_LAYOUT) >= 4096:  # stay bounded in a long-lived process (the language server)
+        _STEPS_BY_LAYOUT.clear()
+    _STEPS_BY_LAYOUT[layout] = steps
+    return steps
+
+
 def _jsonpath_expressions(ref: StateRef, flags: list[bool]) -> list[tuple[str, str, str]]:
     """Only the fields a state has are looked at (a state has a few of the ~24 that can hold one)."""
     body, ptr = ref.body, ref.pointer
     out: list[tuple[str, str, str]] = []
     layout = tuple(body)
     steps = _STEPS_BY_LAYOUT.get(layout)
-    if steps is None:  # a large definition repeats a few field layouts: each is sorted once
-        found = sorted(i for key in _STEPS_OF.keys() & body.keys() for i in _STEPS_OF[key])
-        # (field, kind, nested field, "/field" as pointers end, what to do): the tuples, not indexes, to skip a
-        # lookup; what to do as a small int, one comparison per field instead of a chain of string ones
-        steps = [(*_STEPS[i], "/" + _STEPS[i][0], _ACTION[_STEPS[i][1]]) for i in found]
-        if len(_STEPS_BY_LAYOUT) >= 4096:  # stay bounded in a long-lived process (the language server)
-            _STEPS_BY_LAYOUT.clear()
-        _STEPS_BY_LAYOUT[layout] = steps
+    if steps is None:
+        steps = _steps_of(layout)
     for field, kind, inner, suffix, action in steps:
         value = body[field]
         if action == _PATH:
@@ -113,6 +133,70 @@ def _jsonpath_expressions(ref: StateRef, flags: list[bool]) -> list[tuple[str, s
             for i, rule in enumerate(value):
                 _choice_paths(rule, f"{ptr}/Choices/{i}", out, flags)
     return out
+
+
+def _texts_of(ref: StateRef, by_kind: dict[str, set[str]], flags: list[bool]) -> None:
+    """What `_jsonpath_expressions` finds in a state, each text added to its kind's set, and FLOW306's flags as
+    it notes them, without a pointer: the same steps for the same layouts (a test compares the two walks)."""
+    body = ref.body
+    layout = tuple(body)
+    steps = _STEPS_BY_LAYOUT.get(layout)
+    if steps is None:
+        steps = _steps_of(layout)
+    for field, kind, inner, _suffix, action in steps:
+        value = body[field]
+        if action == _PATH:
+            if isinstance(value, str):
+                by_kind[kind].add(value)
+        elif action == _TEMPLATE:
+            _template_texts(value, by_kind["template"].add, flags)
+        elif action == _NESTED:
+            if isinstance(value, dict) and inner in value:
+                _template_texts(value[inner], by_kind["template"].add, flags)
+        elif action == _CATCH or isinstance(value, list):  # catchers and choice rules: few, walked with pointers
+            out: list[tuple[str, str, str]] = []
+            if action == _CATCH:
+                for catcher in value if isinstance(value, list) else []:
+                    if isinstance(catcher, dict):
+                        if isinstance(catcher.get("ResultPath"), str):
+                            out.append(("", "reference", catcher["ResultPath"]))
+                        if "Assign" in catcher:
+                            _template_values(catcher["Assign"], "", out, flags)
+            else:
+                for rule in value:
+                    _choice_paths(rule, "", out, flags)
+            for _pointer, found, text in out:
+                by_kind[found].add(text)
+
+
+def _template_texts(value: Any, add: Callable[[str], None], flags: list[bool]) -> None:
+    """`_template_values` without pointers: each `.$` value handed to `add`; an object with a key that is not
+    a str (no plan) goes through `_template_values`."""
+    if isinstance(value, dict):
+        plan = _TEMPLATE_PLANS.get(tuple(value), _UNPLANNED)
+        if plan is _UNPLANNED:
+            plan = _template_plan(tuple(value))
+        if plan is None:
+            out: list[tuple[str, str, str]] = []
+            _template_values(value, "", out, flags)
+            for _pointer, _kind, text in out:
+                add(text)
+            return
+        for k, _suffix, dollar, twin in plan:
+            v = value[k]
+            if dollar:
+                if isinstance(v, str):
+                    add(v)
+                    if twin:
+                        flags.append(True)
+                    continue
+                flags.append(True)
+            if isinstance(v, (dict, list)):
+                _template_texts(v, add, flags)
+    elif isinstance(value, list):
+        for v in value:
+            if isinstance(v, (dict, list)):
+                _template_texts(v, add, flags)
 
 
 def _choice_paths(rule: Any, ptr: str, out: list[tuple[str, str, str]], flags: list[bool]) -> None:
