@@ -147,8 +147,11 @@ _NUMBER_START = frozenset("0123456789-")
 _EOL = "\n"  # the sentinel after a line's last token (no token contains a newline)
 # Lines that differ in their ASCII digits only (`S12: invoke f with { step: 12 }`, `S47: ...step: 47`) split into
 # tokens at the same places: wherever `_TOKEN` mentions a digit it is in a class holding all ten (`\d`, `0-9`, the
-# path class), never one apart; a test checks the pattern for that. So `next_line` keys its cache on this shape.
-_DIGITS_AS_ZERO = str.maketrans("123456789", "000000000")
+# path class), never one apart; a test checks the pattern for that. So `next_line` keys its cache on this shape,
+# taken on the line's UTF-8 bytes: `bytes.translate` costs a tenth of `str.translate` (~0.15 against ~1.8 us a
+# line), and no byte of a multi-byte UTF-8 sequence is an ASCII digit, so the bytes' shape tells lines apart
+# exactly as the text's would ("surrogatepass": a lone surrogate from an editor's buffer is bytes >= 0x80 too).
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
 _ASCII_DIGIT = re.compile("[0-9]")
 
 
@@ -436,7 +439,7 @@ class _Parser:
         self.line = ""
         # A line's tokens by its text with every ASCII digit read as 0 (see `_DIGITS_AS_ZERO`): the first
         # such line's tokens, where each ends, and (index, start, stop) of those with a digit (to cut anew).
-        self.tokenised: dict[str, tuple[list[str], list[int], list[tuple[int, int, int]]]] = {}
+        self.tokenised: dict[bytes, tuple[list[str], list[int], list[tuple[int, int, int]]]] = {}
         # A step's option line by its text: [line, its first parse] (met once), a private copy of that parse
         # to copy from, or False (parsed each time; see "repeated option lines" above).
         self.repeats: dict[str, Any] = {}
@@ -451,7 +454,7 @@ class _Parser:
         ln, indent, line = self.lines[self.k]
         self.k += 1
         self.ln, self.line = ln, line
-        shape = line.translate(_DIGITS_AS_ZERO)
+        shape = line.encode("utf-8", "surrogatepass").translate(_DIGITS_AS_ZERO)
         known = self.tokenised.get(shape)
         if known is not None:
             toks, self.stops, cuts = known
