@@ -60,6 +60,7 @@ def run_rules(doc: AslDocument, rules: list[Rule]) -> list[Diagnostic]:
             findings = list(rule.check(doc))
         except Exception as err:
             raise _internal(rule, err, doc.file) from err
+        code, severity = rule.code, rule.severity
         for f in findings:
             if f.span is not None:
                 span = f.span
@@ -67,7 +68,7 @@ def run_rules(doc: AslDocument, rules: list[Rule]) -> list[Diagnostic]:
                 span = doc.locate_key(f.pointer or "")
             else:
                 span = doc.locate(f.pointer or "")
-            out.append(Diagnostic(rule.code, f.message, span, severity=f.severity or rule.severity, hint=f.hint))
+            out.append(Diagnostic(code, f.message, span, f.severity or severity, f.hint))
     return out
 
 

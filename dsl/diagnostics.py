@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from operator import attrgetter
 from pathlib import Path
 
 
@@ -73,7 +74,7 @@ class Diagnostic:
         return self.severity is Severity.ERROR
 
     def sort_key(self) -> tuple:
-        return (self.span.file, self.span.line, self.span.col, self.code, self.message)
+        return _SORT_KEY(self)
 
     def to_dict(self) -> dict:
         return {
@@ -167,14 +168,22 @@ def render(diag: Diagnostic, sources: SourceCache = SOURCES, color: bool = False
     return "\n".join(out)
 
 
+#: `Diagnostic.sort_key` as one C call (a large workflow can have thousands of warnings, sorted a few times)
+_SORT_KEY = attrgetter("span.file", "span.line", "span.col", "code", "message")
+
+
 def sort_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """By file, line, column, code and message (stable), each such problem once: the sort key holds the fields
+    that make two diagnostics the same problem, so it is the key remembered, too."""
+    diags = list(diags)
+    keys = list(map(_SORT_KEY, diags))
     seen: set[tuple] = set()
     result = []
-    for d in sorted(diags, key=Diagnostic.sort_key):
-        key = (d.code, d.span.file, d.span.line, d.span.col, d.message)
+    for i in sorted(range(len(diags)), key=keys.__getitem__):
+        key = keys[i]
         if key not in seen:
             seen.add(key)
-            result.append(d)
+            result.append(diags[i])
     return result
 
 

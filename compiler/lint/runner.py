@@ -232,7 +232,7 @@ def finish_files(diags: list[Diagnostic], config: LintConfig, texts: dict[str, s
     out: list[Diagnostic] = []
     for file, group in by_file.items():
         out.extend(finish(group, file, texts[file] if file in texts else _read_text(file), config))
-    return sort_diagnostics(out)
+    return out if len(by_file) == 1 else sort_diagnostics(out)  # (one file: `finish` sorted it)
 
 
 def _read_text(file: str) -> str | None:
@@ -287,16 +287,22 @@ def finish(diags: Iterable[Diagnostic], path: str, text: str | None, config: Lin
 
     sup = parse(text) if text and "flowc:" in text else None
     out = []
+    # what the configuration says about a code in a file: decided once per (code, file), as a large workflow
+    # can have thousands of diagnostics of one code -> None (dropped) or the severity to give (None: as is)
+    decided: dict[tuple[str, str], tuple[bool, Severity | None]] = {}
     for d in diags:
-        if d.code not in ("FLOW000",) and not config.enabled(d.code):
+        code, file = d.code, d.span.file
+        verdict = decided.get((code, file))
+        if verdict is None:
+            keep = (code == "FLOW000" or config.enabled(code)) and not config.ignored_in(file, code)
+            level = config.severity.get(code) if keep else None
+            verdict = decided[code, file] = (keep, Severity(level) if level and level != "off" else None)
+        if not verdict[0]:
             continue
-        if config.ignored_in(d.span.file, d.code):
+        if sup is not None and file == path and sup.covers(d.span.line, code):
             continue
-        if sup is not None and d.span.file == path and sup.covers(d.span.line, d.code):
-            continue
-        level = config.severity.get(d.code)
-        if level and level != "off":
-            d.severity = Severity(level)
+        if verdict[1] is not None:
+            d.severity = verdict[1]
         out.append(d)
     return sort_diagnostics(out)
 
