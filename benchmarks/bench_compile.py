@@ -13,7 +13,7 @@ synthetic workflow of benchmarks/synthetic.py:
   any severity, since compile refuses what `flowc check` refuses), then render and write. (The command writes
   nothing when an error is found -- the 10,000-step file exceeds Step Functions' definition size, FLOW401 --
   the benchmark renders and writes anyway, to time a compile that succeeds.) The whole path and the floor
-  are measured in rounds (max(--repeat, 5)), back to back in each, and the table shows the round with the
+  are measured in rounds (max(--repeat, 9)), back to back in each, and the table shows the round with the
   median ratio; phases take their best of --repeat;
 - heaviside (the PyPI package, a peer installed only for benchmarks: `pip install '.[bench]' -c
   constraints.txt`) compiling the same workflow written in its DSL (`synthetic_heaviside` in
@@ -132,7 +132,7 @@ if hv is not None:
 # bests would put into the ratios. Above 1,000 steps heaviside runs once (3.5 s at 10,000).
 paired_peer = hv is not None and steps <= 1000
 rounds = []
-for _ in range(max(repeat, 5)):
+for _ in range(max(repeat, {rounds})):
     floor_round, _ = best(floor, 1)
     whole_round, result = best(whole, 1)
     rounds.append({{"floor": floor_round, "seconds": whole_round}})
@@ -174,13 +174,16 @@ print(json.dumps({{"steps": steps, "states": states, "bytes": src.stat().st_size
 """
 
 SMALL_REPEAT = 15  # best of this many runs for sizes up to 1,000 steps
+# rounds of flowc against the floor above 1,000 steps: a round's ratio swings by +-0.5x with the machine's load
+# (the floor alone took 166 to 318 ms within one run), and the median of 9 moves less between runs than of 5
+LARGE_ROUNDS = 9
 
 SMALL_FLOW = 'workflow W\n  function f handler "h.f" code "."\n  Call: invoke f\n  Done: succeed\n'
 
 
 def bench_size(steps: int, repeat: int) -> dict:
     with tempfile.TemporaryDirectory() as work:
-        out = subprocess.run([sys.executable, "-c", CHILD.format(bench=str(HERE)), str(steps), work, str(repeat)],
+        out = subprocess.run([sys.executable, "-c", CHILD.format(bench=str(HERE), rounds=LARGE_ROUNDS), str(steps), work, str(repeat)],
                              capture_output=True, text=True, cwd=work, env={**os.environ, "PYTHONPATH": str(REPO)})
         if out.returncode:
             sys.exit(f"benchmark child failed for {steps} steps:\n{out.stderr}")
@@ -285,7 +288,7 @@ def main() -> None:
         print("## Compile\n")
         print("Synthetic workflows (benchmarks/synthetic.py), one fresh process per size. flowc and the floor are "
               "measured back to back in rounds; the row shows the round with the median flowc/floor ratio "
-              f"({max(args.repeat, 5)} rounds above 1,000 steps, {max(args.repeat, SMALL_REPEAT)} up to it). Up to "
+              f"({max(args.repeat, LARGE_ROUNDS)} rounds above 1,000 steps, {max(args.repeat, SMALL_REPEAT)} up to it). Up to "
               "1,000 steps heaviside runs in the same rounds and its ratio comes from the round with the median "
               "flowc/heaviside ratio; above, it runs once. Phases take their best of as many runs. The floor is "
               "read + a trivial regex lexer + orjson + write of the same definition. heaviside compiles the same "
