@@ -45,7 +45,7 @@ def dump_json(data: Any) -> str:
     import orjson
 
     try:
-        return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+        return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode("utf-8")
     except TypeError:  # integers beyond 64 bits, exotic keys
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
