@@ -92,6 +92,13 @@ _ACTION = {"path": _PATH, "reference": _PATH, "path-or-intrinsic": _PATH, "templ
 _STEPS_BY_LAYOUT: dict[tuple, list[tuple[str, str, str, str, int]]] = {}  # a state's keys, in order -> its _STEPS
 
 
+def _steps_for(body: dict) -> list[tuple[str, str, str, str, int]]:
+    """The steps of a state's layout (its keys in order): what both walks below go through."""
+    layout = tuple(body)
+    steps = _STEPS_BY_LAYOUT.get(layout)
+    return steps if steps is not None else _steps_of(layout)
+
+
 def _steps_of(layout: tuple) -> list[tuple[str, str, str, str, int]]:
     """A large definition repeats a few field layouts: each is sorted once."""
     found = sorted(i for key in _STEPS_OF.keys() & set(layout) for i in _STEPS_OF[key])
@@ -108,11 +115,7 @@ def _jsonpath_expressions(ref: StateRef, flags: list[bool]) -> list[tuple[str, s
     """Only the fields a state has are looked at (a state has a few of the ~24 that can hold one)."""
     body, ptr = ref.body, ref.pointer
     out: list[tuple[str, str, str]] = []
-    layout = tuple(body)
-    steps = _STEPS_BY_LAYOUT.get(layout)
-    if steps is None:
-        steps = _steps_of(layout)
-    for field, kind, inner, suffix, action in steps:
+    for field, kind, inner, suffix, action in _steps_for(body):
         value = body[field]
         if action == _PATH:
             if isinstance(value, str):
@@ -139,11 +142,7 @@ def _texts_of(ref: StateRef, by_kind: dict[str, set[str]], flags: list[bool]) ->
     """What `_jsonpath_expressions` finds in a state, each text added to its kind's set, and FLOW306's flags as
     it notes them, without a pointer: the same steps for the same layouts (a test compares the two walks)."""
     body = ref.body
-    layout = tuple(body)
-    steps = _STEPS_BY_LAYOUT.get(layout)
-    if steps is None:
-        steps = _steps_of(layout)
-    for field, kind, inner, _suffix, action in steps:
+    for field, kind, inner, _suffix, action in _steps_for(body):
         value = body[field]
         if action == _PATH:
             if isinstance(value, str):
