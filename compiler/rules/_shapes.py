@@ -21,6 +21,9 @@ from flowc.compiler.asldoc import AslDocument, StateRef
 
 #: a spec: the read fields of a layout with values (content) and with allowed types (type-only)
 Spec = tuple[tuple[str, ...], tuple[tuple[str, tuple[type, ...]], ...]]
+#: layouts of at most this many states are decided state by state: finding their shapes (a JSON text per read
+#: value) costs more than deciding each (in a typical hand-written definition most layouts have one state)
+FEW = 2
 #: (rule code, layout) -> (the rule's READS, the layout's spec for it)
 _SPECS: dict[tuple[str, tuple], tuple[dict, Spec]] = {}
 _BODY = attrgetter("body")
@@ -33,6 +36,9 @@ def by_shape(doc: AslDocument, code: str, reads: dict[str, tuple[type, ...]],
     states = doc.states()
     pending: list[tuple[int, list | None]] = []  # (state index, its findings when already known)
     for layout, members in doc.layouts():
+        if len(members) <= FEW:  # the long way: cheaper than telling shapes apart (most layouts of a small file)
+            pending.extend((i, None) for i in members)
+            continue
         cached = _SPECS.get((code, layout))
         if cached is not None and cached[0] is reads:
             spec = cached[1]
@@ -178,6 +184,9 @@ def verdicts(doc: AslDocument, code: str, reads: dict[str, tuple[type, ...]], de
     found: list[tuple[int, Any]] = []
     for layout, members in doc.layouts():
         if wanted is not None and layout[0] not in wanted:
+            continue
+        if len(members) <= FEW:  # the long way (see by_shape)
+            found.extend((i, verdict) for i in members if (verdict := decide(states[i])))
             continue
         cached = _SPECS.get((code, layout))
         if cached is not None and cached[0] is reads:

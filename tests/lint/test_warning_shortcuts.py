@@ -28,7 +28,15 @@ from hypothesis import HealthCheck, given, settings
 
 from tests import shared
 from tests.helpers import REPO
-from tests.lint.test_state_shapes import ASL, FLOWS, SHARED_ASL, _definitions, _random_definition, _raw_doc
+from tests.lint.test_state_shapes import (
+    ASL,
+    FLOWS,
+    SHARED_ASL,
+    _definitions,
+    _random_definition,
+    _raw_doc,
+    every_layout_by_shape,  # noqa: F401  (its fixture applies here too)
+)
 
 
 # -- the long way: each rule's check as it was, state by state ------------------------------------------------
