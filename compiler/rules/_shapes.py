@@ -29,6 +29,19 @@ _SPECS: dict[tuple[str, tuple], tuple[dict, Spec]] = {}
 _BODY = attrgetter("body")
 
 
+def _spec(code: str, layout: tuple, reads: dict[str, tuple[type, ...]]) -> Spec:
+    """What a rule with these READS reads of a layout's fields (once per rule and layout)."""
+    cached = _SPECS.get((code, layout))
+    if cached is not None and cached[0] is reads:
+        return cached[1]
+    if len(_SPECS) >= 4096:  # stay bounded in a long-lived process (the language server)
+        _SPECS.clear()
+    keys = layout[2]
+    spec = (tuple(k for k in keys if k in reads and not reads[k]), tuple((k, reads[k]) for k in keys if reads.get(k)))
+    _SPECS[code, layout] = (reads, spec)
+    return spec
+
+
 def by_shape(doc: AslDocument, code: str, reads: dict[str, tuple[type, ...]],
              state: Callable[[StateRef], Iterable[Any]]) -> Iterator[Any]:
     """What `state(ref)` yields for every state of `doc`, in state order, with the states of a shape already
@@ -39,16 +52,7 @@ def by_shape(doc: AslDocument, code: str, reads: dict[str, tuple[type, ...]],
         if len(members) <= FEW:  # the long way: cheaper than telling shapes apart (most layouts of a small file)
             pending.extend((i, None) for i in members)
             continue
-        cached = _SPECS.get((code, layout))
-        if cached is not None and cached[0] is reads:
-            spec = cached[1]
-        else:
-            if len(_SPECS) >= 4096:  # stay bounded in a long-lived process (the language server)
-                _SPECS.clear()
-            keys = layout[2]
-            spec = (tuple(k for k in keys if k in reads and not reads[k]),
-                    tuple((k, reads[k]) for k in keys if reads.get(k)))
-            _SPECS[code, layout] = (reads, spec)
+        spec = _spec(code, layout, reads)
         if not spec[0] and not spec[1]:  # the layout alone decides: one state speaks for all
             found = list(state(states[members[0]]))
             if found:
@@ -188,16 +192,7 @@ def verdicts(doc: AslDocument, code: str, reads: dict[str, tuple[type, ...]], de
         if len(members) <= FEW:  # the long way (see by_shape)
             found.extend((i, verdict) for i in members if (verdict := decide(states[i])))
             continue
-        cached = _SPECS.get((code, layout))
-        if cached is not None and cached[0] is reads:
-            spec = cached[1]
-        else:
-            if len(_SPECS) >= 4096:
-                _SPECS.clear()
-            keys = layout[2]
-            spec = (tuple(k for k in keys if k in reads and not reads[k]),
-                    tuple((k, reads[k]) for k in keys if reads.get(k)))
-            _SPECS[code, layout] = (reads, spec)
+        spec = _spec(code, layout, reads)
         if not spec[0] and not spec[1]:  # the layout alone decides
             verdict = decide(states[members[0]])
             if verdict:
