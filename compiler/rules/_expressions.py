@@ -123,12 +123,7 @@ def _jsonpath_expressions(ref: StateRef, flags: list[bool]) -> list[tuple[str, s
         elif action == _TEMPLATE:
             _template_values(value, ptr + suffix, out, flags)
         elif action == _CATCH:
-            for i, catcher in enumerate(value if isinstance(value, list) else []):
-                if isinstance(catcher, dict):
-                    if isinstance(catcher.get("ResultPath"), str):
-                        out.append((f"{ptr}/Catch/{i}/ResultPath", "reference", catcher["ResultPath"]))
-                    if "Assign" in catcher:
-                        _template_values(catcher["Assign"], f"{ptr}/Catch/{i}/Assign", out, flags)
+            _catch_paths(value, ptr, out, flags)
         elif action == _NESTED:
             if isinstance(value, dict) and inner in value:
                 _template_values(value[inner], f"{ptr}/{field}/{inner}", out, flags)
@@ -155,12 +150,7 @@ def _texts_of(ref: StateRef, by_kind: dict[str, set[str]], flags: list[bool]) ->
         elif action == _CATCH or isinstance(value, list):  # catchers and choice rules: few, walked with pointers
             out: list[tuple[str, str, str]] = []
             if action == _CATCH:
-                for catcher in value if isinstance(value, list) else []:
-                    if isinstance(catcher, dict):
-                        if isinstance(catcher.get("ResultPath"), str):
-                            out.append(("", "reference", catcher["ResultPath"]))
-                        if "Assign" in catcher:
-                            _template_values(catcher["Assign"], "", out, flags)
+                _catch_paths(value, "", out, flags)
             else:
                 for rule in value:
                     _choice_paths(rule, "", out, flags)
@@ -196,6 +186,16 @@ def _template_texts(value: Any, add: Callable[[str], None], flags: list[bool]) -
         for v in value:
             if isinstance(v, (dict, list)):
                 _template_texts(v, add, flags)
+
+
+def _catch_paths(catchers: Any, ptr: str, out: list[tuple[str, str, str]], flags: list[bool]) -> None:
+    """A Catch field's expressions, appended to `out` (`ptr` the state's pointer)."""
+    for i, catcher in enumerate(catchers if isinstance(catchers, list) else []):
+        if isinstance(catcher, dict):
+            if isinstance(catcher.get("ResultPath"), str):
+                out.append((f"{ptr}/Catch/{i}/ResultPath", "reference", catcher["ResultPath"]))
+            if "Assign" in catcher:
+                _template_values(catcher["Assign"], f"{ptr}/Catch/{i}/Assign", out, flags)
 
 
 def _choice_paths(rule: Any, ptr: str, out: list[tuple[str, str, str]], flags: list[bool]) -> None:
